@@ -1,15 +1,58 @@
 //! Runtime for typed OAuth2 vendor clients.
-#![allow(missing_docs)]
+//!
+//! A vendor is described by plain data (a [`provider::ProviderSpec`], usually written by the
+//! [`oauth_provider`] attribute); this crate does everything else:
+//!
+//! - token requests in every style vendors use: form or JSON bodies, `grant_type` in the
+//!   body, the query string or not at all, client credentials in the body or HTTP Basic;
+//! - tolerant parsing: any 2xx, JSON or form bodies, `expires_in` as a number or string,
+//!   absolute expiry instants, `BearerToken`, errors sent with a 200, a 1 MiB body cap;
+//! - a token cache read without locks, renewed before expiry, with single-flight renewal;
+//! - refresh with rotation, falling back to the grant when the refresh token is rejected;
+//! - bounded retries with backoff and jitter that honour `Retry-After`;
+//! - API calls with `Authorization: Bearer`, renewed and retried once on a 401;
+//! - one typed, cloneable [`Error`]; secrets and tokens redacted from every `Debug`,
+//!   `Display`, error and log line.
+//!
+//! ```no_run
+//! use oauth_runtime::{oauth_provider, Secret};
+//!
+//! /// Deyel's token endpoint: client credentials in HTTP Basic, form body.
+//! #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", auth = "basic")]
+//! pub struct Deyel {
+//!     pub client_id: String,
+//!     pub client_secret: Secret,
+//! }
+//!
+//! # async fn demo() -> Result<(), oauth_runtime::Error> {
+//! let client = Deyel { client_id: "id".into(), client_secret: Secret::from("secret") }
+//!     .client("https://deyel.example.com")?;
+//! let response = client.get("/api/v1/me").send().await?;
+//! # Ok(()) }
+//! ```
 
+mod cache;
 mod client;
 mod credential;
 mod error;
+#[doc(hidden)]
+pub mod parse;
 pub mod provider;
+mod redact;
+mod request;
+mod token;
+mod transport;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{ApiRequest, Client, ClientBuilder, TokenHook};
 pub use credential::{Credential, Secret};
-pub use error::Error;
+pub use error::{Error, ErrorCode, OAuthError};
 pub use provider::Provider;
+pub use token::Token;
+pub use transport::RetryPolicy;
+
+/// Re-exported so users need no direct dependency for common types.
+pub use reqwest;
+pub use secrecy::ExposeSecret;
 
 #[cfg(feature = "derive")]
 pub use oauth_derive::oauth_provider;
@@ -18,4 +61,6 @@ pub use oauth_derive::oauth_provider;
 pub mod __private {
     pub use crate::provider::*;
     pub use crate::{Client, ClientBuilder, Credential, Error, Secret};
+    pub use core::time::Duration;
+    pub use std::vec::Vec;
 }

@@ -1,0 +1,202 @@
+//! Sending token requests: bounded retries with backoff, `Retry-After`, capped bodies.
+
+use std::{sync::Arc, time::Duration};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::{StatusCode, header};
+use tracing::Instrument as _;
+
+use crate::{error::Error, parse::RawResponse, request::TokenRequest};
+
+/// How token requests are retried.
+///
+/// Connection errors, timeouts, 5xx and 429 are retried with exponential backoff and full
+/// jitter; a `Retry-After` header (seconds or HTTP-date) is honoured when it is no longer than
+/// [`RetryPolicy::max_retry_after`], and otherwise ends the retries.
+///
+/// ```
+/// use std::time::Duration;
+/// use oauth_runtime::RetryPolicy;
+/// let policy = RetryPolicy { max_retries: 5, ..RetryPolicy::default() };
+/// assert_eq!(policy.min_delay, Duration::from_millis(100));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retries).
+    pub max_retries: usize,
+    /// Delay before the first retry (before jitter).
+    pub min_delay: Duration,
+    /// Longest backoff delay.
+    pub max_delay: Duration,
+    /// Longest `Retry-After` the client will wait; a longer one fails the request at once.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            min_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub const NONE: RetryPolicy = RetryPolicy {
+        max_retries: 0,
+        min_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+        max_retry_after: Duration::ZERO,
+    };
+}
+
+/// What the transport needs besides the request.
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    pub vendor: &'static str,
+    pub retry: RetryPolicy,
+    pub max_body: usize,
+    pub timeout: Duration,
+}
+
+/// The outcome of one attempt.
+enum Attempt {
+    Done(RawResponse),
+    /// Worth another try; `Retry-After` if the server gave one, the response if there was one.
+    Retry {
+        error: Error,
+        after: Option<Duration>,
+        response: Option<RawResponse>,
+    },
+    Fatal(Error),
+}
+
+impl Transport {
+    /// Sends `req`, retrying transient failures. Returns the last response read (any status),
+    /// or the transport error that ended the retries.
+    pub async fn send(&self, req: &TokenRequest) -> Result<RawResponse, Error> {
+        let mut delays = ExponentialBuilder::default()
+            .with_min_delay(self.retry.min_delay)
+            .with_max_delay(self.retry.max_delay)
+            .with_max_times(self.retry.max_retries)
+            .with_jitter()
+            .build();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let span = tracing::debug_span!("oauth.attempt", vendor = self.vendor, kind = req.kind.as_str(), attempt);
+            let outcome = self.attempt(req).instrument(span).await;
+            let (error, after, response) = match outcome {
+                Attempt::Done(raw) => return Ok(raw),
+                Attempt::Fatal(e) => return Err(e),
+                Attempt::Retry { error, after, response } => (error, after, response),
+            };
+            let give_up = |response: Option<RawResponse>| response.map_or(Err(error.clone()), Ok);
+            let Some(backoff) = delays.next() else { return give_up(response) };
+            let delay = match after {
+                Some(after) if after > self.retry.max_retry_after => {
+                    tracing::warn!(
+                        vendor = self.vendor,
+                        retry_after_ms = after.as_millis() as u64,
+                        "Retry-After exceeds the limit; not waiting"
+                    );
+                    return give_up(response);
+                }
+                Some(after) => after.max(backoff),
+                None => backoff,
+            };
+            let _retry =
+                tracing::info_span!("oauth.retry", vendor = self.vendor, kind = req.kind.as_str(), attempt).entered();
+            tracing::warn!(delay_ms = delay.as_millis() as u64, error = %error, "token request failed; retrying");
+            drop(_retry);
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(&self, req: &TokenRequest) -> Attempt {
+        let response = match req.to_reqwest(&self.http).send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Retry { error: self.transport_error(e), after: None, response: None },
+        };
+        let status = response.status();
+        let header =
+            |name: header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = header(header::CONTENT_TYPE);
+        let location = header(header::LOCATION);
+        let retry_after = header(header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        let body = match read_capped(response, self.max_body).await {
+            Ok(body) => body,
+            Err(ReadError::TooLarge) => {
+                return Attempt::Fatal(Error::ResponseTooLarge { vendor: self.vendor, status, limit: self.max_body });
+            }
+            Err(ReadError::Transport(e)) => {
+                return Attempt::Retry { error: self.transport_error(e), after: None, response: None };
+            }
+        };
+        let raw = RawResponse { status, content_type, location, body };
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            let error = Error::MalformedResponse {
+                vendor: self.vendor,
+                status,
+                content_type: raw.content_type.clone().unwrap_or_default(),
+                reason: "transient server error".to_owned(),
+                excerpt: String::new(),
+            };
+            return Attempt::Retry { error, after: retry_after, response: Some(raw) };
+        }
+        Attempt::Done(raw)
+    }
+
+    pub(crate) fn transport_error(&self, e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout { vendor: self.vendor, timeout: self.timeout }
+        } else {
+            Error::Connect { vendor: self.vendor, source: Arc::new(e.without_url()) }
+        }
+    }
+}
+
+enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads the body, refusing more than `cap` bytes (checked before and while reading).
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, ReadError> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(ReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `Retry-After` as delay-seconds or an HTTP-date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Mon, 30 Jan 2017 14:10:47 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}
