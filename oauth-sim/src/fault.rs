@@ -1,0 +1,200 @@
+//! Injectable faults and how they are served.
+
+use std::{convert::Infallible, io, time::Duration};
+
+use axum::{
+    body::{Body, Bytes},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use futures_util::stream;
+
+use crate::state::Shared;
+
+/// Which kind of request a [`Fault`] applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Grant requests to the token endpoint.
+    Token,
+    /// Refresh requests: MPS Monitor's `grant_type=refresh_token` at `/token`,
+    /// Monta's `/auth/refresh`. Vendors without refresh never see these.
+    Refresh,
+    /// Requests to the protected API endpoint.
+    Api,
+}
+
+/// A failure served instead of (or, for [`Fault::Slow`], before) the normal
+/// answer. Faults are applied before any validation of the request, and the
+/// request is still counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// That status with a short `text/plain` body such as
+    /// `503 Service Unavailable`, like a load balancer answers. A code outside
+    /// 100..=999 is served as 500.
+    Status(u16),
+    /// `429 Too Many Requests`, with `Retry-After: N` (seconds) if `Some(N)`.
+    TooManyRequests {
+        /// The `Retry-After` value in seconds, if any.
+        retry_after: Option<u64>,
+    },
+    /// An HTML error page (`text/html`) with that status, like a gateway or
+    /// IIS serves. A code outside 100..=999 is served as 500.
+    Html(u16),
+    /// `200`, `application/json`, truncated JSON: `{"access_token": "abc`.
+    MalformedJson,
+    /// `200`, `application/json`, empty body.
+    EmptyBody,
+    /// `200` with an OAuth error object:
+    /// `{"error":"invalid_request","error_description":"..."}`.
+    ErrorIn200,
+    /// `200`, `application/json`, a body of exactly that many bytes
+    /// (`{"padding":"xxxx…"}`), streamed with chunked transfer encoding so a
+    /// client only finds out how big it is by reading it.
+    HugeBody(usize),
+    /// Waits that long, then answers normally.
+    Slow(Duration),
+    /// `302 Found` with `Location:` the given URL. A URL that is not a valid
+    /// header value is served as a 500.
+    Redirect(String),
+    /// Sends the status line, headers (announcing a `Content-Length` larger
+    /// than what follows) and part of the body, then drops the connection.
+    Reset,
+    /// A `401` with the vendor's own rejection body: for [`Target::Api`] the
+    /// vendor's answer to an invalid or expired bearer token (even though the
+    /// token presented is valid); for [`Target::Token`] and
+    /// [`Target::Refresh`] the vendor's client or refresh-token rejection body.
+    Unauthorized,
+}
+
+/// Serves the next queued fault for `target`, if any. `Slow` only delays, so
+/// it yields `None` and the caller carries on normally.
+pub(crate) async fn intercept(shared: &Shared, target: Target) -> Option<Response> {
+    let fault = shared.next_fault(target)?;
+    Some(match fault {
+        Fault::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            return None;
+        }
+        Fault::Unauthorized => {
+            let mut response = shared.vendor.unauthorized(target);
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            response
+        }
+        other => render(other),
+    })
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn reason(status: StatusCode) -> &'static str {
+    status.canonical_reason().unwrap_or("Error")
+}
+
+const JSON: &str = "application/json";
+
+fn render(fault: Fault) -> Response {
+    match fault {
+        Fault::Status(code) => {
+            let status = status(code);
+            let body = format!("{} {}", status.as_u16(), reason(status));
+            (status, [(header::CONTENT_TYPE, "text/plain")], body).into_response()
+        }
+        Fault::TooManyRequests { retry_after } => {
+            let mut response =
+                (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "text/plain")], "429 Too Many Requests")
+                    .into_response();
+            if let Some(secs) = retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
+        }
+        Fault::Html(code) => {
+            let status = status(code);
+            (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html_page(status)).into_response()
+        }
+        Fault::MalformedJson => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, JSON)], r#"{"access_token": "abc"#).into_response()
+        }
+        Fault::EmptyBody => (StatusCode::OK, [(header::CONTENT_TYPE, JSON)]).into_response(),
+        Fault::ErrorIn200 => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, JSON)],
+            r#"{"error":"invalid_request","error_description":"The request could not be processed."}"#,
+        )
+            .into_response(),
+        Fault::HugeBody(size) => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, JSON)], Body::from_stream(huge_body(size))).into_response()
+        }
+        Fault::Redirect(location) => match HeaderValue::from_str(&location) {
+            Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+            Err(_) => render(Fault::Status(500)),
+        },
+        Fault::Reset => reset(),
+        // Handled by `intercept`, which knows the vendor.
+        Fault::Slow(_) | Fault::Unauthorized => render(Fault::Status(500)),
+    }
+}
+
+fn html_page(status: StatusCode) -> String {
+    let code = status.as_u16();
+    let reason = reason(status);
+    format!(
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \
+         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\">\n\
+         <head><title>{code} - {reason}</title></head>\n\
+         <body>\n<div id=\"header\"><h1>Server Error</h1></div>\n\
+         <div id=\"content\"><fieldset><h2>{code} - {reason}</h2>\n\
+         <h3>The server could not complete the request.</h3></fieldset></div>\n\
+         </body>\n</html>\n"
+    )
+}
+
+static FILLER: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+
+/// Exactly `size` bytes of JSON-looking data, produced lazily.
+fn huge_body(size: usize) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> {
+    const HEAD: &[u8] = br#"{"padding":""#;
+    const TAIL: &[u8] = br#""}"#;
+    let (head, filler, tail) = if size >= HEAD.len() + TAIL.len() {
+        (HEAD, size - HEAD.len() - TAIL.len(), TAIL)
+    } else {
+        (&b""[..], size, &b""[..])
+    };
+    let chunks = filler.div_ceil(FILLER.len());
+    let middle = (0..chunks).map(move |i| {
+        let len = (filler - i * FILLER.len()).min(FILLER.len());
+        Bytes::from_static(&FILLER[..len])
+    });
+    let all = std::iter::once(Bytes::from_static(head))
+        .chain(middle)
+        .chain(std::iter::once(Bytes::from_static(tail)))
+        .filter(|chunk| !chunk.is_empty())
+        .map(Ok);
+    stream::iter(all)
+}
+
+/// Headers promising 1024 bytes, a first chunk, then a failing body so hyper
+/// aborts the connection.
+fn reset() -> Response {
+    const PARTIAL: &[u8] = br#"{"access_token":"dGhpcyBib2R5IGlzIGN1dCBzaG9ydA"#;
+    let body = stream::unfold(0u8, |step| async move {
+        match step {
+            0 => Some((Ok(Bytes::from_static(PARTIAL)), 1)),
+            1 => {
+                // Give hyper a pending poll so it flushes what it has.
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                Some((Err(io::Error::new(io::ErrorKind::ConnectionReset, "simulated reset")), 2))
+            }
+            _ => None,
+        }
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON)), (header::CONTENT_LENGTH, HeaderValue::from(1024u32))],
+        Body::from_stream(body),
+    )
+        .into_response()
+}

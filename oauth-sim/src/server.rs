@@ -1,0 +1,186 @@
+//! The simulator handle: binding, serving and shutting down.
+
+use std::{
+    future::poll_fn,
+    io,
+    net::SocketAddr,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use axum::serve::Listener;
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::oneshot,
+};
+
+use crate::{Counters, Fault, SimConfig, Target, Vendor, http, state::Shared};
+
+/// A running simulator of one vendor on `127.0.0.1` and an ephemeral port.
+///
+/// The server runs on the Tokio runtime that called [`Simulator::start`] and
+/// stops when the `Simulator` is dropped: the listening socket is closed at
+/// once (new connections are refused), requests in flight are answered and
+/// idle keep-alive connections are closed.
+#[derive(Debug)]
+pub struct Simulator {
+    vendor: Vendor,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    listener: Arc<Mutex<Option<TcpListener>>>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Simulator {
+    /// Starts a simulator of `vendor` with [`SimConfig::for_vendor`].
+    ///
+    /// Must be called within a Tokio runtime.
+    pub async fn start(vendor: Vendor) -> io::Result<Simulator> {
+        Simulator::start_with(vendor, SimConfig::for_vendor(vendor)).await
+    }
+
+    /// Starts a simulator of `vendor` with the given configuration.
+    ///
+    /// Must be called within a Tokio runtime.
+    pub async fn start_with(vendor: Vendor, config: SimConfig) -> io::Result<Simulator> {
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let listener = Arc::new(Mutex::new(Some(listener)));
+        let shared = Arc::new(Shared::new(vendor, config));
+        let app = vendor.router().fallback(http::not_found).with_state(Arc::clone(&shared));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = axum::serve(SharedListener { inner: Arc::clone(&listener), addr }, app).with_graceful_shutdown(
+            async move {
+                let _ = stopped.await;
+            },
+        );
+        tokio::spawn(std::future::IntoFuture::into_future(server));
+        Ok(Simulator { vendor, addr, shared, listener, shutdown: Some(shutdown) })
+    }
+
+    /// The simulated vendor.
+    pub fn vendor(&self) -> Vendor {
+        self.vendor
+    }
+
+    /// The configuration the simulator was started with (later
+    /// [`Simulator::set_token_lifetime`] calls are not reflected here).
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.config
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the simulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The full URL of the token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}{}", self.base_url(), self.vendor.token_path())
+    }
+
+    /// The full URL of the refresh endpoint, if the vendor has one.
+    pub fn refresh_url(&self) -> Option<String> {
+        let path = self.vendor.refresh_path()?;
+        Some(format!("{}{}", self.base_url(), path))
+    }
+
+    /// The full URL of the protected API endpoint.
+    pub fn protected_url(&self) -> String {
+        format!("{}{}", self.base_url(), self.vendor.protected_path())
+    }
+
+    /// A snapshot of the request counters.
+    pub fn counters(&self) -> Counters {
+        self.shared.counters()
+    }
+
+    /// Serves `fault` to the next `times` requests to `target`. Faults
+    /// injected earlier for the same target are served first.
+    pub fn inject(&self, target: Target, fault: Fault, times: usize) {
+        self.shared.inject(target, fault, times);
+    }
+
+    /// Drops every fault still queued.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Makes every access token issued so far expired server-side; tokens
+    /// issued afterwards are unaffected.
+    pub fn expire_tokens(&self) {
+        self.shared.expire_access_tokens();
+    }
+
+    /// Makes every refresh token issued so far invalid.
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.revoke_refresh_tokens();
+    }
+
+    /// Sets the lifetime of access tokens issued from now on.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.shared.set_token_lifetime(lifetime);
+    }
+
+    /// The lifetime of access tokens issued from now on.
+    pub fn token_lifetime(&self) -> Duration {
+        self.shared.token_lifetime()
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        // Closing the socket here, not in the server task, means connections
+        // are refused as soon as `drop` returns.
+        drop(self.listener.lock().unwrap_or_else(PoisonError::into_inner).take());
+    }
+}
+
+/// A listener the [`Simulator`] can close from `Drop` while the server task
+/// is waiting on it.
+struct SharedListener {
+    inner: Arc<Mutex<Option<TcpListener>>>,
+    addr: SocketAddr,
+}
+
+impl SharedListener {
+    fn poll_accept(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<io::Result<(TcpStream, SocketAddr)>>> {
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        match guard.as_ref() {
+            Some(listener) => listener.poll_accept(cx).map(Some),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+}
+
+impl Listener for SharedListener {
+    type Io = TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+        loop {
+            match poll_fn(|cx| self.poll_accept(cx)).await {
+                Some(Ok(accepted)) => return accepted,
+                // Typically EMFILE or an aborted handshake; back off a little.
+                Some(Err(_)) => tokio::time::sleep(Duration::from_millis(10)).await,
+                // Closed by `Drop`; the shutdown signal ends the server.
+                None => std::future::pending::<()>().await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.addr)
+    }
+}

@@ -1,0 +1,194 @@
+//! State shared by a simulator's handlers: issued tokens, queued faults and
+//! request counters.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{
+        Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use crate::{Fault, SimConfig, Target, Vendor};
+
+/// A snapshot of a simulator's request counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Requests to the token endpoint that are grants (not refreshes),
+    /// including rejected and faulted ones.
+    pub token_requests: usize,
+    /// Refresh requests, including rejected and faulted ones.
+    pub refresh_requests: usize,
+    /// Requests to the protected endpoint.
+    pub api_requests: usize,
+    /// Requests to the protected endpoint whose bearer token was accepted.
+    pub api_authorized: usize,
+    /// Requests answered (or delayed) by an injected [`Fault`].
+    pub faults_served: usize,
+}
+
+/// Whether a presented access token is usable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    Valid,
+    Expired,
+    Unknown,
+}
+
+/// Longest lifetime honoured, so that deadline arithmetic never overflows.
+const MAX_LIFETIME: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// Clamps a configured lifetime to something every clock can add.
+pub(crate) fn clamp(lifetime: Duration) -> Duration {
+    lifetime.min(MAX_LIFETIME)
+}
+
+#[derive(Default)]
+struct Tokens {
+    access: HashMap<String, Instant>,
+    refresh: HashMap<String, Instant>,
+}
+
+#[derive(Default)]
+struct AtomicCounters {
+    token_requests: AtomicUsize,
+    refresh_requests: AtomicUsize,
+    api_requests: AtomicUsize,
+    api_authorized: AtomicUsize,
+    faults_served: AtomicUsize,
+}
+
+pub(crate) struct Shared {
+    pub(crate) vendor: Vendor,
+    pub(crate) config: SimConfig,
+    token_lifetime: Mutex<Duration>,
+    tokens: Mutex<Tokens>,
+    faults: Mutex<[VecDeque<Fault>; 3]>,
+    counters: AtomicCounters,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("vendor", &self.vendor)
+            .field("counters", &self.counters())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panicking test thread must not wedge the server for the others.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn slot(target: Target) -> usize {
+    match target {
+        Target::Token => 0,
+        Target::Refresh => 1,
+        Target::Api => 2,
+    }
+}
+
+fn deadline(lifetime: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(clamp(lifetime)).unwrap_or(now)
+}
+
+impl Shared {
+    pub(crate) fn new(vendor: Vendor, config: SimConfig) -> Shared {
+        Shared {
+            vendor,
+            token_lifetime: Mutex::new(config.token_lifetime),
+            config,
+            tokens: Mutex::default(),
+            faults: Mutex::default(),
+            counters: AtomicCounters::default(),
+        }
+    }
+
+    pub(crate) fn token_lifetime(&self) -> Duration {
+        clamp(*lock(&self.token_lifetime))
+    }
+
+    pub(crate) fn set_token_lifetime(&self, lifetime: Duration) {
+        *lock(&self.token_lifetime) = lifetime;
+    }
+
+    pub(crate) fn refresh_lifetime(&self) -> Duration {
+        clamp(self.config.refresh_lifetime)
+    }
+
+    pub(crate) fn remember_access(&self, token: &str, lifetime: Duration) {
+        lock(&self.tokens).access.insert(token.to_owned(), deadline(lifetime));
+    }
+
+    pub(crate) fn remember_refresh(&self, token: &str, lifetime: Duration) {
+        lock(&self.tokens).refresh.insert(token.to_owned(), deadline(lifetime));
+    }
+
+    pub(crate) fn check_access(&self, token: &str) -> Access {
+        match lock(&self.tokens).access.get(token) {
+            None => Access::Unknown,
+            Some(expiry) if Instant::now() >= *expiry => Access::Expired,
+            Some(_) => Access::Valid,
+        }
+    }
+
+    /// Consumes a refresh token: true if it was issued, unused and unexpired.
+    pub(crate) fn redeem_refresh(&self, token: &str) -> bool {
+        lock(&self.tokens).refresh.remove(token).is_some_and(|expiry| Instant::now() < expiry)
+    }
+
+    pub(crate) fn expire_access_tokens(&self) {
+        let now = Instant::now();
+        for expiry in lock(&self.tokens).access.values_mut() {
+            *expiry = now;
+        }
+    }
+
+    pub(crate) fn revoke_refresh_tokens(&self) {
+        lock(&self.tokens).refresh.clear();
+    }
+
+    pub(crate) fn inject(&self, target: Target, fault: Fault, times: usize) {
+        lock(&self.faults)[slot(target)].extend(std::iter::repeat_n(fault, times));
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        for queue in lock(&self.faults).iter_mut() {
+            queue.clear();
+        }
+    }
+
+    /// Takes the next queued fault for `target`, counting it as served.
+    pub(crate) fn next_fault(&self, target: Target) -> Option<Fault> {
+        let fault = lock(&self.faults)[slot(target)].pop_front()?;
+        self.counters.faults_served.fetch_add(1, Ordering::Relaxed);
+        Some(fault)
+    }
+
+    pub(crate) fn count_request(&self, target: Target) {
+        let counter = match target {
+            Target::Token => &self.counters.token_requests,
+            Target::Refresh => &self.counters.refresh_requests,
+            Target::Api => &self.counters.api_requests,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_authorized(&self) {
+        self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn counters(&self) -> Counters {
+        let c = &self.counters;
+        Counters {
+            token_requests: c.token_requests.load(Ordering::Relaxed),
+            refresh_requests: c.refresh_requests.load(Ordering::Relaxed),
+            api_requests: c.api_requests.load(Ordering::Relaxed),
+            api_authorized: c.api_authorized.load(Ordering::Relaxed),
+            faults_served: c.faults_served.load(Ordering::Relaxed),
+        }
+    }
+}
