@@ -1,8 +1,94 @@
-//! `#[oauth_provider]`.
+//! The `#[oauth_provider]` attribute of `oauth-runtime`.
+//!
+//! It reads a credentials struct and the vendor's token-endpoint quirks written in the attribute,
+//! checks them against each other at compile time, and emits a `ProviderSpec` constant, a
+//! `Provider` impl and typed client constructors. The generated code only describes the vendor:
+//! every token request is made by `oauth-runtime`.
+//!
+//! The pipeline, one module per step: `attr` reads the attribute arguments, `ast` reads the
+//! struct, `valid` checks the rules that tie them together, `model` holds the checked result
+//! with defaults applied, and `expand` (or `fallback`, when there were errors) writes the code.
+
+mod ast;
+mod attr;
+mod ctxt;
+mod expand;
+mod fallback;
+mod model;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
 use proc_macro::TokenStream;
 
-/// Stub.
+/// Turns a struct holding one vendor's credentials into a typed OAuth2 client.
+///
+/// (The example is compiled as a doctest in the workspace README, through `oauth-runtime`.)
+///
+/// ```text
+/// use oauth_runtime::{oauth_provider, Secret};
+///
+/// #[oauth_provider(
+///     grant = "client_credentials",
+///     token_path = "/auth/token",
+///     style = "json",
+///     send_grant_type = false,
+///     refresh = "endpoint",
+///     refresh_path = "/auth/refresh",
+///     refresh_param = "refreshToken",
+///     access_token = "accessToken",
+///     refresh_token = "refreshToken",
+///     expires_at = "accessTokenExpirationDate",
+///     expires_format = "rfc3339",
+/// )]
+/// pub struct Monta {
+///     #[oauth(rename = "clientId")]
+///     pub client_id: String,
+///     #[oauth(rename = "clientSecret")]
+///     pub client_secret: Secret,
+/// }
+///
+/// let client: MontaClient = Monta { client_id: "id".into(), client_secret: "s".into() }
+///     .client("https://public-api.monta.com/api/v1")?;
+/// ```
+///
+/// # Attribute arguments
+///
+/// | key | values | default |
+/// |---|---|---|
+/// | `name` | display name | the struct's name |
+/// | `grant` | `"password"`, `"client_credentials"` | required |
+/// | `token_path` | path starting with `/` | required |
+/// | `style` | `"form"`, `"json"`, `"form_grant_in_query"` | `"form"` |
+/// | `auth` | `"body"`, `"basic"`, `"basic_raw"`, `"none"` | `"body"` |
+/// | `send_grant_type` | `true`, `false` | `true` |
+/// | `refresh` | `"none"` (run the grant again), `"grant"` (`refresh_token` grant), `"endpoint"` (the vendor's own endpoint) | `"none"` |
+/// | `refresh_path` | path; required with `"endpoint"` | `token_path` |
+/// | `refresh_param` | name of the refresh token parameter | `"refresh_token"` |
+/// | `access_token`, `refresh_token`, `token_type` | response field names | the RFC 6749 names |
+/// | `expires_in` | response field with a lifetime in seconds | `"expires_in"` |
+/// | `expires_at` | response field with an absolute expiry; needs `expires_format` | |
+/// | `expires_format` | `"rfc3339"`, `"http_date"`, `"epoch_millis"`, `"epoch_seconds"` | |
+/// | `no_expiry` | flag: the response carries no expiry | |
+/// | `default_lifetime` | seconds assumed when the response gives none | `3600` |
+/// | `params(key = "value", ..)` | fixed extra parameters of every token request | |
+/// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` | |
+/// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
+///
+/// # Field attributes
+///
+/// Fields named `client_id`, `client_secret`, `username` and `password` play those roles; any
+/// other field needs `#[oauth(role = "..")]` or `#[oauth(param)]` (an extra parameter sent with
+/// the grant). `#[oauth(rename = "wireName")]` changes the name on the wire and
+/// `#[oauth(secret)]` marks a parameter as secret. Client secrets, passwords and secret
+/// parameters must be declared as `Secret`; any field declared as `Secret` is treated as secret.
+///
+/// # Generated items
+///
+/// `impl Provider for S`, `S::client_builder(self)`, `S::client(self, base_url)`, one
+/// associated `const` per named base URL (`S::SANDBOX`), and `type SClient = Client<S>`.
 #[proc_macro_attribute]
-pub fn oauth_provider(_args: TokenStream, input: TokenStream) -> TokenStream {
-    input
+pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::oauth_provider(args.into(), input.into()).into()
 }

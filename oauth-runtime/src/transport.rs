@@ -94,7 +94,7 @@ impl Transport {
                 Attempt::Fatal(e) => return Err(e),
                 Attempt::Retry { error, after, response } => (error, after, response),
             };
-            let give_up = |response: Option<RawResponse>| response.map_or(Err(error.clone()), Ok);
+            let give_up = |response: Option<RawResponse>| response.ok_or_else(|| error.clone());
             let Some(backoff) = delays.next() else { return give_up(response) };
             let delay = match after {
                 Some(after) if after > self.retry.max_retry_after => {

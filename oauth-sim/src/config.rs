@@ -38,6 +38,11 @@ pub struct SimConfig {
     /// The scope the token endpoint requires (MPS Monitor only: `"account"`;
     /// empty otherwise).
     pub scope: String,
+    /// Whether a refresh issues a new refresh token and invalidates the old one (the
+    /// default). When false, MPS Monitor answers a refresh without a `refresh_token` field
+    /// and the old refresh token stays valid, as RFC 6749 section 6 allows. Monta always
+    /// rotates, as its document says.
+    pub rotate_refresh_tokens: bool,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -65,6 +70,7 @@ impl SimConfig {
             username: username.to_owned(),
             password: password.to_owned(),
             scope: scope.to_owned(),
+            rotate_refresh_tokens: true,
         }
     }
 
@@ -101,6 +107,12 @@ impl SimConfig {
     /// Sets [`SimConfig::password`].
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = password.into();
+        self
+    }
+
+    /// Sets [`SimConfig::rotate_refresh_tokens`].
+    pub fn rotate_refresh_tokens(mut self, rotate: bool) -> Self {
+        self.rotate_refresh_tokens = rotate;
         self
     }
 

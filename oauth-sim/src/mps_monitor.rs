@@ -100,38 +100,46 @@ fn password_grant(shared: &Shared, form: &Form) -> Response {
     if form.joined("scope").as_deref() != Some(config.scope.as_str()) {
         return token_error(INVALID_SCOPE);
     }
-    issue(shared)
+    issue(shared, true)
 }
 
 fn refresh_grant(shared: &Shared, form: &Form) -> Response {
     if !client_is_valid(shared, form) {
         return token_error(INVALID_CLIENT);
     }
+    let rotate = shared.config.rotate_refresh_tokens;
     match form.joined("refresh_token") {
-        Some(refresh) if shared.redeem_refresh(&refresh) => issue(shared),
+        Some(refresh) if rotate && shared.redeem_refresh(&refresh) => issue(shared, true),
+        Some(refresh) if !rotate && shared.refresh_is_valid(&refresh) => issue(shared, false),
         _ => token_error(INVALID_REFRESH),
     }
 }
 
-fn issue(shared: &Shared) -> Response {
+/// A token response; `with_refresh` is false for a refresh that keeps the old refresh token.
+fn issue(shared: &Shared, with_refresh: bool) -> Response {
     let lifetime = shared.token_lifetime();
     let access = token::alphanumeric(44);
     let refresh = token::hex(32);
     shared.remember_access(&access, lifetime);
-    shared.remember_refresh(&refresh, shared.refresh_lifetime());
+    if with_refresh {
+        shared.remember_refresh(&refresh, shared.refresh_lifetime());
+    }
     // Katana drops the milliseconds of `.issued` so that it round-trips.
     let issued = UNIX_EPOCH + Duration::from_secs(token::unix_secs(SystemTime::now()));
     let expires = token::system_after(issued, lifetime);
-    let body = object(&[
-        ("access_token", access.into()),
-        ("token_type", "bearer".into()),
-        ("expires_in", lifetime.as_secs().into()),
-        ("refresh_token", refresh.into()),
-        ("as:client_id", shared.config.client_id.as_str().into()),
-        ("userName", shared.config.username.as_str().into()),
-        (".issued", httpdate::fmt_http_date(issued).into()),
-        (".expires", httpdate::fmt_http_date(expires).into()),
-    ]);
+    let refresh_field = with_refresh.then(|| ("refresh_token", refresh.into()));
+    let fields: Vec<_> =
+        [("access_token", access.into()), ("token_type", "bearer".into()), ("expires_in", lifetime.as_secs().into())]
+            .into_iter()
+            .chain(refresh_field)
+            .chain([
+                ("as:client_id", shared.config.client_id.as_str().into()),
+                ("userName", shared.config.username.as_str().into()),
+                (".issued", httpdate::fmt_http_date(issued).into()),
+                (".expires", httpdate::fmt_http_date(expires).into()),
+            ])
+            .collect();
+    let body = object(&fields);
     token_response(StatusCode::OK, body)
 }
 

@@ -140,6 +140,11 @@ impl Shared {
         lock(&self.tokens).refresh.remove(token).is_some_and(|expiry| Instant::now() < expiry)
     }
 
+    /// Checks a refresh token without consuming it (vendors that do not rotate).
+    pub(crate) fn refresh_is_valid(&self, token: &str) -> bool {
+        lock(&self.tokens).refresh.get(token).is_some_and(|expiry| Instant::now() < *expiry)
+    }
+
     pub(crate) fn expire_access_tokens(&self) {
         let now = Instant::now();
         for expiry in lock(&self.tokens).access.values_mut() {

@@ -1,1 +1,34 @@
+//! Ready-made typed OAuth2 clients for four vendors, each defined in a few annotated lines.
+//!
+//! | vendor | grant | request | client auth | expiry |
+//! |---|---|---|---|---|
+//! | [`MpsMonitor`] | password, refresh_token | form | body | `expires_in` |
+//! | [`Monta`] | own JSON flow, `/auth/refresh` | JSON, camelCase | body | absolute ISO-8601 |
+//! | [`Deyel`] | client_credentials | form | HTTP Basic | `expires_in` |
+//! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
+//!
+//! ```no_run
+//! use oauth_specs::{Deyel, Secret};
+//!
+//! # async fn demo() -> Result<(), oauth_runtime::Error> {
+//! let client = Deyel { client_id: "id".into(), client_secret: Secret::from("secret") }
+//!     .client("https://deyel.example.com")?;
+//! let me = client.get("/api/v1/me").send().await?;
+//! # Ok(()) }
+//! ```
 
+mod deyel;
+mod microbilt;
+mod monta;
+mod mps_monitor;
+
+pub use deyel::{Deyel, DeyelClient};
+pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
+pub use monta::{Monta, MontaClient};
+pub use mps_monitor::{MpsMonitor, MpsMonitorClient};
+pub use oauth_runtime::Secret;
+
+/// The README's examples, compiled as doctests so the README stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,579 @@
+//! Reading `#[oauth_provider(..)]` and the fields' `#[oauth(..)]` into values with spans.
+//!
+//! Each argument is read on its own and a bad one is reported and skipped, so one mistake never
+//! hides another. That is why keys are dispatched here rather than by `#[derive(FromMeta)]`,
+//! which returns no partial result: darling supplies the meta parsing, the `FromMeta` trait the
+//! value readers implement, and their error type.
+
+use darling::FromMeta;
+use darling::ast::NestedMeta;
+use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token, UnOp};
+
+use crate::ctxt::Ctxt;
+use crate::model::{Auth, Grant, InstantFormat, RefreshKind, Role, Style};
+
+/// A value and where it was written.
+#[derive(Clone, Debug)]
+pub(crate) struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub(crate) fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// One argument of an attribute.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Arg<T> {
+    /// Not written: its default applies.
+    #[default]
+    Absent,
+    /// Written but unreadable, or possibly written under a misspelt key. Already reported;
+    /// rules that depend on it stay silent rather than guess.
+    Bad,
+    /// Written and read.
+    Given(Sp<T>),
+}
+
+impl<T> Arg<T> {
+    /// The value, if it was written and read.
+    pub(crate) fn given(&self) -> Option<&Sp<T>> {
+        match self {
+            Arg::Given(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether it is certainly not written.
+    pub(crate) fn is_absent(&self) -> bool {
+        matches!(self, Arg::Absent)
+    }
+
+    /// The value in force: the one written, the default, or `None` if unknown.
+    pub(crate) fn or_default(&self, default: T) -> Option<T>
+    where
+        T: Clone,
+    {
+        match self {
+            Arg::Absent => Some(default),
+            Arg::Bad => None,
+            Arg::Given(v) => Some(v.value.clone()),
+        }
+    }
+
+    /// Reads the argument from `meta`, reporting a bad value.
+    fn read(meta: &Meta, cx: &mut Ctxt) -> Self
+    where
+        Sp<T>: FromMeta,
+    {
+        match Sp::<T>::from_meta(meta) {
+            Ok(v) => Arg::Given(v),
+            Err(e) => {
+                cx.darling(e);
+                Arg::Bad
+            }
+        }
+    }
+
+    /// Makes an unwritten argument unknown: used when a key could not be read, since it may
+    /// have been this one misspelt.
+    fn forget_if_absent(&mut self) {
+        if self.is_absent() {
+            *self = Arg::Bad;
+        }
+    }
+}
+
+/// Declares an argument struct, its accepted keys, and the dispatch from key to field, in one
+/// place so that they cannot drift apart.
+macro_rules! args {
+    (
+        $(#[$meta:meta])*
+        pub(crate) struct $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident: $ty:ty = $key:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Default)]
+        pub(crate) struct $name {
+            $( $(#[$fmeta])* pub $field: Arg<$ty>, )*
+        }
+
+        impl $name {
+            /// Every key, in the order the documentation gives them.
+            pub(crate) const KEYS: &'static [&'static str] = &[$($key),*];
+
+            fn read_key(&mut self, key: &str, meta: &Meta, cx: &mut Ctxt) {
+                match key {
+                    $( $key => self.$field = Arg::read(meta, cx), )*
+                    _ => cx.error_spanned_by(meta.path(), "internal error: key without a field"),
+                }
+            }
+
+            fn forget_absent(&mut self) {
+                $( self.$field.forget_if_absent(); )*
+            }
+        }
+    };
+}
+
+args! {
+    /// The arguments of `#[oauth_provider(..)]`.
+    pub(crate) struct ProviderArgs {
+        /// Display name.
+        name: String = "name",
+        grant: Grant = "grant",
+        token_path: String = "token_path",
+        style: Style = "style",
+        auth: Auth = "auth",
+        send_grant_type: bool = "send_grant_type",
+        refresh: RefreshKind = "refresh",
+        refresh_path: String = "refresh_path",
+        refresh_param: String = "refresh_param",
+        access_token: String = "access_token",
+        refresh_token: String = "refresh_token",
+        token_type: String = "token_type",
+        expires_in: String = "expires_in",
+        expires_at: String = "expires_at",
+        expires_format: InstantFormat = "expires_format",
+        no_expiry: () = "no_expiry",
+        /// Seconds.
+        default_lifetime: u64 = "default_lifetime",
+        params: Vec<Pair> = "params",
+        base_urls: Vec<Pair> = "base_url",
+        /// Path to the runtime crate.
+        krate: Path = "crate",
+    }
+}
+
+args! {
+    /// The arguments of a field's `#[oauth(..)]` attributes, all of them together.
+    pub(crate) struct FieldArgs {
+        rename: String = "rename",
+        role: Role = "role",
+        param: () = "param",
+        secret: () = "secret",
+    }
+}
+
+impl ProviderArgs {
+    /// Reads the tokens inside `#[oauth_provider(..)]`.
+    pub(crate) fn parse(tokens: TokenStream, cx: &mut Ctxt) -> Self {
+        let mut args = Self::default();
+        let complete = match NestedMeta::parse_meta_list(tokens) {
+            Ok(items) => read_keys(&items, Self::KEYS, "#[oauth_provider]", cx, |k, m, cx| args.read_key(k, m, cx)),
+            Err(e) => {
+                cx.syn_error(e);
+                false
+            }
+        };
+        if !complete {
+            args.forget_absent();
+        }
+        args
+    }
+}
+
+impl FieldArgs {
+    /// Reads every `#[oauth(..)]` among a field's attributes.
+    pub(crate) fn parse(attrs: &[Attribute], cx: &mut Ctxt) -> Self {
+        let mut args = Self::default();
+        let mut complete = true;
+        for attr in attrs.iter().filter(|a| is_oauth_attr(a)) {
+            let items = match &attr.meta {
+                Meta::List(list) => NestedMeta::parse_meta_list(list.tokens.clone()),
+                _ => Err(syn::Error::new_spanned(
+                    attr,
+                    format!("write `#[oauth(key = ..)]` with one of the keys {}", Self::KEYS.join(", ")),
+                )),
+            };
+            match items {
+                Ok(items) => {
+                    complete &= read_keys(&items, Self::KEYS, "#[oauth]", cx, |k, m, cx| args.read_key(k, m, cx));
+                }
+                Err(e) => {
+                    cx.syn_error(e);
+                    complete = false;
+                }
+            }
+        }
+        if !complete {
+            args.forget_absent();
+        }
+        args
+    }
+}
+
+/// Whether an attribute is a field's `#[oauth(..)]`.
+pub(crate) fn is_oauth_attr(attr: &Attribute) -> bool {
+    attr.path().is_ident("oauth")
+}
+
+/// Hands each `key = value` item to `read`, reporting literals, unknown keys and repeated keys.
+/// Returns whether every item had a known key.
+fn read_keys(
+    items: &[NestedMeta],
+    keys: &'static [&'static str],
+    attr: &str,
+    cx: &mut Ctxt,
+    mut read: impl FnMut(&'static str, &Meta, &mut Ctxt),
+) -> bool {
+    let mut seen: Vec<&'static str> = Vec::new();
+    let mut complete = true;
+    for item in items {
+        let meta = match item {
+            NestedMeta::Meta(meta) => meta,
+            NestedMeta::Lit(lit) => {
+                cx.error_spanned_by(
+                    lit,
+                    format!("expected `key = value` in {attr}, with one of the keys {}", keys.join(", ")),
+                );
+                complete = false;
+                continue;
+            }
+        };
+        let key = path_to_string(meta.path());
+        match keys.iter().find(|k| **k == key) {
+            Some(k) if seen.contains(k) => {
+                cx.error_spanned_by(meta.path(), format!("duplicate key `{key}`: keep one"));
+            }
+            Some(k) => {
+                seen.push(k);
+                read(k, meta, cx);
+            }
+            None => {
+                complete = false;
+                let msg = match did_you_mean(&key, keys) {
+                    Some(k) => format!("unknown key `{key}` in {attr}: did you mean `{k}`?"),
+                    None => format!("unknown key `{key}` in {attr}: the keys are {}", keys.join(", ")),
+                };
+                cx.error_spanned_by(meta.path(), msg);
+            }
+        }
+    }
+    complete
+}
+
+/// A key as written: `grant`, `a::b`.
+fn path_to_string(path: &Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw().to_string()).collect();
+    segments.join("::")
+}
+
+/// The accepted value closest to a misspelt one, if any is close.
+pub(crate) fn did_you_mean(written: &str, accepted: &[&'static str]) -> Option<&'static str> {
+    // Long input is not a typo of a short key; it also keeps the comparison cheap.
+    if written.len() > 64 {
+        return None;
+    }
+    let normal = written.trim().to_lowercase().replace(['-', ' '], "_");
+    accepted
+        .iter()
+        .map(|a| (*a, strsim::jaro_winkler(&normal, a)))
+        .filter(|(_, score)| *score > 0.8)
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(a, _)| a)
+}
+
+/// The expression after `key =`, or an error saying to write `key = example`.
+fn value_expr<'a>(meta: &'a Meta, example: &str) -> darling::Result<&'a Expr> {
+    let key = path_to_string(meta.path());
+    match meta {
+        Meta::NameValue(nv) => {
+            let mut expr = &nv.value;
+            // Values that come through `macro_rules!` arrive wrapped in an invisible group.
+            while let Expr::Group(g) = expr {
+                expr = &g.expr;
+            }
+            Ok(expr)
+        }
+        _ => Err(error_at(meta.span(), format!("write `{key} = {example}`"))),
+    }
+}
+
+fn error_at(span: Span, msg: impl std::fmt::Display) -> darling::Error {
+    syn::Error::new(span, msg).into()
+}
+
+fn lit_of(expr: &Expr) -> Option<&Lit> {
+    match expr {
+        Expr::Lit(ExprLit { lit, .. }) => Some(lit),
+        _ => None,
+    }
+}
+
+impl FromMeta for Sp<String> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let expr = value_expr(meta, "\"...\"")?;
+        let key = path_to_string(meta.path());
+        match (lit_of(expr), expr) {
+            (Some(Lit::Str(s)), _) => Ok(Sp::new(s.value(), s.span())),
+            (_, Expr::Path(p)) if p.path.get_ident().is_some() => Err(error_at(
+                expr.span(),
+                format!("write the value in double quotes: `{key} = \"{}\"`", path_to_string(&p.path)),
+            )),
+            _ => Err(error_at(expr.span(), format!("expected a string in double quotes: `{key} = \"...\"`"))),
+        }
+    }
+}
+
+impl FromMeta for Sp<bool> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let key = path_to_string(meta.path());
+        let expr = value_expr(meta, "false")?;
+        match lit_of(expr) {
+            Some(Lit::Bool(b)) => Ok(Sp::new(b.value, b.span)),
+            Some(Lit::Str(s)) if matches!(s.value().as_str(), "true" | "false") => {
+                Err(error_at(s.span(), format!("write `{key} = {}` without quotes", s.value())))
+            }
+            _ => Err(error_at(expr.span(), format!("expected `true` or `false`: `{key} = false`"))),
+        }
+    }
+}
+
+impl FromMeta for Sp<u64> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let key = path_to_string(meta.path());
+        let expr = value_expr(meta, "3600")?;
+        let whole = format!("expected a whole number of seconds: `{key} = 3600`");
+        match expr {
+            Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) if i.base10_digits().starts_with('-') => {
+                Err(error_at(i.span(), format!("`{key}` cannot be negative: {whole}")))
+            }
+            Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => match i.base10_parse::<u64>() {
+                Ok(n) => Ok(Sp::new(n, i.span())),
+                Err(_) => Err(error_at(i.span(), format!("`{key}` is too large: {whole}"))),
+            },
+            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) if s.value().parse::<u64>().is_ok() => {
+                Err(error_at(s.span(), format!("write `{key} = {}` without quotes", s.value())))
+            }
+            Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => {
+                Err(error_at(u.op.span(), format!("`{key}` cannot be negative: {whole}")))
+            }
+            other => Err(error_at(other.span(), whole)),
+        }
+    }
+}
+
+/// A flag such as `no_expiry`: the key alone.
+impl FromMeta for Sp<()> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        match meta {
+            Meta::Path(p) => Ok(Sp::new((), p.span())),
+            _ => {
+                let key = path_to_string(meta.path());
+                Err(error_at(meta.span(), format!("`{key}` is a flag: write `{key}` alone, without a value")))
+            }
+        }
+    }
+}
+
+impl FromMeta for Sp<Path> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let s = Sp::<String>::from_meta(meta)?;
+        match LitStr::new(&s.value, s.span).parse::<Path>() {
+            Ok(path) => Ok(Sp::new(path, s.span)),
+            Err(_) => Err(error_at(
+                s.span,
+                "expected the path of the runtime crate, such as `crate = \"oauth_runtime\"` \
+                 or `crate = \"::my_crate::oauth\"`",
+            )),
+        }
+    }
+}
+
+/// One `key = "value"` entry of `params(..)` or `base_url(..)`.
+#[derive(Clone, Debug)]
+pub(crate) struct Pair {
+    pub key: PairKey,
+    pub value: Sp<String>,
+}
+
+/// The key of a [`Pair`]: an identifier, or a string for names that are not identifiers.
+#[derive(Clone, Debug)]
+pub(crate) enum PairKey {
+    Ident(Ident),
+    Str(LitStr),
+}
+
+impl Pair {
+    /// The key as it goes on the wire (`r#type` is `type`).
+    pub(crate) fn key_string(&self) -> String {
+        match &self.key {
+            PairKey::Ident(i) => i.unraw().to_string(),
+            PairKey::Str(s) => s.value(),
+        }
+    }
+
+    pub(crate) fn key_span(&self) -> Span {
+        match &self.key {
+            PairKey::Ident(i) => i.span(),
+            PairKey::Str(s) => s.span(),
+        }
+    }
+}
+
+impl PairKey {
+    pub(crate) fn as_ident(&self) -> Option<&Ident> {
+        match self {
+            PairKey::Ident(i) => Some(i),
+            PairKey::Str(_) => None,
+        }
+    }
+}
+
+impl FromMeta for Sp<Vec<Pair>> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let key = path_to_string(meta.path());
+        let list = match meta {
+            Meta::List(list) => list,
+            _ => {
+                return Err(error_at(meta.span(), format!("write `{key}(name = \"value\", ..)`")));
+            }
+        };
+        let parser = |input: ParseStream<'_>| -> syn::Result<Vec<Pair>> {
+            let mut pairs = Vec::new();
+            while !input.is_empty() {
+                let key = if input.peek(LitStr) {
+                    PairKey::Str(input.parse()?)
+                } else {
+                    PairKey::Ident(input.call(Ident::parse_any)?)
+                };
+                input.parse::<Token![=]>()?;
+                let value: LitStr = input.parse()?;
+                pairs.push(Pair { key, value: Sp::new(value.value(), value.span()) });
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+            }
+            Ok(pairs)
+        };
+        let pairs = parser
+            .parse2(list.tokens.clone())
+            .map_err(|e| error_at(e.span(), format!("{e}: write `{key}(name = \"value\", ..)` with string values")))?;
+        Ok(Sp::new(pairs, meta.path().span()))
+    }
+}
+
+/// A setting with a fixed set of values, written as a string.
+pub(crate) trait Choice: Copy + 'static {
+    /// Every accepted spelling and its value.
+    const VALUES: &'static [(&'static str, Self)];
+    /// The spellings alone.
+    const NAMES: &'static [&'static str];
+    /// Names other specs or libraries use for a value, to suggest ours: not accepted, since
+    /// one spelling per value keeps attributes greppable.
+    const ALIASES: &'static [(&'static str, &'static str)];
+}
+
+impl<T: Choice> FromMeta for Sp<T> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let s = Sp::<String>::from_meta(meta)?;
+        if let Some((_, v)) = T::VALUES.iter().find(|(name, _)| *name == s.value) {
+            return Ok(Sp::new(*v, s.span));
+        }
+        let key = path_to_string(meta.path());
+        let accepted: Vec<String> = T::NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+        let mut msg = format!("unknown {key} \"{}\": expected one of {}", s.value.escape_debug(), accepted.join(", "));
+        let alias = T::ALIASES.iter().find(|(alias, _)| s.value.eq_ignore_ascii_case(alias));
+        if let Some(near) = alias.map(|(_, ours)| *ours).or_else(|| did_you_mean(&s.value, T::NAMES)) {
+            msg.push_str(&format!("; did you mean \"{near}\"?"));
+        }
+        Err(error_at(s.span, msg))
+    }
+}
+
+/// Implements [`Choice`] from one list of spellings.
+macro_rules! choice {
+    ($ty:ty { $($name:literal => $value:expr,)* } aliases { $($alias:literal => $ours:literal,)* }) => {
+        impl Choice for $ty {
+            const VALUES: &'static [(&'static str, Self)] = &[$(($name, $value)),*];
+            const NAMES: &'static [&'static str] = &[$($name),*];
+            const ALIASES: &'static [(&'static str, &'static str)] = &[$(($alias, $ours)),*];
+        }
+    };
+}
+
+choice!(Grant {
+    "password" => Grant::Password,
+    "client_credentials" => Grant::ClientCredentials,
+} aliases {
+    "client" => "client_credentials",
+    "resource_owner" => "password",
+    "ropc" => "password",
+});
+choice!(Style {
+    "form" => Style::Form,
+    "json" => Style::Json,
+    "form_grant_in_query" => Style::FormGrantInQuery,
+} aliases {
+    "urlencoded" => "form",
+    "x-www-form-urlencoded" => "form",
+    "application/x-www-form-urlencoded" => "form",
+    "application/json" => "json",
+    "query" => "form_grant_in_query",
+});
+choice!(Auth {
+    "body" => Auth::Body,
+    "basic" => Auth::Basic,
+    "basic_raw" => Auth::BasicRaw,
+    "none" => Auth::None,
+} aliases {
+    "header" => "basic",
+    "client_secret_basic" => "basic",
+    "client_secret_post" => "body",
+    "post" => "body",
+    "raw" => "basic_raw",
+});
+choice!(RefreshKind {
+    "none" => RefreshKind::None,
+    "grant" => RefreshKind::Grant,
+    "endpoint" => RefreshKind::Endpoint,
+} aliases {
+    "refresh_token" => "grant",
+    "regrant" => "none",
+    "custom" => "endpoint",
+    "own" => "endpoint",
+});
+choice!(InstantFormat {
+    "rfc3339" => InstantFormat::Rfc3339,
+    "http_date" => InstantFormat::HttpDate,
+    "epoch_millis" => InstantFormat::EpochMillis,
+    "epoch_seconds" => InstantFormat::EpochSeconds,
+} aliases {
+    "iso8601" => "rfc3339",
+    "iso_8601" => "rfc3339",
+    "iso" => "rfc3339",
+    "rfc1123" => "http_date",
+    "rfc7231" => "http_date",
+    "rfc9110" => "http_date",
+    "millis" => "epoch_millis",
+    "milliseconds" => "epoch_millis",
+    "unix" => "epoch_seconds",
+    "unix_millis" => "epoch_millis",
+    "seconds" => "epoch_seconds",
+    "epoch" => "epoch_seconds",
+});
+choice!(Role {
+    "client_id" => Role::ClientId,
+    "client_secret" => Role::ClientSecret,
+    "username" => Role::Username,
+    "password" => Role::Password,
+    "param" => Role::Param,
+} aliases {
+    "id" => "client_id",
+    "client" => "client_id",
+    "secret" => "client_secret",
+    "user" => "username",
+    "login" => "username",
+    "pass" => "password",
+    "parameter" => "param",
+    "extra" => "param",
+});

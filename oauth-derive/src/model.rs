@@ -1,0 +1,247 @@
+//! The checked description of a provider, with every default applied: what `expand` turns into
+//! a `ProviderSpec`. Mirrors `oauth_runtime::provider`, minus the `'static` data.
+
+use syn::{Ident, Path, Type, Visibility};
+
+use crate::ast::Input;
+use crate::attr::Arg;
+
+/// The OAuth2 grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grant {
+    Password,
+    ClientCredentials,
+}
+
+/// How a token request body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    Json,
+    FormGrantInQuery,
+}
+
+/// Where the client id and secret go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Auth {
+    Body,
+    Basic,
+    BasicRaw,
+    None,
+}
+
+impl Auth {
+    /// Whether the client id and secret travel in an HTTP Basic header.
+    pub(crate) fn is_basic(self) -> bool {
+        matches!(self, Auth::Basic | Auth::BasicRaw)
+    }
+}
+
+/// The `refresh` setting as written, before its path and parameter are attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RefreshKind {
+    None,
+    Grant,
+    Endpoint,
+}
+
+/// The format of an absolute expiry instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InstantFormat {
+    Rfc3339,
+    HttpDate,
+    EpochMillis,
+    EpochSeconds,
+}
+
+/// The part a credential field plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Role {
+    ClientId,
+    ClientSecret,
+    Username,
+    Password,
+    Param,
+}
+
+impl Role {
+    /// The name users write in `#[oauth(role = "..")]`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Role::ClientId => "client_id",
+            Role::ClientSecret => "client_secret",
+            Role::Username => "username",
+            Role::Password => "password",
+            Role::Param => "param",
+        }
+    }
+
+    /// The role a field plays without saying so, from its name.
+    pub(crate) fn from_field_name(name: &str) -> Option<Role> {
+        match name {
+            "client_id" => Some(Role::ClientId),
+            "client_secret" => Some(Role::ClientSecret),
+            "username" => Some(Role::Username),
+            "password" => Some(Role::Password),
+            _ => None,
+        }
+    }
+
+    /// Whether values in this role must never be shown.
+    pub(crate) fn is_secret(self) -> bool {
+        matches!(self, Role::ClientSecret | Role::Password)
+    }
+}
+
+/// A checked provider, ready to expand.
+pub(crate) struct Spec {
+    pub ident: Ident,
+    pub vis: Visibility,
+    pub krate: Path,
+    pub name: String,
+    pub base_urls: Vec<BaseUrl>,
+    pub token_path: String,
+    pub grant: Grant,
+    pub send_grant_type: bool,
+    pub style: Style,
+    pub auth: Auth,
+    pub params: Vec<(String, String)>,
+    pub fields: Vec<Field>,
+    pub refresh: Refresh,
+    pub response: Response,
+}
+
+/// A named base URL and the associated `const` that publishes it.
+pub(crate) struct BaseUrl {
+    pub name: String,
+    pub konst: Ident,
+    pub url: String,
+}
+
+/// A credential field.
+pub(crate) struct Field {
+    pub member: Ident,
+    pub ty: Type,
+    pub wire: String,
+    pub role: Role,
+    pub secret: bool,
+}
+
+/// How a token is renewed.
+pub(crate) enum Refresh {
+    Regrant,
+    Grant { path: String, param: String },
+    Endpoint { path: String, param: String },
+}
+
+/// Where the token response keeps each value.
+pub(crate) struct Response {
+    pub access_token: String,
+    pub token_type: String,
+    pub refresh_token: String,
+    pub expiry: Expiry,
+    pub default_lifetime: u64,
+}
+
+/// How the response gives the expiry.
+pub(crate) enum Expiry {
+    In(String),
+    At(String, InstantFormat),
+    None,
+}
+
+/// The default path to the runtime crate.
+pub(crate) fn default_crate_path() -> Path {
+    syn::parse_quote!(::oauth_runtime)
+}
+
+/// The name of a base URL's associated `const`, if upper-casing it gives an identifier.
+pub(crate) fn base_url_const(name: &Ident) -> Option<Ident> {
+    let upper = crate::ast::unraw(name).to_uppercase();
+    let mut ident: Ident = syn::parse_str(&upper).ok()?;
+    ident.set_span(name.span());
+    Some(ident)
+}
+
+impl Spec {
+    /// Applies the defaults to an input that passed validation.
+    ///
+    /// `None` only if something validation should have reported is missing; the caller turns
+    /// that into an error rather than a panic.
+    pub(crate) fn new(input: &Input<'_>) -> Option<Spec> {
+        let args = &input.args;
+        let string = |arg: &Arg<String>, default: &str| -> Option<String> { arg.or_default(default.to_owned()) };
+        let token_path = args.token_path.given()?.value.clone();
+        let refresh = match args.refresh.or_default(RefreshKind::None)? {
+            RefreshKind::None => Refresh::Regrant,
+            RefreshKind::Grant => Refresh::Grant {
+                path: string(&args.refresh_path, &token_path)?,
+                param: string(&args.refresh_param, "refresh_token")?,
+            },
+            RefreshKind::Endpoint => Refresh::Endpoint {
+                path: args.refresh_path.given()?.value.clone(),
+                param: string(&args.refresh_param, "refresh_token")?,
+            },
+        };
+        let expiry = if args.no_expiry.given().is_some() {
+            Expiry::None
+        } else if let Some(at) = args.expires_at.given() {
+            Expiry::At(at.value.clone(), args.expires_format.given()?.value)
+        } else {
+            Expiry::In(string(&args.expires_in, "expires_in")?)
+        };
+        let base_urls = args
+            .base_urls
+            .or_default(Vec::new())?
+            .iter()
+            .map(|pair| {
+                Some(BaseUrl {
+                    name: pair.key_string(),
+                    konst: base_url_const(pair.key.as_ident()?)?,
+                    url: pair.value.value.clone(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let fields = input
+            .fields
+            .as_ref()?
+            .iter()
+            .map(|f| {
+                Some(Field {
+                    member: f.member.clone(),
+                    ty: f.ty.clone(),
+                    wire: f.wire.value.clone(),
+                    role: f.role.given()?.value,
+                    secret: f.is_secret(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Spec {
+            ident: input.item.ident.clone(),
+            vis: input.item.vis.clone(),
+            krate: args.krate.or_default(default_crate_path())?,
+            name: string(&args.name, &crate::ast::unraw(&input.item.ident))?,
+            base_urls,
+            token_path,
+            grant: args.grant.given()?.value,
+            send_grant_type: args.send_grant_type.or_default(true)?,
+            style: args.style.or_default(Style::Form)?,
+            auth: args.auth.or_default(Auth::Body)?,
+            params: args
+                .params
+                .or_default(Vec::new())?
+                .iter()
+                .map(|p| (p.key_string(), p.value.value.clone()))
+                .collect(),
+            fields,
+            refresh,
+            response: Response {
+                access_token: string(&args.access_token, "access_token")?,
+                token_type: string(&args.token_type, "token_type")?,
+                refresh_token: string(&args.refresh_token, "refresh_token")?,
+                expiry,
+                default_lifetime: args.default_lifetime.or_default(3600)?,
+            },
+        })
+    }
+}

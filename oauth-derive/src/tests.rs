@@ -1,0 +1,572 @@
+//! Unit tests of the attribute layer, the rules and the expansion.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{DeriveInput, parse_quote};
+
+use crate::ast::Input;
+use crate::ctxt::Ctxt;
+use crate::model::{Expiry, Grant, InstantFormat, Refresh, Role, Spec, Style};
+use crate::{expand, valid};
+
+/// The messages for an item, after reading and every rule.
+fn errors(args: TokenStream, item: DeriveInput) -> Vec<String> {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&item, args, &mut cx);
+    valid::check(&input, &mut cx);
+    cx.messages()
+}
+
+/// The checked spec of a valid item.
+fn spec(args: TokenStream, item: DeriveInput) -> Spec {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&item, args, &mut cx);
+    valid::check(&input, &mut cx);
+    assert_eq!(cx.messages(), Vec::<String>::new());
+    Spec::new(&input).expect("a valid item has a spec")
+}
+
+fn client_credentials() -> DeriveInput {
+    parse_quote! {
+        pub struct Vendor {
+            pub client_id: String,
+            pub client_secret: Secret,
+        }
+    }
+}
+
+fn password() -> DeriveInput {
+    parse_quote! {
+        pub struct Vendor {
+            pub username: String,
+            pub password: Secret,
+        }
+    }
+}
+
+/// Asserts that exactly one error was reported and that it contains `needle`.
+#[track_caller]
+fn assert_one(errors: Vec<String>, needle: &str) {
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains(needle), "{:?} lacks {needle:?}", errors[0]);
+}
+
+fn monta_args() -> TokenStream {
+    quote! {
+        name = "Monta",
+        grant = "client_credentials",
+        token_path = "/auth/token",
+        style = "json",
+        send_grant_type = false,
+        refresh = "endpoint",
+        refresh_path = "/auth/refresh",
+        refresh_param = "refreshToken",
+        access_token = "accessToken",
+        refresh_token = "refreshToken",
+        expires_at = "accessTokenExpirationDate",
+        expires_format = "rfc3339",
+    }
+}
+
+fn monta() -> DeriveInput {
+    parse_quote! {
+        /// Monta's partner API credentials.
+        pub struct Monta {
+            #[oauth(rename = "clientId")]
+            pub client_id: String,
+            #[oauth(rename = "clientSecret")]
+            pub client_secret: Secret,
+        }
+    }
+}
+
+#[test]
+fn monta_is_valid() {
+    let spec = spec(monta_args(), monta());
+    assert_eq!(spec.name, "Monta");
+    assert_eq!(spec.grant, Grant::ClientCredentials);
+    assert_eq!(spec.style, Style::Json);
+    assert!(!spec.send_grant_type);
+    assert!(matches!(
+        &spec.refresh,
+        Refresh::Endpoint { path, param } if path == "/auth/refresh" && param == "refreshToken"
+    ));
+    assert!(matches!(
+        &spec.response.expiry,
+        Expiry::At(f, InstantFormat::Rfc3339) if f == "accessTokenExpirationDate"
+    ));
+    let wire: Vec<_> = spec.fields.iter().map(|f| (f.wire.as_str(), f.role, f.secret)).collect();
+    assert_eq!(wire, [("clientId", Role::ClientId, false), ("clientSecret", Role::ClientSecret, true)]);
+}
+
+#[test]
+fn defaults_apply() {
+    let spec = spec(quote!(grant = "client_credentials", token_path = "/token"), client_credentials());
+    assert_eq!(spec.name, "Vendor");
+    assert!(spec.send_grant_type);
+    assert!(matches!(spec.refresh, Refresh::Regrant));
+    assert!(matches!(&spec.response.expiry, Expiry::In(f) if f == "expires_in"));
+    assert_eq!(spec.response.default_lifetime, 3600);
+    assert_eq!(spec.krate, parse_quote!(::oauth_runtime));
+}
+
+#[test]
+fn refresh_grant_defaults_to_the_token_path() {
+    let spec = spec(quote!(grant = "password", token_path = "/oauth/token", refresh = "grant"), password());
+    assert!(matches!(
+        &spec.refresh,
+        Refresh::Grant { path, param } if path == "/oauth/token" && param == "refresh_token"
+    ));
+}
+
+#[test]
+fn params_roles_and_secret_params() {
+    let item: DeriveInput = parse_quote! {
+        struct Vendor {
+            #[oauth(role = "username")]
+            login: String,
+            password: Secret,
+            #[oauth(param)]
+            scope: String,
+            #[oauth(param, secret, rename = "apiKey")]
+            r#api_key: Secret,
+        }
+    };
+    let spec = spec(quote!(grant = "password", token_path = "/t", params(audience = "api", "x-flag" = "1")), item);
+    let wire: Vec<_> = spec.fields.iter().map(|f| (f.wire.as_str(), f.role, f.secret)).collect();
+    assert_eq!(
+        wire,
+        [
+            ("login", Role::Username, false),
+            ("password", Role::Password, true),
+            ("scope", Role::Param, false),
+            ("apiKey", Role::Param, true),
+        ]
+    );
+    assert_eq!(spec.params, [("audience".to_owned(), "api".to_owned()), ("x-flag".to_owned(), "1".to_owned())]);
+}
+
+#[test]
+fn unknown_key_suggests() {
+    assert_one(
+        errors(quote!(grnt = "password", token_path = "/t"), password()),
+        "unknown key `grnt` in #[oauth_provider]: did you mean `grant`?",
+    );
+}
+
+#[test]
+fn unknown_key_without_a_near_one_lists_the_keys() {
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", zzz = 1), password()),
+        "the keys are name, grant, token_path",
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_one(
+        errors(quote!(grant = "password", grant = "password", token_path = "/t"), password()),
+        "duplicate key `grant`",
+    );
+}
+
+#[test]
+fn unknown_values_list_and_suggest() {
+    assert_one(
+        errors(quote!(grant = "pasword", token_path = "/t"), password()),
+        "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\"; \
+         did you mean \"password\"?",
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", style = "xml"), password()),
+        "unknown style \"xml\": expected one of \"form\", \"json\", \"form_grant_in_query\"",
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", auth = "Basic"), password()),
+        "did you mean \"basic\"?",
+    );
+}
+
+#[test]
+fn missing_grant_and_token_path() {
+    let errs = errors(quote!(), password());
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(errs[0].starts_with("missing `grant`"));
+    assert!(errs[1].starts_with("missing `token_path`"));
+}
+
+#[test]
+fn a_misspelt_key_does_not_cascade() {
+    // `expires_frmat` might have been `expires_format`: no "expires_at needs a format".
+    assert_one(
+        errors(
+            quote!(grant = "password", token_path = "/t", expires_at = "exp", expires_frmat = "rfc3339"),
+            password(),
+        ),
+        "did you mean `expires_format`?",
+    );
+}
+
+#[test]
+fn password_grant_needs_username_and_password() {
+    let item: DeriveInput = parse_quote!(
+        struct Vendor {
+            password: Secret,
+        }
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t"), item),
+        "`grant = \"password\"` needs a username field",
+    );
+}
+
+#[test]
+fn client_credentials_needs_a_secret_unless_auth_none() {
+    let item: DeriveInput = parse_quote!(
+        struct Vendor {
+            client_id: String,
+        }
+    );
+    assert_one(
+        errors(quote!(grant = "client_credentials", token_path = "/t"), item.clone()),
+        "needs a client secret field",
+    );
+    assert!(errors(quote!(grant = "client_credentials", token_path = "/t", auth = "none"), item).is_empty());
+}
+
+#[test]
+fn secrets_must_be_secret() {
+    let item: DeriveInput = parse_quote!(
+        struct Vendor {
+            username: String,
+            password: String,
+        }
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t"), item),
+        "`password` is a password: declare it as `Secret`",
+    );
+    let item: DeriveInput = parse_quote! {
+        struct Vendor { username: String, password: secrecy::SecretString, #[oauth(param, secret)] key: Box<str> }
+    };
+    assert_one(errors(quote!(grant = "password", token_path = "/t"), item), "`key` is marked `#[oauth(secret)]`");
+}
+
+#[test]
+fn paths_are_checked() {
+    assert_one(
+        errors(quote!(grant = "password", token_path = "oauth/token"), password()),
+        "write `token_path = \"/oauth/token\"`",
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "https://x.io/oauth/token"), password()),
+        "write `token_path = \"/oauth/token\"` and give the scheme and host to the client \
+         (`Vendor::client(\"https://x.io\")`)",
+    );
+    assert_one(errors(quote!(grant = "password", token_path = "/oauth /token"), password()), "contains whitespace");
+}
+
+#[test]
+fn base_urls_are_checked() {
+    let errs = errors(
+        quote!(
+            grant = "password",
+            token_path = "/t",
+            base_url(
+                a = "https://x.io/",
+                b = "ftp://x.io",
+                c = "https://x.io?q=1",
+                d = "https://",
+                e = "https://api.x.io/v1",
+                A = "https://y.io",
+            )
+        ),
+        password(),
+    );
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+    assert!(errs[0].contains("write \"https://x.io\""));
+    assert!(errs[1].contains("starts with `https://`"));
+    assert!(errs[2].contains("no query or fragment"));
+    assert!(errs[3].contains("no host"));
+    assert!(errs[4].contains("`a` and `A` would both be the const `A`"));
+}
+
+#[test]
+fn expiry_contradictions() {
+    let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
+    assert_one(
+        errors(args(quote!(expires_in = "a", expires_at = "b", expires_format = "rfc3339")), password()),
+        "`expires_in` and `expires_at` both",
+    );
+    assert_one(errors(args(quote!(expires_at = "b")), password()), "`expires_at` needs `expires_format`");
+    assert_one(
+        errors(args(quote!(expires_format = "http_date")), password()),
+        "`expires_format` describes `expires_at`",
+    );
+    assert_one(
+        errors(args(quote!(no_expiry, expires_in = "ttl")), password()),
+        "`no_expiry` says the response carries no expiry, but `expires_in` reads one",
+    );
+}
+
+#[test]
+fn refresh_contradictions() {
+    let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
+    assert_one(errors(args(quote!(refresh_path = "/r")), password()), "`refresh_path` has no effect without refresh");
+    assert_one(
+        errors(args(quote!(refresh = "none", refresh_param = "rt")), password()),
+        "`refresh_param` has no effect without refresh",
+    );
+    assert_one(
+        errors(args(quote!(refresh = "endpoint")), password()),
+        "`refresh = \"endpoint\"` needs the endpoint's path",
+    );
+}
+
+#[test]
+fn basic_auth_needs_a_secret() {
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", auth = "basic"), password()),
+        "there is no client id or client secret field: add `client_id: String` and \
+         `client_secret: Secret`",
+    );
+}
+
+#[test]
+fn grant_in_query_needs_the_grant_type() {
+    assert_one(
+        errors(
+            quote!(grant = "password", token_path = "/t", style = "form_grant_in_query", send_grant_type = false),
+            password(),
+        ),
+        "needs `send_grant_type = true`",
+    );
+}
+
+#[test]
+fn lifetime_must_be_positive() {
+    let args = |lifetime: TokenStream| quote!(grant = "password", token_path = "/t", default_lifetime = #lifetime);
+    assert_one(errors(args(quote!(0)), password()), "at least 1 second");
+    assert_one(errors(args(quote!(-5)), password()), "cannot be negative");
+    assert_one(errors(args(quote!("60")), password()), "write `default_lifetime = 60` without quotes");
+    assert_one(errors(args(quote!(99999999999999999999999)), password()), "too large");
+}
+
+#[test]
+fn wire_names_and_roles_are_unique() {
+    let item: DeriveInput = parse_quote! {
+        struct Vendor { username: String, password: Secret, #[oauth(param)] scope: String }
+    };
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", params(scope = "x")), item),
+        "\"scope\" is sent twice, by field `scope` and by `params(scope = ..)`",
+    );
+    let item: DeriveInput = parse_quote! {
+        struct Vendor { username: String, #[oauth(role = "username")] login: String, password: Secret }
+    };
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t"), item),
+        "`username` and `login` both have role \"username\"",
+    );
+}
+
+#[test]
+fn fields_without_a_role() {
+    let item: DeriveInput = parse_quote!(
+        struct Vendor {
+            username: String,
+            password: Secret,
+            scope: String,
+        }
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t"), item),
+        "does not know what to do with field `scope`",
+    );
+    let item: DeriveInput = parse_quote! {
+        struct Vendor { username: String, password: Secret, #[oauth(role = "param", param, rol = "x")] scope: String }
+    };
+    // The misspelt key is reported; the field is not also called roleless.
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t"), item),
+        "unknown key `rol` in #[oauth]: did you mean `role`?",
+    );
+}
+
+#[test]
+fn shapes() {
+    let args = || quote!(grant = "password", token_path = "/t");
+    assert_one(
+        errors(
+            args(),
+            parse_quote!(
+                enum E {
+                    A,
+                }
+            ),
+        ),
+        "not on an enum",
+    );
+    assert_one(
+        errors(
+            args(),
+            parse_quote!(
+                struct S(String);
+            ),
+        ),
+        "tuple struct",
+    );
+    assert_one(
+        errors(
+            args(),
+            parse_quote!(
+                struct S;
+            ),
+        ),
+        "unit struct",
+    );
+    assert_one(
+        errors(
+            args(),
+            parse_quote!(
+                struct S<T> {
+                    username: T,
+                    password: Secret,
+                }
+            ),
+        ),
+        "cannot be generic",
+    );
+    assert_one(
+        errors(
+            args(),
+            parse_quote!(
+                struct S<'a> {
+                    username: &'a str,
+                    password: Secret,
+                }
+            ),
+        ),
+        "cannot be generic",
+    );
+}
+
+#[test]
+fn all_errors_are_reported_together() {
+    let item: DeriveInput = parse_quote! {
+        struct Vendor { client_id: String, client_secret: String, extra: String }
+    };
+    let errs =
+        errors(quote!(grant = "client_credentials", token_path = "token", style = "jsn", default_lifetime = 0), item);
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+}
+
+#[test]
+fn garbage_never_panics() {
+    let garbage = [
+        quote!(grant),
+        quote!(grant = ),
+        quote!(= "x"),
+        quote!("password"),
+        quote!(grant("password")),
+        quote!(grant = ["password"]),
+        quote!(grant = 'p'),
+        quote!(grant = b"password"),
+        quote!(grant = "password"suffix),
+        quote!(params = "x"),
+        quote!(params(scope)),
+        quote!(params(scope = 1)),
+        quote!(params(scope = "a" "b")),
+        quote!(params(a(b(c)))),
+        quote!(base_url(é = "https://x.io")),
+        quote!(base_url("x" = "https://x.io")),
+        quote!(crate = "not a path"),
+        quote!(crate = ""),
+        quote!(no_expiry = true),
+        quote!(send_grant_type = "false"),
+        quote!(send_grant_type = 1),
+        quote!(default_lifetime = 1.5),
+        quote!(default_lifetime = 1 + 1),
+        quote!(a::b = "c"),
+        quote!(::grant = "x"),
+        quote!(grant = "password",,,),
+        quote!(token_path = "://"),
+        quote!(token_path = "https://"),
+        quote!(token_path = "é://ü"),
+    ];
+    for args in garbage {
+        let out = expand::oauth_provider(
+            args.clone(),
+            quote!(
+                struct S {
+                    username: String,
+                }
+            ),
+        );
+        assert!(out.to_string().contains("compile_error"), "{args}");
+    }
+    let huge = "x".repeat(1 << 20);
+    let out = expand::oauth_provider(
+        quote!(grant = #huge, token_path = #huge),
+        quote!(
+            struct S {}
+        ),
+    );
+    assert!(out.to_string().contains("compile_error"));
+    let out = expand::oauth_provider(
+        quote!(grant = "password"),
+        quote!(
+            fn f() {}
+        ),
+    );
+    assert!(out.to_string().contains("compile_error"));
+}
+
+#[test]
+fn every_key_is_read() {
+    // A key listed in KEYS but missing from the dispatch would report an internal error.
+    for key in crate::attr::ProviderArgs::KEYS {
+        let args: TokenStream = syn::parse_str(&format!("{key} = \"x\"")).expect("tokens");
+        let errs = errors(args, password());
+        assert!(errs.iter().all(|e| !e.contains("internal error")), "{key}: {errs:#?}");
+    }
+}
+
+#[test]
+fn monta_expansion() {
+    let tokens = expand::oauth_provider(monta_args(), quote::ToTokens::into_token_stream(monta()));
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn base_urls_params_and_crate_path_expansion() {
+    let tokens = expand::oauth_provider(
+        quote! {
+            name = "Microbilt",
+            grant = "password",
+            token_path = "/OAuth/GetAccessToken",
+            style = "form_grant_in_query",
+            auth = "basic_raw",
+            refresh = "grant",
+            no_expiry,
+            default_lifetime = 900,
+            params(scope = "account", "x-tenant" = "acme"),
+            base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com"),
+            crate = "crate::oauth",
+        },
+        quote! {
+            pub(crate) struct Microbilt {
+                pub client_id: String,
+                pub client_secret: Secret,
+                #[oauth(role = "username")]
+                pub login: String,
+                pub password: Secret,
+                #[oauth(param, secret, rename = "apiKey")]
+                pub api_key: Secret,
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}

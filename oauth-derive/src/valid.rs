@@ -1,0 +1,540 @@
+//! The rules that tie the attribute and the fields together, one function each.
+//!
+//! Every rule reports at the token to change and says what to write. A rule whose inputs are
+//! unknown (an argument that could not be read) stays silent: the reading error already speaks.
+
+use proc_macro2::Span;
+
+use crate::ast::{Field, Input, is_secret_type};
+use crate::attr::{Arg, Choice, Sp};
+use crate::ctxt::Ctxt;
+use crate::model::{Auth, Grant, InstantFormat, RefreshKind, Role, Style, base_url_const};
+
+/// Runs every rule.
+pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
+    not_generic(input, cx);
+    no_oauth_on_the_struct(input, cx);
+    grant_and_token_path_given(input, cx);
+    paths_are_relative(input, cx);
+    base_urls_are_urls(input, cx);
+    names_are_not_empty(input, cx);
+    expiry_given_once(input, cx);
+    expires_at_has_a_format(input, cx);
+    expires_format_needs_expires_at(input, cx);
+    no_expiry_stands_alone(input, cx);
+    refresh_settings_need_refresh(input, cx);
+    endpoint_refresh_has_a_path(input, cx);
+    grant_in_query_sends_the_grant(input, cx);
+    lifetime_is_positive(input, cx);
+    every_field_has_a_role(input, cx);
+    role_said_once(input, cx);
+    secrets_are_secret(input, cx);
+    roles_are_unique(input, cx);
+    wire_names_are_unique(input, cx);
+    grant_has_its_fields(input, cx);
+    basic_auth_has_its_fields(input, cx);
+}
+
+/// `Provider` carries one `'static` spec per type, so a type parameter has nowhere to go.
+fn not_generic(input: &Input<'_>, cx: &mut Ctxt) {
+    let generics = &input.item.generics;
+    let msg = "#[oauth_provider] structs cannot be generic: a provider is one vendor with one spec; use \
+               concrete field types such as `String` and `Secret`";
+    if !generics.params.is_empty() {
+        cx.error_spanned_by(generics, msg);
+    } else if let Some(where_clause) = &generics.where_clause {
+        cx.error_spanned_by(where_clause, msg);
+    }
+}
+
+/// `#[oauth(..)]` is a field attribute; on the struct it would be silently ignored.
+fn no_oauth_on_the_struct(input: &Input<'_>, cx: &mut Ctxt) {
+    for attr in input.item.attrs.iter().filter(|a| a.path().is_ident("oauth")) {
+        cx.error_spanned_by(
+            attr,
+            "#[oauth(..)] goes on fields; put settings for the whole struct in \
+             #[oauth_provider(..)]",
+        );
+    }
+}
+
+/// Without a grant and a path there is no token request to describe.
+fn grant_and_token_path_given(input: &Input<'_>, cx: &mut Ctxt) {
+    if input.args.grant.is_absent() {
+        cx.error_at(
+            Span::call_site(),
+            "missing `grant`: add `grant = \"client_credentials\"` or `grant = \"password\"`",
+        );
+    }
+    if input.args.token_path.is_absent() {
+        cx.error_at(
+            Span::call_site(),
+            "missing `token_path`: add the token endpoint's path, e.g. \
+             `token_path = \"/oauth/token\"`",
+        );
+    }
+}
+
+/// Paths are joined to a base URL chosen when the client is built, so they hold no host.
+fn paths_are_relative(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    for (key, path) in [("token_path", &args.token_path), ("refresh_path", &args.refresh_path)] {
+        let Some(path) = path.given() else { continue };
+        let value = &path.value;
+        if let Some(at) = value.find("://") {
+            let rest = &value[at + 3..];
+            let suggestion = rest.find('/').map_or("/...", |slash| &rest[slash..]);
+            cx.error_at(
+                path.span,
+                format!(
+                    "`{key}` is a path relative to the base URL, not a URL: write \
+                     `{key} = \"{suggestion}\"` and give the scheme and host to the client \
+                     (`{}::client(\"{}\")`) or in `base_url(..)`",
+                    input.item.ident,
+                    &value[..at + 3 + rest.find('/').unwrap_or(rest.len())],
+                ),
+            );
+        } else if value.chars().any(char::is_whitespace) {
+            cx.error_at(path.span, format!("`{key}` contains whitespace: write the path as the URL has it"));
+        } else if !value.starts_with('/') {
+            cx.error_at(path.span, format!("`{key}` must start with `/`: write `{key} = \"/{value}\"`"));
+        }
+    }
+}
+
+/// A base URL is scheme and host (and maybe a path prefix) that token paths are appended to.
+fn base_urls_are_urls(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(urls) = input.args.base_urls.given() else {
+        return;
+    };
+    let mut consts: Vec<(String, String)> = Vec::new();
+    for pair in &urls.value {
+        let Some(name) = pair.key.as_ident() else {
+            cx.error_at(
+                pair.key_span(),
+                "a base URL's name must be an identifier, e.g. `base_url(sandbox = \"https://..\")`: \
+                 it also names an associated const",
+            );
+            continue;
+        };
+        let written = pair.key_string();
+        match base_url_const(name) {
+            Some(konst) => {
+                let konst = konst.to_string();
+                match consts.iter().find(|(k, _)| *k == konst) {
+                    Some((_, first)) if *first == written => {
+                        cx.error_at(name.span(), format!("a base URL named `{written}` is already given: keep one"))
+                    }
+                    Some((_, first)) => cx.error_at(
+                        name.span(),
+                        format!(
+                            "`{first}` and `{written}` would both be the const `{konst}`: \
+                             rename one"
+                        ),
+                    ),
+                    None => consts.push((konst, written)),
+                }
+            }
+            None => cx.error_at(
+                name.span(),
+                format!(
+                    "`{written}` upper-cased is not an identifier, so it cannot name a const: \
+                     pick an ASCII name such as `sandbox`"
+                ),
+            ),
+        }
+        if let Some(problem) = url_problem(&pair.value.value) {
+            cx.error_at(pair.value.span, problem);
+        }
+    }
+}
+
+/// What is wrong with a base URL, if anything.
+fn url_problem(url: &str) -> Option<String> {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return Some("a base URL starts with `https://` (or `http://`), e.g. \"https://api.example.com\"".to_owned());
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    if host.is_empty() {
+        return Some("the base URL has no host: write e.g. \"https://api.example.com\"".to_owned());
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Some("a base URL cannot contain whitespace".to_owned());
+    }
+    if url.contains(['?', '#']) {
+        let cut = url.find(['?', '#']).unwrap_or(url.len());
+        return Some(format!(
+            "a base URL takes no query or fragment, since token paths are appended to it: \
+             write \"{}\"",
+            &url[..cut]
+        ));
+    }
+    if url.ends_with('/') {
+        return Some(format!(
+            "remove the trailing slash (token paths start with `/`): write \"{}\"",
+            url.trim_end_matches('/')
+        ));
+    }
+    None
+}
+
+/// An empty name would look for, or send, a field called "".
+fn names_are_not_empty(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let named = [
+        ("name", &args.name),
+        ("refresh_param", &args.refresh_param),
+        ("access_token", &args.access_token),
+        ("refresh_token", &args.refresh_token),
+        ("token_type", &args.token_type),
+        ("expires_in", &args.expires_in),
+        ("expires_at", &args.expires_at),
+    ];
+    for (key, arg) in named {
+        if let Some(v) = arg.given().filter(|v| v.value.is_empty()) {
+            cx.error_at(v.span, format!("`{key}` cannot be empty"));
+        }
+    }
+    for field in input.fields() {
+        if let Some(v) = field.args.rename.given().filter(|v| v.value.is_empty()) {
+            cx.error_at(v.span, "`rename` cannot be empty: give the name on the wire");
+        }
+    }
+    if let Some(params) = input.args.params.given() {
+        for pair in params.value.iter().filter(|p| p.key_string().is_empty()) {
+            cx.error_at(pair.key_span(), "a parameter name cannot be empty");
+        }
+    }
+}
+
+/// A response gives its expiry one way; two fields would disagree about which wins.
+fn expiry_given_once(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if let (Some(expires_in), Some(_)) = (args.expires_in.given(), args.expires_at.given()) {
+        cx.error_at(
+            expires_in.span,
+            "`expires_in` and `expires_at` both say where the expiry is: keep `expires_in` for a \
+             lifetime in seconds, or `expires_at` for an absolute instant",
+        );
+    }
+}
+
+/// An absolute instant can be written several ways; guessing would misread some.
+fn expires_at_has_a_format(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if let Some(at) = args.expires_at.given() {
+        if args.expires_format.is_absent() {
+            cx.error_at(
+                at.span,
+                format!(
+                    "`expires_at` needs `expires_format` to say how the instant is written: add \
+                     `expires_format = \"rfc3339\"` (or {})",
+                    quoted_names(&InstantFormat::NAMES[1..])
+                ),
+            );
+        }
+    }
+}
+
+/// The format describes `expires_at` only; without it the format is a leftover.
+fn expires_format_needs_expires_at(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if let Some(format) = args.expires_format.given() {
+        if args.expires_at.is_absent() {
+            let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
+            cx.error_at(
+                format.span,
+                format!(
+                    "`expires_format` describes `expires_at`: add `expires_at = \"field\"` or \
+                     remove `expires_format`{hint}"
+                ),
+            );
+        }
+    }
+}
+
+/// `no_expiry` says there is no expiry field, so naming one contradicts it.
+fn no_expiry_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if args.no_expiry.given().is_none() {
+        return;
+    }
+    let spans = [
+        ("expires_in", args.expires_in.given().map(|v| v.span)),
+        ("expires_at", args.expires_at.given().map(|v| v.span)),
+        ("expires_format", args.expires_format.given().map(|v| v.span)),
+    ];
+    for (key, span) in spans {
+        if let Some(span) = span {
+            cx.error_at(
+                span,
+                format!(
+                    "`no_expiry` says the response carries no expiry, but `{key}` reads one: \
+                     remove one of them"
+                ),
+            );
+        }
+    }
+}
+
+/// With `refresh = "none"` the grant is simply run again, so refresh settings would be ignored.
+fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if args.refresh.or_default(RefreshKind::None) != Some(RefreshKind::None) {
+        return;
+    }
+    for (key, arg) in [("refresh_path", &args.refresh_path), ("refresh_param", &args.refresh_param)] {
+        if let Some(v) = arg.given() {
+            cx.error_at(
+                v.span,
+                format!(
+                    "`{key}` has no effect without refresh: add `refresh = \"grant\"` or \
+                     `refresh = \"endpoint\"`, or remove `{key}`"
+                ),
+            );
+        }
+    }
+}
+
+/// A vendor's own refresh endpoint has its own path, and nothing to default it from.
+fn endpoint_refresh_has_a_path(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    if let Some(refresh) = args.refresh.given() {
+        if refresh.value == RefreshKind::Endpoint && args.refresh_path.is_absent() {
+            cx.error_at(
+                refresh.span,
+                "`refresh = \"endpoint\"` needs the endpoint's path: add e.g. \
+                 `refresh_path = \"/auth/refresh\"`",
+            );
+        }
+    }
+}
+
+/// `form_grant_in_query` exists only to move `grant_type` into the query string.
+fn grant_in_query_sends_the_grant(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(style), Some(send)) = (args.style.given(), args.send_grant_type.given()) else {
+        return;
+    };
+    if style.value == Style::FormGrantInQuery && !send.value {
+        cx.error_at(
+            send.span,
+            "`style = \"form_grant_in_query\"` puts `grant_type` in the query, so it needs \
+             `send_grant_type = true`: use `style = \"form\"` to send no grant type",
+        );
+    }
+}
+
+/// A zero lifetime would make every token expired on arrival.
+fn lifetime_is_positive(input: &Input<'_>, cx: &mut Ctxt) {
+    if let Some(lifetime) = input.args.default_lifetime.given() {
+        if lifetime.value == 0 {
+            cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
+        }
+    }
+}
+
+/// Every field is sent somewhere; one without a role would be silently dropped.
+fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
+    for field in input.fields().iter().filter(|f| f.role.is_absent()) {
+        cx.error_at(
+            field.span(),
+            format!(
+                "#[oauth_provider] does not know what to do with field `{}`: name it \
+                 `client_id`, `client_secret`, `username` or `password`, or add \
+                 `#[oauth(role = \"client_id\")]` (or another role), or `#[oauth(param)]` to \
+                 send it as an extra parameter",
+                crate::ast::unraw(field.member)
+            ),
+        );
+    }
+}
+
+/// `param` is short for `role = "param"`; with another role the two disagree.
+fn role_said_once(input: &Input<'_>, cx: &mut Ctxt) {
+    for field in input.fields() {
+        if let (Some(role), Some(param)) = (field.args.role.given(), field.args.param.given()) {
+            if role.value != Role::Param {
+                cx.error_at(
+                    param.span,
+                    format!(
+                        "`param` is short for `role = \"param\"`, but this field has \
+                         `role = \"{}\"`: keep one",
+                        role.value.as_str()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `Secret` redacts itself in `Debug` and zeroes on drop; a `String` would leak into logs.
+fn secrets_are_secret(input: &Input<'_>, cx: &mut Ctxt) {
+    for field in input.fields().iter().filter(|f| f.must_be_secret()) {
+        if is_secret_type(field.ty) {
+            continue;
+        }
+        let why = match field.role.given().map(|r| r.value) {
+            Some(Role::ClientSecret) => "is a client secret".to_owned(),
+            Some(Role::Password) => "is a password".to_owned(),
+            _ => "is marked `#[oauth(secret)]`".to_owned(),
+        };
+        cx.error_spanned_by(
+            field.ty,
+            format!(
+                "`{}` {why}: declare it as `Secret` so it never shows in Debug or logs",
+                crate::ast::unraw(field.member)
+            ),
+        );
+    }
+}
+
+/// The runtime looks each role up once; a second field in the same role would be ignored.
+fn roles_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
+    let fields = input.fields();
+    for (i, field) in fields.iter().enumerate() {
+        let Some(role) = field.role.given().filter(|r| r.value != Role::Param) else {
+            continue;
+        };
+        let earlier = fields[..i].iter().find(|f| f.role.given().is_some_and(|r| r.value == role.value));
+        if let Some(earlier) = earlier {
+            cx.error_at(
+                role.span,
+                format!(
+                    "`{}` and `{}` both have role \"{}\": keep one, or make the other \
+                     `#[oauth(param)]`",
+                    crate::ast::unraw(earlier.member),
+                    crate::ast::unraw(field.member),
+                    role.value.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// Two values under one name: the vendor would see only one of them, or reject the request.
+fn wire_names_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
+    let mut sent: Vec<(String, String)> = Vec::new();
+    let mut check = |name: &Sp<String>, by: String, cx: &mut Ctxt| {
+        if let Some((_, first)) = sent.iter().find(|(n, _)| *n == name.value) {
+            cx.error_at(
+                name.span,
+                format!(
+                    "\"{}\" is sent twice, by {first} and by {by}: rename one with \
+                     `#[oauth(rename = \"..\")]`",
+                    name.value.escape_debug()
+                ),
+            );
+        } else {
+            sent.push((name.value.clone(), by));
+        }
+    };
+    for field in input.fields() {
+        check(&field.wire, field_desc(field), cx);
+    }
+    if let Some(params) = input.args.params.given() {
+        for pair in &params.value {
+            let name = Sp::new(pair.key_string(), pair.key_span());
+            check(&name, format!("`params({} = ..)`", name.value), cx);
+        }
+    }
+}
+
+fn field_desc(field: &Field<'_>) -> String {
+    format!("field `{}`", crate::ast::unraw(field.member))
+}
+
+/// Each grant sends particular credentials (RFC 6749 sections 4.3 and 4.4).
+fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(grant) = input.args.grant.given() else {
+        return;
+    };
+    if !input.roles_known() {
+        return;
+    }
+    let need = |role: Role, ty: &str, cx: &mut Ctxt, extra: &str| {
+        if input.field_with(role).is_none() {
+            cx.error_at(
+                grant.span,
+                format!(
+                    "`grant = \"{}\"` needs a {} field: add `{}: {ty}`, or mark a field \
+                     `#[oauth(role = \"{}\")]`{extra}",
+                    grant_name(grant.value),
+                    role_words(role),
+                    role.as_str(),
+                    role.as_str(),
+                ),
+            );
+        }
+    };
+    match grant.value {
+        Grant::Password => {
+            need(Role::Username, "String", cx, "");
+            need(Role::Password, "Secret", cx, "");
+        }
+        Grant::ClientCredentials => {
+            need(Role::ClientId, "String", cx, "");
+            if input.args.auth.or_default(Auth::Body).is_some_and(|a| a != Auth::None) {
+                need(Role::ClientSecret, "Secret", cx, ", or set `auth = \"none\"` if the vendor takes no secret");
+            }
+        }
+    }
+}
+
+/// HTTP Basic client authentication is the client id and secret; it needs both.
+/// (With the client-credentials grant, `grant_has_its_fields` already asks for them.)
+fn basic_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(auth) = input.args.auth.given().filter(|a| a.value.is_basic()) else {
+        return;
+    };
+    if !input.roles_known() || matches!(input.args.grant, Arg::Given(Sp { value: Grant::ClientCredentials, .. })) {
+        return;
+    }
+    let missing: Vec<(Role, &str)> = [(Role::ClientId, "String"), (Role::ClientSecret, "Secret")]
+        .into_iter()
+        .filter(|(role, _)| input.field_with(*role).is_none())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let words: Vec<&str> = missing.iter().map(|(role, _)| role_words(*role)).collect();
+    let decls: Vec<String> = missing.iter().map(|(role, ty)| format!("`{}: {ty}`", role.as_str())).collect();
+    cx.error_at(
+        auth.span,
+        format!(
+            "`auth = \"{}\"` sends the client id and secret in an Authorization header, but \
+             there is no {} field: add {}, or use `auth = \"body\"` or `auth = \"none\"`",
+            auth_name(auth.value),
+            words.join(" or "),
+            decls.join(" and "),
+        ),
+    );
+}
+
+fn grant_name(grant: Grant) -> &'static str {
+    name_of(grant)
+}
+
+fn auth_name(auth: Auth) -> &'static str {
+    name_of(auth)
+}
+
+/// The spelling of a choice's value.
+fn name_of<T: Choice + PartialEq>(value: T) -> &'static str {
+    T::VALUES.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
+}
+
+fn role_words(role: Role) -> &'static str {
+    match role {
+        Role::ClientId => "client id",
+        Role::ClientSecret => "client secret",
+        Role::Username => "username",
+        Role::Password => "password",
+        Role::Param => "parameter",
+    }
+}
+
+fn quoted_names(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    quoted.join(", ")
+}

@@ -1,0 +1,196 @@
+//! The tour: the four generated clients against their simulators on loopback.
+//!
+//! ```text
+//! cargo run -p oauth-specs --example tour
+//! ```
+//!
+//! For each vendor it gets a token, makes a protected call, lets the server reject the token
+//! before its stated expiry (so the client renews and retries), and tries a wrong secret.
+//!
+//! To run one vendor against its real endpoint instead, set `TOUR_VENDOR` (`mps`, `monta`,
+//! `deyel`, `microbilt`), `TOUR_BASE_URL`, `TOUR_CLIENT_ID`, `TOUR_CLIENT_SECRET`, and for MPS
+//! Monitor `TOUR_USERNAME`, `TOUR_PASSWORD`, `TOUR_SCOPE` (default `account`). `TOUR_API_PATH`
+//! names a protected path to call (default: the simulator's).
+
+use std::{env, time::Duration};
+
+use oauth_runtime::{Client, Error, Provider};
+use oauth_sim::{SimConfig, Simulator, Vendor};
+use oauth_specs::{Deyel, Microbilt, Monta, MpsMonitor, Secret};
+
+/// Credentials as the tour knows them, from the simulator or the environment.
+struct Creds {
+    client_id: String,
+    client_secret: String,
+    username: String,
+    password: String,
+    scope: String,
+}
+
+impl Creds {
+    fn from_sim(c: &SimConfig) -> Creds {
+        Creds {
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.clone(),
+            username: c.username.clone(),
+            password: c.password.clone(),
+            scope: c.scope.clone(),
+        }
+    }
+
+    fn from_env() -> Result<Creds, String> {
+        let var = |k: &str| env::var(k).map_err(|_| format!("{k} is not set"));
+        Ok(Creds {
+            client_id: var("TOUR_CLIENT_ID")?,
+            client_secret: var("TOUR_CLIENT_SECRET")?,
+            username: env::var("TOUR_USERNAME").unwrap_or_default(),
+            password: env::var("TOUR_PASSWORD").unwrap_or_default(),
+            scope: env::var("TOUR_SCOPE").unwrap_or_else(|_| "account".into()),
+        })
+    }
+}
+
+fn mps(c: &Creds) -> MpsMonitor {
+    MpsMonitor {
+        client_id: c.client_id.clone(),
+        client_secret: Secret::from(c.client_secret.clone()),
+        username: c.username.clone(),
+        password: Secret::from(c.password.clone()),
+        scope: c.scope.clone(),
+    }
+}
+
+fn monta(c: &Creds) -> Monta {
+    Monta { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+fn deyel(c: &Creds) -> Deyel {
+    Deyel { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+fn microbilt(c: &Creds) -> Microbilt {
+    Microbilt { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+#[tokio::main]
+async fn main() {
+    if let Ok(vendor) = env::var("TOUR_VENDOR") {
+        if let Err(e) = real_endpoint(&vendor).await {
+            eprintln!("tour: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    println!("The tour: four generated clients against their simulators on 127.0.0.1\n");
+    let mut failures = 0;
+    failures += simulated(Vendor::MpsMonitor, mps).await;
+    failures += simulated(Vendor::Monta, monta).await;
+    failures += simulated(Vendor::Deyel, deyel).await;
+    failures += simulated(Vendor::Microbilt, microbilt).await;
+    if failures > 0 {
+        eprintln!("{failures} step(s) did not go as expected");
+        std::process::exit(1);
+    }
+    println!("All four vendors: token, API call, renewal after a rejected token, typed error. Done.");
+}
+
+/// One vendor's round against its simulator; returns the number of unexpected outcomes.
+async fn simulated<P: Provider>(vendor: Vendor, make: fn(&Creds) -> P) -> usize {
+    let sim = match Simulator::start(vendor).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            println!("{vendor:?}: cannot start the simulator: {e}");
+            return 1;
+        }
+    };
+    let creds = Creds::from_sim(sim.config());
+    let name = P::SPEC.name;
+    println!("{name} (simulator at {})", sim.base_url());
+    let mut failures = 0;
+    let client = match Client::builder(make(&creds)).base_url(&sim.base_url()).build() {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  build        failed: {e}");
+            return 1;
+        }
+    };
+    let path = vendor.protected_path();
+
+    match client.token().await {
+        Ok(t) => println!(
+            "  token        {} token, expires in {} s, refresh token: {}",
+            t.token_type(),
+            t.expires_in().as_secs(),
+            if t.refresh_token().is_some() { "yes" } else { "no" }
+        ),
+        Err(e) => {
+            println!("  token        failed: {e}");
+            failures += 1;
+        }
+    }
+    failures += call(&client, path, "  API call    ").await;
+
+    sim.expire_tokens();
+    let before = sim.counters();
+    failures += call(&client, path, "  after the server dropped the token:").await;
+    let after = sim.counters();
+    let how = if after.refresh_requests > before.refresh_requests { "refresh" } else { "a new grant" };
+    println!("               renewed once by {how}, the call retried once");
+
+    let wrong = Creds { client_secret: "not-the-secret".into(), ..Creds::from_sim(sim.config()) };
+    match Client::builder(make(&wrong)).base_url(&sim.base_url()).build().map(|c| async move { c.token().await }) {
+        Ok(fut) => match fut.await {
+            Err(e @ Error::OAuth(_)) => println!("  wrong secret typed error: {e}"),
+            other => {
+                println!("  wrong secret unexpected: {other:?}");
+                failures += 1;
+            }
+        },
+        Err(e) => println!("  wrong secret build failed: {e}"),
+    }
+    let c = sim.counters();
+    println!(
+        "  simulator    {} token request(s), {} refresh(es), {} API call(s), {} authorized\n",
+        c.token_requests, c.refresh_requests, c.api_requests, c.api_authorized
+    );
+    failures
+}
+
+async fn call<P: Provider>(client: &Client<P>, path: &str, label: &str) -> usize {
+    match client.get(path).send().await {
+        Ok(r) => {
+            println!("{label} GET {path} -> {}", r.status());
+            usize::from(!r.status().is_success())
+        }
+        Err(e) => {
+            println!("{label} GET {path} failed: {e}");
+            1
+        }
+    }
+}
+
+/// One vendor against its real endpoint, configured from the environment.
+async fn real_endpoint(vendor: &str) -> Result<(), String> {
+    let creds = Creds::from_env()?;
+    let base = env::var("TOUR_BASE_URL").map_err(|_| "TOUR_BASE_URL is not set".to_owned())?;
+    let api = env::var("TOUR_API_PATH").ok();
+    match vendor {
+        "mps" => real(mps(&creds), &base, api.as_deref().or(Some("/account/getaccount"))).await,
+        "monta" => real(monta(&creds), &base, api.as_deref().or(Some("/auth/me"))).await,
+        "deyel" => real(deyel(&creds), &base, api.as_deref()).await,
+        "microbilt" => real(microbilt(&creds), &base, api.as_deref()).await,
+        other => Err(format!("unknown TOUR_VENDOR {other:?}: use mps, monta, deyel or microbilt")),
+    }
+}
+
+async fn real<P: Provider>(provider: P, base: &str, api: Option<&str>) -> Result<(), String> {
+    let client =
+        Client::builder(provider).base_url(base).timeout(Duration::from_secs(20)).build().map_err(|e| e.to_string())?;
+    let token = client.token().await.map_err(|e| e.to_string())?;
+    println!("{}: token ok, {} s left", P::SPEC.name, token.expires_in().as_secs());
+    if let Some(path) = api {
+        let r = client.get(path).send().await.map_err(|e| e.to_string())?;
+        println!("GET {path} -> {}", r.status());
+    }
+    Ok(())
+}

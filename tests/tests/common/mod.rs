@@ -1,0 +1,59 @@
+//! Shared by the integration tests: the four vendors' clients pointed at their simulators.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use oauth_runtime::{Client, ClientBuilder, Provider, RetryPolicy, Secret};
+use oauth_sim::{SimConfig, Simulator, Vendor};
+use oauth_specs::{Deyel, Microbilt, MicrobiltForm, Monta, MpsMonitor};
+
+/// Retries fast enough for tests, still exponential with jitter.
+pub const FAST_RETRY: RetryPolicy = RetryPolicy {
+    max_retries: 2,
+    min_delay: Duration::from_millis(10),
+    max_delay: Duration::from_millis(50),
+    max_retry_after: Duration::from_secs(5),
+};
+
+pub fn mps(c: &SimConfig) -> MpsMonitor {
+    MpsMonitor {
+        client_id: c.client_id.clone(),
+        client_secret: Secret::from(c.client_secret.clone()),
+        username: c.username.clone(),
+        password: Secret::from(c.password.clone()),
+        scope: c.scope.clone(),
+    }
+}
+
+pub fn monta(c: &SimConfig) -> Monta {
+    Monta { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+pub fn deyel(c: &SimConfig) -> Deyel {
+    Deyel { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+pub fn microbilt(c: &SimConfig) -> Microbilt {
+    Microbilt { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+pub fn microbilt_form(c: &SimConfig) -> MicrobiltForm {
+    MicrobiltForm { client_id: c.client_id.clone(), client_secret: Secret::from(c.client_secret.clone()) }
+}
+
+/// A builder aimed at `sim` with test-sized timeouts and retries.
+pub fn builder<P: Provider>(provider: P, sim: &Simulator) -> ClientBuilder<P> {
+    Client::builder(provider).base_url(&sim.base_url()).retry(FAST_RETRY).timeout(Duration::from_secs(2))
+}
+
+/// A simulator whose tokens live `lifetime`.
+pub async fn sim(vendor: Vendor, lifetime: Duration) -> Simulator {
+    Simulator::start_with(vendor, SimConfig::for_vendor(vendor).token_lifetime(lifetime))
+        .await
+        .expect("simulator starts")
+}
+
+/// Fails the test if `fut` takes longer than `limit`: nothing may hang.
+pub async fn bounded<T>(limit: Duration, fut: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
+}

@@ -1,0 +1,112 @@
+//! No secret reaches a `Debug`, a `Display`, an error or a log line.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use common::*;
+use oauth_runtime::{Credential, ExposeSecret, Secret};
+use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
+use tracing_subscriber::fmt::MakeWriter;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn full_flow_leaks_nothing() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = SimConfig {
+        client_secret: "CLIENT-SECRET-4417".into(),
+        password: "USER-PASSWORD-9921".into(),
+        ..SimConfig::for_vendor(Vendor::MpsMonitor)
+    }
+    .token_lifetime(Duration::from_secs(1));
+    let sim = Simulator::start_with(Vendor::MpsMonitor, config.clone()).await.unwrap();
+    let issued: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = issued.clone();
+    let client = builder(mps(&config), &sim)
+        .on_token(move |t| {
+            let mut all = sink.lock().unwrap();
+            all.push(t.access_token().expose_secret().to_owned());
+            all.extend(t.refresh_token().map(|r| r.expose_secret().to_owned()));
+        })
+        .build()
+        .unwrap();
+
+    let mut shown = Vec::new();
+    let token = client.token().await.unwrap();
+    shown.push(format!("{token:?} {client:?}"));
+    client.get(Vendor::MpsMonitor.protected_path()).send().await.unwrap();
+    client.refresh().await.unwrap();
+    sim.expire_tokens();
+    client.get(Vendor::MpsMonitor.protected_path()).send().await.unwrap();
+    sim.revoke_refresh_tokens();
+    client.refresh().await.unwrap();
+    for fault in [Fault::Html(502), Fault::MalformedJson, Fault::ErrorIn200, Fault::Status(500), Fault::Reset] {
+        sim.inject(Target::Refresh, fault.clone(), 3);
+        sim.inject(Target::Token, fault, 3);
+        if let Err(e) = client.refresh().await {
+            shown.push(format!("{e} {e:?}"));
+        }
+        sim.clear_faults();
+    }
+    let mut wrong = config.clone();
+    wrong.password = "USER-PASSWORD-9921-typo".into();
+    let err = builder(mps(&wrong), &sim).build().unwrap().token().await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    shown.push(format!("{:?}", Credential::from(Secret::from("CLIENT-SECRET-4417".to_owned()))));
+    shown.push(format!("{:?} {:?}", client.token().await.unwrap(), builder(mps(&config), &sim)));
+
+    let mut secrets = vec!["CLIENT-SECRET-4417".to_owned(), "USER-PASSWORD-9921".to_owned()];
+    secrets.extend(issued.lock().unwrap().iter().cloned());
+    assert!(secrets.len() >= 8, "tokens were issued and collected: {}", secrets.len());
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("oauth.refresh") && logs.contains("oauth.token_fetch"), "spans were captured");
+    assert!(logs.contains("oauth.retry") && logs.contains("oauth.reauth"), "spans were captured");
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a secret reached the logs");
+        for text in &shown {
+            assert!(!text.contains(secret.as_str()), "a secret reached Debug/Display: {text}");
+        }
+    }
+}
+
+#[test]
+fn vendor_structs_debug_redacts_secrets() {
+    let creds = mps(&SimConfig {
+        client_secret: "CLIENT-SECRET-1".into(),
+        password: "PASSWORD-2".into(),
+        ..SimConfig::for_vendor(Vendor::MpsMonitor)
+    });
+    let shown = format!("{creds:?}");
+    assert!(shown.contains("YourClientId"), "public fields stay readable: {shown}");
+    assert!(!shown.contains("CLIENT-SECRET-1") && !shown.contains("PASSWORD-2"), "{shown}");
+}

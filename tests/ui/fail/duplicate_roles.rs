@@ -1,0 +1,11 @@
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    #[oauth(role = "client_id")]
+    pub app_id: String,
+    pub client_secret: Secret,
+}
+
+fn main() {}

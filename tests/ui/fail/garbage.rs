@@ -1,0 +1,11 @@
+//! A syntax error inside the attribute.
+
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials" token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+fn main() {}

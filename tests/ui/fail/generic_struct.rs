@@ -1,0 +1,9 @@
+use oauth_runtime::oauth_provider;
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor<S> {
+    pub client_id: String,
+    pub client_secret: S,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor(pub String, pub Secret);
+
+fn main() {}

@@ -1,0 +1,10 @@
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    #[oauth(role = "client_id", param)]
+    pub app_id: String,
+    pub client_secret: Secret,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+    #[oauth(param, secret)]
+    pub api_key: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+//! A misspelt key: did you mean, and no cascade of "missing grant".
+
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grnt = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+fn main() {}

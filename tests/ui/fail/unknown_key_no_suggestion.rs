@@ -1,0 +1,11 @@
+//! An unknown key with no near one: the keys are listed.
+
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", timeout = 30)]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use oauth_runtime::{Secret, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    #[oauth(role = "secret")]
+    pub key: Secret,
+}
+
+fn main() {}
