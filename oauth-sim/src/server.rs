@@ -106,7 +106,24 @@ impl Simulator {
         self.shared.inject(target, fault, times);
     }
 
-    /// Drops every fault still queued.
+    /// Serves `fault` to a share `rate` (0.0 to 1.0) of the requests to `target` that no
+    /// queued fault answers, drawn from a fixed pseudo-random sequence. Setting the same fault
+    /// again replaces its rate; a rate of 0 removes it.
+    ///
+    /// ```
+    /// # use oauth_sim::{Fault, Simulator, Target, Vendor};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let sim = Simulator::start(Vendor::Deyel).await?;
+    /// sim.set_fault_rate(Target::Token, Fault::Status(503), 0.05);
+    /// sim.set_fault_rate(Target::Token, Fault::TooManyRequests { retry_after: None }, 0.02);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_fault_rate(&self, target: Target, fault: Fault, rate: f64) {
+        self.shared.set_fault_rate(target, fault, rate);
+    }
+
+    /// Drops every fault still queued, and every fault rate.
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
     }

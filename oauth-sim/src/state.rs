@@ -65,6 +65,10 @@ pub(crate) struct Shared {
     token_lifetime: Mutex<Duration>,
     tokens: Mutex<Tokens>,
     faults: Mutex<[VecDeque<Fault>; 3]>,
+    /// Faults served at random to a share of requests, after the queued ones.
+    rates: Mutex<[Vec<(Fault, f64)>; 3]>,
+    /// Position in the deterministic sequence of draws for `rates`.
+    draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
 }
 
@@ -103,6 +107,8 @@ impl Shared {
             config,
             tokens: Mutex::default(),
             faults: Mutex::default(),
+            rates: Mutex::default(),
+            draws: std::sync::atomic::AtomicU64::new(0),
             counters: AtomicCounters::default(),
         }
     }
@@ -160,17 +166,50 @@ impl Shared {
         lock(&self.faults)[slot(target)].extend(std::iter::repeat_n(fault, times));
     }
 
+    pub(crate) fn set_fault_rate(&self, target: Target, fault: Fault, rate: f64) {
+        let mut rates = lock(&self.rates);
+        let list = &mut rates[slot(target)];
+        list.retain(|(f, _)| *f != fault);
+        if rate > 0.0 {
+            list.push((fault, rate.min(1.0)));
+        }
+    }
+
     pub(crate) fn clear_faults(&self) {
         for queue in lock(&self.faults).iter_mut() {
             queue.clear();
+        }
+        for list in lock(&self.rates).iter_mut() {
+            list.clear();
         }
     }
 
     /// Takes the next queued fault for `target`, counting it as served.
     pub(crate) fn next_fault(&self, target: Target) -> Option<Fault> {
-        let fault = lock(&self.faults)[slot(target)].pop_front()?;
+        let queued = lock(&self.faults)[slot(target)].pop_front();
+        let fault = queued.or_else(|| self.draw_fault(target))?;
         self.counters.faults_served.fetch_add(1, Ordering::Relaxed);
         Some(fault)
+    }
+
+    /// A fault from the rate table, drawn from a fixed pseudo-random sequence (SplitMix64)
+    /// so that a run with the same request order sees the same faults.
+    fn draw_fault(&self, target: Target) -> Option<Fault> {
+        let rates = lock(&self.rates);
+        let list = &rates[slot(target)];
+        if list.is_empty() {
+            return None;
+        }
+        let mut z = self.draws.fetch_add(1, Ordering::Relaxed).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let u = (z >> 11) as f64 / (1u64 << 53) as f64;
+        let mut cumulative = 0.0;
+        list.iter().find_map(|(fault, rate)| {
+            cumulative += rate;
+            (u < cumulative).then(|| fault.clone())
+        })
     }
 
     pub(crate) fn count_request(&self, target: Target) {

@@ -217,3 +217,24 @@ async fn dropping_the_simulator_stops_the_server() {
     let result = client().get(format!("http://{addr}/auth/me")).timeout(Duration::from_secs(2)).send().await;
     assert!(result.is_err());
 }
+
+#[tokio::test]
+async fn fault_rates_hit_about_their_share_and_queued_faults_come_first() {
+    let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
+    sim.set_fault_rate(Target::Token, Fault::Status(503), 0.25);
+    sim.set_fault_rate(Target::Token, Fault::TooManyRequests { retry_after: None }, 0.25);
+    sim.inject(Target::Token, Fault::Status(500), 1);
+    assert_eq!(request_token(&sim).await.status, StatusCode::INTERNAL_SERVER_ERROR, "queued first");
+    let mut statuses = std::collections::HashMap::new();
+    for _ in 0..400 {
+        *statuses.entry(request_token(&sim).await.status.as_u16()).or_insert(0) += 1;
+    }
+    for (status, expected) in [(200, 200), (503, 100), (429, 100)] {
+        let got = statuses.get(&status).copied().unwrap_or(0);
+        assert!((expected * 7 / 10..=expected * 13 / 10).contains(&got), "{status}: {got} of 400: {statuses:?}");
+    }
+    sim.clear_faults();
+    for _ in 0..20 {
+        assert_eq!(request_token(&sim).await.status, StatusCode::OK, "rates cleared");
+    }
+}

@@ -3,11 +3,14 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use common::*;
-use oauth_runtime::{Error, ErrorCode};
-use oauth_sim::{Fault, Simulator, Target, Vendor};
+use oauth_runtime::{Error, ErrorCode, ExposeSecret};
+use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 use reqwest::StatusCode;
 
 const TIMEOUT: Duration = Duration::from_millis(400);
@@ -151,9 +154,18 @@ fn cases() -> Vec<Case> {
 
 #[tokio::test]
 async fn every_fault_recovers_or_fails_typed() {
+    let (logs, _guard) = capture_logs();
+    let config = SimConfig::for_vendor(Vendor::Deyel).client_secret("DEYEL-SECRET-5150");
+    let issued: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut shown = Vec::new();
     for case in cases() {
-        let sim = Simulator::start(Vendor::Deyel).await.unwrap();
-        let client = builder(deyel(sim.config()), &sim).timeout(TIMEOUT).build().unwrap();
+        let sim = Simulator::start_with(Vendor::Deyel, config.clone()).await.unwrap();
+        let sink = issued.clone();
+        let client = builder(deyel(sim.config()), &sim)
+            .timeout(TIMEOUT)
+            .on_token(move |t| sink.lock().unwrap().push(t.access_token().expose_secret().to_owned()))
+            .build()
+            .unwrap();
         if case.target == Target::Api {
             client.token().await.unwrap();
         }
@@ -169,10 +181,22 @@ async fn every_fault_recovers_or_fails_typed() {
             (Expect::Fails(n, check), Err(err)) => {
                 assert!(check(&err), "{}: unexpected error {err:?}", case.name);
                 assert_eq!(requests, *n, "{}: token requests", case.name);
+                shown.push(format!("{err} {err:?}"));
             }
             (_, outcome) => panic!("{}: unexpected outcome {outcome:?}", case.name),
         }
+        shown.push(format!("{client:?}"));
         eprintln!("{:<40} {:>6} ms, {requests} token request(s)", case.name, started.elapsed().as_millis());
+    }
+    // Across the whole matrix, no secret and no issued token in any output.
+    let logs = logs.text();
+    assert!(logs.contains("oauth.retry") && logs.contains("oauth.reauth"), "logs were captured");
+    let mut secrets = vec!["DEYEL-SECRET-5150".to_owned()];
+    secrets.extend(issued.lock().unwrap().iter().cloned());
+    assert!(secrets.len() > 10, "tokens were issued");
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a secret reached the logs");
+        assert!(shown.iter().all(|s| !s.contains(secret.as_str())), "a secret reached an error or Debug");
     }
 }
 
@@ -201,4 +225,69 @@ async fn a_401_on_a_streaming_body_is_a_clear_error() {
     let ok = client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(sim.counters().token_requests, 2);
+}
+
+/// What an API call returns when the vendor's API (not its token endpoint) misbehaves.
+enum ApiExpect {
+    /// Handed to the caller as a response with this status: API errors are the caller's.
+    Status(u16),
+    /// A typed error.
+    Fails(fn(&Error) -> bool),
+}
+
+#[tokio::test]
+async fn api_faults_pass_through_or_fail_typed() {
+    let cases: Vec<(&str, Fault, ApiExpect)> = vec![
+        ("500", Fault::Status(500), ApiExpect::Status(500)),
+        ("503", Fault::Status(503), ApiExpect::Status(503)),
+        ("429", Fault::TooManyRequests { retry_after: Some(1) }, ApiExpect::Status(429)),
+        ("HTML 502", Fault::Html(502), ApiExpect::Status(502)),
+        ("redirect not followed", Fault::Redirect("http://127.0.0.1:9/elsewhere".into()), ApiExpect::Status(302)),
+        (
+            "slow past the timeout",
+            Fault::Slow(Duration::from_secs(2)),
+            ApiExpect::Fails(|e| matches!(e, Error::Timeout { .. })),
+        ),
+        ("reset mid-body", Fault::Reset, ApiExpect::Status(200)),
+    ];
+    for (name, fault, expect) in cases {
+        let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
+        let client = builder(microbilt(sim.config()), &sim).timeout(TIMEOUT).build().unwrap();
+        client.token().await.unwrap();
+        sim.inject(Target::Api, fault, 1);
+        let outcome = bounded(Duration::from_secs(5), client.get(Vendor::Microbilt.protected_path()).send()).await;
+        match (expect, outcome) {
+            (ApiExpect::Status(s), Ok(response)) => {
+                assert_eq!(response.status().as_u16(), s, "{name}");
+                if name.starts_with("reset") {
+                    assert!(response.bytes().await.is_err(), "{name}: the broken body is an error when read");
+                }
+            }
+            (ApiExpect::Fails(check), Err(e)) => assert!(check(&e), "{name}: {e:?}"),
+            (_, outcome) => panic!("{name}: unexpected {outcome:?}"),
+        }
+        let c = sim.counters();
+        assert_eq!((c.token_requests, c.api_requests), (1, 1), "{name}: no token request, no retry of the API call");
+    }
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_then_typed() {
+    let sim = Simulator::start(Vendor::Deyel).await.unwrap();
+    let config = sim.config().clone();
+    let base = sim.base_url();
+    drop(sim);
+    let client = oauth_runtime::Client::builder(deyel(&config)).base_url(&base).retry(FAST_RETRY).build().unwrap();
+    let started = Instant::now();
+    let err = bounded(Duration::from_secs(5), client.token()).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(started.elapsed() >= FAST_RETRY.min_delay, "retried with backoff");
+
+    // An API call whose server went away after the token was issued.
+    let sim = Simulator::start(Vendor::Deyel).await.unwrap();
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    client.token().await.unwrap();
+    drop(sim);
+    let err = bounded(Duration::from_secs(5), client.get(Vendor::Deyel.protected_path()).send()).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
 }

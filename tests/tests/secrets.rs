@@ -3,7 +3,6 @@
 mod common;
 
 use std::{
-    io::Write,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -11,37 +10,10 @@ use std::{
 use common::*;
 use oauth_runtime::{Credential, ExposeSecret, Secret};
 use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn full_flow_leaks_nothing() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let config = SimConfig {
         client_secret: "CLIENT-SECRET-4417".into(),
@@ -88,7 +60,7 @@ async fn full_flow_leaks_nothing() {
     let mut secrets = vec!["CLIENT-SECRET-4417".to_owned(), "USER-PASSWORD-9921".to_owned()];
     secrets.extend(issued.lock().unwrap().iter().cloned());
     assert!(secrets.len() >= 8, "tokens were issued and collected: {}", secrets.len());
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("oauth.refresh") && logs.contains("oauth.token_fetch"), "spans were captured");
     assert!(logs.contains("oauth.retry") && logs.contains("oauth.reauth"), "spans were captured");
     for secret in &secrets {
