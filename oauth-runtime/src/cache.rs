@@ -30,20 +30,16 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub fn new(token: Token, skew: Duration) -> Result<Entry, Error> {
+    /// `None` if the token cannot go in an `Authorization` header (parsing rules that out for
+    /// issued tokens; a hand-built token may still hold a newline).
+    pub fn new(token: Token, skew: Duration) -> Option<Entry> {
         let now = Instant::now();
         let left = token.expires_at().duration_since(SystemTime::now()).unwrap_or_default();
         let lifetime = token.expires_at().duration_since(token.issued_at()).unwrap_or(left);
         let early = skew.min(lifetime / 2);
-        let mut header = HeaderValue::try_from(token.authorization()).map_err(|_| Error::MalformedResponse {
-            vendor: "token",
-            status: reqwest::StatusCode::OK,
-            content_type: String::new(),
-            reason: "the access token holds characters not allowed in an HTTP header".to_owned(),
-            excerpt: String::new(),
-        })?;
+        let mut header = HeaderValue::try_from(token.authorization()).ok()?;
         header.set_sensitive(true);
-        Ok(Entry {
+        Some(Entry {
             token: Arc::new(token),
             header,
             refresh_at: now + left.saturating_sub(early),

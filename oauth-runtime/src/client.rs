@@ -191,6 +191,7 @@ impl Inner {
             hook(&token);
         }
         Entry::new(token, self.skew)
+            .ok_or_else(|| Error::Config(format!("{}: issued token is not a valid header", self.spec.name)))
     }
 
     async fn grant(&self) -> Result<Token, Error> {
@@ -439,7 +440,10 @@ impl<P: Provider> ClientBuilder<P> {
         }
         let cache = TokenCache::default();
         if let Some(token) = self.token {
-            cache.store(Entry::new(token, self.skew)?);
+            let entry = Entry::new(token, self.skew).ok_or_else(|| {
+                Error::Config("the seeded token holds characters not allowed in an HTTP header".to_owned())
+            })?;
+            cache.store(entry);
         }
         let transport =
             Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
@@ -499,6 +503,25 @@ fn check_transport_security(url: &Url, allow_http: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Minimal;
+
+    impl Provider for Minimal {
+        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Minimal", "/token");
+        fn credentials(self) -> Vec<Credential> {
+            vec![Credential::from("id"), Credential::from(crate::Secret::from("secret"))]
+        }
+    }
+
+    #[test]
+    fn seeded_token_must_fit_a_header() {
+        let bad = Token::new("line\nbreak");
+        let err = Client::builder(Minimal).base_url("https://h").token(bad).build().unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("seeded token")), "{err}");
+        let good = Client::builder(Minimal).base_url("https://h").token(Token::new("fine")).build().unwrap();
+        assert!(good.has_fresh_token());
+        assert!(!format!("{good:?}").contains("secret\""), "credentials redacted in Debug");
+    }
 
     #[test]
     fn http_only_for_loopback_unless_opted_out() {

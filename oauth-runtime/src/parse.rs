@@ -71,7 +71,15 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
         Some(_) => return Err(malformed(ctx, raw, format!("`{}` is not a non-empty string", spec.access_token))),
         None => return Err(malformed(ctx, raw, format!("no `{}` in the response", spec.access_token))),
     };
+    if !access.bytes().all(|b| b.is_ascii_graphic()) {
+        let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.access_token);
+        return Err(malformed(ctx, raw, reason));
+    }
     let token_type = fields.get(spec.token_type).and_then(Value::as_str);
+    if token_type.is_some_and(|t| !t.bytes().all(|b| b.is_ascii_graphic() || b == b' ')) {
+        let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.token_type);
+        return Err(malformed(ctx, raw, reason));
+    }
     let refresh = match fields.get(spec.refresh_token) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
@@ -154,9 +162,13 @@ fn oauth_error(ctx: &ParseContext<'_>, status: StatusCode, fields: &Map<String, 
     Some(OAuthError {
         vendor: ctx.vendor,
         status,
-        code: ErrorCode::parse(code.trim()),
+        // Shown whole in Display and Debug: a vendor echoing a credential here must not leak it.
+        code: match ErrorCode::parse(code.trim()) {
+            ErrorCode::Other(other) => ErrorCode::Other(redact::known(&other, ctx.secrets)),
+            known => known,
+        },
         description,
-        uri: loose(fields, "erroruri").map(|(_, u)| u.to_owned()),
+        uri: loose(fields, "erroruri").map(|(_, u)| redact::known(u, ctx.secrets)),
     })
 }
 
@@ -368,6 +380,18 @@ mod tests {
             let t =
                 parse(&raw(200, "application/json", &format!(r#"{{"access_token":"a","expires_in":{v}}}"#))).unwrap();
             assert!((lo..=hi).contains(&t.expires_in().as_secs()), "{v}: {:?}", t.expires_in());
+        }
+    }
+
+    #[test]
+    fn tokens_unfit_for_a_header_are_malformed() {
+        for body in [
+            r#"{"access_token":"a\nb"}"#,
+            r#"{"access_token":"été"}"#,
+            r#"{"access_token":"a","token_type":"x\u0000"}"#,
+        ] {
+            let err = parse(&raw(200, "application/json", body)).unwrap_err();
+            assert!(err.to_string().contains("not allowed in an HTTP header"), "{body}: {err}");
         }
     }
 

@@ -12,15 +12,21 @@ const MASK: &str = "[REDACTED]";
 /// masked by name because a response may carry a token we have never seen.
 pub(crate) fn excerpt(body: &[u8], known_secrets: &[&str]) -> String {
     let head = &body[..body.len().min(SCAN_BYTES)];
-    let mut text = String::from_utf8_lossy(head).into_owned();
+    let text = known(&String::from_utf8_lossy(head), known_secrets);
+    let text = mask_json_values(&text);
+    let text = mask_form_values(&text);
+    shorten(text.trim())
+}
+
+/// `text` with every known secret masked: for values shown whole, such as an error code.
+pub(crate) fn known(text: &str, known_secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
     for secret in known_secrets.iter().filter(|s| !s.is_empty()) {
         if text.contains(secret) {
             text = text.replace(secret, MASK);
         }
     }
-    let text = mask_json_values(&text);
-    let text = mask_form_values(&text);
-    shorten(text.trim())
+    text
 }
 
 /// Whether a field name suggests a secret value.
