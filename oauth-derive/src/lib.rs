@@ -18,6 +18,8 @@ mod model;
 mod valid;
 
 #[cfg(test)]
+mod garbage_tests;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;
