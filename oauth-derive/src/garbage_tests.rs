@@ -441,8 +441,6 @@ fn check(args: &TokenStream, item: &TokenStream, certainly_bad: bool) -> Result<
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     /// Garbage attribute arguments on a plain, valid struct.
     #[test]
     fn garbage_arguments(

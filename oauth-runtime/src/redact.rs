@@ -12,21 +12,37 @@ const MASK: &str = "[REDACTED]";
 /// masked by name because a response may carry a token we have never seen.
 pub(crate) fn excerpt(body: &[u8], known_secrets: &[&str]) -> String {
     let head = &body[..body.len().min(SCAN_BYTES)];
-    let text = known(&String::from_utf8_lossy(head), known_secrets);
+    let text = known(String::from_utf8_lossy(head).trim(), known_secrets);
     let text = mask_json_values(&text);
     let text = mask_form_values(&text);
-    shorten(text.trim())
+    shorten(&text)
 }
 
 /// `text` with every known secret masked: for values shown whole, such as an error code.
+///
+/// Characters that `Debug` would escape become a space (line breaks, tabs) or U+FFFD first, so
+/// that the masked text is the text shown: otherwise a body holding a tab before `ok123` would
+/// print `\tok123`, which spells the secret `tok123` without containing it. It also keeps
+/// line breaks out of logs.
 pub(crate) fn known(text: &str, known_secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
+    let mut text = printable(text);
     for secret in known_secrets.iter().filter(|s| !s.is_empty()) {
         if text.contains(secret) {
             text = text.replace(secret, MASK);
         }
     }
     text
+}
+
+fn printable(text: &str) -> String {
+    let escaped_by_debug = |c: char| !matches!(c, '"' | '\'' | '\\') && c.escape_debug().len() > 1;
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            c if escaped_by_debug(c) => char::REPLACEMENT_CHARACTER,
+            c => c,
+        })
+        .collect()
 }
 
 /// Whether a field name suggests a secret value.
@@ -117,6 +133,15 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_cannot_spell_a_secret() {
+        // Found by the fuzz target: `Debug` printed the tab as `\t`, spelling `tok...`.
+        let e = excerpt(b"{\"Error\":\"\tok.Zq9 rejected\nnext\x01line\"}", &["tok.Zq9"]);
+        let shown = format!("{e:?}");
+        assert!(!shown.contains("tok.Zq9") && !shown.contains("\\n"), "{shown}");
+        assert!(e.contains(" ok.Zq9 rejected next\u{fffd}line"), "{e}");
+    }
 
     #[test]
     fn masks_known_secrets_anywhere() {

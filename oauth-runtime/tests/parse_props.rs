@@ -736,6 +736,9 @@ fn nasty_bodies() {
         b"error=%20&access_token=t".to_vec(),
         b"{\"access_token\":\"t\",\"expires_in\":1e309}".to_vec(),
         b"{\"access_token\":\"t\",\"exp\":-1e308,\"expires_at\":1e308,\".expires\":\"\"}".to_vec(),
+        // Escapes that spell a secret without holding it (found by the fuzz target).
+        b"<html>\tok.Zq9/+w== rejected</html>".to_vec(),
+        b"{\"error\":\"\\tok.Zq9/+w==\",\"error_description\":\"\\tok.Zq9/+w==\"}".to_vec(),
         vec![0u8; 5000],
         vec![b'{'; 5000],
         vec![b'<'; 5000],
