@@ -62,6 +62,8 @@ struct Inner {
     spec: &'static ProviderSpec,
     base: Url,
     credentials: Vec<Credential>,
+    /// The grant request, built once: it depends on nothing but the credentials and the URL.
+    grant_request: TokenRequest,
     transport: Transport,
     cache: TokenCache,
     skew: Duration,
@@ -195,10 +197,9 @@ impl Inner {
     }
 
     async fn grant(&self) -> Result<Token, Error> {
-        let req = request::grant(self.spec, &self.base, &self.credentials);
         let span =
             tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.spec.token.grant.as_str());
-        self.fetch(&req).instrument(span).await
+        self.fetch(&self.grant_request).instrument(span).await
     }
 
     async fn fetch(&self, req: &TokenRequest) -> Result<Token, Error> {
@@ -447,7 +448,17 @@ impl<P: Provider> ClientBuilder<P> {
         }
         let transport =
             Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
-        let inner = Inner { spec, base, credentials, transport, cache, skew: self.skew, on_token: self.on_token };
+        let grant_request = request::grant(spec, &base, &credentials);
+        let inner = Inner {
+            spec,
+            base,
+            credentials,
+            grant_request,
+            transport,
+            cache,
+            skew: self.skew,
+            on_token: self.on_token,
+        };
         Ok(Client { inner: Arc::new(inner), _provider: PhantomData })
     }
 }

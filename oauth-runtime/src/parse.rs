@@ -66,8 +66,11 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
         return Err(malformed(ctx, raw, reason));
     }
     let spec = ctx.response;
-    let access = match fields.get(spec.access_token) {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+    let lifetime = lifetime(spec, &fields, now);
+    // The fields are ours now: move the values out, what is left is the token's extra fields.
+    let mut fields = fields;
+    let access = match fields.remove(spec.access_token) {
+        Some(Value::String(s)) if !s.trim().is_empty() => trimmed(s),
         Some(_) => return Err(malformed(ctx, raw, format!("`{}` is not a non-empty string", spec.access_token))),
         None => return Err(malformed(ctx, raw, format!("no `{}` in the response", spec.access_token))),
     };
@@ -75,23 +78,25 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
         let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.access_token);
         return Err(malformed(ctx, raw, reason));
     }
-    let token_type = fields.get(spec.token_type).and_then(Value::as_str);
-    if token_type.is_some_and(|t| !t.bytes().all(|b| b.is_ascii_graphic() || b == b' ')) {
+    let token_type = match fields.remove(spec.token_type) {
+        Some(Value::String(t)) => Some(t),
+        _ => None,
+    };
+    if token_type.as_deref().is_some_and(|t| !t.bytes().all(|b| b.is_ascii_graphic() || b == b' ')) {
         let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.token_type);
         return Err(malformed(ctx, raw, reason));
     }
-    let refresh = match fields.get(spec.refresh_token) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+    let refresh = match fields.remove(spec.refresh_token) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
         _ => None,
     };
-    let lifetime = lifetime(spec, &fields, now);
     let expires_at = now + lifetime.min(MAX_LIFETIME);
-    let extra: Map<String, Value> = fields
-        .iter()
-        .filter(|(k, _)| ![spec.access_token, spec.refresh_token, spec.token_type].contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    Ok(Token::from_parts(access, token_type, refresh, now, expires_at, extra))
+    Ok(Token::from_parts(access, token_type.as_deref(), refresh, now, expires_at, fields))
+}
+
+/// `s` without surrounding whitespace, reusing its allocation when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() { s } else { s.trim().to_owned() }
 }
 
 fn malformed(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error {
