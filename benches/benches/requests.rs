@@ -1,0 +1,154 @@
+//! Items 2 and 4, each variant against the same server in the same run:
+//!
+//! - `get_*`: an authenticated `GET` through the generated client (seeded with a cached
+//!   token) against raw `reqwest` with a constant `Authorization` header, bare and with the
+//!   client's settings (timeouts, no redirects, `User-Agent`), to the minimal [`ApiServer`],
+//!   one at a time (latency) and 16 in flight (throughput);
+//! - `token_*`: one token request through the client (`refresh()`: the grant, parsing,
+//!   caching) against a raw `reqwest` `POST` of the same body to the same Deyel simulator,
+//!   with the JSON parsed.
+//!
+//! `cargo bench -p oauth-bench --bench requests`
+
+use std::sync::LazyLock;
+
+use divan::{Bencher, black_box, counter::ItemsCount};
+use oauth_bench::{
+    ApiServer, BENCH_TOKEN, RawToken, deyel, deyel_sim, raw_http, raw_http_with_settings, raw_token_fetch,
+    seeded_client,
+};
+use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
+use oauth_sim::Simulator;
+use oauth_specs::DeyelClient;
+use tokio::{runtime::Runtime, task::JoinSet};
+
+fn main() {
+    divan::main();
+}
+
+/// Requests in flight for the throughput variants.
+const IN_FLIGHT: &[usize] = &[1, 16];
+
+struct Rig {
+    rt: Runtime,
+    _api: ApiServer,
+    api_url: String,
+    /// The generated client, seeded with a cached token for the API server.
+    sdk: DeyelClient,
+    /// Raw reqwest and the header a hand-written client would keep.
+    raw: reqwest::Client,
+    /// Raw reqwest with the client's settings (timeouts, no redirects, `User-Agent`).
+    raw_settings: reqwest::Client,
+    bearer: HeaderValue,
+    sim: Simulator,
+    /// The generated client aimed at the simulator, for token requests.
+    sdk_tokens: DeyelClient,
+    raw_tokens: reqwest::Client,
+}
+
+static RIG: LazyLock<Rig> = LazyLock::new(|| {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let (api, sim) =
+        rt.block_on(async { (ApiServer::start().await.expect("API server"), deyel_sim().await.expect("simulator")) });
+    let sdk = seeded_client(&api.base_url()).expect("client");
+    let sdk_tokens = deyel(sim.config()).client(&sim.base_url()).expect("client");
+    let rig = Rig {
+        api_url: api.url(),
+        _api: api,
+        sdk,
+        raw: raw_http(),
+        raw_settings: raw_http_with_settings(),
+        bearer: HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header"),
+        sim,
+        sdk_tokens,
+        raw_tokens: raw_http(),
+        rt,
+    };
+    // Open the connections before anything is timed.
+    rig.rt.block_on(async {
+        for _ in 0..16 {
+            assert_eq!(sdk_get(&rig.sdk).await, 200);
+            assert_eq!(raw_get(&rig.raw, &rig.api_url, &rig.bearer).await, 200);
+            assert_eq!(raw_get(&rig.raw_settings, &rig.api_url, &rig.bearer).await, 200);
+        }
+        rig.sdk_tokens.refresh().await.expect("a token through the client");
+        raw_token_fetch(&rig.raw_tokens, &rig.sim).await.expect("a token by hand");
+    });
+    rig
+});
+
+async fn sdk_get(client: &DeyelClient) -> u16 {
+    let response = client.get(oauth_bench::API_PATH).send().await.expect("GET through the client");
+    let status = response.status().as_u16();
+    black_box(response.bytes().await.expect("body"));
+    status
+}
+
+async fn raw_get(http: &reqwest::Client, url: &str, bearer: &HeaderValue) -> u16 {
+    let response = http.get(url).header(AUTHORIZATION, bearer.clone()).send().await.expect("raw GET");
+    let status = response.status().as_u16();
+    black_box(response.bytes().await.expect("body"));
+    status
+}
+
+/// An authenticated GET through the generated client.
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_sdk(bencher: Bencher<'_, '_>, in_flight: usize) {
+    let rig = &*RIG;
+    bencher.counter(ItemsCount::new(in_flight)).bench(|| {
+        rig.rt.block_on(async {
+            if in_flight == 1 {
+                return sdk_get(&rig.sdk).await;
+            }
+            let mut set = JoinSet::new();
+            for _ in 0..in_flight {
+                let client = rig.sdk.clone();
+                set.spawn(async move { sdk_get(&client).await });
+            }
+            set.join_all().await.into_iter().max().unwrap_or_default()
+        })
+    });
+}
+
+/// The same GET with raw reqwest and a constant `Authorization` header.
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_raw(bencher: Bencher<'_, '_>, in_flight: usize) {
+    raw_gets(bencher, &RIG.raw, in_flight);
+}
+
+/// The same with raw reqwest configured as the client is (timeouts, no redirects, UA).
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_raw_settings(bencher: Bencher<'_, '_>, in_flight: usize) {
+    raw_gets(bencher, &RIG.raw_settings, in_flight);
+}
+
+fn raw_gets(bencher: Bencher<'_, '_>, http: &reqwest::Client, in_flight: usize) {
+    let rig = &*RIG;
+    bencher.counter(ItemsCount::new(in_flight)).bench(|| {
+        rig.rt.block_on(async {
+            if in_flight == 1 {
+                return raw_get(http, &rig.api_url, &rig.bearer).await;
+            }
+            let mut set = JoinSet::new();
+            for _ in 0..in_flight {
+                let (http, url, bearer) = (http.clone(), rig.api_url.clone(), rig.bearer.clone());
+                set.spawn(async move { raw_get(&http, &url, &bearer).await });
+            }
+            set.join_all().await.into_iter().max().unwrap_or_default()
+        })
+    });
+}
+
+/// One token request through the client: the grant, parsing, the cache update.
+#[divan::bench(sample_count = 500, sample_size = 10)]
+fn token_sdk(bencher: Bencher<'_, '_>) {
+    let rig = &*RIG;
+    bencher.bench(|| rig.rt.block_on(rig.sdk_tokens.refresh()).expect("token"));
+}
+
+/// The same token request by hand: `POST` the same body, read it, parse the JSON.
+#[divan::bench(sample_count = 500, sample_size = 10)]
+fn token_raw(bencher: Bencher<'_, '_>) {
+    let rig = &*RIG;
+    bencher.bench(|| -> RawToken { rig.rt.block_on(raw_token_fetch(&rig.raw_tokens, &rig.sim)).expect("token") });
+}

@@ -1,0 +1,53 @@
+//! Keeps the benchmark harness honest in CI without timing anything: every variant the
+//! benches compare works, and a herd at expiry makes exactly one token request.
+
+use std::time::Duration;
+
+use oauth_bench::{
+    ApiServer, BENCH_TOKEN,
+    baseline::{HandToken, MutexSource, RwLockSource},
+    deyel_sim, herd, raw_http, raw_token_fetch, seeded_client,
+};
+use oauth_runtime::ExposeSecret as _;
+
+#[test]
+fn baselines_read_fresh_tokens_only() {
+    let fresh = HandToken::new(BENCH_TOKEN, Duration::from_secs(3600));
+    assert_eq!(MutexSource::new(fresh.clone()).string().as_deref(), Some(BENCH_TOKEN));
+    assert_eq!(RwLockSource::new(fresh.clone()).arc().map(|t| t.access_token.clone()).as_deref(), Some(BENCH_TOKEN));
+    let due = HandToken::new(BENCH_TOKEN, Duration::from_secs(30));
+    assert!(MutexSource::new(due.clone()).arc().is_none() && RwLockSource::new(due).string().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_clients_pass_the_api_server() {
+    let api = ApiServer::start().await.unwrap();
+    let client = seeded_client(&api.base_url()).unwrap();
+    let token = client.cached_token().expect("seeded");
+    assert_eq!(token.access_token().expose_secret(), BENCH_TOKEN);
+    assert_eq!(client.get(oauth_bench::API_PATH).send().await.unwrap().status(), 200);
+    let raw = raw_http();
+    let ok = raw.get(api.url()).bearer_auth(BENCH_TOKEN).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let wrong = raw.get(api.url()).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_token_requests_reach_the_simulator() {
+    let sim = deyel_sim().await.unwrap();
+    let client = oauth_bench::deyel(sim.config()).client(&sim.base_url()).unwrap();
+    client.refresh().await.unwrap();
+    let raw = raw_token_fetch(&raw_http(), &sim).await.unwrap();
+    assert!(!raw.access_token.is_empty());
+    assert_eq!(sim.counters().token_requests, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_herd_at_expiry_makes_one_token_request() {
+    let (sim, client) = herd::rig().await;
+    for callers in [1, 200] {
+        let round = herd::round(&sim, &client, callers).await;
+        assert_eq!((round.token_requests, round.served), (1, callers), "{round:?}");
+    }
+}
