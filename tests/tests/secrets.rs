@@ -1,4 +1,4 @@
-//! No secret reaches a `Debug`, a `Display`, an error or a log line.
+//! No secret reaches a `Debug`, a `Display`, an error, a panic message or a log line.
 
 mod common;
 
@@ -54,6 +54,10 @@ async fn full_flow_leaks_nothing() {
     wrong.password = "USER-PASSWORD-9921-typo".into();
     let err = builder(mps(&wrong), &sim).build().unwrap().token().await.unwrap_err();
     shown.push(format!("{err} {err:?}"));
+    // What a user's `unwrap()` would print: the panic message carries the `Debug` of the value.
+    shown.push(panic_message(|| Err::<(), _>(err.clone()).unwrap()));
+    let token = client.token().await.unwrap();
+    shown.push(panic_message(|| Ok::<_, ()>(token).unwrap_err()));
     shown.push(format!("{:?}", Credential::from(Secret::from("CLIENT-SECRET-4417".to_owned()))));
     shown.push(format!("{:?} {:?}", client.token().await.unwrap(), builder(mps(&config), &sim)));
 
@@ -69,6 +73,14 @@ async fn full_flow_leaks_nothing() {
             assert!(!text.contains(secret.as_str()), "a secret reached Debug/Display: {text}");
         }
     }
+}
+
+/// The message of the panic `f` raises.
+fn panic_message<R>(f: impl FnOnce() -> R) -> String {
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err().expect("the closure panics");
+    let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("called `Result::"), "a panic message was caught: {message}");
+    message
 }
 
 #[test]
