@@ -98,6 +98,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// A transport failure; `timeout` is the timeout that applied to the request, if any.
+    pub(crate) fn transport(vendor: &'static str, e: reqwest::Error, timeout: Option<Duration>) -> Error {
+        if e.is_timeout() {
+            Error::Timeout { vendor, timeout: timeout.unwrap_or_default() }
+        } else {
+            Error::Connect { vendor, source: Arc::new(e.without_url()) }
+        }
+    }
+
+    /// No token within the acquisition deadline.
+    pub(crate) fn deadline(vendor: &'static str, deadline: Duration) -> Error {
+        Error::Timeout { vendor, timeout: deadline }
+    }
+
+    /// A configuration mistake.
+    pub(crate) fn config(msg: impl Into<String>) -> Error {
+        Error::Config(msg.into())
+    }
+
     /// The HTTP status of the vendor's answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -115,6 +134,12 @@ impl Error {
             Error::OAuth(e) => Some(&e.code),
             _ => None,
         }
+    }
+
+    /// Whether trying again later may succeed (temporary; replaced by the errors branch).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::Connect { .. })
+            || self.status().is_some_and(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether the credentials or grant were rejected (so retrying the same request is useless).

@@ -43,7 +43,8 @@ mod request;
 mod token;
 mod transport;
 
-pub use client::{ApiRequest, Client, ClientBuilder, TokenHook};
+pub use cache::TokenHook;
+pub use client::{ApiRequest, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError};
 pub use provider::Provider;

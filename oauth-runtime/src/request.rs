@@ -38,12 +38,14 @@ impl RequestKind {
 /// The request that obtains a token with the credentials.
 pub(crate) fn grant(spec: &ProviderSpec, base: &Url, creds: &[Credential]) -> TokenRequest {
     let token = &spec.token;
-    let client_in_body = token.client_auth == ClientAuth::Body;
     let mut params: Vec<(&str, &str)> = spec
         .fields
         .iter()
         .zip(creds)
-        .filter(|(f, _)| client_in_body || !matches!(f.role, Role::ClientId | Role::ClientSecret))
+        .filter(|(f, _)| match f.role {
+            Role::ClientId | Role::ClientSecret => in_body(token.client_auth, f.role),
+            _ => true,
+        })
         .map(|(f, c)| (f.name, c.expose()))
         .collect();
     let grant_type = token.send_grant_type.then(|| ("grant_type", token.grant.as_str()));
@@ -58,23 +60,33 @@ pub(crate) fn refresh(
     creds: &[Credential],
     refresh_token: &str,
 ) -> Option<TokenRequest> {
-    let (path, param, auth, grant_type) = match spec.refresh {
+    // `None`: the vendor's own endpoint, which takes the refresh token alone.
+    let (path, param, grant_type, client_auth) = match spec.refresh {
         Refresh::Regrant => return None,
         Refresh::RefreshTokenGrant { path, param } => {
-            (path, param, spec.token.client_auth, Some(("grant_type", "refresh_token")))
+            (path, param, Some(("grant_type", "refresh_token")), Some(spec.token.client_auth))
         }
-        Refresh::Endpoint { path, param } => (path, param, ClientAuth::None, None),
+        Refresh::Endpoint { path, param } => (path, param, None, None),
     };
     let mut params: Vec<(&str, &str)> = Vec::new();
-    if auth == ClientAuth::Body {
-        for role in [Role::ClientId, Role::ClientSecret] {
-            if let Some((i, f)) = spec.field(role) {
-                params.push((f.name, creds.get(i).map_or("", Credential::expose)));
-            }
+    for role in [Role::ClientId, Role::ClientSecret] {
+        if let Some((i, f)) = spec.field(role).filter(|_| client_auth.is_some_and(|auth| in_body(auth, role))) {
+            params.push((f.name, creds.get(i).map_or("", Credential::expose)));
         }
     }
     params.push((param, refresh_token));
+    let auth = client_auth.unwrap_or(ClientAuth::None);
     Some(build(spec, base, path, grant_type, params, creds, auth, RequestKind::Refresh))
+}
+
+/// Whether the client credential playing `role` goes in the body: both with body
+/// authentication, and the client id alone for a public client (RFC 6749 sections 2.2, 3.2.1).
+fn in_body(auth: ClientAuth, role: Role) -> bool {
+    match auth {
+        ClientAuth::Body => true,
+        ClientAuth::None => role == Role::ClientId,
+        ClientAuth::Basic | ClientAuth::BasicRaw => false,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -239,6 +251,22 @@ mod tests {
         assert_eq!(text(&r), "grant_type=client_credentials");
         // base64("my+id:p%3Ass")
         assert_eq!(r.authorization.unwrap().to_str().unwrap(), "Basic bXkraWQ6cCUzQXNz");
+    }
+
+    #[test]
+    fn public_client_sends_its_id_but_no_secret() {
+        let minimal = ProviderSpec::minimal("P", "/t");
+        let public = ProviderSpec {
+            token: TokenEndpoint { client_auth: ClientAuth::None, ..minimal.token },
+            refresh: Refresh::grant_at("/t"),
+            ..minimal
+        };
+        let base = Url::parse("https://h").unwrap();
+        let c = creds(&["pub id", "unused"]);
+        assert_eq!(text(&grant(&public, &base, &c)), "grant_type=client_credentials&client_id=pub+id");
+        let r = refresh(&public, &base, &c, "rt").unwrap();
+        assert_eq!(text(&r), "grant_type=refresh_token&client_id=pub+id&refresh_token=rt");
+        assert!(r.authorization.is_none());
     }
 
     #[test]

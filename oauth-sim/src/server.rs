@@ -8,13 +8,23 @@ use std::{
     time::Duration,
 };
 
-use axum::serve::Listener;
+use axum::{response::IntoResponse as _, serve::Listener};
 use tokio::{
     net::{TcpListener, TcpStream},
     sync::oneshot,
 };
 
 use crate::{Counters, Fault, SimConfig, Target, Vendor, http, state::Shared};
+
+/// Carries every request out to the end even when its client disconnects, as a real server
+/// does: a token request the client abandoned still issues its token and rotates the refresh
+/// token, so a client that loses the rotated refresh token cannot pass unnoticed.
+async fn run_to_completion(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
 
 /// A running simulator of one vendor on `127.0.0.1` and an ephemeral port.
 ///
@@ -47,7 +57,11 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
         let shared = Arc::new(Shared::new(vendor, config));
-        let app = vendor.router().fallback(http::not_found).with_state(Arc::clone(&shared));
+        let app = vendor
+            .router()
+            .fallback(http::not_found)
+            .with_state(Arc::clone(&shared))
+            .layer(axum::middleware::from_fn(run_to_completion));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = axum::serve(SharedListener { inner: Arc::clone(&listener), addr }, app).with_graceful_shutdown(
             async move {

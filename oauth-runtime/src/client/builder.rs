@@ -1,0 +1,276 @@
+//! Configuring a client: base URL, timeouts, renewal, retries, transport rules.
+
+use std::{fmt, marker::PhantomData, net::IpAddr, sync::Arc, time::Duration};
+
+use url::Url;
+
+use super::{Client, Inner};
+use crate::{
+    cache::{TokenCache, TokenHook},
+    credential::Credential,
+    error::Error,
+    provider::{Provider, ProviderSpec},
+    request,
+    token::Token,
+    transport::{RetryPolicy, Transport},
+};
+
+/// Configuration for a [`Client`].
+///
+/// Defaults: 10 s connect timeout, 30 s request timeout, renewal 60 s before expiry (never
+/// more than half the token's lifetime), a 60 s deadline for getting a token,
+/// [`RetryPolicy::default`], 1 MiB response cap, `https` required except for loopback hosts.
+///
+/// ```no_run
+/// # use oauth_runtime::{Client, Provider};
+/// # fn demo<P: Provider>(credentials: P) -> Result<(), oauth_runtime::Error> {
+/// use std::time::Duration;
+/// let client = Client::builder(credentials)
+///     .base_url("https://api.example.com")
+///     .timeout(Duration::from_secs(10))
+///     .token_deadline(Duration::from_secs(15))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[must_use]
+pub struct ClientBuilder<P> {
+    provider: P,
+    base_url: Option<String>,
+    environment: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    skew: Duration,
+    deadline: Duration,
+    retry: RetryPolicy,
+    max_body: usize,
+    allow_http: bool,
+    on_token: Option<TokenHook>,
+    token: Option<Token>,
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    pub(super) fn new(provider: P) -> Self {
+        ClientBuilder {
+            provider,
+            base_url: None,
+            environment: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            skew: Duration::from_secs(60),
+            deadline: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            max_body: 1 << 20,
+            allow_http: false,
+            on_token: None,
+            token: None,
+        }
+    }
+
+    /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`.
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = Some(url.to_owned());
+        self
+    }
+
+    /// Picks one of the vendor's named base URLs (e.g. `"sandbox"`); see [`ProviderSpec::base_urls`].
+    pub fn environment(mut self, name: &str) -> Self {
+        self.environment = Some(name.to_owned());
+        self
+    }
+
+    /// Time allowed to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request, body included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long before expiry a token is renewed; capped at half the token's lifetime.
+    ///
+    /// From that point on, callers keep using the token while one renewal runs behind them;
+    /// the skew is therefore also the time the renewal has, retries included, before callers
+    /// must wait for it.
+    pub fn refresh_skew(mut self, skew: Duration) -> Self {
+        self.skew = skew;
+        self
+    }
+
+    /// The longest a caller waits for a token when it has no usable one (default 60 s); past
+    /// it the caller gets [`Error::Deadline`]. The renewal itself goes on and its token is
+    /// stored for the next caller.
+    pub fn token_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// How token requests are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Largest response body read from the token endpoint.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// Allows plain `http` to hosts other than loopback. Tokens and secrets then cross the
+    /// network in clear text: for test rigs only.
+    pub fn danger_allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Calls `hook` with every newly issued token, e.g. to persist the refresh token.
+    ///
+    /// The hook runs after the token is stored and every waiting caller has it, in the task
+    /// that renewed it: a slow hook delays no caller, and a panicking one is logged and loses
+    /// nothing. Keep it short all the same (it runs on the async runtime); to do I/O, send the
+    /// token to a channel of your own.
+    pub fn on_token(mut self, hook: impl Fn(&Token) + Send + Sync + 'static) -> Self {
+        self.on_token = Some(Arc::new(hook));
+        self
+    }
+
+    /// Starts with a token saved earlier instead of requesting one.
+    pub fn token(mut self, token: Token) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Checks the configuration and builds the client. No request is sent yet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a base URL that is missing or invalid, plain `http` to a remote
+    /// host, credentials that do not match the vendor's fields, or a seeded token that cannot
+    /// go in a header.
+    pub fn build(self) -> Result<Client<P>, Error> {
+        let spec = P::SPEC;
+        let base = resolve_base(spec, self.base_url.as_deref(), self.environment.as_deref())?;
+        check_transport_security(&base, self.allow_http)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(concat!("oauth-runtime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let credentials = self.provider.credentials();
+        if credentials.len() != spec.fields.len() {
+            return Err(Error::config(format!(
+                "{}: {} credential values for {} declared fields",
+                spec.name,
+                credentials.len(),
+                spec.fields.len()
+            )));
+        }
+        // The spec's word decides what is secret, whatever type the value came in.
+        let credentials: Vec<Credential> = credentials
+            .into_iter()
+            .zip(spec.fields)
+            .map(
+                |(c, f)| if f.secret && !c.is_secret() { Credential::from(crate::Secret::from(c.expose())) } else { c },
+            )
+            .collect();
+        let cache = Arc::new(TokenCache::new(spec.name, self.skew, self.on_token));
+        if let Some(token) = self.token {
+            cache
+                .seed(token)
+                .ok_or_else(|| Error::config("the seeded token holds characters not allowed in an HTTP header"))?;
+        }
+        let transport =
+            Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
+        let grant_request = request::grant(spec, &base, &credentials);
+        let inner = Inner { spec, base, credentials, grant_request, transport, cache, deadline: self.deadline };
+        Ok(Client { inner: Arc::new(inner), _provider: PhantomData })
+    }
+}
+
+impl<P: Provider> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("vendor", &P::SPEC.name)
+            .field("base_url", &self.base_url)
+            .field("environment", &self.environment)
+            .finish_non_exhaustive()
+    }
+}
+
+fn resolve_base(spec: &ProviderSpec, explicit: Option<&str>, environment: Option<&str>) -> Result<Url, Error> {
+    let raw = match (explicit, environment) {
+        (Some(url), _) => url,
+        (None, Some(name)) => spec.base_url(name).ok_or_else(|| {
+            let known: Vec<_> = spec.base_urls.iter().map(|b| b.name).collect();
+            Error::config(format!("{} has no base URL named {name:?}; known: {known:?}", spec.name))
+        })?,
+        (None, None) => spec.base_urls.first().map(|b| b.url).ok_or_else(|| {
+            Error::config(format!("{} publishes no base URL: call `.base_url(..)` on the builder", spec.name))
+        })?,
+    };
+    let url = Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {raw:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::config(format!("base URL {raw:?} must be http(s)://host")));
+    }
+    Ok(url)
+}
+
+/// Secrets travel only over TLS, except to this machine or when the user opted out.
+fn check_transport_security(url: &Url, allow_http: bool) -> Result<(), Error> {
+    if url.scheme() == "https" || allow_http {
+        return Ok(());
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if loopback {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "refusing plain http to {url}: credentials would cross the network unencrypted; use https, or call `.danger_allow_insecure_http(true)` for a test rig"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Minimal;
+
+    impl Provider for Minimal {
+        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Minimal", "/token");
+        fn credentials(self) -> Vec<Credential> {
+            vec![Credential::from("id"), Credential::from(crate::Secret::from("secret"))]
+        }
+    }
+
+    #[test]
+    fn seeded_token_must_fit_a_header() {
+        let bad = Token::new("line\nbreak");
+        let err = Client::builder(Minimal).base_url("https://h").token(bad).build().unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("seeded token")), "{err}");
+        let good = Client::builder(Minimal).base_url("https://h").token(Token::new("fine")).build().unwrap();
+        assert!(good.has_fresh_token());
+        assert!(!format!("{good:?}").contains("secret\""), "credentials redacted in Debug");
+    }
+
+    #[test]
+    fn http_only_for_loopback_unless_opted_out() {
+        for ok in ["https://api.example.com", "http://127.0.0.1:8080", "http://localhost", "http://[::1]:1"] {
+            check_transport_security(&Url::parse(ok).unwrap(), false).unwrap();
+        }
+        let remote = Url::parse("http://api.example.com").unwrap();
+        assert!(matches!(check_transport_security(&remote, false), Err(Error::Config(_))));
+        check_transport_security(&remote, true).unwrap();
+    }
+}

@@ -1,0 +1,176 @@
+//! The client: a vendor's credentials, its token cache and its transport.
+//!
+//! `builder` configures one, `renew` obtains tokens, `api` sends authenticated calls.
+
+mod api;
+mod builder;
+mod renew;
+
+use std::{fmt, marker::PhantomData, sync::Arc, time::Duration};
+
+use reqwest::Method;
+use url::Url;
+
+pub use api::ApiRequest;
+pub use builder::ClientBuilder;
+
+use crate::{
+    cache::{Entry, TokenCache},
+    credential::Credential,
+    error::Error,
+    provider::{Provider, ProviderSpec},
+    request::{self, TokenRequest},
+    token::Token,
+    transport::Transport,
+};
+
+/// A typed client for the vendor `P`: it gets, caches and renews tokens, and sends API calls
+/// with `Authorization: Bearer <token>`.
+///
+/// Cloning is cheap and clones share one token cache and one connection pool.
+///
+/// ```no_run
+/// use oauth_runtime::{Client, Secret, provider::*, Credential, Provider};
+/// # struct Example { client_id: String, client_secret: Secret }
+/// # impl Provider for Example {
+/// #     const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Example", "/token");
+/// #     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into(), self.client_secret.into()] }
+/// # }
+/// # async fn demo() -> Result<(), oauth_runtime::Error> {
+/// let creds = Example { client_id: "id".into(), client_secret: Secret::from("secret") };
+/// let client = Client::builder(creds).base_url("https://api.example.com").build()?;
+/// let response = client.get("/v1/things").send().await?;
+/// println!("{}", response.status());
+/// # Ok(()) }
+/// ```
+pub struct Client<P> {
+    inner: Arc<Inner>,
+    _provider: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for Client<P> {
+    fn clone(&self) -> Self {
+        Client { inner: self.inner.clone(), _provider: PhantomData }
+    }
+}
+
+/// Everything that does not depend on the provider type, so it is compiled once.
+pub(crate) struct Inner {
+    spec: &'static ProviderSpec,
+    base: Url,
+    credentials: Vec<Credential>,
+    /// The grant request, built once: it depends on nothing but the credentials and the URL.
+    grant_request: TokenRequest,
+    transport: Transport,
+    cache: Arc<TokenCache>,
+    /// Longest a caller waits for a token.
+    deadline: Duration,
+}
+
+impl<P: Provider> Client<P> {
+    /// Starts configuring a client for the credentials in `provider`.
+    pub fn builder(provider: P) -> ClientBuilder<P> {
+        ClientBuilder::new(provider)
+    }
+
+    /// The vendor's description.
+    pub fn spec(&self) -> &'static ProviderSpec {
+        P::SPEC
+    }
+}
+
+impl<P> Client<P> {
+    /// The base URL token requests and API calls go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// The underlying HTTP client (no redirects, the configured timeouts).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.transport.http
+    }
+
+    /// A usable token: the cached one, or a new one if there is none or it expired.
+    ///
+    /// A token due for renewal but not yet expired is returned at once while the renewal runs
+    /// in the background. Concurrent callers share one token request; all of them get its
+    /// token or its error. Dropping the returned future never cancels a token request: the
+    /// renewal runs in a task of its own and its token is stored for the next caller.
+    ///
+    /// # Errors
+    ///
+    /// The renewal's error, or [`Error::Deadline`] when no token arrived within the
+    /// [token deadline](ClientBuilder::token_deadline).
+    pub async fn token(&self) -> Result<Arc<Token>, Error> {
+        Ok(self.inner.entry().await?.token.clone())
+    }
+
+    /// The cached token if it is valid and not due for renewal; never does I/O, never waits.
+    pub fn cached_token(&self) -> Option<Arc<Token>> {
+        self.inner.cache.with_fresh(|e| e.token.clone())
+    }
+
+    /// Whether a valid cached token is present (the hot-path check, without cloning anything).
+    pub fn has_fresh_token(&self) -> bool {
+        self.inner.cache.with_fresh(|_| ()).is_some()
+    }
+
+    /// Renews the token now (with the refresh token where the vendor has one), whatever the
+    /// cached token's state, and returns the new token.
+    ///
+    /// If a renewal is already in flight, this joins it. If the renewal fails, the error is
+    /// returned and a still-valid cached token stays in use.
+    pub async fn refresh(&self) -> Result<Arc<Token>, Error> {
+        let inner = &self.inner;
+        Ok(inner.cache.force(inner.deadline, |current| inner.renewal(current)).await?.token.clone())
+    }
+
+    /// An API call to `path` (relative to the base URL) with the token attached.
+    pub fn request(&self, method: Method, path: &str) -> ApiRequest {
+        let url = request::join(&self.inner.base, path);
+        ApiRequest::new(self.inner.clone(), self.inner.transport.http.request(method, url))
+    }
+
+    /// `GET path` with the token attached.
+    pub fn get(&self, path: &str) -> ApiRequest {
+        self.request(Method::GET, path)
+    }
+
+    /// `POST path` with the token attached.
+    pub fn post(&self, path: &str) -> ApiRequest {
+        self.request(Method::POST, path)
+    }
+
+    /// `PUT path` with the token attached.
+    pub fn put(&self, path: &str) -> ApiRequest {
+        self.request(Method::PUT, path)
+    }
+
+    /// `PATCH path` with the token attached.
+    pub fn patch(&self, path: &str) -> ApiRequest {
+        self.request(Method::PATCH, path)
+    }
+
+    /// `DELETE path` with the token attached.
+    pub fn delete(&self, path: &str) -> ApiRequest {
+        self.request(Method::DELETE, path)
+    }
+}
+
+impl<P> fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("vendor", &self.inner.spec.name)
+            .field("base_url", &self.inner.base.as_str())
+            .field("credentials", &self.inner.credentials)
+            .field("token", &self.inner.cache.current().map(|e| e.token.clone()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    /// A usable cache entry, renewing in the background or waiting as needed.
+    async fn entry(self: &Arc<Self>) -> Result<Arc<Entry>, Error> {
+        self.cache.get(self.deadline, |current| self.renewal(current)).await
+    }
+}

@@ -1,0 +1,91 @@
+//! One renewal: by refresh where the vendor has one, by the grant otherwise.
+
+use std::{future::Future, sync::Arc, time::SystemTime};
+
+use reqwest::StatusCode;
+use secrecy::ExposeSecret as _;
+use tracing::Instrument as _;
+
+use super::Inner;
+use crate::{
+    credential::Credential,
+    error::{Error, ErrorCode},
+    parse::{self, ParseContext},
+    request::{self, TokenRequest},
+    token::Token,
+};
+
+impl Inner {
+    /// The renewal given the current token, as a future that owns what it needs, so that it can
+    /// run in a task of its own.
+    pub(super) fn renewal(
+        self: &Arc<Self>,
+        current: Option<Arc<Token>>,
+    ) -> impl Future<Output = Result<Token, Error>> + Send + 'static {
+        let inner = Arc::clone(self);
+        async move { inner.renew(current).await }
+    }
+
+    /// A new token: by refresh when possible, by the grant otherwise or when the refresh is
+    /// rejected (a revoked or rotated-away refresh token must not strand the client).
+    async fn renew(&self, current: Option<Arc<Token>>) -> Result<Token, Error> {
+        let refreshable = current.as_deref().and_then(|t| {
+            let rt = t.refresh_token()?;
+            request::refresh(self.spec, &self.base, &self.credentials, rt.expose_secret())
+        });
+        let Some(req) = refreshable else { return self.grant().await };
+        let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name);
+        match self.fetch(&req).instrument(span).await {
+            Ok(mut token) => {
+                if let Some(previous) = &current {
+                    token.inherit_refresh_token(previous);
+                }
+                Ok(token)
+            }
+            Err(error) if refresh_rejected(&error) => {
+                tracing::warn!(vendor = self.spec.name, %error, "refresh rejected; running the grant again");
+                self.grant().await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn grant(&self) -> Result<Token, Error> {
+        let span =
+            tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.spec.token.grant.as_str());
+        self.fetch(&self.grant_request).instrument(span).await
+    }
+
+    async fn fetch(&self, req: &TokenRequest) -> Result<Token, Error> {
+        let raw = self.transport.send(req).await?;
+        let current = self.cache.current();
+        let mut secrets: Vec<&str> =
+            self.credentials.iter().filter(|c| c.is_secret()).map(Credential::expose).collect();
+        if let Some(entry) = &current {
+            secrets.push(entry.token.access_token().expose_secret());
+            if let Some(rt) = entry.token.refresh_token() {
+                secrets.push(rt.expose_secret());
+            }
+        }
+        let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets: &secrets };
+        let result = parse::token_response(&ctx, &raw, SystemTime::now());
+        match &result {
+            Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
+            Err(error) => tracing::warn!(%error, "token request failed"),
+        }
+        result
+    }
+}
+
+/// A rejected refresh: the refresh token is dead, so only the grant can help.
+fn refresh_rejected(error: &Error) -> bool {
+    match error {
+        Error::OAuth(e) => {
+            e.code == ErrorCode::InvalidGrant || matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED)
+        }
+        Error::MalformedResponse { status, .. } => {
+            matches!(*status, StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,188 @@
+//! The token lifecycle under cancellation, failure and rejection: each test here failed before
+//! renewals ran in a task of their own (issue 9).
+
+mod common;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use common::*;
+use oauth_runtime::{ExposeSecret as _, Token};
+use oauth_sim::{Fault, Simulator, Target, Vendor};
+use reqwest::StatusCode;
+
+const SLOW: Duration = Duration::from_secs(1);
+
+/// A caller that gives up mid-renewal does not abort the token request: the next caller joins
+/// it instead of starting over, and callers that all give up still leave a cached token.
+#[tokio::test]
+async fn a_dropped_caller_does_not_cancel_the_renewal() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(3600)).await;
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    let first = tokio::time::timeout(Duration::from_millis(300), client.token()).await;
+    assert!(first.is_err(), "the first caller gave up");
+    let second = bounded(Duration::from_secs(5), client.token()).await.unwrap();
+    assert_eq!(sim.counters().token_requests, 1, "the second caller joined the first caller's request");
+    assert!(client.cached_token().is_some_and(|t| same(&t, &second)));
+
+    // Callers with 300..500 ms deadlines against a 1 s endpoint: all give up, one request is
+    // made, and its token is cached once it arrives.
+    let sim = sim_slow_token(Vendor::Deyel).await;
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    let callers = [300, 350, 400, 450, 500].map(|ms| tokio::time::timeout(Duration::from_millis(ms), client.token()));
+    let outcomes = futures_util::future::join_all(callers).await;
+    assert!(outcomes.iter().all(Result::is_err), "every caller gave up");
+    bounded(Duration::from_secs(5), async {
+        while !client.has_fresh_token() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert_eq!(sim.counters().token_requests, 1, "one request for all of them");
+}
+
+async fn sim_slow_token(vendor: Vendor) -> Simulator {
+    let sim = sim(vendor, Duration::from_secs(3600)).await;
+    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    sim
+}
+
+/// With rotating refresh tokens, a refresh the server carried out but whose caller gave up
+/// still stores the rotated refresh token: the next refresh uses it, and the grant is not run.
+#[tokio::test]
+async fn an_abandoned_refresh_keeps_the_rotated_refresh_token() {
+    let sim = sim(Vendor::MpsMonitor, Duration::from_secs(3600)).await;
+    let client = builder(mps(sim.config()), &sim).build().unwrap();
+    let first = client.token().await.unwrap();
+    sim.inject(Target::Refresh, Fault::Slow(SLOW), 1);
+    let abandoned = tokio::time::timeout(Duration::from_millis(300), client.refresh()).await;
+    assert!(abandoned.is_err(), "the caller gave up");
+    tokio::time::sleep(SLOW + Duration::from_millis(300)).await;
+    let second = client.cached_token().expect("the abandoned refresh's token was stored");
+    assert!(!same(&second, &first));
+    let third = bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
+    assert!(!same(&third, &second));
+    let c = sim.counters();
+    assert_eq!((c.token_requests, c.refresh_requests), (1, 2), "two refreshes with rotated tokens, no new grant");
+}
+
+/// The token deadline bounds the wait; the renewal goes on and its token is kept.
+#[tokio::test]
+async fn the_token_deadline_bounds_the_wait_not_the_renewal() {
+    let sim = sim_slow_token(Vendor::Microbilt).await;
+    let client = builder(microbilt(sim.config()), &sim).token_deadline(Duration::from_millis(200)).build().unwrap();
+    let err = bounded(Duration::from_secs(5), client.token()).await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    assert!(err.to_string().contains("200ms"), "the deadline is named: {err}");
+    tokio::time::sleep(SLOW).await;
+    client.token().await.unwrap();
+    assert_eq!(sim.counters().token_requests, 1);
+}
+
+/// A token due for renewal but not expired is used at once while the renewal runs behind.
+#[tokio::test]
+async fn callers_with_a_usable_token_do_not_wait_for_its_renewal() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(4)).await;
+    // Renewal is due half-way through the lifetime (the skew is capped there).
+    let client = builder(deyel(sim.config()), &sim).refresh_skew(Duration::from_secs(60)).build().unwrap();
+    let first = client.token().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(!client.has_fresh_token(), "due for renewal");
+    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    let response = bounded(Duration::from_secs(5), client.get(Vendor::Deyel.protected_path()).send()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(!client.has_fresh_token(), "the call returned while the renewal was still running");
+    assert_eq!(sim.counters().token_requests, 2, "the renewal was started");
+    tokio::time::sleep(SLOW + Duration::from_millis(300)).await;
+    let second = client.cached_token().expect("renewed");
+    assert!(!same(&second, &first));
+    assert_eq!(sim.counters().token_requests, 2);
+}
+
+/// A forced refresh that fails keeps the still-valid token, and concurrent forced refreshes
+/// share one request.
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_valid_token() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(86400)).await;
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    let token = client.token().await.unwrap();
+    sim.inject(Target::Token, Fault::Status(503), 10);
+    let err = client.refresh().await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    assert!(client.cached_token().is_some_and(|t| same(&t, &token)), "the valid token is kept");
+    let before = sim.counters().token_requests;
+    for _ in 0..3 {
+        let response = client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(sim.counters().token_requests, before, "no call waited on the outage");
+
+    sim.clear_faults();
+    let refreshes = futures_util::future::join_all((0..10).map(|_| client.refresh())).await;
+    let renewed: Vec<_> = refreshes.into_iter().map(Result::unwrap).collect();
+    assert!(renewed.iter().all(|t| same(t, &renewed[0]) && !same(t, &token)));
+    assert_eq!(sim.counters().token_requests, before + 1, "concurrent refreshes share one request");
+}
+
+/// An API that rejects every token causes one renewal, not one per call.
+#[tokio::test]
+async fn an_api_that_rejects_every_token_renews_once() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(3600)).await;
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    sim.inject(Target::Api, Fault::Unauthorized, 100);
+    for _ in 0..5 {
+        let response = client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "the API's answer is returned");
+    }
+    let c = sim.counters();
+    assert_eq!(c.token_requests, 2, "the first token and one renewal");
+    assert_eq!(c.api_requests, 6, "the first call was replayed once, the others not");
+}
+
+/// The token hook runs after the token is stored and handed out: a hook that blocks delays no
+/// caller, and one that panics loses nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_hook_can_neither_stall_nor_lose_a_token() {
+    let sim = sim(Vendor::MpsMonitor, Duration::from_secs(3600)).await;
+    let release = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (r, n) = (release.clone(), calls.clone());
+    let client = builder(mps(sim.config()), &sim)
+        .on_token(move |_| {
+            if n.fetch_add(1, Ordering::SeqCst) == 0 {
+                // The first call blocks until the test has its token.
+                while !r.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            } else {
+                panic!("a hook that panics");
+            }
+        })
+        .build()
+        .unwrap();
+    let first = bounded(Duration::from_secs(5), client.token()).await.unwrap();
+    release.store(true, Ordering::SeqCst);
+    let second = bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
+    assert!(!same(&second, &first));
+    // The panicking hook did not lose the rotated refresh token: the next refresh uses it.
+    bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
+    let c = sim.counters();
+    assert_eq!((c.token_requests, c.refresh_requests), (1, 2));
+    // The hook runs after callers have their token: wait for the third call.
+    bounded(Duration::from_secs(5), async {
+        while calls.load(Ordering::SeqCst) < 3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+}
+
+fn same(a: &Token, b: &Token) -> bool {
+    a.access_token().expose_secret() == b.access_token().expose_secret()
+}
