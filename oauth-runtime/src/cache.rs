@@ -39,6 +39,8 @@ pub(crate) struct Entry {
     pub stored_at: Instant,
     /// Issued by a renewal that an API's 401 caused.
     pub after_rejection: bool,
+    /// An API answered a call made with this token with something other than 401.
+    accepted: AtomicBool,
 }
 
 impl Entry {
@@ -58,6 +60,7 @@ impl Entry {
             expires_at: now + left,
             stored_at: now,
             after_rejection: false,
+            accepted: AtomicBool::new(false),
         })
     }
 
@@ -78,7 +81,20 @@ impl Entry {
             expires_at,
             stored_at: self.stored_at,
             after_rejection: self.after_rejection,
+            accepted: AtomicBool::new(self.was_accepted()),
         }
+    }
+
+    /// Records that an API accepted the token (read before written, so the hot path does not
+    /// keep writing a shared cache line).
+    pub fn accept(&self) {
+        if !self.was_accepted() {
+            self.accepted.store(true, Ordering::Relaxed);
+        }
+    }
+
+    pub fn was_accepted(&self) -> bool {
+        self.accepted.load(Ordering::Relaxed)
     }
 }
 

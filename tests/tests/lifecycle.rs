@@ -143,6 +143,15 @@ async fn an_api_that_rejects_every_token_renews_once() {
     let c = sim.counters();
     assert_eq!(c.token_requests, 2, "the first token and one renewal");
     assert_eq!(c.api_requests, 6, "the first call was replayed once, the others not");
+
+    // Once the API accepts the new token, a later 401 is a real expiry and renews at once.
+    sim.clear_faults();
+    let response = client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    sim.inject(Target::Api, Fault::Unauthorized, 1);
+    let response = client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "renewed and replayed");
+    assert_eq!(sim.counters().token_requests, 3);
 }
 
 /// The token hook runs after the token is stored and handed out: a hook that blocks delays no

@@ -8,8 +8,9 @@ use tracing::Instrument as _;
 use super::Inner;
 use crate::{cache::Entry, error::Error};
 
-/// After a renewal that a 401 caused, further 401s within this time renew no more: an API that
-/// rejects every token must not turn each call into a token request.
+/// After a renewal that a 401 caused, further 401s within this time renew no more unless the API
+/// accepted the new token in between: an API that rejects every token must not turn each call
+/// into a token request, while a token that worked and then expired early is still renewed.
 const REJECTION_COOLDOWN: Duration = Duration::from_secs(30);
 
 /// An API call being built; [`ApiRequest::send`] attaches the token.
@@ -67,8 +68,8 @@ impl ApiRequest {
     ///
     /// On a 401 the token is marked dead and, if the request can be sent again (its body is
     /// not a stream), renewed and the call sent once more; the second answer is returned as it
-    /// is, 401 included. After such a renewal, further 401s within 30 s return the response
-    /// without renewing again.
+    /// is, 401 included. After such a renewal, 401s to the new token within 30 s return the
+    /// response without renewing again, unless the API accepted the new token in between.
     ///
     /// # Errors
     ///
@@ -83,10 +84,14 @@ impl ApiRequest {
         let entry = inner.entry().await?;
         let response = execute(&inner, request, &entry).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
+            entry.accept();
             return Ok(response);
         }
-        if entry.after_rejection && entry.stored_at.elapsed() < REJECTION_COOLDOWN {
-            tracing::warn!(vendor, "API answered 401 to a token issued after an earlier 401; not renewing again yet");
+        if entry.after_rejection && !entry.was_accepted() && entry.stored_at.elapsed() < REJECTION_COOLDOWN {
+            tracing::warn!(
+                vendor,
+                "API rejected a token issued after its earlier 401 and never accepted; not renewing again yet"
+            );
             return Ok(response);
         }
         inner.cache.revoke(&entry);
