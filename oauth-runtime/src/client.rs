@@ -9,7 +9,6 @@ use std::{
 };
 
 use reqwest::{Method, StatusCode, header};
-use secrecy::ExposeSecret as _;
 use tracing::Instrument as _;
 use url::Url;
 

@@ -4,22 +4,63 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use reqwest::StatusCode;
 
-/// Everything that can go wrong talking to a vendor.
+/// Everything that can go wrong talking to a vendor, or configuring a client for one.
 ///
 /// Errors never hold a secret: credentials and tokens are redacted from every excerpt, and
-/// transport errors carry no request body. `Error` is `Clone` so that every caller waiting on
-/// one shared token request receives the same error.
+/// transport errors carry neither the request body nor the URL. `Error` is `Clone` so that
+/// every caller waiting on one shared token request receives the same error.
+///
+/// # Deciding what to do
+///
+/// [`Error::is_transient`] and [`Error::is_rejection`] never are both true:
+///
+/// - transient: the vendor was unreachable, slow or overloaded (timeouts, connection
+///   failures, 5xx, 429, `temporarily_unavailable`, `server_error`); the same request may
+///   succeed later, so retrying with backoff is reasonable;
+/// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
+///   the same request is useless until the configuration changes;
+/// - neither: a response the client could not read, a request it could not build, a wrong
+///   configuration. Retrying does not help either; the message says what to fix.
 ///
 /// ```
-/// use oauth_runtime::{Error, ErrorCode};
+/// use oauth_runtime::Error;
+/// # fn check(err: Error) {
+/// if err.is_transient() {
+///     eprintln!("vendor unavailable, try again later: {err}");
+/// } else if err.is_rejection() {
+///     eprintln!("credentials rejected: {err}");
+/// } else {
+///     eprintln!("{err}");
+/// }
+/// # }
+/// ```
+///
+/// # Matching
+///
+/// The enum and each of its struct variants are `#[non_exhaustive]`: later releases may add
+/// variants and fields, so match with a `_` arm and `..` in struct patterns, and prefer the
+/// methods ([`Error::status`], [`Error::oauth_code`], [`Error::is_transient`]) where they
+/// say what you need.
+///
+/// ```
+/// use oauth_runtime::Error;
 /// # fn check(err: Error) {
 /// match &err {
-///     Error::OAuth(e) if e.code == ErrorCode::InvalidClient => eprintln!("check the client secret"),
-///     Error::Timeout { .. } | Error::Connect { .. } => eprintln!("vendor unreachable: {err}"),
+///     Error::OAuth(e) if e.code.as_str() == "invalid_client" => eprintln!("check the client secret"),
+///     Error::Timeout { timeout: Some(t), .. } => eprintln!("no answer within {t:?}"),
+///     Error::Config(reason) => eprintln!("fix the configuration: {reason}"),
 ///     _ => eprintln!("{err}"),
 /// }
 /// # }
 /// ```
+///
+/// # One type, configuration included
+///
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) returns this same type, with
+/// [`Error::Config`] for every configuration mistake, rather than a type of its own: the
+/// usual caller builds a client and makes calls in one function that returns one error type,
+/// and a separate build error would only be converted into this one. A configuration mistake
+/// is told apart by its variant, and is neither transient nor a rejection.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -30,6 +71,7 @@ pub enum Error {
     /// The vendor answered with something that is not a token nor an OAuth2 error: an HTML page,
     /// an empty or truncated body, a redirect, a non-2xx status with an unknown body.
     #[error("{vendor}: unexpected response (HTTP {status}, {content_type}): {reason}; body starts: {excerpt:?}")]
+    #[non_exhaustive]
     MalformedResponse {
         /// Vendor name.
         vendor: &'static str,
@@ -45,6 +87,7 @@ pub enum Error {
 
     /// The response body was larger than the configured cap.
     #[error("{vendor}: response body exceeds the {limit}-byte limit (HTTP {status})")]
+    #[non_exhaustive]
     ResponseTooLarge {
         /// Vendor name.
         vendor: &'static str,
@@ -54,27 +97,53 @@ pub enum Error {
         limit: usize,
     },
 
-    /// No answer within the configured timeout.
-    #[error("{vendor}: no response within {timeout:?}")]
+    /// No answer within a timeout.
+    #[error("{vendor}: {}", TimeoutText(*.timeout))]
+    #[non_exhaustive]
     Timeout {
         /// Vendor name.
         vendor: &'static str,
-        /// The timeout that elapsed.
-        timeout: Duration,
+        /// The timeout that elapsed, when known: the client's request timeout for token
+        /// requests and API calls; `None` for the connect timeout or a timeout set on the
+        /// request itself.
+        timeout: Option<Duration>,
     },
 
     /// The connection could not be made or broke before the response was complete.
     #[error("{vendor}: connection failed: {source}")]
+    #[non_exhaustive]
     Connect {
         /// Vendor name.
         vendor: &'static str,
-        /// The transport error (it holds no request body).
-        #[source]
-        source: Arc<reqwest::Error>,
+        /// What the transport reported.
+        source: TransportError,
+    },
+
+    /// The request could not be built, so nothing was sent: an invalid header name or value,
+    /// an invalid URL (usually given to [`ApiRequest::header`](crate::ApiRequest::header) or
+    /// [`ApiRequest::map`](crate::ApiRequest::map)).
+    #[error("{vendor}: cannot build the request: {source}")]
+    #[non_exhaustive]
+    Request {
+        /// Vendor name.
+        vendor: &'static str,
+        /// What the transport reported.
+        source: TransportError,
+    },
+
+    /// No token could be obtained within the client's token deadline, retries included.
+    #[error("{vendor}: no token within {deadline:?}")]
+    #[non_exhaustive]
+    Deadline {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The deadline that elapsed.
+        deadline: Duration,
     },
 
     /// An API call was still answered with 401 after the token was renewed once.
     #[error("{vendor}: the API rejected a freshly issued token (HTTP {status})")]
+    #[non_exhaustive]
     Unauthorized {
         /// Vendor name.
         vendor: &'static str,
@@ -87,6 +156,7 @@ pub enum Error {
     #[error(
         "{vendor}: the API answered 401; the token was renewed, but the request has a streaming body and cannot be retried"
     )]
+    #[non_exhaustive]
     NotRetryable {
         /// Vendor name.
         vendor: &'static str,
@@ -97,7 +167,53 @@ pub enum Error {
     Config(String),
 }
 
+/// `Timeout`'s message: the limit when it is known.
+struct TimeoutText(Option<Duration>);
+
+impl fmt::Display for TimeoutText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(timeout) => write!(f, "no response within {timeout:?}"),
+            None => f.write_str("timed out"),
+        }
+    }
+}
+
+/// Whether retrying may help: the one place both predicates come from, so they cannot overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Transient,
+    Rejection,
+    Other,
+}
+
 impl Error {
+    /// The error for a failed `reqwest` send: a timeout (reported with `timeout`, the limit
+    /// that applied if known), a request that could not be built, or a connection failure.
+    pub(crate) fn transport(vendor: &'static str, e: reqwest::Error, timeout: Option<Duration>) -> Error {
+        if e.is_timeout() {
+            // A timeout while connecting is the connect timeout, not the request timeout given.
+            let timeout = if e.is_connect() { None } else { timeout };
+            Error::Timeout { vendor, timeout }
+        } else if e.is_builder() {
+            Error::Request { vendor, source: TransportError::new(e) }
+        } else {
+            Error::Connect { vendor, source: TransportError::new(e) }
+        }
+    }
+
+    /// No token within `deadline`.
+    #[allow(dead_code, reason = "for the token deadline of the client being rewritten")]
+    pub(crate) fn deadline(vendor: &'static str, deadline: Duration) -> Error {
+        Error::Deadline { vendor, deadline }
+    }
+
+    /// A configuration mistake.
+    #[allow(dead_code, reason = "for the builder being rewritten")]
+    pub(crate) fn config(msg: impl Into<String>) -> Error {
+        Error::Config(msg.into())
+    }
+
     /// The HTTP status of the vendor's answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -117,18 +233,152 @@ impl Error {
         }
     }
 
-    /// Whether the credentials or grant were rejected (so retrying the same request is useless).
-    pub fn is_rejection(&self) -> bool {
+    /// The vendor the error concerns; `None` for [`Error::Config`].
+    pub fn vendor(&self) -> Option<&'static str> {
         match self {
-            Error::OAuth(e) => !matches!(e.code, ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError),
-            Error::Unauthorized { .. } => true,
-            _ => false,
+            Error::OAuth(e) => Some(e.vendor),
+            Error::MalformedResponse { vendor, .. }
+            | Error::ResponseTooLarge { vendor, .. }
+            | Error::Timeout { vendor, .. }
+            | Error::Connect { vendor, .. }
+            | Error::Request { vendor, .. }
+            | Error::Deadline { vendor, .. }
+            | Error::Unauthorized { vendor, .. }
+            | Error::NotRetryable { vendor } => Some(vendor),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// Whether the same request may succeed later: a timeout, a connection failure, the token
+    /// deadline, a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
+    /// `server_error`. Never true together with [`Error::is_rejection`].
+    ///
+    /// The client already retried token requests per its
+    /// [`RetryPolicy`](crate::RetryPolicy); this tells whether trying again later is
+    /// reasonable.
+    ///
+    /// ```
+    /// # async fn demo<P: oauth_runtime::Provider>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let response = match client.get("/v1/things").send().await {
+    ///     Err(e) if e.is_transient() => {
+    ///         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    ///         client.get("/v1/things").send().await?
+    ///     }
+    ///     other => other?,
+    /// };
+    /// # Ok(()) }
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        self.class() == Class::Transient
+    }
+
+    /// Whether the vendor refused the credentials, the grant or a freshly issued token, so
+    /// that retrying the same request is useless. Never true together with
+    /// [`Error::is_transient`]: an OAuth2 error sent with a 5xx or 429 status, or with the
+    /// code `temporarily_unavailable` or `server_error`, is transient, not a rejection.
+    pub fn is_rejection(&self) -> bool {
+        self.class() == Class::Rejection
+    }
+
+    fn class(&self) -> Class {
+        match self {
+            Error::Timeout { .. } | Error::Connect { .. } | Error::Deadline { .. } => Class::Transient,
+            Error::OAuth(e) if e.is_transient() => Class::Transient,
+            Error::OAuth(_) | Error::Unauthorized { .. } => Class::Rejection,
+            Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
+                if transient_status(*status) =>
+            {
+                Class::Transient
+            }
+            Error::MalformedResponse { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Request { .. }
+            | Error::NotRetryable { .. }
+            | Error::Config(_) => Class::Other,
         }
     }
 }
 
+/// A status that says "not now" rather than "no".
+fn transient_status(status: StatusCode) -> bool {
+    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
+}
+
+/// What the HTTP transport reported for a request that failed before a response was read:
+/// a refused or reset connection, a TLS failure, a request that could not be built.
+///
+/// It holds neither the request body nor the URL (whose query could carry a secret). Its
+/// `Display` is the transport's description; [`std::error::Error::source`] gives the
+/// underlying causes (such as an `io::Error`).
+///
+/// ```
+/// # fn check(err: &oauth_runtime::Error) {
+/// if let oauth_runtime::Error::Connect { source, .. } = err {
+///     if source.is_connect() {
+///         eprintln!("could not connect: {source}");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct TransportError(Arc<reqwest::Error>);
+
+impl TransportError {
+    pub(crate) fn new(e: reqwest::Error) -> TransportError {
+        TransportError(Arc::new(e.without_url()))
+    }
+
+    /// The connection could not be established (refused, unreachable, DNS, TLS handshake).
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// A timeout elapsed.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// Reading or writing a body failed (for instance the connection broke mid-body).
+    pub fn is_body(&self) -> bool {
+        self.0.is_body()
+    }
+
+    /// Sending the request or receiving the response failed.
+    pub fn is_request(&self) -> bool {
+        self.0.is_request()
+    }
+
+    /// The request could not be built (invalid header, invalid URL); nothing was sent.
+    pub fn is_builder(&self) -> bool {
+        self.0.is_builder()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TransportError").field(&self.0).finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    // The causes of the transport error, not the transport error itself: its text is
+    // already this error's `Display`, and error reporters would print it twice.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
 /// An OAuth2 error response (RFC 6749 section 5.2).
+///
+/// `#[non_exhaustive]`: read its fields, match it with `..`; only the runtime builds one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OAuthError {
     /// Vendor name.
     pub vendor: &'static str,
@@ -142,6 +392,12 @@ pub struct OAuthError {
     pub uri: Option<String>,
 }
 
+impl OAuthError {
+    fn is_transient(&self) -> bool {
+        transient_status(self.status) || matches!(self.code, ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError)
+    }
+}
+
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} (HTTP {})", self.vendor, self.code, self.status)?;
@@ -152,6 +408,8 @@ impl fmt::Display for OAuthError {
     }
 }
 
+impl std::error::Error for OAuthError {}
+
 /// An OAuth2 error code. Parsing ignores case (`Invalid_request` is `InvalidRequest`).
 ///
 /// ```
@@ -159,7 +417,30 @@ impl fmt::Display for OAuthError {
 /// assert_eq!(ErrorCode::parse("Invalid_request"), ErrorCode::InvalidRequest);
 /// assert_eq!(ErrorCode::parse("AUTHENTICATION_FAILED").as_str(), "AUTHENTICATION_FAILED");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Matching codes that later releases may learn
+///
+/// A code outside the list below is [`ErrorCode::Other`], but a later release may give it a
+/// variant of its own, and a pattern on `Other` would then stop matching it. Match on
+/// [`ErrorCode::as_str`] instead: it gives the same text before and after. Known codes are
+/// spelled as RFC 6749 does (lowercase); others are kept as the vendor sent them, so compare
+/// those ignoring ASCII case.
+///
+/// ```
+/// use oauth_runtime::ErrorCode;
+/// fn advice(code: &ErrorCode) -> &'static str {
+///     match code.as_str() {
+///         "invalid_client" => "check the client id and secret",
+///         "invalid_grant" => "log in again",
+///         // Not in RFC 6749 today; matches whether or not a later release knows it.
+///         c if c.eq_ignore_ascii_case("authentication_failed") => "check the credentials",
+///         _ => "see the error description",
+///     }
+/// }
+/// assert_eq!(advice(&ErrorCode::parse("Invalid_Client")), "check the client id and secret");
+/// assert_eq!(advice(&ErrorCode::parse("AUTHENTICATION_FAILED")), "check the credentials");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `invalid_request`
@@ -180,12 +461,24 @@ pub enum ErrorCode {
     ServerError,
     /// `temporarily_unavailable`
     TemporarilyUnavailable,
-    /// A code outside RFC 6749, kept as sent.
-    Other(String),
+    /// A code this release does not know; read it with [`ErrorCode::as_str`].
+    Other(UnknownCode),
+}
+
+/// The text of an [`ErrorCode::Other`], kept as the vendor sent it (with any known secret
+/// masked). Opaque on purpose: read it with [`ErrorCode::as_str`], which keeps working when a
+/// later release gives the code a variant of its own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UnknownCode(pub(crate) String);
+
+impl fmt::Debug for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
 }
 
 impl ErrorCode {
-    /// Parses a code, ignoring ASCII case.
+    /// Parses a code, ignoring ASCII case; an unknown code is kept exactly as sent.
     pub fn parse(code: &str) -> ErrorCode {
         const KNOWN: [(&str, ErrorCode); 9] = [
             ("invalid_request", ErrorCode::InvalidRequest),
@@ -202,10 +495,11 @@ impl ErrorCode {
             .into_iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(code))
             .map(|(_, c)| c)
-            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
+            .unwrap_or_else(|| ErrorCode::Other(UnknownCode(code.to_owned())))
     }
 
-    /// The code as RFC 6749 spells it, or as the vendor sent it.
+    /// The code as RFC 6749 spells it, or as the vendor sent it. The stable way to match a
+    /// code: see [the type's documentation](ErrorCode#matching-codes-that-later-releases-may-learn).
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",
@@ -217,7 +511,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
-            ErrorCode::Other(s) => s,
+            ErrorCode::Other(UnknownCode(s)) => s,
         }
     }
 }
