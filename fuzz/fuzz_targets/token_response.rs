@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
 use oauth_runtime::{
-    Error, ExposeSecret,
+    Error,
     parse::{ParseContext, RawResponse, token_response},
     provider::{Expiry, InstantFormat, ResponseSpec},
     reqwest::StatusCode,

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use oauth_runtime::parse::{ParseContext, RawResponse, token_response};
 use oauth_runtime::provider::{Expiry, InstantFormat, ResponseSpec};
-use oauth_runtime::{Error, ErrorCode, ExposeSecret, Token};
+use oauth_runtime::{Error, ErrorCode, Token};
 use proptest::prelude::*;
 use proptest::sample::select;
 use reqwest::StatusCode;

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use oauth_runtime::{Client, Error, ErrorCode, ExposeSecret, Provider};
+use oauth_runtime::{Client, Error, ErrorCode, Provider};
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use reqwest::StatusCode;
 

@@ -8,12 +8,11 @@ use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{Deyel, Microbilt, MicrobiltForm, Monta, MpsMonitor};
 
 /// Retries fast enough for tests, still exponential with jitter.
-pub const FAST_RETRY: RetryPolicy = RetryPolicy {
-    max_retries: 2,
-    min_delay: Duration::from_millis(10),
-    max_delay: Duration::from_millis(50),
-    max_retry_after: Duration::from_secs(5),
-};
+pub const FAST_RETRY: RetryPolicy = RetryPolicy::new()
+    .with_max_retries(2)
+    .with_min_delay(Duration::from_millis(10))
+    .with_max_delay(Duration::from_millis(50))
+    .with_max_retry_after(Duration::from_secs(5));
 
 pub fn mps(c: &SimConfig) -> MpsMonitor {
     MpsMonitor {
