@@ -338,9 +338,11 @@ impl TransportError {
         self.0.is_timeout()
     }
 
-    /// Reading or writing a body failed (for instance the connection broke mid-body).
+    /// Reading or writing a body failed: the connection broke mid-body, or the body could
+    /// not be decoded.
     pub fn is_body(&self) -> bool {
-        self.0.is_body()
+        // reqwest reports a body that broke while being read as a decode error.
+        self.0.is_body() || self.0.is_decode()
     }
 
     /// Sending the request or receiving the response failed.
@@ -519,5 +521,215 @@ impl ErrorCode {
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use tokio::{
+        io::{AsyncReadExt as _, AsyncWriteExt as _},
+        net::TcpListener,
+    };
+
+    use super::*;
+
+    fn status(code: u16) -> StatusCode {
+        StatusCode::from_u16(code).unwrap()
+    }
+
+    fn oauth(code: &str, http: u16) -> Error {
+        Error::OAuth(OAuthError {
+            vendor: "V",
+            status: status(http),
+            code: ErrorCode::parse(code),
+            description: None,
+            uri: None,
+        })
+    }
+
+    fn malformed(http: u16) -> Error {
+        Error::MalformedResponse {
+            vendor: "V",
+            status: status(http),
+            content_type: "text/html".into(),
+            reason: "HTML page".into(),
+            excerpt: "<html>".into(),
+        }
+    }
+
+    fn builder_error() -> reqwest::Error {
+        reqwest::Client::new().get("https://h/").header("bad name", "v").build().unwrap_err()
+    }
+
+    /// The variant's name; the match has no `_` arm, so a new variant must be added here, and
+    /// then `every_variant_is_classified` fails until it has a sample.
+    fn variant(e: &Error) -> &'static str {
+        match e {
+            Error::OAuth(_) => "OAuth",
+            Error::MalformedResponse { .. } => "MalformedResponse",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
+            Error::Timeout { .. } => "Timeout",
+            Error::Connect { .. } => "Connect",
+            Error::Request { .. } => "Request",
+            Error::Deadline { .. } => "Deadline",
+            Error::Unauthorized { .. } => "Unauthorized",
+            Error::NotRetryable { .. } => "NotRetryable",
+            Error::Config(_) => "Config",
+        }
+    }
+
+    const VARIANTS: usize = 10;
+
+    #[test]
+    fn every_variant_is_classified() {
+        use Class::*;
+        let cases: Vec<(Error, Class)> = vec![
+            (oauth("invalid_client", 401), Rejection),
+            (oauth("invalid_grant", 400), Rejection),
+            (oauth("AUTHENTICATION_FAILED", 401), Rejection),
+            (oauth("invalid_request", 200), Rejection),
+            (oauth("temporarily_unavailable", 200), Transient),
+            (oauth("Server_Error", 400), Transient),
+            // A gateway's error in OAuth shape says "not now", whatever its code.
+            (oauth("invalid_client", 503), Transient),
+            (oauth("502", 502), Transient),
+            (oauth("rate_limited", 429), Transient),
+            (malformed(200), Other),
+            (malformed(404), Other),
+            (malformed(401), Other),
+            (malformed(500), Transient),
+            (malformed(502), Transient),
+            (malformed(429), Transient),
+            (Error::ResponseTooLarge { vendor: "V", status: status(200), limit: 10 }, Other),
+            (Error::ResponseTooLarge { vendor: "V", status: status(503), limit: 10 }, Transient),
+            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, Transient),
+            (Error::Timeout { vendor: "V", timeout: None }, Transient),
+            (Error::Connect { vendor: "V", source: TransportError::new(builder_error()) }, Transient),
+            (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
+            (Error::deadline("V", Duration::from_secs(2)), Transient),
+            (Error::Unauthorized { vendor: "V", status: StatusCode::UNAUTHORIZED }, Rejection),
+            (Error::NotRetryable { vendor: "V" }, Other),
+            (Error::config("bad URL"), Other),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (err, class) in &cases {
+            seen.insert(variant(err));
+            assert!(!(err.is_transient() && err.is_rejection()), "both: {err:?}");
+            assert_eq!(err.is_transient(), *class == Transient, "is_transient: {err:?}");
+            assert_eq!(err.is_rejection(), *class == Rejection, "is_rejection: {err:?}");
+            assert_eq!(err.vendor(), if variant(err) == "Config" { None } else { Some("V") }, "{err:?}");
+        }
+        assert_eq!(seen.len(), VARIANTS, "a sample of every variant: {seen:?}");
+    }
+
+    #[test]
+    fn messages_say_what_happened() {
+        let cases = [
+            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, "V: no response within 100ms"),
+            (Error::Timeout { vendor: "V", timeout: None }, "V: timed out"),
+            (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
+            (Error::config("bad URL"), "invalid configuration: bad URL"),
+            (
+                Error::Request { vendor: "V", source: TransportError::new(builder_error()) },
+                "V: cannot build the request: builder error",
+            ),
+            (oauth("Invalid_Grant", 400), "V: invalid_grant (HTTP 400 Bad Request)"),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn error_types_are_std_errors_and_shareable() {
+        fn check<E: std::error::Error + Clone + Send + Sync + 'static>() {}
+        check::<Error>();
+        check::<OAuthError>();
+        check::<TransportError>();
+        let Error::OAuth(e) = oauth("invalid_client", 401) else { unreachable!() };
+        let boxed: Box<dyn std::error::Error> = Box::new(e);
+        assert_eq!(boxed.to_string(), "V: invalid_client (HTTP 401 Unauthorized)");
+    }
+
+    #[test]
+    fn unknown_codes_keep_their_spelling() {
+        let code = ErrorCode::parse("AUTHENTICATION_Failed");
+        assert_eq!(code.as_str(), "AUTHENTICATION_Failed");
+        assert!(matches!(code, ErrorCode::Other(_)));
+        assert_eq!(format!("{code} {code:?}"), r#"AUTHENTICATION_Failed Other("AUTHENTICATION_Failed")"#);
+        assert_eq!(code, ErrorCode::parse("AUTHENTICATION_Failed"));
+        assert_ne!(code, ErrorCode::parse("authentication_failed"));
+        assert_eq!(ErrorCode::parse("TEMPORARILY_unavailable"), ErrorCode::TemporarilyUnavailable);
+        assert_eq!(ErrorCode::parse("TEMPORARILY_unavailable").as_str(), "temporarily_unavailable");
+    }
+
+    /// A server on 127.0.0.1 that answers every connection with `reply` (nothing if empty)
+    /// after reading the request head, then keeps the connection open for `hold`.
+    async fn server(reply: &'static [u8], hold: Duration) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    if !reply.is_empty() {
+                        let _ = socket.write_all(reply).await;
+                    }
+                    tokio::time::sleep(hold).await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    async fn failed_send(http: &reqwest::Client, url: &str) -> reqwest::Error {
+        match http.get(url).send().await {
+            Err(e) => e,
+            Ok(response) => response.bytes().await.expect_err("the body must fail"),
+        }
+    }
+
+    #[tokio::test]
+    async fn transport_errors_are_sorted_by_kind() {
+        let http = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+
+        // Nothing listens: a connection failure; the URL (and its query) is not kept.
+        let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/token?key=s3cr3t-q");
+        let err = Error::transport("V", failed_send(&http, &url).await, Some(Duration::from_millis(200)));
+        let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_connect() && source.is_request() && !source.is_timeout() && !source.is_builder());
+        assert!(err.to_string().starts_with("V: connection failed: "), "{err}");
+        let shown = format!("{err} {err:?} {:?}", err.source().and_then(|s| s.source()));
+        assert!(!shown.contains("s3cr3t-q"), "{shown}");
+        // The chain goes on to the cause without repeating the transport's own text.
+        let transport = err.source().expect("the transport error");
+        assert_eq!(transport.to_string(), source.to_string());
+        let cause = transport.source().expect("the cause of the connection failure");
+        assert_ne!(cause.to_string(), transport.to_string());
+
+        // A server that never answers: the timeout that applied is reported.
+        let silent = server(b"", Duration::from_secs(5)).await;
+        let e = failed_send(&http, &silent).await;
+        let err = Error::transport("V", e, Some(Duration::from_millis(200)));
+        assert!(matches!(err, Error::Timeout { timeout: Some(t), .. } if t == Duration::from_millis(200)), "{err:?}");
+        assert_eq!(err.to_string(), "V: no response within 200ms");
+        let err = Error::transport("V", failed_send(&http, &silent).await, None);
+        assert_eq!(err.to_string(), "V: timed out");
+
+        // Headers, then the connection closes mid-body.
+        let cut = server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"access", Duration::ZERO).await;
+        let err = Error::transport("V", failed_send(&http, &cut).await, Some(Duration::from_millis(200)));
+        let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_body() && !source.is_connect() && !source.is_timeout(), "{source:?}");
+
+        // A header reqwest refuses: nothing is sent.
+        let err = Error::transport("V", builder_error(), Some(Duration::from_millis(200)));
+        let Error::Request { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_builder() && !source.is_connect() && !source.is_body());
+        assert!(format!("{source:?}").starts_with("TransportError("), "{source:?}");
     }
 }

@@ -232,6 +232,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn retry_policy_builders() {
+        const P: RetryPolicy = RetryPolicy::NONE
+            .with_max_retries(4)
+            .with_min_delay(Duration::from_millis(1))
+            .with_max_delay(Duration::from_millis(2))
+            .with_max_retry_after(Duration::from_millis(3));
+        assert_eq!(
+            (P.max_retries, P.min_delay, P.max_delay, P.max_retry_after),
+            (4, Duration::from_millis(1), Duration::from_millis(2), Duration::from_millis(3))
+        );
+        assert_eq!(RetryPolicy::default(), RetryPolicy::new());
+        assert_eq!(RetryPolicy::new().with_max_retries(0).max_retries, RetryPolicy::NONE.max_retries);
+        assert_ne!(RetryPolicy::new(), RetryPolicy::NONE);
+    }
+
+    #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Mon, 30 Jan 2017 14:10:47 GMT"), Some(Duration::ZERO));
