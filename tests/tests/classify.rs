@@ -34,6 +34,9 @@ fn class(err: &Error) -> Class {
     }
 }
 
+/// What else must hold of the error.
+type Check = fn(&Error) -> bool;
+
 /// One token request, no retries: the error the fault amounts to.
 async fn token_error(sim: &Simulator) -> Error {
     let client = builder(deyel(sim.config()), sim).retry(RetryPolicy::NONE).timeout(TIMEOUT).build().unwrap();
@@ -43,7 +46,7 @@ async fn token_error(sim: &Simulator) -> Error {
 #[tokio::test]
 async fn simulator_faults_are_classified() {
     use Class::*;
-    let cases: Vec<(Fault, Class, fn(&Error) -> bool)> = vec![
+    let cases: Vec<(Fault, Class, Check)> = vec![
         (Fault::Status(500), Transient, |e| e.status() == Some(StatusCode::INTERNAL_SERVER_ERROR)),
         (Fault::Status(502), Transient, |e| e.status() == Some(StatusCode::BAD_GATEWAY)),
         (Fault::Status(503), Transient, |e| e.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
