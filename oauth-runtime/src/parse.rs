@@ -45,7 +45,9 @@ impl std::fmt::Debug for RawResponse {
 }
 
 /// What the parser needs to know about the vendor.
-#[derive(Debug, Clone, Copy)]
+///
+/// Its `Debug` counts the secrets rather than showing them.
+#[derive(Clone, Copy)]
 pub struct ParseContext<'a> {
     /// Vendor name for errors.
     pub vendor: &'static str,
@@ -53,6 +55,16 @@ pub struct ParseContext<'a> {
     pub response: &'a ResponseSpec,
     /// Strings to redact from excerpts (credentials, tokens).
     pub secrets: &'a [&'a str],
+}
+
+impl std::fmt::Debug for ParseContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParseContext")
+            .field("vendor", &self.vendor)
+            .field("response", self.response)
+            .field("secrets", &format_args!("[{} redacted]", self.secrets.len()))
+            .finish()
+    }
 }
 
 /// Reads a token response: a token, or the typed error it amounts to.
@@ -411,6 +423,14 @@ mod tests {
             let err = parse(&raw(200, "application/json", body)).unwrap_err();
             assert!(err.to_string().contains("not allowed in an HTTP header"), "{body}: {err}");
         }
+    }
+
+    #[test]
+    fn parse_context_debug_shows_no_secret() {
+        let ctx = ParseContext { vendor: "Test", response: &STANDARD, secrets: &["sekrit", "tok-9"] };
+        let shown = format!("{ctx:?}");
+        assert!(!shown.contains("sekrit") && !shown.contains("tok-9"), "{shown}");
+        assert!(shown.contains("[2 redacted]") && shown.contains("Test"), "{shown}");
     }
 
     #[test]

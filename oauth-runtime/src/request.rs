@@ -297,6 +297,31 @@ mod tests {
     }
 
     #[test]
+    fn worst_case_escapes_fit_the_reserved_buffers() {
+        // Control characters take six bytes in JSON, non-ASCII bytes three in a form body: the
+        // writers' debug assertions check that no buffer had to grow (and leave a copy behind).
+        let nasty = "\u{1}\u{1f}\"\\é€😀 &=+%";
+        let base = Url::parse("https://h").unwrap();
+        let c = creds(&[nasty, nasty, nasty, nasty, nasty]);
+        let form = grant(&MPS, &base, &c);
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(&form.body).into_owned().collect();
+        assert_eq!(decoded.len(), 6);
+        assert!(decoded[1..].iter().all(|(_, v)| v == nasty), "{decoded:?}");
+        let json = ProviderSpec { token: TokenEndpoint { style: BodyStyle::Json, ..MPS.token }, ..MPS };
+        let r = grant(&json, &base, &c);
+        let value = serde_json::from_slice::<Value>(&r.body).unwrap();
+        assert_eq!(value["password"], nasty);
+        assert_eq!(value["grant_type"], "password");
+        let basic = ProviderSpec { token: TokenEndpoint { client_auth: ClientAuth::BasicRaw, ..MPS.token }, ..MPS };
+        let r = grant(&basic, &base, &c);
+        assert!(r.authorization.as_deref().is_some_and(|a| a.starts_with(b"Basic ")));
+        let text = String::from_utf8(r.authorization.as_deref().unwrap().clone()).unwrap();
+        use base64::Engine as _;
+        let pair = base64::engine::general_purpose::STANDARD.decode(&text["Basic ".len()..]).unwrap();
+        assert_eq!(pair, format!("{nasty}:{nasty}").into_bytes());
+    }
+
+    #[test]
     fn grant_in_query_style() {
         let mb = ProviderSpec {
             token: TokenEndpoint {
