@@ -103,9 +103,9 @@ pub enum Error {
     Timeout {
         /// Vendor name.
         vendor: &'static str,
-        /// The timeout that elapsed, when known: the client's request timeout for token
-        /// requests and API calls; `None` for the connect timeout or a timeout set on the
-        /// request itself.
+        /// The timeout that elapsed, when the runtime knows which one did: the client's
+        /// request timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout));
+        /// `None` otherwise, such as for the connect timeout.
         timeout: Option<Duration>,
     },
 
