@@ -8,7 +8,6 @@ use oauth_bench::{
     baseline::{HandToken, MutexSource, RwLockSource},
     deyel_sim, herd, raw_http, raw_token_fetch, seeded_client,
 };
-use oauth_runtime::ExposeSecret as _;
 
 #[test]
 fn baselines_read_fresh_tokens_only() {

@@ -4,11 +4,11 @@
 
 #![no_main]
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
 use oauth_runtime::{
-    Error, ExposeSecret,
+    Error,
     parse::{ParseContext, RawResponse, token_response},
     provider::{Expiry, InstantFormat, ResponseSpec},
     reqwest::StatusCode,

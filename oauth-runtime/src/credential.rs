@@ -2,18 +2,59 @@
 
 use std::fmt;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::{ExposeSecret as _, SecretString};
 
-/// A secret string: printed as `[REDACTED]`, zeroed on drop.
+/// A secret string: printed as `[REDACTED]`, zeroed on drop, readable only through
+/// [`Secret::expose_secret`].
 ///
-/// Declare secret credential fields (client secrets, passwords) with this type.
+/// Declare secret credential fields (client secrets, passwords) with this type; tokens are
+/// handed out as `Secret`s too ([`Token::access_token`](crate::Token::access_token)).
 ///
 /// ```
 /// use oauth_runtime::Secret;
 /// let s = Secret::from("hunter2");
-/// assert!(!format!("{s:?}").contains("hunter2"));
+/// assert_eq!(format!("{s:?}"), "[REDACTED]");
+/// assert_eq!(s.expose_secret(), "hunter2");
 /// ```
-pub type Secret = SecretString;
+///
+/// It has no `Display`, so it cannot end up in a message by accident:
+///
+/// ```compile_fail
+/// let s = oauth_runtime::Secret::from("hunter2");
+/// println!("{s}");
+/// ```
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Wraps `value`. The `String` is moved, not copied, so no unzeroed copy is left behind.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(SecretString::from(value.into()))
+    }
+
+    /// The secret text. Each call site that reads a secret says so by calling this.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret::new(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret::new(value)
+    }
+}
 
 /// One credential value as the generated code hands it to the runtime.
 ///
@@ -29,7 +70,7 @@ pub enum Credential {
     /// A value that may be shown, such as a client id or user name.
     Public(String),
     /// A value that is never shown.
-    Secret(SecretString),
+    Secret(Secret),
 }
 
 impl Credential {
@@ -51,7 +92,7 @@ impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credential::Public(s) => fmt::Debug::fmt(s, f),
-            Credential::Secret(_) => f.write_str("[REDACTED]"),
+            Credential::Secret(s) => fmt::Debug::fmt(s, f),
         }
     }
 }
@@ -68,8 +109,22 @@ impl From<&str> for Credential {
     }
 }
 
-impl From<SecretString> for Credential {
-    fn from(s: SecretString) -> Self {
+impl From<Secret> for Credential {
+    fn from(s: Secret) -> Self {
         Credential::Secret(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_redacted_and_readable() {
+        let s = Secret::new(String::from("pa55"));
+        let clone = s.clone();
+        assert_eq!((s.expose_secret(), clone.expose_secret()), ("pa55", "pa55"));
+        assert_eq!(format!("{s:?} {:?}", Credential::from(clone)), "[REDACTED] [REDACTED]");
+        assert_eq!(Secret::from("a").expose_secret(), Secret::from(String::from("a")).expose_secret());
     }
 }

@@ -4,22 +4,63 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use reqwest::StatusCode;
 
-/// Everything that can go wrong talking to a vendor.
+/// Everything that can go wrong talking to a vendor, or configuring a client for one.
 ///
 /// Errors never hold a secret: credentials and tokens are redacted from every excerpt, and
-/// transport errors carry no request body. `Error` is `Clone` so that every caller waiting on
-/// one shared token request receives the same error.
+/// transport errors carry neither the request body nor the URL. `Error` is `Clone` so that
+/// every caller waiting on one shared token request receives the same error.
+///
+/// # Deciding what to do
+///
+/// [`Error::is_transient`] and [`Error::is_rejection`] never are both true:
+///
+/// - transient: the vendor was unreachable, slow or overloaded (timeouts, connection
+///   failures, 5xx, 429, `temporarily_unavailable`, `server_error`); the same request may
+///   succeed later, so retrying with backoff is reasonable;
+/// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
+///   the same request is useless until the configuration changes;
+/// - neither: a response the client could not read, a request it could not build, a wrong
+///   configuration. Retrying does not help either; the message says what to fix.
 ///
 /// ```
-/// use oauth_runtime::{Error, ErrorCode};
+/// use oauth_runtime::Error;
+/// # fn check(err: Error) {
+/// if err.is_transient() {
+///     eprintln!("vendor unavailable, try again later: {err}");
+/// } else if err.is_rejection() {
+///     eprintln!("credentials rejected: {err}");
+/// } else {
+///     eprintln!("{err}");
+/// }
+/// # }
+/// ```
+///
+/// # Matching
+///
+/// The enum and each of its struct variants are `#[non_exhaustive]`: later releases may add
+/// variants and fields, so match with a `_` arm and `..` in struct patterns, and prefer the
+/// methods ([`Error::status`], [`Error::oauth_code`], [`Error::is_transient`]) where they
+/// say what you need.
+///
+/// ```
+/// use oauth_runtime::Error;
 /// # fn check(err: Error) {
 /// match &err {
-///     Error::OAuth(e) if e.code == ErrorCode::InvalidClient => eprintln!("check the client secret"),
-///     Error::Timeout { .. } | Error::Connect { .. } => eprintln!("vendor unreachable: {err}"),
+///     Error::OAuth(e) if e.code.as_str() == "invalid_client" => eprintln!("check the client secret"),
+///     Error::Timeout { timeout: Some(t), .. } => eprintln!("no answer within {t:?}"),
+///     Error::Config(reason) => eprintln!("fix the configuration: {reason}"),
 ///     _ => eprintln!("{err}"),
 /// }
 /// # }
 /// ```
+///
+/// # One type, configuration included
+///
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) returns this same type, with
+/// [`Error::Config`] for every configuration mistake, rather than a type of its own: the
+/// usual caller builds a client and makes calls in one function that returns one error type,
+/// and a separate build error would only be converted into this one. A configuration mistake
+/// is told apart by its variant, and is neither transient nor a rejection.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -30,6 +71,7 @@ pub enum Error {
     /// The vendor answered with something that is not a token nor an OAuth2 error: an HTML page,
     /// an empty or truncated body, a redirect, a non-2xx status with an unknown body.
     #[error("{vendor}: unexpected response (HTTP {status}, {content_type}): {reason}; body starts: {excerpt:?}")]
+    #[non_exhaustive]
     MalformedResponse {
         /// Vendor name.
         vendor: &'static str,
@@ -45,6 +87,7 @@ pub enum Error {
 
     /// The response body was larger than the configured cap.
     #[error("{vendor}: response body exceeds the {limit}-byte limit (HTTP {status})")]
+    #[non_exhaustive]
     ResponseTooLarge {
         /// Vendor name.
         vendor: &'static str,
@@ -54,42 +97,48 @@ pub enum Error {
         limit: usize,
     },
 
-    /// No answer within the configured timeout.
-    #[error("{vendor}: no response within {timeout:?}")]
+    /// No answer within a timeout.
+    #[error("{vendor}: {}", TimeoutText(*.timeout))]
+    #[non_exhaustive]
     Timeout {
         /// Vendor name.
         vendor: &'static str,
-        /// The timeout that elapsed.
-        timeout: Duration,
+        /// The timeout that elapsed, when the runtime knows which one did: the client's
+        /// request timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout));
+        /// `None` otherwise, such as for the connect timeout.
+        timeout: Option<Duration>,
     },
 
     /// The connection could not be made or broke before the response was complete.
     #[error("{vendor}: connection failed: {source}")]
+    #[non_exhaustive]
     Connect {
         /// Vendor name.
         vendor: &'static str,
-        /// The transport error (it holds no request body).
-        #[source]
-        source: Arc<reqwest::Error>,
+        /// What the transport reported.
+        source: TransportError,
     },
 
-    /// An API call was still answered with 401 after the token was renewed once.
-    #[error("{vendor}: the API rejected a freshly issued token (HTTP {status})")]
-    Unauthorized {
+    /// The request could not be built, so nothing was sent: an invalid header name or value,
+    /// an invalid URL (usually given to [`ApiRequest::header`](crate::ApiRequest::header) or
+    /// [`ApiRequest::map`](crate::ApiRequest::map)).
+    #[error("{vendor}: cannot build the request: {source}")]
+    #[non_exhaustive]
+    Request {
         /// Vendor name.
         vendor: &'static str,
-        /// HTTP status of the last answer.
-        status: StatusCode,
+        /// What the transport reported.
+        source: TransportError,
     },
 
-    /// An API call was answered with 401 and its body cannot be sent twice (a stream), so it was
-    /// not retried. Build the request with a byte body to get the automatic retry.
-    #[error(
-        "{vendor}: the API answered 401; the token was renewed, but the request has a streaming body and cannot be retried"
-    )]
-    NotRetryable {
+    /// No token could be obtained within the client's token deadline, retries included.
+    #[error("{vendor}: no token within {deadline:?}")]
+    #[non_exhaustive]
+    Deadline {
         /// Vendor name.
         vendor: &'static str,
+        /// The deadline that elapsed.
+        deadline: Duration,
     },
 
     /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...).
@@ -97,19 +146,44 @@ pub enum Error {
     Config(String),
 }
 
+/// `Timeout`'s message: the limit when it is known.
+struct TimeoutText(Option<Duration>);
+
+impl fmt::Display for TimeoutText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(timeout) => write!(f, "no response within {timeout:?}"),
+            None => f.write_str("timed out"),
+        }
+    }
+}
+
+/// Whether retrying may help: the one place both predicates come from, so they cannot overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Transient,
+    Rejection,
+    Other,
+}
+
 impl Error {
-    /// A transport failure; `timeout` is the timeout that applied to the request, if any.
+    /// The error for a failed `reqwest` send: a timeout (reported with `timeout`, the limit
+    /// that applied if known), a request that could not be built, or a connection failure.
     pub(crate) fn transport(vendor: &'static str, e: reqwest::Error, timeout: Option<Duration>) -> Error {
         if e.is_timeout() {
-            Error::Timeout { vendor, timeout: timeout.unwrap_or_default() }
+            // A timeout while connecting is the connect timeout, not the request timeout given.
+            let timeout = if e.is_connect() { None } else { timeout };
+            Error::Timeout { vendor, timeout }
+        } else if e.is_builder() {
+            Error::Request { vendor, source: TransportError::new(e) }
         } else {
-            Error::Connect { vendor, source: Arc::new(e.without_url()) }
+            Error::Connect { vendor, source: TransportError::new(e) }
         }
     }
 
-    /// No token within the acquisition deadline.
+    /// No token within `deadline`.
     pub(crate) fn deadline(vendor: &'static str, deadline: Duration) -> Error {
-        Error::Timeout { vendor, timeout: deadline }
+        Error::Deadline { vendor, deadline }
     }
 
     /// A configuration mistake.
@@ -121,9 +195,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::OAuth(e) => Some(e.status),
-            Error::MalformedResponse { status, .. }
-            | Error::ResponseTooLarge { status, .. }
-            | Error::Unauthorized { status, .. } => Some(*status),
+            Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -136,24 +208,151 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed (temporary; replaced by the errors branch).
-    pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Timeout { .. } | Error::Connect { .. })
-            || self.status().is_some_and(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
+    /// The vendor the error concerns; `None` for [`Error::Config`].
+    pub fn vendor(&self) -> Option<&'static str> {
+        match self {
+            Error::OAuth(e) => Some(e.vendor),
+            Error::MalformedResponse { vendor, .. }
+            | Error::ResponseTooLarge { vendor, .. }
+            | Error::Timeout { vendor, .. }
+            | Error::Connect { vendor, .. }
+            | Error::Request { vendor, .. }
+            | Error::Deadline { vendor, .. } => Some(vendor),
+            Error::Config(_) => None,
+        }
     }
 
-    /// Whether the credentials or grant were rejected (so retrying the same request is useless).
+    /// Whether the same request may succeed later: a timeout, a connection failure, the token
+    /// deadline, a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
+    /// `server_error`. Never true together with [`Error::is_rejection`].
+    ///
+    /// The client already retried token requests per its
+    /// [`RetryPolicy`](crate::RetryPolicy); this tells whether trying again later is
+    /// reasonable.
+    ///
+    /// ```
+    /// # async fn demo<P: oauth_runtime::Provider>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let response = match client.get("/v1/things").send().await {
+    ///     Err(e) if e.is_transient() => {
+    ///         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    ///         client.get("/v1/things").send().await?
+    ///     }
+    ///     other => other?,
+    /// };
+    /// # Ok(()) }
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        self.class() == Class::Transient
+    }
+
+    /// Whether the vendor refused the credentials, the grant or a freshly issued token, so
+    /// that retrying the same request is useless. Never true together with
+    /// [`Error::is_transient`]: an OAuth2 error sent with a 5xx or 429 status, or with the
+    /// code `temporarily_unavailable` or `server_error`, is transient, not a rejection.
     pub fn is_rejection(&self) -> bool {
+        self.class() == Class::Rejection
+    }
+
+    fn class(&self) -> Class {
         match self {
-            Error::OAuth(e) => !matches!(e.code, ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError),
-            Error::Unauthorized { .. } => true,
-            _ => false,
+            Error::Timeout { .. } | Error::Connect { .. } | Error::Deadline { .. } => Class::Transient,
+            Error::OAuth(e) if e.is_transient() => Class::Transient,
+            Error::OAuth(_) => Class::Rejection,
+            Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
+                if transient_status(*status) =>
+            {
+                Class::Transient
+            }
+            Error::MalformedResponse { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::Request { .. }
+            | Error::Config(_) => Class::Other,
         }
     }
 }
 
+/// A status that says "not now" rather than "no".
+fn transient_status(status: StatusCode) -> bool {
+    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
+}
+
+/// What the HTTP transport reported for a request that failed before a response was read:
+/// a refused or reset connection, a TLS failure, a request that could not be built.
+///
+/// It holds neither the request body nor the URL (whose query could carry a secret). Its
+/// `Display` is the transport's description; [`std::error::Error::source`] gives the
+/// underlying causes (such as an `io::Error`).
+///
+/// ```
+/// # fn check(err: &oauth_runtime::Error) {
+/// if let oauth_runtime::Error::Connect { source, .. } = err {
+///     if source.is_connect() {
+///         eprintln!("could not connect: {source}");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct TransportError(Arc<reqwest::Error>);
+
+impl TransportError {
+    pub(crate) fn new(e: reqwest::Error) -> TransportError {
+        TransportError(Arc::new(e.without_url()))
+    }
+
+    /// The connection could not be established (refused, unreachable, DNS, TLS handshake).
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// A timeout elapsed.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// Reading or writing a body failed: the connection broke mid-body, or the body could
+    /// not be decoded.
+    pub fn is_body(&self) -> bool {
+        // reqwest reports a body that broke while being read as a decode error.
+        self.0.is_body() || self.0.is_decode()
+    }
+
+    /// Sending the request or receiving the response failed.
+    pub fn is_request(&self) -> bool {
+        self.0.is_request()
+    }
+
+    /// The request could not be built (invalid header, invalid URL); nothing was sent.
+    pub fn is_builder(&self) -> bool {
+        self.0.is_builder()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TransportError").field(&self.0).finish()
+    }
+}
+
+impl std::error::Error for TransportError {
+    // The causes of the transport error, not the transport error itself: its text is
+    // already this error's `Display`, and error reporters would print it twice.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
 /// An OAuth2 error response (RFC 6749 section 5.2).
+///
+/// `#[non_exhaustive]`: read its fields, match it with `..`; only the runtime builds one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OAuthError {
     /// Vendor name.
     pub vendor: &'static str,
@@ -167,6 +366,12 @@ pub struct OAuthError {
     pub uri: Option<String>,
 }
 
+impl OAuthError {
+    fn is_transient(&self) -> bool {
+        transient_status(self.status) || matches!(self.code, ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError)
+    }
+}
+
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} (HTTP {})", self.vendor, self.code, self.status)?;
@@ -177,6 +382,8 @@ impl fmt::Display for OAuthError {
     }
 }
 
+impl std::error::Error for OAuthError {}
+
 /// An OAuth2 error code. Parsing ignores case (`Invalid_request` is `InvalidRequest`).
 ///
 /// ```
@@ -184,7 +391,30 @@ impl fmt::Display for OAuthError {
 /// assert_eq!(ErrorCode::parse("Invalid_request"), ErrorCode::InvalidRequest);
 /// assert_eq!(ErrorCode::parse("AUTHENTICATION_FAILED").as_str(), "AUTHENTICATION_FAILED");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Matching codes that later releases may learn
+///
+/// A code outside the list below is [`ErrorCode::Other`], but a later release may give it a
+/// variant of its own, and a pattern on `Other` would then stop matching it. Match on
+/// [`ErrorCode::as_str`] instead: it gives the same text before and after. Known codes are
+/// spelled as RFC 6749 does (lowercase); others are kept as the vendor sent them, so compare
+/// those ignoring ASCII case.
+///
+/// ```
+/// use oauth_runtime::ErrorCode;
+/// fn advice(code: &ErrorCode) -> &'static str {
+///     match code.as_str() {
+///         "invalid_client" => "check the client id and secret",
+///         "invalid_grant" => "log in again",
+///         // Not in RFC 6749 today; matches whether or not a later release knows it.
+///         c if c.eq_ignore_ascii_case("authentication_failed") => "check the credentials",
+///         _ => "see the error description",
+///     }
+/// }
+/// assert_eq!(advice(&ErrorCode::parse("Invalid_Client")), "check the client id and secret");
+/// assert_eq!(advice(&ErrorCode::parse("AUTHENTICATION_FAILED")), "check the credentials");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `invalid_request`
@@ -205,12 +435,24 @@ pub enum ErrorCode {
     ServerError,
     /// `temporarily_unavailable`
     TemporarilyUnavailable,
-    /// A code outside RFC 6749, kept as sent.
-    Other(String),
+    /// A code this release does not know; read it with [`ErrorCode::as_str`].
+    Other(UnknownCode),
+}
+
+/// The text of an [`ErrorCode::Other`], kept as the vendor sent it (with any known secret
+/// masked). Opaque on purpose: read it with [`ErrorCode::as_str`], which keeps working when a
+/// later release gives the code a variant of its own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UnknownCode(pub(crate) String);
+
+impl fmt::Debug for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
 }
 
 impl ErrorCode {
-    /// Parses a code, ignoring ASCII case.
+    /// Parses a code, ignoring ASCII case; an unknown code is kept exactly as sent.
     pub fn parse(code: &str) -> ErrorCode {
         const KNOWN: [(&str, ErrorCode); 9] = [
             ("invalid_request", ErrorCode::InvalidRequest),
@@ -227,10 +469,11 @@ impl ErrorCode {
             .into_iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(code))
             .map(|(_, c)| c)
-            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
+            .unwrap_or_else(|| ErrorCode::Other(UnknownCode(code.to_owned())))
     }
 
-    /// The code as RFC 6749 spells it, or as the vendor sent it.
+    /// The code as RFC 6749 spells it, or as the vendor sent it. The stable way to match a
+    /// code: see [the type's documentation](ErrorCode#matching-codes-that-later-releases-may-learn).
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",
@@ -242,7 +485,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
-            ErrorCode::Other(s) => s,
+            ErrorCode::Other(UnknownCode(s)) => s,
         }
     }
 }
@@ -250,5 +493,211 @@ impl ErrorCode {
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use tokio::{
+        io::{AsyncReadExt as _, AsyncWriteExt as _},
+        net::TcpListener,
+    };
+
+    use super::*;
+
+    fn status(code: u16) -> StatusCode {
+        StatusCode::from_u16(code).unwrap()
+    }
+
+    fn oauth(code: &str, http: u16) -> Error {
+        Error::OAuth(OAuthError {
+            vendor: "V",
+            status: status(http),
+            code: ErrorCode::parse(code),
+            description: None,
+            uri: None,
+        })
+    }
+
+    fn malformed(http: u16) -> Error {
+        Error::MalformedResponse {
+            vendor: "V",
+            status: status(http),
+            content_type: "text/html".into(),
+            reason: "HTML page".into(),
+            excerpt: "<html>".into(),
+        }
+    }
+
+    fn builder_error() -> reqwest::Error {
+        reqwest::Client::new().get("https://h/").header("bad name", "v").build().unwrap_err()
+    }
+
+    /// The variant's name; the match has no `_` arm, so a new variant must be added here, and
+    /// then `every_variant_is_classified` fails until it has a sample.
+    fn variant(e: &Error) -> &'static str {
+        match e {
+            Error::OAuth(_) => "OAuth",
+            Error::MalformedResponse { .. } => "MalformedResponse",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
+            Error::Timeout { .. } => "Timeout",
+            Error::Connect { .. } => "Connect",
+            Error::Request { .. } => "Request",
+            Error::Deadline { .. } => "Deadline",
+            Error::Config(_) => "Config",
+        }
+    }
+
+    const VARIANTS: usize = 8;
+
+    #[test]
+    fn every_variant_is_classified() {
+        use Class::*;
+        let cases: Vec<(Error, Class)> = vec![
+            (oauth("invalid_client", 401), Rejection),
+            (oauth("invalid_grant", 400), Rejection),
+            (oauth("AUTHENTICATION_FAILED", 401), Rejection),
+            (oauth("invalid_request", 200), Rejection),
+            (oauth("temporarily_unavailable", 200), Transient),
+            (oauth("Server_Error", 400), Transient),
+            // A gateway's error in OAuth shape says "not now", whatever its code.
+            (oauth("invalid_client", 503), Transient),
+            (oauth("502", 502), Transient),
+            (oauth("rate_limited", 429), Transient),
+            (malformed(200), Other),
+            (malformed(404), Other),
+            (malformed(401), Other),
+            (malformed(500), Transient),
+            (malformed(502), Transient),
+            (malformed(429), Transient),
+            (Error::ResponseTooLarge { vendor: "V", status: status(200), limit: 10 }, Other),
+            (Error::ResponseTooLarge { vendor: "V", status: status(503), limit: 10 }, Transient),
+            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, Transient),
+            (Error::Timeout { vendor: "V", timeout: None }, Transient),
+            (Error::Connect { vendor: "V", source: TransportError::new(builder_error()) }, Transient),
+            (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
+            (Error::deadline("V", Duration::from_secs(2)), Transient),
+            (Error::config("bad URL"), Other),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (err, class) in &cases {
+            seen.insert(variant(err));
+            assert!(!(err.is_transient() && err.is_rejection()), "both: {err:?}");
+            assert_eq!(err.is_transient(), *class == Transient, "is_transient: {err:?}");
+            assert_eq!(err.is_rejection(), *class == Rejection, "is_rejection: {err:?}");
+            assert_eq!(err.vendor(), if variant(err) == "Config" { None } else { Some("V") }, "{err:?}");
+        }
+        assert_eq!(seen.len(), VARIANTS, "a sample of every variant: {seen:?}");
+    }
+
+    #[test]
+    fn messages_say_what_happened() {
+        let cases = [
+            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, "V: no response within 100ms"),
+            (Error::Timeout { vendor: "V", timeout: None }, "V: timed out"),
+            (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
+            (Error::config("bad URL"), "invalid configuration: bad URL"),
+            (
+                Error::Request { vendor: "V", source: TransportError::new(builder_error()) },
+                "V: cannot build the request: builder error",
+            ),
+            (oauth("Invalid_Grant", 400), "V: invalid_grant (HTTP 400 Bad Request)"),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn error_types_are_std_errors_and_shareable() {
+        fn check<E: std::error::Error + Clone + Send + Sync + 'static>() {}
+        check::<Error>();
+        check::<OAuthError>();
+        check::<TransportError>();
+        let Error::OAuth(e) = oauth("invalid_client", 401) else { unreachable!() };
+        let boxed: Box<dyn std::error::Error> = Box::new(e);
+        assert_eq!(boxed.to_string(), "V: invalid_client (HTTP 401 Unauthorized)");
+    }
+
+    #[test]
+    fn unknown_codes_keep_their_spelling() {
+        let code = ErrorCode::parse("AUTHENTICATION_Failed");
+        assert_eq!(code.as_str(), "AUTHENTICATION_Failed");
+        assert!(matches!(code, ErrorCode::Other(_)));
+        assert_eq!(format!("{code} {code:?}"), r#"AUTHENTICATION_Failed Other("AUTHENTICATION_Failed")"#);
+        assert_eq!(code, ErrorCode::parse("AUTHENTICATION_Failed"));
+        assert_ne!(code, ErrorCode::parse("authentication_failed"));
+        assert_eq!(ErrorCode::parse("TEMPORARILY_unavailable"), ErrorCode::TemporarilyUnavailable);
+        assert_eq!(ErrorCode::parse("TEMPORARILY_unavailable").as_str(), "temporarily_unavailable");
+    }
+
+    /// A server on 127.0.0.1 that answers every connection with `reply` (nothing if empty)
+    /// after reading the request head, then keeps the connection open for `hold`.
+    async fn server(reply: &'static [u8], hold: Duration) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    if !reply.is_empty() {
+                        let _ = socket.write_all(reply).await;
+                    }
+                    tokio::time::sleep(hold).await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    async fn failed_send(http: &reqwest::Client, url: &str) -> reqwest::Error {
+        match http.get(url).send().await {
+            Err(e) => e,
+            Ok(response) => response.bytes().await.expect_err("the body must fail"),
+        }
+    }
+
+    #[tokio::test]
+    async fn transport_errors_are_sorted_by_kind() {
+        let http = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+
+        // Nothing listens: a connection failure; the URL (and its query) is not kept.
+        let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/token?key=s3cr3t-q");
+        let err = Error::transport("V", failed_send(&http, &url).await, Some(Duration::from_millis(200)));
+        let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_connect() && source.is_request() && !source.is_timeout() && !source.is_builder());
+        assert!(err.to_string().starts_with("V: connection failed: "), "{err}");
+        let shown = format!("{err} {err:?} {:?}", err.source().and_then(|s| s.source()));
+        assert!(!shown.contains("s3cr3t-q"), "{shown}");
+        // The chain goes on to the cause without repeating the transport's own text.
+        let transport = err.source().expect("the transport error");
+        assert_eq!(transport.to_string(), source.to_string());
+        let cause = transport.source().expect("the cause of the connection failure");
+        assert_ne!(cause.to_string(), transport.to_string());
+
+        // A server that never answers: the timeout that applied is reported.
+        let silent = server(b"", Duration::from_secs(5)).await;
+        let e = failed_send(&http, &silent).await;
+        let err = Error::transport("V", e, Some(Duration::from_millis(200)));
+        assert!(matches!(err, Error::Timeout { timeout: Some(t), .. } if t == Duration::from_millis(200)), "{err:?}");
+        assert_eq!(err.to_string(), "V: no response within 200ms");
+        let err = Error::transport("V", failed_send(&http, &silent).await, None);
+        assert_eq!(err.to_string(), "V: timed out");
+
+        // Headers, then the connection closes mid-body.
+        let cut = server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"access", Duration::ZERO).await;
+        let err = Error::transport("V", failed_send(&http, &cut).await, Some(Duration::from_millis(200)));
+        let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_body() && !source.is_connect() && !source.is_timeout(), "{source:?}");
+
+        // A header reqwest refuses: nothing is sent.
+        let err = Error::transport("V", builder_error(), Some(Duration::from_millis(200)));
+        let Error::Request { source, .. } = &err else { panic!("{err:?}") };
+        assert!(source.is_builder() && !source.is_connect() && !source.is_body());
+        assert!(format!("{source:?}").starts_with("TransportError("), "{source:?}");
     }
 }

@@ -35,8 +35,11 @@ mod cache;
 mod client;
 mod credential;
 mod error;
+#[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
+#[cfg(not(feature = "__parse-internals"))]
+mod parse;
 pub mod provider;
 mod redact;
 mod request;
@@ -46,14 +49,13 @@ mod transport;
 pub use cache::TokenHook;
 pub use client::{ApiRequest, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
-pub use error::{Error, ErrorCode, OAuthError};
+pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use provider::Provider;
 pub use token::Token;
 pub use transport::RetryPolicy;
 
 /// Re-exported so users need no direct dependency for common types.
 pub use reqwest;
-pub use secrecy::ExposeSecret;
 
 #[cfg(feature = "derive")]
 pub use oauth_derive::oauth_provider;

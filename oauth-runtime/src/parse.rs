@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::{
-    error::{Error, ErrorCode, OAuthError},
+    error::{Error, ErrorCode, OAuthError, UnknownCode},
     provider::{Expiry, InstantFormat, ResponseSpec},
     redact,
     token::Token,
@@ -20,7 +20,8 @@ use crate::{
 const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// A response as read off the wire (body already capped).
-#[derive(Debug)]
+///
+/// Its `Debug` shows the body's length, never the body: a token response holds a token.
 pub struct RawResponse {
     /// HTTP status.
     pub status: StatusCode,
@@ -32,8 +33,21 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("location", &self.location)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
 /// What the parser needs to know about the vendor.
-#[derive(Debug, Clone, Copy)]
+///
+/// Its `Debug` counts the secrets rather than showing them.
+#[derive(Clone, Copy)]
 pub struct ParseContext<'a> {
     /// Vendor name for errors.
     pub vendor: &'static str,
@@ -43,9 +57,20 @@ pub struct ParseContext<'a> {
     pub secrets: &'a [&'a str],
 }
 
+impl std::fmt::Debug for ParseContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParseContext")
+            .field("vendor", &self.vendor)
+            .field("response", self.response)
+            .field("secrets", &format_args!("[{} redacted]", self.secrets.len()))
+            .finish()
+    }
+}
+
 /// Reads a token response: a token, or the typed error it amounts to.
 ///
-/// Public (hidden) for property tests and the fuzz target.
+/// Public only with the unstable `__parse-internals` feature, for property tests and the fuzz
+/// target.
 pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime) -> Result<Token, Error> {
     if raw.status.is_redirection() {
         let to = raw.location.as_deref().unwrap_or("nowhere");
@@ -169,7 +194,7 @@ fn oauth_error(ctx: &ParseContext<'_>, status: StatusCode, fields: &Map<String, 
         status,
         // Shown whole in Display and Debug: a vendor echoing a credential here must not leak it.
         code: match ErrorCode::parse(code.trim()) {
-            ErrorCode::Other(other) => ErrorCode::Other(redact::known(&other, ctx.secrets)),
+            ErrorCode::Other(UnknownCode(other)) => ErrorCode::Other(UnknownCode(redact::known(&other, ctx.secrets))),
             known => known,
         },
         description,
@@ -244,7 +269,6 @@ fn instant(v: &Value, format: InstantFormat) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::ExposeSecret;
     use serde_json::json;
 
     const STANDARD: ResponseSpec = ResponseSpec::STANDARD;
@@ -323,7 +347,8 @@ mod tests {
             r#"{"status":401,"errorCode":"AUTHENTICATION_FAILED","message":"bad"}"#,
         ))
         .unwrap_err();
-        assert_eq!(err.oauth_code(), Some(&ErrorCode::Other("AUTHENTICATION_FAILED".into())));
+        assert_eq!(err.oauth_code().map(ErrorCode::as_str), Some("AUTHENTICATION_FAILED"));
+        assert!(matches!(err.oauth_code(), Some(ErrorCode::Other(_))), "{err:?}");
     }
 
     #[test]
@@ -397,6 +422,25 @@ mod tests {
         ] {
             let err = parse(&raw(200, "application/json", body)).unwrap_err();
             assert!(err.to_string().contains("not allowed in an HTTP header"), "{body}: {err}");
+        }
+    }
+
+    #[test]
+    fn parse_context_debug_shows_no_secret() {
+        let ctx = ParseContext { vendor: "Test", response: &STANDARD, secrets: &["sekrit", "tok-9"] };
+        let shown = format!("{ctx:?}");
+        assert!(!shown.contains("sekrit") && !shown.contains("tok-9"), "{shown}");
+        assert!(shown.contains("[2 redacted]") && shown.contains("Test"), "{shown}");
+    }
+
+    #[test]
+    fn raw_response_debug_shows_no_body() {
+        let mut r = raw(200, "application/json", r#"{"access_token":"tok-5f2e","expires_in":60}"#);
+        r.location = Some("https://h/next".into());
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("tok-5f2e") && !shown.contains("expires_in"), "{shown}");
+        for part in ["200", "application/json", "https://h/next", "body_len: 43"] {
+            assert!(shown.contains(part), "{part} missing: {shown}");
         }
     }
 

@@ -1,8 +1,8 @@
 //! Token and refresh requests, built from the provider's data alone.
 
 use reqwest::header::{self, HeaderValue};
-use serde_json::{Map, Value};
 use url::Url;
+use zeroize::Zeroizing;
 
 use crate::{
     credential::Credential,
@@ -10,12 +10,20 @@ use crate::{
 };
 
 /// A token request ready to send: everything but the transport.
+///
+/// The grant request is built once and kept for the client's life, so its secret parts (the
+/// body, which may hold the client secret and password, and the HTTP Basic value) are kept in
+/// buffers zeroed on drop, written in place without intermediate copies. This covers the
+/// long-lived copy only: reqwest takes owned bytes, so every send copies the body into a
+/// `Bytes` and the header into a `HeaderValue`, which are freed, not zeroed, once the request
+/// is written.
 #[derive(Clone)]
 pub(crate) struct TokenRequest {
     pub url: Url,
     pub content_type: &'static str,
-    pub body: Vec<u8>,
-    pub authorization: Option<HeaderValue>,
+    pub body: Zeroizing<Vec<u8>>,
+    /// The `Authorization` value (`Basic ...`), if the client authenticates with HTTP Basic.
+    pub authorization: Option<Zeroizing<Vec<u8>>>,
     pub kind: RequestKind,
 }
 
@@ -109,35 +117,71 @@ fn build<'a>(
         (_, None) => {}
     }
     let (content_type, body) = match spec.token.style {
-        BodyStyle::Json => {
-            let map: Map<String, Value> =
-                params.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect();
-            ("application/json", Value::Object(map).to_string().into_bytes())
-        }
-        BodyStyle::Form | BodyStyle::FormGrantInQuery => {
-            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
-            ("application/x-www-form-urlencoded", body.into_bytes())
-        }
+        BodyStyle::Json => ("application/json", json_object(&params)),
+        BodyStyle::Form | BodyStyle::FormGrantInQuery => ("application/x-www-form-urlencoded", form(&params)),
     };
     let authorization = match auth {
-        ClientAuth::Basic | ClientAuth::BasicRaw => basic(spec, creds, auth == ClientAuth::Basic),
+        ClientAuth::Basic | ClientAuth::BasicRaw => Some(basic(spec, creds, auth == ClientAuth::Basic)),
         ClientAuth::Body | ClientAuth::None => None,
     };
     TokenRequest { url, content_type, body, authorization, kind }
 }
 
+// The writers below size their buffer for the worst case up front: a buffer that grew would
+// leave the secrets it held in the old allocation, freed without being zeroed.
+
+/// `{"k":"v",...}` in the order of `params`.
+fn json_object(params: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    // Escaping turns a byte into at most six (`\u001f`); quotes, colon and comma add six.
+    let bound = 2 + params.iter().map(|(k, v)| 6 * (k.len() + v.len()) + 6).sum::<usize>();
+    let mut out = Zeroizing::new(Vec::with_capacity(bound));
+    out.push(b'{');
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, k);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+    out.push(b'}');
+    debug_assert!(out.len() <= bound);
+    out
+}
+
+/// `k=v&...`, form-URL-encoded.
+fn form(params: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    // Percent-encoding turns a byte into at most three; `=` and `&` add two.
+    let bound = params.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum::<usize>();
+    let body = form_urlencoded::Serializer::new(String::with_capacity(bound)).extend_pairs(params).finish();
+    debug_assert!(body.len() <= bound);
+    Zeroizing::new(body.into_bytes())
+}
+
 /// `Basic base64(id:secret)`; RFC 6749 section 2.3.1 wants both form-URL-encoded first.
-fn basic(spec: &ProviderSpec, creds: &[Credential], url_encode: bool) -> Option<HeaderValue> {
+fn basic(spec: &ProviderSpec, creds: &[Credential], url_encode: bool) -> Zeroizing<Vec<u8>> {
     use base64::Engine as _;
     let value = |role| spec.field(role).and_then(|(i, _)| creds.get(i)).map_or("", Credential::expose);
-    let encode = |s: &str| {
-        if url_encode { form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>() } else { s.to_owned() }
-    };
-    let pair = format!("{}:{}", encode(value(Role::ClientId)), encode(value(Role::ClientSecret)));
-    let mut header =
-        HeaderValue::try_from(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))).ok()?;
-    header.set_sensitive(true);
-    Some(header)
+    let (id, secret) = (value(Role::ClientId), value(Role::ClientSecret));
+    let mut pair = Zeroizing::new(String::with_capacity(3 * (id.len() + secret.len()) + 1));
+    for (i, part) in [id, secret].into_iter().enumerate() {
+        if i > 0 {
+            pair.push(':');
+        }
+        if url_encode {
+            pair.extend(form_urlencoded::byte_serialize(part.as_bytes()));
+        } else {
+            pair.push_str(part);
+        }
+    }
+    const PREFIX: &[u8] = b"Basic ";
+    let encoded = base64::encoded_len(pair.len(), true).unwrap_or(0);
+    let mut header = Zeroizing::new(vec![0; PREFIX.len() + encoded]);
+    header[..PREFIX.len()].copy_from_slice(PREFIX);
+    // The buffer has exactly the encoded length, so this cannot fail.
+    let _ = base64::engine::general_purpose::STANDARD.encode_slice(pair.as_bytes(), &mut header[PREFIX.len()..]);
+    header
 }
 
 /// `base` followed by `path`, keeping any path prefix `base` has.
@@ -151,15 +195,24 @@ pub(crate) fn join(base: &Url, path: &str) -> Url {
 }
 
 impl TokenRequest {
-    /// The request as reqwest sends it.
+    /// The request as reqwest sends it. The body and header are copied into buffers reqwest
+    /// owns, which are not zeroed (see [`TokenRequest`]).
     pub fn to_reqwest(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
         let mut rb = http
             .post(self.url.clone())
             .header(header::CONTENT_TYPE, self.content_type)
             .header(header::ACCEPT, "application/json")
-            .body(self.body.clone());
+            .body(self.body.to_vec());
         if let Some(auth) = &self.authorization {
-            rb = rb.header(header::AUTHORIZATION, auth.clone());
+            rb = match HeaderValue::from_bytes(auth) {
+                Ok(mut value) => {
+                    // Keeps the value out of hyper's and reqwest's Debug output.
+                    value.set_sensitive(true);
+                    rb.header(header::AUTHORIZATION, value)
+                }
+                // Unreachable (base64 is a valid header value); reqwest reports it on send.
+                Err(_) => rb.header(header::AUTHORIZATION, auth.as_slice()),
+            };
         }
         rb
     }
@@ -196,6 +249,8 @@ mod tests {
     fn creds(values: &[&str]) -> Vec<Credential> {
         values.iter().map(|v| Credential::Secret(Secret::from(*v))).collect()
     }
+
+    use serde_json::Value;
 
     fn text(r: &TokenRequest) -> &str {
         std::str::from_utf8(&r.body).unwrap()
@@ -250,7 +305,32 @@ mod tests {
         let r = grant(&deyel, &base, &creds(&["my id", "p:ss"]));
         assert_eq!(text(&r), "grant_type=client_credentials");
         // base64("my+id:p%3Ass")
-        assert_eq!(r.authorization.unwrap().to_str().unwrap(), "Basic bXkraWQ6cCUzQXNz");
+        assert_eq!(r.authorization.as_deref().map(Vec::as_slice), Some(&b"Basic bXkraWQ6cCUzQXNz"[..]));
+    }
+
+    #[test]
+    fn worst_case_escapes_fit_the_reserved_buffers() {
+        // Control characters take six bytes in JSON, non-ASCII bytes three in a form body: the
+        // writers' debug assertions check that no buffer had to grow (and leave a copy behind).
+        let nasty = "\u{1}\u{1f}\"\\é€😀 &=+%";
+        let base = Url::parse("https://h").unwrap();
+        let c = creds(&[nasty, nasty, nasty, nasty, nasty]);
+        let form = grant(&MPS, &base, &c);
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(&form.body).into_owned().collect();
+        assert_eq!(decoded.len(), 6);
+        assert!(decoded[1..].iter().all(|(_, v)| v == nasty), "{decoded:?}");
+        let json = ProviderSpec { token: TokenEndpoint { style: BodyStyle::Json, ..MPS.token }, ..MPS };
+        let r = grant(&json, &base, &c);
+        let value = serde_json::from_slice::<Value>(&r.body).unwrap();
+        assert_eq!(value["password"], nasty);
+        assert_eq!(value["grant_type"], "password");
+        let basic = ProviderSpec { token: TokenEndpoint { client_auth: ClientAuth::BasicRaw, ..MPS.token }, ..MPS };
+        let r = grant(&basic, &base, &c);
+        assert!(r.authorization.as_deref().is_some_and(|a| a.starts_with(b"Basic ")));
+        let text = String::from_utf8(r.authorization.as_deref().unwrap().clone()).unwrap();
+        use base64::Engine as _;
+        let pair = base64::engine::general_purpose::STANDARD.decode(&text["Basic ".len()..]).unwrap();
+        assert_eq!(pair, format!("{nasty}:{nasty}").into_bytes());
     }
 
     #[test]

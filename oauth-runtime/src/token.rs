@@ -5,8 +5,9 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
+
+use crate::credential::Secret;
 
 /// An access token, its refresh token and expiry, and every other field of the response.
 ///
@@ -24,9 +25,9 @@ use serde_json::{Map, Value};
 /// ```
 #[derive(Clone)]
 pub struct Token {
-    access: SecretString,
+    access: Secret,
     token_type: String,
-    refresh: Option<SecretString>,
+    refresh: Option<Secret>,
     expires_at: SystemTime,
     issued_at: SystemTime,
     extra: Map<String, Value>,
@@ -37,7 +38,7 @@ impl Token {
     pub fn new(access_token: impl Into<String>) -> Token {
         let now = SystemTime::now();
         Token {
-            access: SecretString::from(access_token.into()),
+            access: Secret::new(access_token.into()),
             token_type: "Bearer".to_owned(),
             refresh: None,
             expires_at: now + Duration::from_secs(3600),
@@ -48,7 +49,7 @@ impl Token {
 
     /// Sets the refresh token.
     pub fn with_refresh_token(mut self, refresh_token: impl Into<String>) -> Token {
-        self.refresh = Some(SecretString::from(refresh_token.into()));
+        self.refresh = Some(Secret::new(refresh_token.into()));
         self
     }
 
@@ -73,22 +74,28 @@ impl Token {
         extra: Map<String, Value>,
     ) -> Token {
         Token {
-            access: SecretString::from(access),
+            access: Secret::new(access),
             token_type: normalize_token_type(token_type),
-            refresh: refresh.map(SecretString::from),
+            refresh: refresh.map(Secret::new),
             expires_at,
             issued_at,
             extra,
         }
     }
 
-    /// The access token. Exposing it is explicit: `token.access_token().expose_secret()`.
-    pub fn access_token(&self) -> &SecretString {
+    /// The access token. Reading it is explicit: `token.access_token().expose_secret()`.
+    ///
+    /// ```
+    /// # use oauth_runtime::Token;
+    /// let token = Token::new("abc");
+    /// assert_eq!(token.access_token().expose_secret(), "abc");
+    /// ```
+    pub fn access_token(&self) -> &Secret {
         &self.access
     }
 
     /// The refresh token, if the vendor issued one.
-    pub fn refresh_token(&self) -> Option<&SecretString> {
+    pub fn refresh_token(&self) -> Option<&Secret> {
         self.refresh.as_ref()
     }
 

@@ -1,6 +1,6 @@
 //! Sending token requests: bounded retries with backoff, `Retry-After`, capped bodies.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::{StatusCode, header};
@@ -14,32 +14,36 @@ use crate::{error::Error, parse::RawResponse, request::TokenRequest};
 /// jitter; a `Retry-After` header (seconds or HTTP-date) is honoured when it is no longer than
 /// [`RetryPolicy::max_retry_after`], and otherwise ends the retries.
 ///
+/// `#[non_exhaustive]`, so later releases can add settings: start from
+/// [`RetryPolicy::new`] (the default), [`RetryPolicy::default`] or [`RetryPolicy::NONE`]
+/// and change what you need with the `with_*` methods, which are `const`.
+///
 /// ```
 /// use std::time::Duration;
 /// use oauth_runtime::RetryPolicy;
-/// let policy = RetryPolicy { max_retries: 5, ..RetryPolicy::default() };
-/// assert_eq!(policy.min_delay, Duration::from_millis(100));
+///
+/// const PATIENT: RetryPolicy = RetryPolicy::new().with_max_retries(5).with_max_delay(Duration::from_secs(20));
+/// assert_eq!(PATIENT.max_retries, 5);
+/// assert_eq!(PATIENT.min_delay, Duration::from_millis(100));
+/// assert_eq!(RetryPolicy::default(), RetryPolicy::new());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (0 disables retries).
+    /// Retries after the first attempt (0 disables retries). Default 3.
     pub max_retries: usize,
-    /// Delay before the first retry (before jitter).
+    /// Delay before the first retry (before jitter). Default 100 ms.
     pub min_delay: Duration,
-    /// Longest backoff delay.
+    /// Longest backoff delay. Default 5 s.
     pub max_delay: Duration,
     /// Longest `Retry-After` the client will wait; a longer one fails the request at once.
+    /// Default 30 s.
     pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            min_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(30),
-        }
+        RetryPolicy::new()
     }
 }
 
@@ -51,6 +55,44 @@ impl RetryPolicy {
         max_delay: Duration::ZERO,
         max_retry_after: Duration::ZERO,
     };
+
+    /// The default policy: 3 retries, backoff from 100 ms up to 5 s, `Retry-After` up to 30 s.
+    pub const fn new() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: 3,
+            min_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+
+    /// Sets [`RetryPolicy::max_retries`].
+    #[must_use]
+    pub const fn with_max_retries(mut self, max_retries: usize) -> RetryPolicy {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets [`RetryPolicy::min_delay`].
+    #[must_use]
+    pub const fn with_min_delay(mut self, min_delay: Duration) -> RetryPolicy {
+        self.min_delay = min_delay;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_delay`].
+    #[must_use]
+    pub const fn with_max_delay(mut self, max_delay: Duration) -> RetryPolicy {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Sets [`RetryPolicy::max_retry_after`].
+    #[must_use]
+    pub const fn with_max_retry_after(mut self, max_retry_after: Duration) -> RetryPolicy {
+        self.max_retry_after = max_retry_after;
+        self
+    }
 }
 
 /// What the transport needs besides the request.
@@ -151,11 +193,7 @@ impl Transport {
     }
 
     pub(crate) fn transport_error(&self, e: reqwest::Error) -> Error {
-        if e.is_timeout() {
-            Error::Timeout { vendor: self.vendor, timeout: self.timeout }
-        } else {
-            Error::Connect { vendor: self.vendor, source: Arc::new(e.without_url()) }
-        }
+        Error::transport(self.vendor, e, Some(self.timeout))
     }
 }
 
@@ -192,6 +230,22 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_policy_builders() {
+        const P: RetryPolicy = RetryPolicy::NONE
+            .with_max_retries(4)
+            .with_min_delay(Duration::from_millis(1))
+            .with_max_delay(Duration::from_millis(2))
+            .with_max_retry_after(Duration::from_millis(3));
+        assert_eq!(
+            (P.max_retries, P.min_delay, P.max_delay, P.max_retry_after),
+            (4, Duration::from_millis(1), Duration::from_millis(2), Duration::from_millis(3))
+        );
+        assert_eq!(RetryPolicy::default(), RetryPolicy::new());
+        assert_eq!(RetryPolicy::new().with_max_retries(0).max_retries, RetryPolicy::NONE.max_retries);
+        assert_ne!(RetryPolicy::new(), RetryPolicy::NONE);
+    }
 
     #[test]
     fn retry_after_forms() {

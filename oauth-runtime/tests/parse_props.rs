@@ -6,6 +6,8 @@
 //! - never panics;
 //! - fails only with a typed error (`MalformedResponse` or `OAuth`) whose `Display` and `Debug`
 //!   never contain a known secret, even when the body echoes one;
+//! - classifies every error as transient exactly when its status is 5xx or 429 or its code is
+//!   `temporarily_unavailable` or `server_error`, and never as transient and rejected at once;
 //! - on success returns a non-empty access token from a 2xx response, with a lifetime of at most
 //!   ten years, and never from a 2xx body that carries an `error` string;
 //! - reads RFC 6749 error codes whatever their case, and expiries in every supported format,
@@ -15,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use oauth_runtime::parse::{ParseContext, RawResponse, token_response};
 use oauth_runtime::provider::{Expiry, InstantFormat, ResponseSpec};
-use oauth_runtime::{Error, ErrorCode, ExposeSecret, Token};
+use oauth_runtime::{Error, ErrorCode, Token};
 use proptest::prelude::*;
 use proptest::sample::select;
 use reqwest::StatusCode;
@@ -109,6 +111,12 @@ fn check_outcome(result: &Result<Token, Error>, raw: &RawResponse, now: SystemTi
                 prop_assert!(!debug.contains(secret), "Debug leaks {secret:?}: {debug}");
             }
             prop_assert_eq!(err.status(), Some(raw.status));
+            // Transient exactly when the status or the code says "not now"; never also a rejection.
+            let not_now = raw.status.is_server_error()
+                || raw.status == StatusCode::TOO_MANY_REQUESTS
+                || matches!(err.oauth_code(), Some(ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError));
+            prop_assert_eq!(err.is_transient(), not_now, "is_transient: {:?}", err);
+            prop_assert!(!(err.is_transient() && err.is_rejection()), "transient and rejected: {err:?}");
             match err {
                 Error::MalformedResponse { excerpt, reason, vendor, .. } => {
                     prop_assert_eq!(*vendor, "Prop");

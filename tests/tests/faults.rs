@@ -9,7 +9,7 @@ use std::{
 };
 
 use common::*;
-use oauth_runtime::{Error, ErrorCode, ExposeSecret};
+use oauth_runtime::{Error, ErrorCode};
 use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 use reqwest::StatusCode;
 

@@ -44,7 +44,7 @@ async fn herd_on_expired_token_makes_one_grant() {
 async fn herd_on_expired_token_makes_one_refresh() {
     let sim = Simulator::start(Vendor::MpsMonitor).await.unwrap();
     let seed = builder(mps(sim.config()), &sim).build().unwrap().token().await.unwrap();
-    let refresh = oauth_runtime::ExposeSecret::expose_secret(seed.refresh_token().unwrap()).to_owned();
+    let refresh = seed.refresh_token().unwrap().expose_secret().to_owned();
     sim.inject(Target::Refresh, Fault::Slow(Duration::from_millis(200)), 1);
     let client = builder(mps(sim.config()), &sim).token(expired(Some(&refresh))).build().unwrap();
     let calls = (0..CALLERS).map(|_| {

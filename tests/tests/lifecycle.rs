@@ -12,7 +12,7 @@ use std::{
 };
 
 use common::*;
-use oauth_runtime::{ExposeSecret as _, Token};
+use oauth_runtime::{Error, Token};
 use oauth_sim::{Fault, Simulator, Target, Vendor};
 use reqwest::StatusCode;
 
@@ -194,4 +194,18 @@ async fn the_token_hook_can_neither_stall_nor_lose_a_token() {
 
 fn same(a: &Token, b: &Token) -> bool {
     a.access_token().expose_secret() == b.access_token().expose_secret()
+}
+/// Typed errors name what applied: a per-call timeout, a request that cannot be built.
+#[tokio::test]
+async fn api_call_errors_say_what_happened() {
+    let sim = sim(Vendor::Microbilt, Duration::from_secs(3600)).await;
+    let client = builder(microbilt(sim.config()), &sim).build().unwrap();
+    client.token().await.unwrap();
+    sim.inject(Target::Api, Fault::Slow(SLOW), 1);
+    let path = Vendor::Microbilt.protected_path();
+    let err = client.get(path).timeout(Duration::from_millis(100)).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }) && err.to_string().contains("100ms"), "{err}");
+    let err = client.get(path).header("bad header", "x").send().await.unwrap_err();
+    assert!(matches!(err, Error::Request { .. }), "{err:?}");
+    assert!(!err.is_transient() && !err.is_rejection());
 }

@@ -8,7 +8,7 @@ use std::{
 };
 
 use common::*;
-use oauth_runtime::{Credential, ExposeSecret, Secret};
+use oauth_runtime::{Credential, Secret};
 use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 
 #[tokio::test]

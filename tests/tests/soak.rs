@@ -45,12 +45,10 @@ async fn soak() {
         sim.set_fault_rate(target, Fault::Status(503), rate_5xx);
         sim.set_fault_rate(target, Fault::TooManyRequests { retry_after: None }, rate_429);
     }
-    let retry = RetryPolicy {
-        max_retries,
-        min_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(100),
-        ..RetryPolicy::default()
-    };
+    let retry = RetryPolicy::new()
+        .with_max_retries(max_retries)
+        .with_min_delay(Duration::from_millis(5))
+        .with_max_delay(Duration::from_millis(100));
     let client = builder(mps(sim.config()), &sim).retry(retry).refresh_skew(skew).build().unwrap();
 
     let started = Instant::now();

@@ -3,7 +3,6 @@
 use std::{future::Future, sync::Arc, time::SystemTime};
 
 use reqwest::StatusCode;
-use secrecy::ExposeSecret as _;
 use tracing::Instrument as _;
 
 use super::Inner;

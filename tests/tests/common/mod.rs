@@ -8,12 +8,11 @@ use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{Deyel, Microbilt, MicrobiltForm, Monta, MpsMonitor};
 
 /// Retries fast enough for tests, still exponential with jitter.
-pub const FAST_RETRY: RetryPolicy = RetryPolicy {
-    max_retries: 2,
-    min_delay: Duration::from_millis(10),
-    max_delay: Duration::from_millis(50),
-    max_retry_after: Duration::from_secs(5),
-};
+pub const FAST_RETRY: RetryPolicy = RetryPolicy::new()
+    .with_max_retries(2)
+    .with_min_delay(Duration::from_millis(10))
+    .with_max_delay(Duration::from_millis(50))
+    .with_max_retry_after(Duration::from_secs(5));
 
 pub fn mps(c: &SimConfig) -> MpsMonitor {
     MpsMonitor {
@@ -56,6 +55,19 @@ pub async fn sim(vendor: Vendor, lifetime: Duration) -> Simulator {
 /// Fails the test if `fut` takes longer than `limit`: nothing may hang.
 pub async fn bounded<T>(limit: Duration, fut: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
+}
+
+/// The next fresh token, once a renewal running in the background has stored it.
+pub async fn fresh_token<P>(client: &oauth_runtime::Client<P>) -> std::sync::Arc<oauth_runtime::Token> {
+    bounded(Duration::from_secs(5), async {
+        loop {
+            match client.cached_token() {
+                Some(token) => return token,
+                None => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    })
+    .await
 }
 
 /// Log output captured from `tracing` at TRACE level.

@@ -3,7 +3,6 @@
 
 use oauth_runtime::provider::{ClientAuth, Role};
 use oauth_runtime::{Provider, Secret, oauth_provider};
-use secrecy::SecretString;
 
 #[oauth_provider(
     name = "Acme",
@@ -17,7 +16,7 @@ pub struct Acme {
     #[oauth(role = "client_id")]
     pub app: String,
     #[oauth(role = "client_secret", rename = "appSecret")]
-    pub app_secret: SecretString,
+    pub app_secret: Secret,
     #[oauth(role = "username", rename = "login")]
     pub r#user: &'static str,
     #[oauth(role = "password")]
