@@ -89,14 +89,14 @@ fn build<'a>(
     kind: RequestKind,
 ) -> TokenRequest {
     let mut url = join(base, path);
-    match (spec.token.style, grant_type) {
+    match (spec.token.body_style, grant_type) {
         (BodyStyle::FormGrantInQuery, Some((k, v))) => {
             url.query_pairs_mut().append_pair(k, v);
         }
         (_, Some(pair)) => params.insert(0, pair),
         (_, None) => {}
     }
-    let (content_type, body) = match spec.token.style {
+    let (content_type, body) = match spec.token.body_style {
         BodyStyle::Json => {
             let map: Map<String, Value> =
                 params.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect();
@@ -159,27 +159,15 @@ mod tests {
     use crate::Secret;
     use crate::provider::*;
 
-    const MPS: ProviderSpec = ProviderSpec {
-        name: "MPS",
-        base_urls: &[],
-        token: TokenEndpoint {
-            path: "/token",
-            grant: Grant::Password,
-            send_grant_type: true,
-            style: BodyStyle::Form,
-            client_auth: ClientAuth::Body,
-            params: &[],
-        },
-        fields: &[
-            FieldSpec { name: "client_id", role: Role::ClientId, secret: false },
-            FieldSpec { name: "client_secret", role: Role::ClientSecret, secret: true },
-            FieldSpec { name: "username", role: Role::Username, secret: false },
-            FieldSpec { name: "password", role: Role::Password, secret: true },
-            FieldSpec { name: "scope", role: Role::Param, secret: false },
-        ],
-        refresh: Refresh::grant_at("/token"),
-        response: ResponseSpec::STANDARD,
-    };
+    const MPS: ProviderSpec = ProviderSpec::new("MPS", TokenEndpoint::new("/token", Grant::Password))
+        .with_fields(&[
+            FieldSpec::new("client_id", Role::ClientId),
+            FieldSpec::new("client_secret", Role::ClientSecret),
+            FieldSpec::new("username", Role::Username),
+            FieldSpec::new("password", Role::Password),
+            FieldSpec::new("scope", Role::Param),
+        ])
+        .with_refresh(Refresh::refresh_token_grant("/token", "refresh_token"));
 
     fn creds(values: &[&str]) -> Vec<Credential> {
         values.iter().map(|v| Credential::Secret(Secret::from(*v))).collect()
@@ -206,15 +194,15 @@ mod tests {
 
     #[test]
     fn json_endpoint_refresh_without_grant_type() {
-        let monta = ProviderSpec {
-            token: TokenEndpoint { path: "/auth/token", style: BodyStyle::Json, send_grant_type: false, ..MPS.token },
-            fields: &[
-                FieldSpec { name: "clientId", role: Role::ClientId, secret: false },
-                FieldSpec { name: "clientSecret", role: Role::ClientSecret, secret: true },
-            ],
-            refresh: Refresh::Endpoint { path: "/auth/refresh", param: "refreshToken" },
-            ..MPS
-        };
+        const MONTA: ProviderSpec = ProviderSpec::new(
+            "Monta",
+            TokenEndpoint::new("/auth/token", Grant::ClientCredentials)
+                .with_body_style(BodyStyle::Json)
+                .with_send_grant_type(false),
+        )
+        .with_fields(&[FieldSpec::new("clientId", Role::ClientId), FieldSpec::new("clientSecret", Role::ClientSecret)])
+        .with_refresh(Refresh::endpoint("/auth/refresh", "refreshToken"));
+        let monta = MONTA;
         let base = Url::parse("http://127.0.0.1:1/prefix/").unwrap();
         let c = creds(&["id", "sec"]);
         let r = grant(&monta, &base, &c);
@@ -231,9 +219,8 @@ mod tests {
 
     #[test]
     fn basic_auth_encodes_before_base64() {
-        let minimal = ProviderSpec::minimal("D", "/t");
-        let deyel =
-            ProviderSpec { token: TokenEndpoint { client_auth: ClientAuth::Basic, ..minimal.token }, ..minimal };
+        let token = TokenEndpoint::new("/t", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic);
+        let deyel = ProviderSpec::new("D", token).with_fields(ProviderSpec::minimal("D", "/t").fields);
         let base = Url::parse("https://h").unwrap();
         let r = grant(&deyel, &base, &creds(&["my id", "p:ss"]));
         assert_eq!(text(&r), "grant_type=client_credentials");
@@ -243,13 +230,9 @@ mod tests {
 
     #[test]
     fn grant_in_query_style() {
-        let mb = ProviderSpec {
-            token: TokenEndpoint {
-                style: BodyStyle::FormGrantInQuery,
-                ..ProviderSpec::minimal("M", "/OAuth/GetAccessToken").token
-            },
-            ..ProviderSpec::minimal("M", "/OAuth/GetAccessToken")
-        };
+        let token = TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials)
+            .with_body_style(BodyStyle::FormGrantInQuery);
+        let mb = ProviderSpec::new("M", token).with_fields(ProviderSpec::minimal("M", "/t").fields);
         let r = grant(&mb, &Url::parse("https://h").unwrap(), &creds(&["a", "b"]));
         assert_eq!(r.url.as_str(), "https://h/OAuth/GetAccessToken?grant_type=client_credentials");
         assert_eq!(text(&r), "client_id=a&client_secret=b");
