@@ -7,7 +7,7 @@
 //! constructors, never struct literals, so the runtime can add settings without breaking it.
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path, Visibility};
 
@@ -53,15 +53,16 @@ pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
     let spec_expr = spec_expr(spec, &p);
     let credentials = spec.fields.iter().map(|f| {
         let (ty, member) = (&f.ty, &f.member);
-        // A secret goes through a trait only the runtime's `Secret` implements, so that a type
-        // merely named `Secret` does not compile. Every token is at the field's type, so that
-        // rustc reports an unsupported type there.
-        let from = if f.secret {
-            quote!(<#ty as #p::IsSecret>::into_secret_credential(self.#member))
+        // Every token is at the field's type, so that rustc reports a wrong type there. A secret
+        // goes through a trait only the runtime's `Secret` implements, so that a type merely
+        // named `Secret` does not compile; its type keeps its own spans, so that the error
+        // underlines all of it.
+        if f.secret {
+            let (span, p) = (ty.span(), respan(p.clone(), ty.span()));
+            quote_spanned!(span=> <#ty as #p::IsSecret>::into_secret_credential(self.#member))
         } else {
-            quote!(<#p::Credential as ::core::convert::From<#ty>>::from(self.#member))
-        };
-        respan(from, ty.span())
+            respan(quote!(<#p::Credential as ::core::convert::From<#ty>>::from(self.#member)), ty.span())
+        }
     });
     let api = ClientApi { ident, vis: &spec.vis, p: &p, name: &spec.name, base_urls: &spec.base_urls };
     let alias = api.alias();

@@ -74,6 +74,7 @@ pub mod __private {
         fn into_secret_credential(self) -> Credential;
     }
 
+    #[diagnostic::do_not_recommend]
     impl IsSecret for crate::Secret {
         fn into_secret_credential(self) -> Credential {
             Credential::Secret(self)
