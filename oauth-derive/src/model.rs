@@ -128,6 +128,8 @@ pub(crate) struct Field {
 }
 
 /// How a token is renewed.
+// The variants are named as the runtime's `Refresh` variants they become.
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Refresh {
     Regrant,
     RefreshTokenGrant { path: String, param: String },

@@ -71,13 +71,14 @@ pub mod __private {
         note = "only `Secret` keeps the value out of Debug output and logs; a type alias of another type does not"
     )]
     pub trait IsSecret {
+        /// The value as a secret credential.
         fn into_secret_credential(self) -> Credential;
     }
 
     #[diagnostic::do_not_recommend]
     impl IsSecret for crate::Secret {
         fn into_secret_credential(self) -> Credential {
-            Credential::Secret(self)
+            Credential::from(self)
         }
     }
 }

@@ -461,7 +461,8 @@ impl Refresh {
 
 /// Where the token response keeps each value.
 ///
-/// Start from [`ResponseSpec::STANDARD`] and change what the vendor names differently:
+/// Start from [`ResponseSpec::STANDARD`] (or [`ResponseSpec::new`], the same) and change what
+/// the vendor names differently:
 ///
 /// ```
 /// # use oauth_runtime::provider::*;
@@ -495,6 +496,11 @@ impl ResponseSpec {
         expiry: Expiry::ExpiresIn("expires_in"),
         default_lifetime: Duration::from_secs(3600),
     };
+
+    /// [`ResponseSpec::STANDARD`], to change with the `with_*` methods.
+    pub const fn new() -> Self {
+        ResponseSpec::STANDARD
+    }
 
     /// Sets the field holding the access token.
     pub const fn with_access_token(mut self, field: &'static str) -> Self {

@@ -128,8 +128,8 @@ impl Simulator {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let sim = Simulator::start(Vendor::Deyel).await?;
-    /// sim.set_fault_rate(Target::Token, Fault::Status(503), 0.05);
-    /// sim.set_fault_rate(Target::Token, Fault::TooManyRequests { retry_after: None }, 0.02);
+    /// sim.set_fault_rate(Target::Token, Fault::status(503), 0.05);
+    /// sim.set_fault_rate(Target::Token, Fault::too_many_requests(None), 0.02);
     /// # Ok(()) }
     /// ```
     pub fn set_fault_rate(&self, target: Target, fault: Fault, rate: f64) {
