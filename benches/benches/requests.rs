@@ -19,7 +19,7 @@ use oauth_bench::{
 };
 use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
 use oauth_sim::Simulator;
-use oauth_specs::DeyelClient;
+use oauth_specs::{DeyelClient, Provider};
 use tokio::{runtime::Runtime, task::JoinSet};
 
 fn main() {

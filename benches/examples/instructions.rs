@@ -18,7 +18,10 @@ use oauth_bench::{
     baseline::{HandToken, MutexSource, RwLockSource},
     deyel, deyel_sim, raw_http, raw_token_fetch, seeded_client,
 };
-use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
+use oauth_runtime::{
+    Provider,
+    reqwest::header::{AUTHORIZATION, HeaderValue},
+};
 
 const VARIANTS: &str = "get-sdk | get-raw | token-sdk | token-raw | cached-token | has-fresh-token | mutex-arc | rwlock-arc | mutex-string | rwlock-string";
 

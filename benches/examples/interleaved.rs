@@ -17,7 +17,10 @@ use std::{
 use oauth_bench::{
     ApiServer, BENCH_TOKEN, deyel, deyel_sim, raw_http, raw_http_with_settings, raw_token_fetch, seeded_client,
 };
-use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
+use oauth_runtime::{
+    Provider,
+    reqwest::header::{AUTHORIZATION, HeaderValue},
+};
 use tokio::task::JoinSet;
 
 type Call<'a> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + 'a>> + 'a>;

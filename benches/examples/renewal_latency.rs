@@ -32,8 +32,8 @@ async fn main() {
 
 async fn run(skew: Duration, length: Duration) -> (Vec<Duration>, Vec<Duration>, usize) {
     let config = SimConfig::for_vendor(Vendor::Deyel).token_lifetime(Duration::from_secs(2));
-    let sim = Simulator::start_with(Vendor::Deyel, config).await.expect("simulator");
-    sim.set_fault_rate(Target::Token, Fault::Slow(TOKEN_ROUND_TRIP), 1.0);
+    let sim = Simulator::start_with(config).await.expect("simulator");
+    sim.set_fault_rate(Target::Token, Fault::slow(TOKEN_ROUND_TRIP), 1.0);
     let cfg = sim.config();
     let creds = Deyel { client_id: cfg.client_id.clone(), client_secret: cfg.client_secret.clone().into() };
     let client = Client::builder(creds).base_url(&sim.base_url()).refresh_skew(skew).build().expect("client");

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use oauth_sim::{SimConfig, Simulator, Vendor};
-use oauth_specs::DeyelClient;
+use oauth_specs::{DeyelClient, Provider};
 use tokio::task::JoinSet;
 
 use crate::deyel;
@@ -19,7 +19,7 @@ pub const LIFETIME: Duration = Duration::from_secs(1);
 ///
 /// When the simulator cannot start or the client cannot be built.
 pub async fn rig() -> (Simulator, DeyelClient) {
-    let sim = Simulator::start_with(Vendor::Deyel, SimConfig::for_vendor(Vendor::Deyel).token_lifetime(LIFETIME))
+    let sim = Simulator::start_with(SimConfig::for_vendor(Vendor::Deyel).token_lifetime(LIFETIME))
         .await
         .expect("the simulator starts");
     let client = deyel(sim.config())

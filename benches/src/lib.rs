@@ -27,7 +27,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     routing::get,
 };
-use oauth_runtime::{Error, Secret, Token};
+use oauth_runtime::{Error, Provider, Secret, Token};
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{Deyel, DeyelClient};
 use tokio::sync::oneshot;

@@ -8,6 +8,7 @@ use oauth_bench::{
     baseline::{HandToken, MutexSource, RwLockSource},
     deyel_sim, herd, raw_http, raw_token_fetch, seeded_client,
 };
+use oauth_runtime::Provider;
 
 #[test]
 fn baselines_read_fresh_tokens_only() {

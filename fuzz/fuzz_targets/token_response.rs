@@ -19,16 +19,14 @@ const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 static SPECS: [ResponseSpec; 6] = [
     ResponseSpec::STANDARD,
-    ResponseSpec {
-        access_token: "accessToken",
-        refresh_token: "refreshToken",
-        expiry: Expiry::At("accessTokenExpirationDate", InstantFormat::Rfc3339),
-        ..ResponseSpec::STANDARD
-    },
-    ResponseSpec { expiry: Expiry::At(".expires", InstantFormat::HttpDate), ..ResponseSpec::STANDARD },
-    ResponseSpec { expiry: Expiry::At("exp", InstantFormat::EpochMillis), ..ResponseSpec::STANDARD },
-    ResponseSpec { expiry: Expiry::At("expires_at", InstantFormat::EpochSeconds), ..ResponseSpec::STANDARD },
-    ResponseSpec { expiry: Expiry::None, default_lifetime: Duration::from_secs(900), ..ResponseSpec::STANDARD },
+    ResponseSpec::STANDARD
+        .with_access_token("accessToken")
+        .with_refresh_token("refreshToken")
+        .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339)),
+    ResponseSpec::STANDARD.with_expiry(Expiry::at(".expires", InstantFormat::HttpDate)),
+    ResponseSpec::STANDARD.with_expiry(Expiry::at("exp", InstantFormat::EpochMillis)),
+    ResponseSpec::STANDARD.with_expiry(Expiry::at("expires_at", InstantFormat::EpochSeconds)),
+    ResponseSpec::STANDARD.with_expiry(Expiry::None).with_default_lifetime(Duration::from_secs(900)),
 ];
 
 const CONTENT_TYPES: [Option<&str>; 8] = [

@@ -125,6 +125,8 @@ impl<'a> Field<'a> {
 }
 
 /// Whether a type is the runtime's `Secret` (or `secrecy::SecretString`), going by its name.
+/// The name is all a macro can see; the generated code then makes the compiler check that the
+/// type really is `Secret` (see `expand`).
 pub(crate) fn is_secret_type(ty: &Type) -> bool {
     match ty {
         Type::Group(g) => is_secret_type(&g.elem),

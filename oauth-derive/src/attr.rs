@@ -14,7 +14,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token, UnOp};
 
 use crate::ctxt::Ctxt;
-use crate::model::{Auth, Grant, InstantFormat, RefreshKind, Role, Style};
+use crate::model::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role};
 
 /// A value and where it was written.
 #[derive(Clone, Debug)]
@@ -91,14 +91,15 @@ impl<T> Arg<T> {
     }
 }
 
-/// Declares an argument struct, its accepted keys, and the dispatch from key to field, in one
-/// place so that they cannot drift apart.
+/// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
+/// and the dispatch from key to field, in one place so that they cannot drift apart.
 macro_rules! args {
     (
         $(#[$meta:meta])*
         pub(crate) struct $name:ident {
             $( $(#[$fmeta:meta])* $field:ident: $ty:ty = $key:literal, )*
         }
+        renamed { $($old:literal => $new:literal,)* }
     ) => {
         $(#[$meta])*
         #[derive(Default)]
@@ -109,6 +110,9 @@ macro_rules! args {
         impl $name {
             /// Every key, in the order the documentation gives them.
             pub(crate) const KEYS: &'static [&'static str] = &[$($key),*];
+
+            /// Former keys and the keys they became: rejected, naming the new key.
+            pub(crate) const RENAMED: &'static [(&'static str, &'static str)] = &[$(($old, $new)),*];
 
             fn read_key(&mut self, key: &str, meta: &Meta, cx: &mut Ctxt) {
                 match key {
@@ -131,8 +135,8 @@ args! {
         name: String = "name",
         grant: Grant = "grant",
         token_path: String = "token_path",
-        style: Style = "style",
-        auth: Auth = "auth",
+        body_style: BodyStyle = "body_style",
+        client_auth: ClientAuth = "client_auth",
         send_grant_type: bool = "send_grant_type",
         refresh: RefreshKind = "refresh",
         refresh_path: String = "refresh_path",
@@ -151,6 +155,10 @@ args! {
         /// Path to the runtime crate.
         krate: Path = "crate",
     }
+    renamed {
+        "style" => "body_style",
+        "auth" => "client_auth",
+    }
 }
 
 args! {
@@ -161,6 +169,7 @@ args! {
         param: () = "param",
         secret: () = "secret",
     }
+    renamed {}
 }
 
 impl ProviderArgs {
@@ -168,7 +177,10 @@ impl ProviderArgs {
     pub(crate) fn parse(tokens: TokenStream, cx: &mut Ctxt) -> Self {
         let mut args = Self::default();
         let complete = match NestedMeta::parse_meta_list(tokens) {
-            Ok(items) => read_keys(&items, Self::KEYS, "#[oauth_provider]", cx, |k, m, cx| args.read_key(k, m, cx)),
+            Ok(items) => {
+                let keys = Keys { accepted: Self::KEYS, renamed: Self::RENAMED, attr: "#[oauth_provider]" };
+                read_keys(&items, &keys, cx, |k, m, cx| args.read_key(k, m, cx))
+            }
             Err(e) => {
                 cx.syn_error(e);
                 false
@@ -196,7 +208,8 @@ impl FieldArgs {
             };
             match items {
                 Ok(items) => {
-                    complete &= read_keys(&items, Self::KEYS, "#[oauth]", cx, |k, m, cx| args.read_key(k, m, cx));
+                    let keys = Keys { accepted: Self::KEYS, renamed: Self::RENAMED, attr: "#[oauth]" };
+                    complete &= read_keys(&items, &keys, cx, |k, m, cx| args.read_key(k, m, cx));
                 }
                 Err(e) => {
                     cx.syn_error(e);
@@ -216,15 +229,24 @@ pub(crate) fn is_oauth_attr(attr: &Attribute) -> bool {
     attr.path().is_ident("oauth")
 }
 
+/// The keys one attribute accepts.
+struct Keys {
+    accepted: &'static [&'static str],
+    renamed: &'static [(&'static str, &'static str)],
+    /// The attribute, for messages: `#[oauth_provider]`.
+    attr: &'static str,
+}
+
 /// Hands each `key = value` item to `read`, reporting literals, unknown keys and repeated keys.
-/// Returns whether every item had a known key.
+/// A former key is reported and its value read under the new key, so that its value is still
+/// checked and rules that depend on it still speak. Returns whether every item had a known key.
 fn read_keys(
     items: &[NestedMeta],
-    keys: &'static [&'static str],
-    attr: &str,
+    keys: &Keys,
     cx: &mut Ctxt,
     mut read: impl FnMut(&'static str, &Meta, &mut Ctxt),
 ) -> bool {
+    let (accepted, attr) = (keys.accepted, keys.attr);
     let mut seen: Vec<&'static str> = Vec::new();
     let mut complete = true;
     for item in items {
@@ -233,32 +255,55 @@ fn read_keys(
             NestedMeta::Lit(lit) => {
                 cx.error_spanned_by(
                     lit,
-                    format!("expected `key = value` in {attr}, with one of the keys {}", keys.join(", ")),
+                    format!("expected `key = value` in {attr}, with one of the keys {}", accepted.join(", ")),
                 );
                 complete = false;
                 continue;
             }
         };
         let key = path_to_string(meta.path());
-        match keys.iter().find(|k| **k == key) {
+        let renamed = keys.renamed.iter().find(|(old, _)| *old == key).map(|(_, new)| *new);
+        if let Some(new) = renamed {
+            cx.error_spanned_by(
+                meta.path(),
+                format!("unknown key `{key}` in {attr}: did you mean `{new}`? (`{key}` was renamed to `{new}`)"),
+            );
+        }
+        let (key, meta) = match renamed {
+            Some(new) => (new.to_owned(), with_key(meta, new)),
+            None => (key, meta.clone()),
+        };
+        match accepted.iter().find(|k| **k == key) {
             Some(k) if seen.contains(k) => {
                 cx.error_spanned_by(meta.path(), format!("duplicate key `{key}`: keep one"));
             }
             Some(k) => {
                 seen.push(k);
-                read(k, meta, cx);
+                read(k, &meta, cx);
             }
             None => {
                 complete = false;
-                let msg = match did_you_mean(&key, keys) {
+                let msg = match did_you_mean(&key, accepted) {
                     Some(k) => format!("unknown key `{key}` in {attr}: did you mean `{k}`?"),
-                    None => format!("unknown key `{key}` in {attr}: the keys are {}", keys.join(", ")),
+                    None => format!("unknown key `{key}` in {attr}: the keys are {}", accepted.join(", ")),
                 };
                 cx.error_spanned_by(meta.path(), msg);
             }
         }
     }
     complete
+}
+
+/// `meta` with its key replaced by `key`, written where the old key was.
+fn with_key(meta: &Meta, key: &str) -> Meta {
+    let mut meta = meta.clone();
+    let path = match &mut meta {
+        Meta::Path(path) => path,
+        Meta::List(list) => &mut list.path,
+        Meta::NameValue(nv) => &mut nv.path,
+    };
+    *path = Path::from(Ident::new(key, path.span()));
+    meta
 }
 
 /// A key as written: `grant`, `a::b`.
@@ -509,10 +554,10 @@ choice!(Grant {
     "resource_owner" => "password",
     "ropc" => "password",
 });
-choice!(Style {
-    "form" => Style::Form,
-    "json" => Style::Json,
-    "form_grant_in_query" => Style::FormGrantInQuery,
+choice!(BodyStyle {
+    "form" => BodyStyle::Form,
+    "json" => BodyStyle::Json,
+    "form_grant_in_query" => BodyStyle::FormGrantInQuery,
 } aliases {
     "urlencoded" => "form",
     "x-www-form-urlencoded" => "form",
@@ -520,11 +565,11 @@ choice!(Style {
     "application/json" => "json",
     "query" => "form_grant_in_query",
 });
-choice!(Auth {
-    "body" => Auth::Body,
-    "basic" => Auth::Basic,
-    "basic_raw" => Auth::BasicRaw,
-    "none" => Auth::None,
+choice!(ClientAuth {
+    "body" => ClientAuth::Body,
+    "basic" => ClientAuth::Basic,
+    "basic_raw" => ClientAuth::BasicRaw,
+    "none" => ClientAuth::None,
 } aliases {
     "header" => "basic",
     "client_secret_basic" => "basic",
@@ -533,12 +578,15 @@ choice!(Auth {
     "raw" => "basic_raw",
 });
 choice!(RefreshKind {
-    "none" => RefreshKind::None,
-    "grant" => RefreshKind::Grant,
+    "regrant" => RefreshKind::Regrant,
+    "refresh_token_grant" => RefreshKind::RefreshTokenGrant,
     "endpoint" => RefreshKind::Endpoint,
 } aliases {
-    "refresh_token" => "grant",
-    "regrant" => "none",
+    // Former spellings first.
+    "none" => "regrant",
+    "grant" => "refresh_token_grant",
+    "refresh_token" => "refresh_token_grant",
+    "no" => "regrant",
     "custom" => "endpoint",
     "own" => "endpoint",
 });

@@ -1,15 +1,19 @@
-//! Code generation: the struct, its `Provider` impl and its client constructors.
+//! Code generation: the struct, its `Provider` impl, its client type and base-URL constants.
 //!
-//! The generated code only describes the vendor; all behaviour lives in `oauth-runtime`.
+//! The generated code only describes the vendor; all behaviour lives in `oauth-runtime`. The
+//! client constructors are the `Provider` trait's provided methods, so nothing is generated on
+//! the struct that could collide with the user's own items, except the base-URL constants whose
+//! names the user chooses in `base_url(..)`. The spec is built with the runtime's `const fn`
+//! constructors, never struct literals, so the runtime can add settings without breaking it.
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path, Visibility};
 
 use crate::ast::{Input, strip};
 use crate::ctxt::Ctxt;
-use crate::model::{Auth, BaseUrl, Expiry, Grant, InstantFormat, Refresh, Role, Spec, Style};
+use crate::model::{BaseUrl, BodyStyle, ClientAuth, Expiry, Grant, InstantFormat, Refresh, Role, Spec};
 use crate::{fallback, valid};
 
 /// The whole attribute: read, check, then expand, or fall back with every error.
@@ -49,20 +53,20 @@ pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
     let spec_expr = spec_expr(spec, &p);
     let credentials = spec.fields.iter().map(|f| {
         let (ty, member) = (&f.ty, &f.member);
-        // Every token at the field's type, so that rustc reports an unsupported type there.
-        let from = quote!(<#p::Credential as ::core::convert::From<#ty>>::from(self.#member));
-        respan(from, ty.span())
+        // Every token is at the field's type, so that rustc reports a wrong type there. A secret
+        // goes through a trait only the runtime's `Secret` implements, so that a type merely
+        // named `Secret` does not compile; its type keeps its own spans, so that the error
+        // underlines all of it.
+        if f.secret {
+            let (span, p) = (ty.span(), respan(p.clone(), ty.span()));
+            quote_spanned!(span=> <#ty as #p::IsSecret>::into_secret_credential(self.#member))
+        } else {
+            respan(quote!(<#p::Credential as ::core::convert::From<#ty>>::from(self.#member)), ty.span())
+        }
     });
-    let api = ClientApi {
-        ident,
-        vis: &spec.vis,
-        p: &p,
-        name: &spec.name,
-        token_path: Some(&spec.token_path),
-        base_urls: &spec.base_urls,
-    };
+    let api = ClientApi { ident, vis: &spec.vis, p: &p, name: &spec.name, base_urls: &spec.base_urls };
     let alias = api.alias();
-    let inherent = api.inherent_impl();
+    let consts = api.base_url_consts();
     quote! {
         #item
 
@@ -78,7 +82,7 @@ pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
                 }
             }
 
-            #inherent
+            #consts
         };
     }
 }
@@ -88,12 +92,13 @@ pub(crate) fn private(krate: &Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-/// The `ProviderSpec { .. }` expression.
+/// The `ProviderSpec::new(..).with_..(..)` expression. Settings at their defaults are written
+/// out anyway, so that the expansion reads as a complete description.
 fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
     let name = &spec.name;
     let base_urls = spec.base_urls.iter().map(|b| {
         let (name, url) = (&b.name, &b.url);
-        quote!(#p::BaseUrl { name: #name, url: #url })
+        quote!(#p::BaseUrl::new(#name, #url))
     });
     let path = &spec.token_path;
     let grant = match spec.grant {
@@ -101,16 +106,16 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         Grant::ClientCredentials => quote!(#p::Grant::ClientCredentials),
     };
     let send_grant_type = spec.send_grant_type;
-    let style = match spec.style {
-        Style::Form => quote!(#p::BodyStyle::Form),
-        Style::Json => quote!(#p::BodyStyle::Json),
-        Style::FormGrantInQuery => quote!(#p::BodyStyle::FormGrantInQuery),
+    let body_style = match spec.body_style {
+        BodyStyle::Form => quote!(#p::BodyStyle::Form),
+        BodyStyle::Json => quote!(#p::BodyStyle::Json),
+        BodyStyle::FormGrantInQuery => quote!(#p::BodyStyle::FormGrantInQuery),
     };
-    let auth = match spec.auth {
-        Auth::Body => quote!(#p::ClientAuth::Body),
-        Auth::Basic => quote!(#p::ClientAuth::Basic),
-        Auth::BasicRaw => quote!(#p::ClientAuth::BasicRaw),
-        Auth::None => quote!(#p::ClientAuth::None),
+    let client_auth = match spec.client_auth {
+        ClientAuth::Body => quote!(#p::ClientAuth::Body),
+        ClientAuth::Basic => quote!(#p::ClientAuth::Basic),
+        ClientAuth::BasicRaw => quote!(#p::ClientAuth::BasicRaw),
+        ClientAuth::None => quote!(#p::ClientAuth::None),
     };
     let params = spec.params.iter().map(|(k, v)| quote!((#k, #v)));
     let fields = spec.fields.iter().map(|f| {
@@ -122,21 +127,17 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
             Role::Password => quote!(#p::Role::Password),
             Role::Param => quote!(#p::Role::Param),
         };
-        quote!(#p::FieldSpec { name: #wire, role: #role, secret: #secret })
+        quote!(#p::FieldSpec::new(#wire, #role).with_secret(#secret))
     });
     let refresh = match &spec.refresh {
         Refresh::Regrant => quote!(#p::Refresh::Regrant),
-        Refresh::Grant { path, param } => {
-            quote!(#p::Refresh::RefreshTokenGrant { path: #path, param: #param })
-        }
-        Refresh::Endpoint { path, param } => {
-            quote!(#p::Refresh::Endpoint { path: #path, param: #param })
-        }
+        Refresh::RefreshTokenGrant { path, param } => quote!(#p::Refresh::refresh_token_grant(#path, #param)),
+        Refresh::Endpoint { path, param } => quote!(#p::Refresh::endpoint(#path, #param)),
     };
     let r = &spec.response;
     let (access_token, token_type, refresh_token) = (&r.access_token, &r.token_type, &r.refresh_token);
     let expiry = match &r.expiry {
-        Expiry::In(field) => quote!(#p::Expiry::ExpiresIn(#field)),
+        Expiry::In(field) => quote!(#p::Expiry::expires_in(#field)),
         Expiry::At(field, format) => {
             let format = match format {
                 InstantFormat::Rfc3339 => quote!(#p::InstantFormat::Rfc3339),
@@ -144,33 +145,31 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
                 InstantFormat::EpochMillis => quote!(#p::InstantFormat::EpochMillis),
                 InstantFormat::EpochSeconds => quote!(#p::InstantFormat::EpochSeconds),
             };
-            quote!(#p::Expiry::At(#field, #format))
+            quote!(#p::Expiry::at(#field, #format))
         }
         Expiry::None => quote!(#p::Expiry::None),
     };
     let lifetime = Literal::u64_unsuffixed(r.default_lifetime);
     quote! {
-        #p::ProviderSpec {
-            name: #name,
-            base_urls: &[#(#base_urls),*],
-            token: #p::TokenEndpoint {
-                path: #path,
-                grant: #grant,
-                send_grant_type: #send_grant_type,
-                style: #style,
-                client_auth: #auth,
-                params: &[#(#params),*],
-            },
-            fields: &[#(#fields),*],
-            refresh: #refresh,
-            response: #p::ResponseSpec {
-                access_token: #access_token,
-                token_type: #token_type,
-                refresh_token: #refresh_token,
-                expiry: #expiry,
-                default_lifetime: ::core::time::Duration::from_secs(#lifetime),
-            },
-        }
+        #p::ProviderSpec::new(
+            #name,
+            #p::TokenEndpoint::new(#path, #grant)
+                .with_send_grant_type(#send_grant_type)
+                .with_body_style(#body_style)
+                .with_client_auth(#client_auth)
+                .with_params(&[#(#params),*]),
+        )
+        .with_base_urls(&[#(#base_urls),*])
+        .with_fields(&[#(#fields),*])
+        .with_refresh(#refresh)
+        .with_response(
+            #p::ResponseSpec::STANDARD
+                .with_access_token(#access_token)
+                .with_token_type(#token_type)
+                .with_refresh_token(#refresh_token)
+                .with_expiry(#expiry)
+                .with_default_lifetime(::core::time::Duration::from_secs(#lifetime)),
+        )
     }
 }
 
@@ -182,8 +181,6 @@ pub(crate) struct ClientApi<'a> {
     pub p: &'a TokenStream,
     /// Vendor name, for the docs.
     pub name: &'a str,
-    /// For the docs, when known.
-    pub token_path: Option<&'a str>,
     pub base_urls: &'a [BaseUrl],
 }
 
@@ -192,34 +189,28 @@ impl ClientApi<'_> {
     pub(crate) fn alias(&self) -> TokenStream {
         let (ident, vis, p) = (self.ident, self.vis, self.p);
         let alias = format_ident!("{}Client", crate::ast::unraw(ident), span = ident.span());
-        let doc = doc(&format!("Typed client for [`{}`].", crate::ast::unraw(ident)));
+        let doc = doc(&format!(
+            "Typed client for [`{0}`]: build one with `{0}::client(..)` or `{0}::client_builder()` \
+             (methods of the `Provider` trait).",
+            crate::ast::unraw(ident)
+        ));
         quote! {
             #doc
             #vis type #alias = #p::Client<#ident>;
         }
     }
 
-    /// The base URL constants and the client constructors.
-    pub(crate) fn inherent_impl(&self) -> TokenStream {
-        let (ident, p, name) = (self.ident, self.p, self.name);
-        let endpoint = match self.token_path {
-            Some(path) => format!(" from `POST {path}`"),
-            None => String::new(),
-        };
-        let builder_doc = format!(
-            "Starts a client for {name} that gets tokens with these credentials{endpoint}.\n\n\
-             Set the base URL (`.base_url(..)` or `.environment(..)`), then `.build()`."
-        );
-        let client_doc = format!(
-            "A client for {name} that gets tokens with these credentials{endpoint} under \
-             `base_url`.\n\n\
-             # Errors\n\n\
-             When `base_url` is not a valid base URL, or the client cannot be built."
-        );
+    /// One associated `const` per named base URL, named by the user in `base_url(..)`; nothing
+    /// when there are none.
+    pub(crate) fn base_url_consts(&self) -> TokenStream {
+        if self.base_urls.is_empty() {
+            return TokenStream::new();
+        }
+        let (ident, name) = (self.ident, self.name);
         let consts = self.base_urls.iter().map(|b| {
             let (konst, url) = (&b.konst, &b.url);
             let text = format!(
-                "{name}'s `{}` base URL, `{url}`: pass it to [`Self::client`], or pick it with \
+                "{name}'s `{}` base URL, `{url}`: pass it to `client(..)`, or pick it with \
                  `.environment(\"{}\")`.",
                 b.name, b.name
             );
@@ -229,24 +220,10 @@ impl ClientApi<'_> {
                 pub const #konst: &'static str = #url;
             }
         });
-        let (builder_doc, client_doc) = (doc(&builder_doc), doc(&client_doc));
         quote! {
             #[automatically_derived]
             impl #ident {
                 #(#consts)*
-
-                #builder_doc
-                pub fn client_builder(self) -> #p::ClientBuilder<Self> {
-                    #p::Client::builder(self)
-                }
-
-                #client_doc
-                pub fn client(
-                    self,
-                    base_url: &str,
-                ) -> ::core::result::Result<#p::Client<Self>, #p::Error> {
-                    #p::Client::builder(self).base_url(base_url).build()
-                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! What to emit when the item has errors: the errors, the struct itself, and stand-ins for the
-//! generated items, so that code using the struct, its client type and its constructors does
-//! not add "cannot find" errors on top of the real ones.
+//! generated items, so that code using the struct, its client type, its base-URL constants and
+//! its `Provider` methods does not add "cannot find" errors on top of the real ones.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,9 +48,9 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
             fresh
         })
         .collect();
-    let api = ClientApi { ident, vis: &item.vis, p: &p, name: &name, token_path: None, base_urls: &base_urls };
+    let api = ClientApi { ident, vis: &item.vis, p: &p, name: &name, base_urls: &base_urls };
     let alias = api.alias();
-    let inherent = api.inherent_impl();
+    let consts = api.base_url_consts();
     quote! {
         #errors
 
@@ -68,7 +68,7 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
                 }
             }
 
-            #inherent
+            #consts
         };
     }
 }

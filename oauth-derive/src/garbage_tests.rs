@@ -47,6 +47,8 @@ fn literal() -> BoxedStrategy<String> {
         r#""form_grant_in_query""#,
         r#""basic""#,
         r#""grant""#,
+        r#""regrant""#,
+        r#""refresh_token_grant""#,
         r#""endpoint""#,
         r#""rfc3339""#,
         r#""https://x.io""#,
@@ -252,7 +254,7 @@ fn attribute_args() -> BoxedStrategy<(String, bool)> {
         "",
         "grant = \"password\", token_path = \"/t\"",
         "grant = \"client_credentials\", token_path = \"/oauth/token\"",
-        "grant = \"client_credentials\", token_path = \"/auth/token\", style = \"json\", refresh = \"endpoint\", \
+        "grant = \"client_credentials\", token_path = \"/auth/token\", body_style = \"json\", refresh = \"endpoint\", \
          refresh_path = \"/auth/refresh\", expires_at = \"exp\", expires_format = \"rfc3339\"",
     ]);
     (

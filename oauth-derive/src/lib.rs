@@ -1,9 +1,10 @@
 //! The `#[oauth_provider]` attribute of `oauth-runtime`.
 //!
 //! It reads a credentials struct and the vendor's token-endpoint quirks written in the attribute,
-//! checks them against each other at compile time, and emits a `ProviderSpec` constant, a
-//! `Provider` impl and typed client constructors. The generated code only describes the vendor:
-//! every token request is made by `oauth-runtime`.
+//! checks them against each other at compile time, and emits a `Provider` impl whose
+//! `ProviderSpec` constant is built with the runtime's `const fn` constructors, and a client type
+//! alias. The generated code only describes the vendor: every token request is made by
+//! `oauth-runtime`.
 //!
 //! The pipeline, one module per step: `attr` reads the attribute arguments, `ast` reads the
 //! struct, `valid` checks the rules that tie them together, `model` holds the checked result
@@ -29,12 +30,12 @@ use proc_macro::TokenStream;
 /// (The example is compiled as a doctest in the workspace README, through `oauth-runtime`.)
 ///
 /// ```text
-/// use oauth_runtime::{oauth_provider, Secret};
+/// use oauth_runtime::{oauth_provider, Provider, Secret};
 ///
 /// #[oauth_provider(
 ///     grant = "client_credentials",
 ///     token_path = "/auth/token",
-///     style = "json",
+///     body_style = "json",
 ///     send_grant_type = false,
 ///     refresh = "endpoint",
 ///     refresh_path = "/auth/refresh",
@@ -62,10 +63,10 @@ use proc_macro::TokenStream;
 /// | `name` | display name | the struct's name |
 /// | `grant` | `"password"`, `"client_credentials"` | required |
 /// | `token_path` | path starting with `/` | required |
-/// | `style` | `"form"`, `"json"`, `"form_grant_in_query"` | `"form"` |
-/// | `auth` | `"body"`, `"basic"`, `"basic_raw"`, `"none"` | `"body"` |
+/// | `body_style` | `"form"`, `"json"`, `"form_grant_in_query"` | `"form"` |
+/// | `client_auth` | `"body"`, `"basic"`, `"basic_raw"`, `"none"` | `"body"` |
 /// | `send_grant_type` | `true`, `false` | `true` |
-/// | `refresh` | `"none"` (run the grant again), `"grant"` (`refresh_token` grant), `"endpoint"` (the vendor's own endpoint) | `"none"` |
+/// | `refresh` | `"regrant"` (run the grant again), `"refresh_token_grant"` (RFC 6749 section 6), `"endpoint"` (the vendor's own endpoint) | `"regrant"` |
 /// | `refresh_path` | path; required with `"endpoint"` | `token_path` |
 /// | `refresh_param` | name of the refresh token parameter | `"refresh_token"` |
 /// | `access_token`, `refresh_token`, `token_type` | response field names | the RFC 6749 names |
@@ -75,7 +76,7 @@ use proc_macro::TokenStream;
 /// | `no_expiry` | flag: the response carries no expiry | |
 /// | `default_lifetime` | seconds assumed when the response gives none | `3600` |
 /// | `params(key = "value", ..)` | fixed extra parameters of every token request | |
-/// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` | |
+/// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` named by the user, upper-cased | |
 /// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
 ///
 /// # Field attributes
@@ -85,11 +86,22 @@ use proc_macro::TokenStream;
 /// the grant). `#[oauth(rename = "wireName")]` changes the name on the wire and
 /// `#[oauth(secret)]` marks a parameter as secret. Client secrets, passwords and secret
 /// parameters must be declared as `Secret`; any field declared as `Secret` is treated as secret.
+/// The generated code converts secret fields through a trait only the runtime's `Secret`
+/// implements, so a type alias named `Secret` for another type is a compile error at the
+/// field's type.
+///
+/// Each value is the snake_case name of a variant of the runtime's model type for that key
+/// (`body_style = "json"` is `BodyStyle::Json`, `client_auth = "basic"` is `ClientAuth::Basic`,
+/// `refresh = "regrant"` is `Refresh::Regrant`). The former keys `style` and `auth` and values
+/// `refresh = "none"` and `"grant"` are compile errors that name the new spelling.
 ///
 /// # Generated items
 ///
-/// `impl Provider for S`, `S::client_builder(self)`, `S::client(self, base_url)`, one
-/// associated `const` per named base URL (`S::SANDBOX`), and `type SClient = Client<S>`.
+/// `impl Provider for S` (whose provided methods `client(self, base_url)` and
+/// `client_builder(self)` make clients, with the trait in scope), one associated `const` per
+/// named base URL (`base_url(sandbox = "..")` gives `S::SANDBOX`), and
+/// `type SClient = Client<S>`. Nothing else is added to `S`, so its own items never collide
+/// with generated ones.
 #[proc_macro_attribute]
 pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::oauth_provider(args.into(), input.into()).into()

@@ -13,9 +13,9 @@ pub(crate) enum Grant {
     ClientCredentials,
 }
 
-/// How a token request body is encoded.
+/// How a token request is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Style {
+pub(crate) enum BodyStyle {
     Form,
     Json,
     FormGrantInQuery,
@@ -23,25 +23,25 @@ pub(crate) enum Style {
 
 /// Where the client id and secret go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Auth {
+pub(crate) enum ClientAuth {
     Body,
     Basic,
     BasicRaw,
     None,
 }
 
-impl Auth {
+impl ClientAuth {
     /// Whether the client id and secret travel in an HTTP Basic header.
     pub(crate) fn is_basic(self) -> bool {
-        matches!(self, Auth::Basic | Auth::BasicRaw)
+        matches!(self, ClientAuth::Basic | ClientAuth::BasicRaw)
     }
 }
 
 /// The `refresh` setting as written, before its path and parameter are attached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RefreshKind {
-    None,
-    Grant,
+    Regrant,
+    RefreshTokenGrant,
     Endpoint,
 }
 
@@ -103,8 +103,8 @@ pub(crate) struct Spec {
     pub token_path: String,
     pub grant: Grant,
     pub send_grant_type: bool,
-    pub style: Style,
-    pub auth: Auth,
+    pub body_style: BodyStyle,
+    pub client_auth: ClientAuth,
     pub params: Vec<(String, String)>,
     pub fields: Vec<Field>,
     pub refresh: Refresh,
@@ -128,9 +128,11 @@ pub(crate) struct Field {
 }
 
 /// How a token is renewed.
+// The variants are named as the runtime's `Refresh` variants they become.
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Refresh {
     Regrant,
-    Grant { path: String, param: String },
+    RefreshTokenGrant { path: String, param: String },
     Endpoint { path: String, param: String },
 }
 
@@ -172,9 +174,9 @@ impl Spec {
         let args = &input.args;
         let string = |arg: &Arg<String>, default: &str| -> Option<String> { arg.or_default(default.to_owned()) };
         let token_path = args.token_path.given()?.value.clone();
-        let refresh = match args.refresh.or_default(RefreshKind::None)? {
-            RefreshKind::None => Refresh::Regrant,
-            RefreshKind::Grant => Refresh::Grant {
+        let refresh = match args.refresh.or_default(RefreshKind::Regrant)? {
+            RefreshKind::Regrant => Refresh::Regrant,
+            RefreshKind::RefreshTokenGrant => Refresh::RefreshTokenGrant {
                 path: string(&args.refresh_path, &token_path)?,
                 param: string(&args.refresh_param, "refresh_token")?,
             },
@@ -225,8 +227,8 @@ impl Spec {
             token_path,
             grant: args.grant.given()?.value,
             send_grant_type: args.send_grant_type.or_default(true)?,
-            style: args.style.or_default(Style::Form)?,
-            auth: args.auth.or_default(Auth::Body)?,
+            body_style: args.body_style.or_default(BodyStyle::Form)?,
+            client_auth: args.client_auth.or_default(ClientAuth::Body)?,
             params: args
                 .params
                 .or_default(Vec::new())?

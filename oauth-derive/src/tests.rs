@@ -6,7 +6,7 @@ use syn::{DeriveInput, parse_quote};
 
 use crate::ast::Input;
 use crate::ctxt::Ctxt;
-use crate::model::{Expiry, Grant, InstantFormat, Refresh, Role, Spec, Style};
+use crate::model::{BodyStyle, Expiry, Grant, InstantFormat, Refresh, Role, Spec};
 use crate::{expand, valid};
 
 /// The messages for an item, after reading and every rule.
@@ -56,7 +56,7 @@ fn monta_args() -> TokenStream {
         name = "Monta",
         grant = "client_credentials",
         token_path = "/auth/token",
-        style = "json",
+        body_style = "json",
         send_grant_type = false,
         refresh = "endpoint",
         refresh_path = "/auth/refresh",
@@ -85,7 +85,7 @@ fn monta_is_valid() {
     let spec = spec(monta_args(), monta());
     assert_eq!(spec.name, "Monta");
     assert_eq!(spec.grant, Grant::ClientCredentials);
-    assert_eq!(spec.style, Style::Json);
+    assert_eq!(spec.body_style, BodyStyle::Json);
     assert!(!spec.send_grant_type);
     assert!(matches!(
         &spec.refresh,
@@ -112,10 +112,11 @@ fn defaults_apply() {
 
 #[test]
 fn refresh_grant_defaults_to_the_token_path() {
-    let spec = spec(quote!(grant = "password", token_path = "/oauth/token", refresh = "grant"), password());
+    let spec =
+        spec(quote!(grant = "password", token_path = "/oauth/token", refresh = "refresh_token_grant"), password());
     assert!(matches!(
         &spec.refresh,
-        Refresh::Grant { path, param } if path == "/oauth/token" && param == "refresh_token"
+        Refresh::RefreshTokenGrant { path, param } if path == "/oauth/token" && param == "refresh_token"
     ));
 }
 
@@ -178,13 +179,50 @@ fn unknown_values_list_and_suggest() {
          did you mean \"password\"?",
     );
     assert_one(
-        errors(quote!(grant = "password", token_path = "/t", style = "xml"), password()),
-        "unknown style \"xml\": expected one of \"form\", \"json\", \"form_grant_in_query\"",
+        errors(quote!(grant = "password", token_path = "/t", body_style = "xml"), password()),
+        "unknown body_style \"xml\": expected one of \"form\", \"json\", \"form_grant_in_query\"",
     );
     assert_one(
-        errors(quote!(grant = "password", token_path = "/t", auth = "Basic"), password()),
+        errors(quote!(grant = "password", token_path = "/t", client_auth = "Basic"), password()),
         "did you mean \"basic\"?",
     );
+}
+
+#[test]
+fn former_keys_name_the_new_ones_and_are_still_read() {
+    let errs = errors(
+        quote!(grant = "client_credentials", token_path = "/t", style = "jsn", auth = "basic"),
+        client_credentials(),
+    );
+    assert_eq!(
+        errs,
+        [
+            "unknown key `style` in #[oauth_provider]: did you mean `body_style`? (`style` was renamed to \
+             `body_style`)",
+            "unknown body_style \"jsn\": expected one of \"form\", \"json\", \"form_grant_in_query\"; did you \
+             mean \"json\"?",
+            "unknown key `auth` in #[oauth_provider]: did you mean `client_auth`? (`auth` was renamed to \
+             `client_auth`)",
+        ]
+    );
+    // Read under the new key: `body_style` given twice is a duplicate, and rules still apply.
+    let errs = errors(
+        quote!(grant = "password", token_path = "/t", style = "form", body_style = "json", auth = "basic"),
+        password(),
+    );
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    assert!(errs[1].starts_with("duplicate key `body_style`"), "{errs:#?}");
+    assert!(errs[3].contains("there is no client id or client secret field"), "{errs:#?}");
+}
+
+#[test]
+fn former_refresh_values_name_the_new_ones() {
+    let args = |refresh: &str| quote!(grant = "password", token_path = "/t", refresh = #refresh);
+    assert_one(
+        errors(args("none"), password()),
+        "unknown refresh \"none\": expected one of \"regrant\", \"refresh_token_grant\", \"endpoint\"; did you mean \"regrant\"?",
+    );
+    assert_one(errors(args("grant"), password()), "did you mean \"refresh_token_grant\"?");
 }
 
 #[test]
@@ -231,7 +269,7 @@ fn client_credentials_needs_a_secret_unless_auth_none() {
         errors(quote!(grant = "client_credentials", token_path = "/t"), item.clone()),
         "needs a client secret field",
     );
-    assert!(errors(quote!(grant = "client_credentials", token_path = "/t", auth = "none"), item).is_empty());
+    assert!(errors(quote!(grant = "client_credentials", token_path = "/t", client_auth = "none"), item).is_empty());
 }
 
 #[test]
@@ -314,7 +352,7 @@ fn refresh_contradictions() {
     let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
     assert_one(errors(args(quote!(refresh_path = "/r")), password()), "`refresh_path` has no effect without refresh");
     assert_one(
-        errors(args(quote!(refresh = "none", refresh_param = "rt")), password()),
+        errors(args(quote!(refresh = "regrant", refresh_param = "rt")), password()),
         "`refresh_param` has no effect without refresh",
     );
     assert_one(
@@ -326,7 +364,7 @@ fn refresh_contradictions() {
 #[test]
 fn basic_auth_needs_a_secret() {
     assert_one(
-        errors(quote!(grant = "password", token_path = "/t", auth = "basic"), password()),
+        errors(quote!(grant = "password", token_path = "/t", client_auth = "basic"), password()),
         "there is no client id or client secret field: add `client_id: String` and \
          `client_secret: Secret`",
     );
@@ -336,7 +374,7 @@ fn basic_auth_needs_a_secret() {
 fn grant_in_query_needs_the_grant_type() {
     assert_one(
         errors(
-            quote!(grant = "password", token_path = "/t", style = "form_grant_in_query", send_grant_type = false),
+            quote!(grant = "password", token_path = "/t", body_style = "form_grant_in_query", send_grant_type = false),
             password(),
         ),
         "needs `send_grant_type = true`",
@@ -456,8 +494,10 @@ fn all_errors_are_reported_together() {
     let item: DeriveInput = parse_quote! {
         struct Vendor { client_id: String, client_secret: String, extra: String }
     };
-    let errs =
-        errors(quote!(grant = "client_credentials", token_path = "token", style = "jsn", default_lifetime = 0), item);
+    let errs = errors(
+        quote!(grant = "client_credentials", token_path = "token", body_style = "jsn", default_lifetime = 0),
+        item,
+    );
     assert_eq!(errs.len(), 5, "{errs:#?}");
 }
 
@@ -546,9 +586,9 @@ fn base_urls_params_and_crate_path_expansion() {
             name = "Microbilt",
             grant = "password",
             token_path = "/OAuth/GetAccessToken",
-            style = "form_grant_in_query",
-            auth = "basic_raw",
-            refresh = "grant",
+            body_style = "form_grant_in_query",
+            client_auth = "basic_raw",
+            refresh = "refresh_token_grant",
             no_expiry,
             default_lifetime = 900,
             params(scope = "account", "x-tenant" = "acme"),

@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use crate::ast::{Field, Input, is_secret_type};
 use crate::attr::{Arg, Choice, Sp};
 use crate::ctxt::Ctxt;
-use crate::model::{Auth, Grant, InstantFormat, RefreshKind, Role, Style, base_url_const};
+use crate::model::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, base_url_const};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
@@ -277,10 +277,10 @@ fn no_expiry_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
     }
 }
 
-/// With `refresh = "none"` the grant is simply run again, so refresh settings would be ignored.
+/// With `refresh = "regrant"` the grant is simply run again, so refresh settings would be ignored.
 fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if args.refresh.or_default(RefreshKind::None) != Some(RefreshKind::None) {
+    if args.refresh.or_default(RefreshKind::Regrant) != Some(RefreshKind::Regrant) {
         return;
     }
     for (key, arg) in [("refresh_path", &args.refresh_path), ("refresh_param", &args.refresh_param)] {
@@ -288,8 +288,8 @@ fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
             cx.error_at(
                 v.span,
                 format!(
-                    "`{key}` has no effect without refresh: add `refresh = \"grant\"` or \
-                     `refresh = \"endpoint\"`, or remove `{key}`"
+                    "`{key}` has no effect without refresh: add `refresh = \"refresh_token_grant\"` \
+                     or `refresh = \"endpoint\"`, or remove `{key}`"
                 ),
             );
         }
@@ -313,14 +313,14 @@ fn endpoint_refresh_has_a_path(input: &Input<'_>, cx: &mut Ctxt) {
 /// `form_grant_in_query` exists only to move `grant_type` into the query string.
 fn grant_in_query_sends_the_grant(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    let (Some(style), Some(send)) = (args.style.given(), args.send_grant_type.given()) else {
+    let (Some(style), Some(send)) = (args.body_style.given(), args.send_grant_type.given()) else {
         return;
     };
-    if style.value == Style::FormGrantInQuery && !send.value {
+    if style.value == BodyStyle::FormGrantInQuery && !send.value {
         cx.error_at(
             send.span,
-            "`style = \"form_grant_in_query\"` puts `grant_type` in the query, so it needs \
-             `send_grant_type = true`: use `style = \"form\"` to send no grant type",
+            "`body_style = \"form_grant_in_query\"` puts `grant_type` in the query, so it needs \
+             `send_grant_type = true`: use `body_style = \"form\"` to send no grant type",
         );
     }
 }
@@ -474,8 +474,13 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
         }
         Grant::ClientCredentials => {
             need(Role::ClientId, "String", cx, "");
-            if input.args.auth.or_default(Auth::Body).is_some_and(|a| a != Auth::None) {
-                need(Role::ClientSecret, "Secret", cx, ", or set `auth = \"none\"` if the vendor takes no secret");
+            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a != ClientAuth::None) {
+                need(
+                    Role::ClientSecret,
+                    "Secret",
+                    cx,
+                    ", or set `client_auth = \"none\"` if the vendor takes no secret",
+                );
             }
         }
     }
@@ -484,7 +489,7 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
 /// HTTP Basic client authentication is the client id and secret; it needs both.
 /// (With the client-credentials grant, `grant_has_its_fields` already asks for them.)
 fn basic_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
-    let Some(auth) = input.args.auth.given().filter(|a| a.value.is_basic()) else {
+    let Some(auth) = input.args.client_auth.given().filter(|a| a.value.is_basic()) else {
         return;
     };
     if !input.roles_known() || matches!(input.args.grant, Arg::Given(Sp { value: Grant::ClientCredentials, .. })) {
@@ -502,8 +507,9 @@ fn basic_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
     cx.error_at(
         auth.span,
         format!(
-            "`auth = \"{}\"` sends the client id and secret in an Authorization header, but \
-             there is no {} field: add {}, or use `auth = \"body\"` or `auth = \"none\"`",
+            "`client_auth = \"{}\"` sends the client id and secret in an Authorization header, \
+             but there is no {} field: add {}, or use `client_auth = \"body\"` or \
+             `client_auth = \"none\"`",
             auth_name(auth.value),
             words.join(" or "),
             decls.join(" and "),
@@ -515,7 +521,7 @@ fn grant_name(grant: Grant) -> &'static str {
     name_of(grant)
 }
 
-fn auth_name(auth: Auth) -> &'static str {
+fn auth_name(auth: ClientAuth) -> &'static str {
     name_of(auth)
 }
 

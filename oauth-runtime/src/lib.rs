@@ -15,10 +15,10 @@
 //!   `Display`, error and log line.
 //!
 //! ```no_run
-//! use oauth_runtime::{oauth_provider, Secret};
+//! use oauth_runtime::{Provider, Secret, oauth_provider};
 //!
 //! /// Deyel's token endpoint: client credentials in HTTP Basic, form body.
-//! #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", auth = "basic")]
+//! #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", client_auth = "basic")]
 //! pub struct Deyel {
 //!     pub client_id: String,
 //!     pub client_secret: Secret,
@@ -63,7 +63,25 @@ pub use oauth_derive::oauth_provider;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::provider::*;
-    pub use crate::{Client, ClientBuilder, Credential, Error, Secret};
-    pub use core::time::Duration;
-    pub use std::vec::Vec;
+    pub use crate::{Client, Credential};
+
+    /// Implemented for [`crate::Secret`] alone: generated code converts secret fields through
+    /// it, so a field whose type is only *named* `Secret` (an alias of `String`, say) does not
+    /// compile.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not `oauth_runtime::Secret`, but this field holds a secret",
+        label = "declare this field as `oauth_runtime::Secret`",
+        note = "only `Secret` keeps the value out of Debug output and logs; a type alias of another type does not"
+    )]
+    pub trait IsSecret {
+        /// The value as a secret credential.
+        fn into_secret_credential(self) -> Credential;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl IsSecret for crate::Secret {
+        fn into_secret_credential(self) -> Credential {
+            Credential::from(self)
+        }
+    }
 }

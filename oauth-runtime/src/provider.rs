@@ -9,6 +9,11 @@ use std::time::Duration;
 
 /// A complete description of one vendor's token endpoint.
 ///
+/// Every part is built with a `const fn`, so a spec is a `const` and new settings can be added
+/// to the model without breaking existing specs: start from [`ProviderSpec::new`] with the
+/// required parts and add the optional ones with the `with_*` methods. Write it as a `const`
+/// (as below) so that slices such as `&[FieldSpec::new(..)]` are `'static`.
+///
 /// # Example
 ///
 /// A client-credentials vendor that takes a form body and HTTP Basic client authentication:
@@ -16,27 +21,19 @@ use std::time::Duration;
 /// ```
 /// use oauth_runtime::provider::*;
 ///
-/// const DEYEL: ProviderSpec = ProviderSpec {
-///     name: "Deyel",
-///     base_urls: &[],
-///     token: TokenEndpoint {
-///         path: "/oauth/token",
-///         grant: Grant::ClientCredentials,
-///         send_grant_type: true,
-///         style: BodyStyle::Form,
-///         client_auth: ClientAuth::Basic,
-///         params: &[],
-///     },
-///     fields: &[
-///         FieldSpec { name: "client_id", role: Role::ClientId, secret: false },
-///         FieldSpec { name: "client_secret", role: Role::ClientSecret, secret: true },
-///     ],
-///     refresh: Refresh::Regrant,
-///     response: ResponseSpec::STANDARD,
-/// };
+/// const DEYEL: ProviderSpec = ProviderSpec::new(
+///     "Deyel",
+///     TokenEndpoint::new("/oauth/token", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic),
+/// )
+/// .with_fields(&[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("client_secret", Role::ClientSecret)]);
+///
 /// assert_eq!(DEYEL.token.grant.as_str(), "client_credentials");
+/// assert_eq!(DEYEL.refresh, Refresh::Regrant);
+/// assert_eq!(DEYEL.response, ResponseSpec::STANDARD);
+/// assert!(DEYEL.fields[1].secret);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProviderSpec {
     /// Human-readable vendor name, used in logs and errors.
     pub name: &'static str,
@@ -53,52 +50,130 @@ pub struct ProviderSpec {
 }
 
 impl ProviderSpec {
+    /// A spec named `name` that gets tokens from `token`, with no base URLs, no credential
+    /// fields yet ([`ProviderSpec::with_fields`]), [`Refresh::Regrant`] and
+    /// [`ResponseSpec::STANDARD`].
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::new("Example", TokenEndpoint::new("/token", Grant::Password));
+    /// assert_eq!(SPEC.name, "Example");
+    /// assert!(SPEC.fields.is_empty());
+    /// ```
+    pub const fn new(name: &'static str, token: TokenEndpoint) -> Self {
+        ProviderSpec {
+            name,
+            base_urls: &[],
+            token,
+            fields: &[],
+            refresh: Refresh::Regrant,
+            response: ResponseSpec::STANDARD,
+        }
+    }
+
+    /// A client-credentials spec with a form body and the standard `client_id` and
+    /// `client_secret` fields sent in it: a starting point for hand-written specs and examples.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// let spec = ProviderSpec::minimal("Example", "/token");
+    /// assert_eq!(spec.token.grant, Grant::ClientCredentials);
+    /// assert_eq!(spec.fields.len(), 2);
+    /// ```
+    pub const fn minimal(name: &'static str, token_path: &'static str) -> Self {
+        const FIELDS: &[FieldSpec] =
+            &[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("client_secret", Role::ClientSecret)];
+        ProviderSpec::new(name, TokenEndpoint::new(token_path, Grant::ClientCredentials)).with_fields(FIELDS)
+    }
+
+    /// Sets the named base URLs the vendor publishes.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token")
+    ///     .with_base_urls(&[BaseUrl::new("sandbox", "https://sandbox.example.com")]);
+    /// assert_eq!(SPEC.base_urls[0].name, "sandbox");
+    /// ```
+    pub const fn with_base_urls(mut self, base_urls: &'static [BaseUrl]) -> Self {
+        self.base_urls = base_urls;
+        self
+    }
+
+    /// Sets the credential fields, in the order [`Provider::credentials`] returns their values.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::new("Example", TokenEndpoint::new("/token", Grant::Password))
+    ///     .with_fields(&[FieldSpec::new("username", Role::Username), FieldSpec::new("password", Role::Password)]);
+    /// assert_eq!(SPEC.field(Role::Password).map(|(i, _)| i), Some(1));
+    /// ```
+    pub const fn with_fields(mut self, fields: &'static [FieldSpec]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Sets how a token is renewed (by default, [`Refresh::Regrant`]).
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// let spec = ProviderSpec::minimal("Example", "/token")
+    ///     .with_refresh(Refresh::refresh_token_grant("/token", "refresh_token"));
+    /// assert_eq!(spec.refresh.path(), Some("/token"));
+    /// ```
+    pub const fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = refresh;
+        self
+    }
+
+    /// Sets where the token response keeps each value (by default, [`ResponseSpec::STANDARD`]).
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// let spec = ProviderSpec::minimal("Example", "/token")
+    ///     .with_response(ResponseSpec::STANDARD.with_access_token("accessToken"));
+    /// assert_eq!(spec.response.access_token, "accessToken");
+    /// ```
+    pub const fn with_response(mut self, response: ResponseSpec) -> Self {
+        self.response = response;
+        self
+    }
+
     /// The base URL published under `name`, if the vendor has one by that name.
     ///
     /// ```
     /// # use oauth_runtime::provider::*;
-    /// let spec = ProviderSpec {
-    ///     base_urls: &[BaseUrl { name: "sandbox", url: "https://sandbox.example.com" }],
-    ///     ..ProviderSpec::minimal("Example", "/token")
-    /// };
-    /// assert_eq!(spec.base_url("sandbox"), Some("https://sandbox.example.com"));
-    /// assert_eq!(spec.base_url("production"), None);
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token")
+    ///     .with_base_urls(&[BaseUrl::new("sandbox", "https://sandbox.example.com")]);
+    /// assert_eq!(SPEC.base_url("sandbox"), Some("https://sandbox.example.com"));
+    /// assert_eq!(SPEC.base_url("production"), None);
     /// ```
     pub fn base_url(&self, name: &str) -> Option<&'static str> {
         self.base_urls.iter().find(|b| b.name == name).map(|b| b.url)
     }
 
-    /// The first field that plays `role`, if any.
+    /// The first field that plays `role`, with its index, if any.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// let spec = ProviderSpec::minimal("Example", "/token");
+    /// let (index, field) = spec.field(Role::ClientSecret).unwrap();
+    /// assert_eq!((index, field.name), (1, "client_secret"));
+    /// assert!(spec.field(Role::Username).is_none());
+    /// ```
     pub fn field(&self, role: Role) -> Option<(usize, &'static FieldSpec)> {
         self.fields.iter().enumerate().find(|(_, f)| f.role == role)
-    }
-
-    /// A client-credentials spec with standard field names and no base URLs: a starting point
-    /// for hand-written specs and examples (`..ProviderSpec::minimal(..)`).
-    pub const fn minimal(name: &'static str, token_path: &'static str) -> Self {
-        ProviderSpec {
-            name,
-            base_urls: &[],
-            token: TokenEndpoint {
-                path: token_path,
-                grant: Grant::ClientCredentials,
-                send_grant_type: true,
-                style: BodyStyle::Form,
-                client_auth: ClientAuth::Body,
-                params: &[],
-            },
-            fields: &[
-                FieldSpec { name: "client_id", role: Role::ClientId, secret: false },
-                FieldSpec { name: "client_secret", role: Role::ClientSecret, secret: true },
-            ],
-            refresh: Refresh::Regrant,
-            response: ResponseSpec::STANDARD,
-        }
     }
 }
 
 /// A base URL the vendor publishes under a name.
+///
+/// ```
+/// # use oauth_runtime::provider::BaseUrl;
+/// const SANDBOX: BaseUrl = BaseUrl::new("sandbox", "https://apitest.example.com");
+/// assert_eq!(SANDBOX.url, "https://apitest.example.com");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BaseUrl {
     /// The name users pick it by, e.g. `"sandbox"`.
     pub name: &'static str,
@@ -106,8 +181,27 @@ pub struct BaseUrl {
     pub url: &'static str,
 }
 
+impl BaseUrl {
+    /// The URL `url` published under `name`.
+    pub const fn new(name: &'static str, url: &'static str) -> Self {
+        BaseUrl { name, url }
+    }
+}
+
 /// How a token is requested with the credentials.
+///
+/// [`TokenEndpoint::new`] gives the RFC 6749 defaults: `grant_type` sent in a form body, client
+/// credentials as body parameters, no extra parameters.
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// const MONTA: TokenEndpoint = TokenEndpoint::new("/auth/token", Grant::ClientCredentials)
+///     .with_body_style(BodyStyle::Json)
+///     .with_send_grant_type(false);
+/// assert_eq!(MONTA.client_auth, ClientAuth::Body);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenEndpoint {
     /// Path of the token endpoint, relative to the base URL; starts with `/`.
     pub path: &'static str,
@@ -115,20 +209,71 @@ pub struct TokenEndpoint {
     pub grant: Grant,
     /// Whether `grant_type` is sent at all (Monta's JSON flow sends none).
     pub send_grant_type: bool,
-    /// How the request body is encoded.
-    pub style: BodyStyle,
+    /// How the request is encoded.
+    pub body_style: BodyStyle,
     /// Where the client id and secret go.
     pub client_auth: ClientAuth,
     /// Fixed extra parameters sent with every token request, e.g. `("scope", "account")`.
     pub params: &'static [(&'static str, &'static str)],
 }
 
-/// The OAuth2 grant used to obtain a token from the credentials.
+impl TokenEndpoint {
+    /// The `grant` at `path`, with `grant_type` sent, a [`BodyStyle::Form`] body,
+    /// [`ClientAuth::Body`] and no extra parameters.
+    pub const fn new(path: &'static str, grant: Grant) -> Self {
+        TokenEndpoint {
+            path,
+            grant,
+            send_grant_type: true,
+            body_style: BodyStyle::Form,
+            client_auth: ClientAuth::Body,
+            params: &[],
+        }
+    }
+
+    /// Sets whether `grant_type` is sent (by default it is).
+    pub const fn with_send_grant_type(mut self, send: bool) -> Self {
+        self.send_grant_type = send;
+        self
+    }
+
+    /// Sets how the request is encoded (by default, [`BodyStyle::Form`]).
+    pub const fn with_body_style(mut self, body_style: BodyStyle) -> Self {
+        self.body_style = body_style;
+        self
+    }
+
+    /// Sets where the client id and secret go (by default, [`ClientAuth::Body`]).
+    pub const fn with_client_auth(mut self, client_auth: ClientAuth) -> Self {
+        self.client_auth = client_auth;
+        self
+    }
+
+    /// Sets fixed parameters sent with every token request.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// let token = TokenEndpoint::new("/token", Grant::ClientCredentials).with_params(&[("audience", "api")]);
+    /// assert_eq!(token.params, [("audience", "api")]);
+    /// ```
+    pub const fn with_params(mut self, params: &'static [(&'static str, &'static str)]) -> Self {
+        self.params = params;
+        self
+    }
+}
+
+/// The OAuth2 grant used to obtain a token from the credentials (attribute key `grant`).
+///
+/// ```
+/// # use oauth_runtime::provider::Grant;
+/// assert_eq!(Grant::Password.as_str(), "password");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Grant {
-    /// Resource owner password credentials (RFC 6749 section 4.3).
+    /// Resource owner password credentials (RFC 6749 section 4.3): `grant = "password"`.
     Password,
-    /// Client credentials (RFC 6749 section 4.4).
+    /// Client credentials (RFC 6749 section 4.4): `grant = "client_credentials"`.
     ClientCredentials,
 }
 
@@ -142,47 +287,90 @@ impl Grant {
     }
 }
 
-/// How a token request body is encoded.
+/// How a token request is encoded (attribute key `body_style`).
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// let token = TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials)
+///     .with_body_style(BodyStyle::FormGrantInQuery);
+/// assert_eq!(token.body_style, BodyStyle::FormGrantInQuery);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BodyStyle {
-    /// `application/x-www-form-urlencoded` body (RFC 6749).
+    /// `application/x-www-form-urlencoded` body (RFC 6749): `body_style = "form"`.
     Form,
-    /// `application/json` body.
+    /// `application/json` body: `body_style = "json"`.
     Json,
-    /// Form body, with `grant_type` in the query string instead (Microbilt's second variant).
+    /// Form body, with `grant_type` in the query string instead (Microbilt's second variant):
+    /// `body_style = "form_grant_in_query"`.
     FormGrantInQuery,
 }
 
-/// Where the client credentials go on a token request.
+/// Where the client credentials go on a token request (attribute key `client_auth`).
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// let token = TokenEndpoint::new("/oauth/token", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic);
+/// assert_eq!(token.client_auth, ClientAuth::Basic);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ClientAuth {
-    /// As body parameters under the fields' wire names.
+    /// As body parameters under the fields' wire names: `client_auth = "body"`.
     Body,
-    /// In an HTTP Basic header, id and secret form-URL-encoded first (RFC 6749 section 2.3.1).
+    /// In an HTTP Basic header, id and secret form-URL-encoded first (RFC 6749 section
+    /// 2.3.1): `client_auth = "basic"`.
     Basic,
-    /// In an HTTP Basic header, id and secret used as they are (for servers that do not decode).
+    /// In an HTTP Basic header, id and secret used as they are (for servers that do not
+    /// decode): `client_auth = "basic_raw"`.
     BasicRaw,
-    /// Not sent.
+    /// Not sent: `client_auth = "none"`.
     None,
 }
 
-/// The part a credential field plays in a token request.
+/// The part a credential field plays in a token request (field attribute key `role`).
+///
+/// ```
+/// # use oauth_runtime::provider::Role;
+/// assert!(Role::ClientSecret.is_secret());
+/// assert!(!Role::Username.is_secret());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Role {
-    /// The client identifier.
+    /// The client identifier: `role = "client_id"`.
     ClientId,
-    /// The client secret.
+    /// The client secret: `role = "client_secret"`.
     ClientSecret,
-    /// The resource owner's user name (password grant).
+    /// The resource owner's user name (password grant): `role = "username"`.
     Username,
-    /// The resource owner's password (password grant).
+    /// The resource owner's password (password grant): `role = "password"`.
     Password,
-    /// Any other parameter sent with the grant, e.g. `scope`.
+    /// Any other parameter sent with the grant, e.g. `scope`: `role = "param"`.
     Param,
 }
 
+impl Role {
+    /// Whether values in this role are always secret: the client secret and the password.
+    pub const fn is_secret(self) -> bool {
+        matches!(self, Role::ClientSecret | Role::Password)
+    }
+}
+
 /// One credential field of the annotated struct.
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// const FIELDS: &[FieldSpec] = &[
+///     FieldSpec::new("clientId", Role::ClientId),
+///     FieldSpec::new("clientSecret", Role::ClientSecret),
+///     FieldSpec::new("apiKey", Role::Param).with_secret(true),
+/// ];
+/// assert_eq!(FIELDS.iter().filter(|f| f.secret).count(), 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldSpec {
     /// The parameter name on the wire, e.g. `"clientId"`.
     pub name: &'static str,
@@ -192,15 +380,38 @@ pub struct FieldSpec {
     pub secret: bool,
 }
 
-/// How a token is renewed.
+impl FieldSpec {
+    /// The field sent as `name` in `role`; secret if the role is ([`Role::is_secret`]).
+    pub const fn new(name: &'static str, role: Role) -> Self {
+        FieldSpec { name, role, secret: role.is_secret() }
+    }
+
+    /// Sets whether the value is secret.
+    pub const fn with_secret(mut self, secret: bool) -> Self {
+        self.secret = secret;
+        self
+    }
+}
+
+/// How a token is renewed (attribute key `refresh`).
+///
+/// ```
+/// # use oauth_runtime::provider::Refresh;
+/// const MONTA: Refresh = Refresh::endpoint("/auth/refresh", "refreshToken");
+/// assert_eq!((MONTA.path(), MONTA.param()), (Some("/auth/refresh"), Some("refreshToken")));
+/// assert_eq!(Refresh::Regrant.path(), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Refresh {
-    /// No refresh: the grant is run again with the credentials.
+    /// No refresh: the grant is run again with the credentials (`refresh = "regrant"`).
     Regrant,
-    /// The `refresh_token` grant (RFC 6749 section 6) at `path` (usually the token path).
+    /// The `refresh_token` grant (RFC 6749 section 6) at `path`, usually the token path
+    /// (`refresh = "refresh_token_grant"`); built by [`Refresh::refresh_token_grant`].
     ///
     /// The body holds `grant_type=refresh_token`, the refresh token under `param`, and the
     /// client credentials as the token endpoint sends them.
+    #[non_exhaustive]
     RefreshTokenGrant {
         /// Path of the refresh endpoint.
         path: &'static str,
@@ -208,7 +419,9 @@ pub enum Refresh {
         param: &'static str,
     },
     /// A vendor-specific refresh endpoint whose body holds only the refresh token under `param`,
-    /// encoded in the token endpoint's body style (Monta's `POST /auth/refresh`).
+    /// encoded in the token endpoint's body style (Monta's `POST /auth/refresh`):
+    /// `refresh = "endpoint"`; built by [`Refresh::endpoint`].
+    #[non_exhaustive]
     Endpoint {
         /// Path of the refresh endpoint.
         path: &'static str,
@@ -218,14 +431,49 @@ pub enum Refresh {
 }
 
 impl Refresh {
-    /// The standard refresh grant at `path` with the standard parameter name.
-    pub const fn grant_at(path: &'static str) -> Self {
-        Refresh::RefreshTokenGrant { path, param: "refresh_token" }
+    /// The `refresh_token` grant at `path`, with the refresh token sent as `param` (the
+    /// standard name is `"refresh_token"`).
+    pub const fn refresh_token_grant(path: &'static str, param: &'static str) -> Self {
+        Refresh::RefreshTokenGrant { path, param }
+    }
+
+    /// The vendor's own refresh endpoint at `path`, taking the refresh token as `param`.
+    pub const fn endpoint(path: &'static str, param: &'static str) -> Self {
+        Refresh::Endpoint { path, param }
+    }
+
+    /// The path refresh requests go to, if the token is refreshed at all.
+    pub const fn path(&self) -> Option<&'static str> {
+        match *self {
+            Refresh::Regrant => None,
+            Refresh::RefreshTokenGrant { path, .. } | Refresh::Endpoint { path, .. } => Some(path),
+        }
+    }
+
+    /// The name the refresh token is sent under, if the token is refreshed at all.
+    pub const fn param(&self) -> Option<&'static str> {
+        match *self {
+            Refresh::Regrant => None,
+            Refresh::RefreshTokenGrant { param, .. } | Refresh::Endpoint { param, .. } => Some(param),
+        }
     }
 }
 
 /// Where the token response keeps each value.
+///
+/// Start from [`ResponseSpec::STANDARD`] (or [`ResponseSpec::new`], the same) and change what
+/// the vendor names differently:
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// const MONTA: ResponseSpec = ResponseSpec::STANDARD
+///     .with_access_token("accessToken")
+///     .with_refresh_token("refreshToken")
+///     .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339));
+/// assert_eq!(MONTA.token_type, "token_type");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResponseSpec {
     /// Field holding the access token.
     pub access_token: &'static str,
@@ -248,29 +496,119 @@ impl ResponseSpec {
         expiry: Expiry::ExpiresIn("expires_in"),
         default_lifetime: Duration::from_secs(3600),
     };
+
+    /// [`ResponseSpec::STANDARD`], to change with the `with_*` methods.
+    pub const fn new() -> Self {
+        ResponseSpec::STANDARD
+    }
+
+    /// Sets the field holding the access token.
+    pub const fn with_access_token(mut self, field: &'static str) -> Self {
+        self.access_token = field;
+        self
+    }
+
+    /// Sets the field holding the token type.
+    pub const fn with_token_type(mut self, field: &'static str) -> Self {
+        self.token_type = field;
+        self
+    }
+
+    /// Sets the field holding the refresh token.
+    pub const fn with_refresh_token(mut self, field: &'static str) -> Self {
+        self.refresh_token = field;
+        self
+    }
+
+    /// Sets how the expiry is given.
+    pub const fn with_expiry(mut self, expiry: Expiry) -> Self {
+        self.expiry = expiry;
+        self
+    }
+
+    /// Sets the lifetime assumed when the response gives no expiry.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use oauth_runtime::provider::*;
+    /// let response = ResponseSpec::STANDARD.with_expiry(Expiry::None).with_default_lifetime(Duration::from_secs(900));
+    /// assert_eq!(response.default_lifetime.as_secs(), 900);
+    /// ```
+    pub const fn with_default_lifetime(mut self, lifetime: Duration) -> Self {
+        self.default_lifetime = lifetime;
+        self
+    }
 }
 
-/// How a token response gives the token's expiry.
+impl Default for ResponseSpec {
+    /// [`ResponseSpec::STANDARD`].
+    fn default() -> Self {
+        ResponseSpec::STANDARD
+    }
+}
+
+/// How a token response gives the token's expiry (attribute keys `expires_in`, `expires_at`
+/// with `expires_format`, and `no_expiry`).
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// assert_eq!(Expiry::expires_in("ttl").field(), Some("ttl"));
+/// assert_eq!(Expiry::at("exp", InstantFormat::EpochSeconds).field(), Some("exp"));
+/// assert_eq!(Expiry::None.field(), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Expiry {
-    /// A lifetime in seconds from now, as a number or a numeric string.
+    /// A lifetime in seconds from now, as a number or a numeric string, in the named field;
+    /// built by [`Expiry::expires_in`].
+    #[non_exhaustive]
     ExpiresIn(&'static str),
-    /// An absolute instant in the given format.
+    /// An absolute instant in the given format, in the named field; built by [`Expiry::at`].
+    #[non_exhaustive]
     At(&'static str, InstantFormat),
     /// No expiry is given: the default lifetime applies.
     None,
 }
 
-/// The format of an absolute expiry instant.
+impl Expiry {
+    /// A lifetime in seconds in `field`.
+    pub const fn expires_in(field: &'static str) -> Self {
+        Expiry::ExpiresIn(field)
+    }
+
+    /// An absolute instant written in `format` in `field`.
+    pub const fn at(field: &'static str, format: InstantFormat) -> Self {
+        Expiry::At(field, format)
+    }
+
+    /// The response field the expiry is read from, if any.
+    pub const fn field(&self) -> Option<&'static str> {
+        match *self {
+            Expiry::ExpiresIn(field) | Expiry::At(field, _) => Some(field),
+            Expiry::None => None,
+        }
+    }
+}
+
+/// The format of an absolute expiry instant (attribute key `expires_format`).
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// let expiry = Expiry::at(".expires", InstantFormat::HttpDate);
+/// assert_eq!(expiry, Expiry::at(".expires", InstantFormat::HttpDate));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InstantFormat {
-    /// ISO-8601 / RFC 3339, e.g. `2023-05-10T17:35:31.703819Z`.
+    /// ISO-8601 / RFC 3339, e.g. `2023-05-10T17:35:31.703819Z`: `expires_format = "rfc3339"`.
     Rfc3339,
-    /// HTTP-date (RFC 9110), e.g. `Mon, 30 Jan 2017 14:10:47 GMT`.
+    /// HTTP-date (RFC 9110), e.g. `Mon, 30 Jan 2017 14:10:47 GMT`: `expires_format = "http_date"`.
     HttpDate,
-    /// Milliseconds since the Unix epoch, as a number or a numeric string.
+    /// Milliseconds since the Unix epoch, as a number or a numeric string:
+    /// `expires_format = "epoch_millis"`.
     EpochMillis,
-    /// Seconds since the Unix epoch, as a number or a numeric string.
+    /// Seconds since the Unix epoch, as a number or a numeric string:
+    /// `expires_format = "epoch_seconds"`.
     EpochSeconds,
 }
 
@@ -278,7 +616,9 @@ pub enum InstantFormat {
 ///
 /// `#[oauth_provider]` implements this for the annotated struct; it can also be implemented by
 /// hand. [`Provider::credentials`] lists the field values in the order of
-/// [`ProviderSpec::fields`].
+/// [`ProviderSpec::fields`]. The client constructors [`Provider::client`] and
+/// [`Provider::client_builder`] come with the trait, so they never collide with the struct's own
+/// items; bring the trait into scope to call them.
 ///
 /// ```
 /// use oauth_runtime::{provider::*, Credential, Provider, Secret};
@@ -291,6 +631,11 @@ pub enum InstantFormat {
 ///         vec![Credential::from(self.client_id), Credential::from(self.client_secret)]
 ///     }
 /// }
+///
+/// let client = Example { client_id: "id".into(), client_secret: Secret::from("secret") }
+///     .client("https://api.example.com")?;
+/// assert_eq!(client.base_url().as_str(), "https://api.example.com/");
+/// # Ok::<(), oauth_runtime::Error>(())
 /// ```
 pub trait Provider: Send + Sync + 'static {
     /// The vendor's description.
@@ -298,4 +643,44 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The credential values, one per entry of `SPEC.fields`, in the same order.
     fn credentials(self) -> Vec<crate::Credential>;
+
+    /// Starts configuring a client that gets tokens with these credentials: set the base URL
+    /// (`.base_url(..)` or `.environment(..)`), then `.build()`. The same as
+    /// [`Client::builder`](crate::Client::builder).
+    ///
+    /// ```no_run
+    /// # use oauth_runtime::{provider::*, Credential, Provider, Secret};
+    /// # struct Example { client_id: String, client_secret: Secret }
+    /// # impl Provider for Example {
+    /// #     const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Example", "/token")
+    /// #         .with_base_urls(&[BaseUrl::new("sandbox", "https://sandbox.example.com")]);
+    /// #     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into(), self.client_secret.into()] }
+    /// # }
+    /// let client = Example { client_id: "id".into(), client_secret: Secret::from("secret") }
+    ///     .client_builder()
+    ///     .environment("sandbox")
+    ///     .timeout(std::time::Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), oauth_runtime::Error>(())
+    /// ```
+    fn client_builder(self) -> crate::ClientBuilder<Self>
+    where
+        Self: Sized,
+    {
+        crate::Client::builder(self)
+    }
+
+    /// A client that gets tokens with these credentials from the vendor at `base_url` (scheme,
+    /// host and optional path prefix), with the default settings.
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not a usable base URL (not a URL, or plain `http` to a host other than
+    /// loopback), or the HTTP client cannot be built.
+    fn client(self, base_url: &str) -> Result<crate::Client<Self>, crate::Error>
+    where
+        Self: Sized,
+    {
+        crate::Client::builder(self).base_url(base_url).build()
+    }
 }

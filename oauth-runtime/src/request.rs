@@ -109,14 +109,14 @@ fn build<'a>(
     kind: RequestKind,
 ) -> TokenRequest {
     let mut url = join(base, path);
-    match (spec.token.style, grant_type) {
+    match (spec.token.body_style, grant_type) {
         (BodyStyle::FormGrantInQuery, Some((k, v))) => {
             url.query_pairs_mut().append_pair(k, v);
         }
         (_, Some(pair)) => params.insert(0, pair),
         (_, None) => {}
     }
-    let (content_type, body) = match spec.token.style {
+    let (content_type, body) = match spec.token.body_style {
         BodyStyle::Json => ("application/json", json_object(&params)),
         BodyStyle::Form | BodyStyle::FormGrantInQuery => ("application/x-www-form-urlencoded", form(&params)),
     };
@@ -224,27 +224,15 @@ mod tests {
     use crate::Secret;
     use crate::provider::*;
 
-    const MPS: ProviderSpec = ProviderSpec {
-        name: "MPS",
-        base_urls: &[],
-        token: TokenEndpoint {
-            path: "/token",
-            grant: Grant::Password,
-            send_grant_type: true,
-            style: BodyStyle::Form,
-            client_auth: ClientAuth::Body,
-            params: &[],
-        },
-        fields: &[
-            FieldSpec { name: "client_id", role: Role::ClientId, secret: false },
-            FieldSpec { name: "client_secret", role: Role::ClientSecret, secret: true },
-            FieldSpec { name: "username", role: Role::Username, secret: false },
-            FieldSpec { name: "password", role: Role::Password, secret: true },
-            FieldSpec { name: "scope", role: Role::Param, secret: false },
-        ],
-        refresh: Refresh::grant_at("/token"),
-        response: ResponseSpec::STANDARD,
-    };
+    const MPS: ProviderSpec = ProviderSpec::new("MPS", TokenEndpoint::new("/token", Grant::Password))
+        .with_fields(&[
+            FieldSpec::new("client_id", Role::ClientId),
+            FieldSpec::new("client_secret", Role::ClientSecret),
+            FieldSpec::new("username", Role::Username),
+            FieldSpec::new("password", Role::Password),
+            FieldSpec::new("scope", Role::Param),
+        ])
+        .with_refresh(Refresh::refresh_token_grant("/token", "refresh_token"));
 
     fn creds(values: &[&str]) -> Vec<Credential> {
         values.iter().map(|v| Credential::Secret(Secret::from(*v))).collect()
@@ -273,15 +261,15 @@ mod tests {
 
     #[test]
     fn json_endpoint_refresh_without_grant_type() {
-        let monta = ProviderSpec {
-            token: TokenEndpoint { path: "/auth/token", style: BodyStyle::Json, send_grant_type: false, ..MPS.token },
-            fields: &[
-                FieldSpec { name: "clientId", role: Role::ClientId, secret: false },
-                FieldSpec { name: "clientSecret", role: Role::ClientSecret, secret: true },
-            ],
-            refresh: Refresh::Endpoint { path: "/auth/refresh", param: "refreshToken" },
-            ..MPS
-        };
+        const MONTA: ProviderSpec = ProviderSpec::new(
+            "Monta",
+            TokenEndpoint::new("/auth/token", Grant::ClientCredentials)
+                .with_body_style(BodyStyle::Json)
+                .with_send_grant_type(false),
+        )
+        .with_fields(&[FieldSpec::new("clientId", Role::ClientId), FieldSpec::new("clientSecret", Role::ClientSecret)])
+        .with_refresh(Refresh::endpoint("/auth/refresh", "refreshToken"));
+        let monta = MONTA;
         let base = Url::parse("http://127.0.0.1:1/prefix/").unwrap();
         let c = creds(&["id", "sec"]);
         let r = grant(&monta, &base, &c);
@@ -298,9 +286,8 @@ mod tests {
 
     #[test]
     fn basic_auth_encodes_before_base64() {
-        let minimal = ProviderSpec::minimal("D", "/t");
-        let deyel =
-            ProviderSpec { token: TokenEndpoint { client_auth: ClientAuth::Basic, ..minimal.token }, ..minimal };
+        let token = TokenEndpoint::new("/t", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic);
+        let deyel = ProviderSpec::new("D", token).with_fields(ProviderSpec::minimal("D", "/t").fields);
         let base = Url::parse("https://h").unwrap();
         let r = grant(&deyel, &base, &creds(&["my id", "p:ss"]));
         assert_eq!(text(&r), "grant_type=client_credentials");
@@ -319,12 +306,12 @@ mod tests {
         let decoded: Vec<(String, String)> = form_urlencoded::parse(&form.body).into_owned().collect();
         assert_eq!(decoded.len(), 6);
         assert!(decoded[1..].iter().all(|(_, v)| v == nasty), "{decoded:?}");
-        let json = ProviderSpec { token: TokenEndpoint { style: BodyStyle::Json, ..MPS.token }, ..MPS };
+        let json = ProviderSpec { token: MPS.token.with_body_style(BodyStyle::Json), ..MPS };
         let r = grant(&json, &base, &c);
         let value = serde_json::from_slice::<Value>(&r.body).unwrap();
         assert_eq!(value["password"], nasty);
         assert_eq!(value["grant_type"], "password");
-        let basic = ProviderSpec { token: TokenEndpoint { client_auth: ClientAuth::BasicRaw, ..MPS.token }, ..MPS };
+        let basic = ProviderSpec { token: MPS.token.with_client_auth(ClientAuth::BasicRaw), ..MPS };
         let r = grant(&basic, &base, &c);
         assert!(r.authorization.as_deref().is_some_and(|a| a.starts_with(b"Basic ")));
         let text = String::from_utf8(r.authorization.as_deref().unwrap().clone()).unwrap();
@@ -336,11 +323,8 @@ mod tests {
     #[test]
     fn public_client_sends_its_id_but_no_secret() {
         let minimal = ProviderSpec::minimal("P", "/t");
-        let public = ProviderSpec {
-            token: TokenEndpoint { client_auth: ClientAuth::None, ..minimal.token },
-            refresh: Refresh::grant_at("/t"),
-            ..minimal
-        };
+        let public = ProviderSpec { token: minimal.token.with_client_auth(ClientAuth::None), ..minimal }
+            .with_refresh(Refresh::refresh_token_grant("/t", "refresh_token"));
         let base = Url::parse("https://h").unwrap();
         let c = creds(&["pub id", "unused"]);
         assert_eq!(text(&grant(&public, &base, &c)), "grant_type=client_credentials&client_id=pub+id");
@@ -351,13 +335,9 @@ mod tests {
 
     #[test]
     fn grant_in_query_style() {
-        let mb = ProviderSpec {
-            token: TokenEndpoint {
-                style: BodyStyle::FormGrantInQuery,
-                ..ProviderSpec::minimal("M", "/OAuth/GetAccessToken").token
-            },
-            ..ProviderSpec::minimal("M", "/OAuth/GetAccessToken")
-        };
+        let token = TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials)
+            .with_body_style(BodyStyle::FormGrantInQuery);
+        let mb = ProviderSpec::new("M", token).with_fields(ProviderSpec::minimal("M", "/t").fields);
         let r = grant(&mb, &Url::parse("https://h").unwrap(), &creds(&["a", "b"]));
         assert_eq!(r.url.as_str(), "https://h/OAuth/GetAccessToken?grant_type=client_credentials");
         assert_eq!(text(&r), "client_id=a&client_secret=b");

@@ -31,33 +31,24 @@ const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 /// `=`), one is not ASCII.
 const SECRETS: &[&str] = &["SECRET-8f3a", "tok.Zq9/+w==", "pw-Ää-ß9z"];
 
-const MONTA: ResponseSpec = ResponseSpec {
-    access_token: "accessToken",
-    refresh_token: "refreshToken",
-    expiry: Expiry::At("accessTokenExpirationDate", InstantFormat::Rfc3339),
-    ..ResponseSpec::STANDARD
-};
-const HTTP_DATE: ResponseSpec =
-    ResponseSpec { expiry: Expiry::At(".expires", InstantFormat::HttpDate), ..ResponseSpec::STANDARD };
-const EPOCH_MILLIS: ResponseSpec =
-    ResponseSpec { expiry: Expiry::At("exp", InstantFormat::EpochMillis), ..ResponseSpec::STANDARD };
-const EPOCH_SECONDS: ResponseSpec = ResponseSpec {
-    token_type: "tokenType",
-    expiry: Expiry::At("expires_at", InstantFormat::EpochSeconds),
-    ..ResponseSpec::STANDARD
-};
+const MONTA: ResponseSpec = ResponseSpec::STANDARD
+    .with_access_token("accessToken")
+    .with_refresh_token("refreshToken")
+    .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339));
+const HTTP_DATE: ResponseSpec = ResponseSpec::STANDARD.with_expiry(Expiry::at(".expires", InstantFormat::HttpDate));
+const EPOCH_MILLIS: ResponseSpec = ResponseSpec::STANDARD.with_expiry(Expiry::at("exp", InstantFormat::EpochMillis));
+const EPOCH_SECONDS: ResponseSpec = ResponseSpec::STANDARD
+    .with_token_type("tokenType")
+    .with_expiry(Expiry::at("expires_at", InstantFormat::EpochSeconds));
 const NO_EXPIRY: ResponseSpec =
-    ResponseSpec { expiry: Expiry::None, default_lifetime: Duration::from_secs(900), ..ResponseSpec::STANDARD };
+    ResponseSpec::STANDARD.with_expiry(Expiry::None).with_default_lifetime(Duration::from_secs(900));
 
 /// Every response mapping under test.
 static SPECS: [ResponseSpec; 6] = [ResponseSpec::STANDARD, MONTA, HTTP_DATE, EPOCH_MILLIS, EPOCH_SECONDS, NO_EXPIRY];
 
 /// The field a spec reads the expiry from, if any.
 fn expiry_field(spec: &ResponseSpec) -> Option<&'static str> {
-    match spec.expiry {
-        Expiry::ExpiresIn(f) | Expiry::At(f, _) => Some(f),
-        Expiry::None => None,
-    }
+    spec.expiry.field()
 }
 
 fn parse(spec: &ResponseSpec, raw: &RawResponse, now: SystemTime) -> Result<Token, Error> {

@@ -4,23 +4,34 @@ use std::time::Duration;
 
 use crate::Vendor;
 
-/// What a [`Simulator`](crate::Simulator) accepts and how long its tokens live.
+/// Which vendor a [`Simulator`](crate::Simulator) simulates, what it accepts
+/// and how long its tokens live.
 ///
 /// [`SimConfig::for_vendor`] gives the vendor's documented lifetime and a set
-/// of demo credentials; the builder methods change single fields.
+/// of demo credentials; the builder methods change single fields. The fields
+/// are public to read; more may be added, so a config is always built with
+/// [`SimConfig::for_vendor`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use oauth_sim::{SimConfig, Vendor};
+/// use oauth_sim::{SimConfig, Simulator, Vendor};
 ///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
 /// let config = SimConfig::for_vendor(Vendor::Deyel)
 ///     .client_id("my client")
 ///     .client_secret("p@ss:word")
 ///     .token_lifetime(Duration::from_millis(200));
 /// assert_eq!(config.token_lifetime, Duration::from_millis(200));
+/// let sim = Simulator::start_with(config).await?;
+/// assert_eq!(sim.vendor(), Vendor::Deyel);
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SimConfig {
+    /// The simulated vendor, chosen by [`SimConfig::for_vendor`].
+    vendor: Vendor,
     /// Lifetime of issued access tokens. Defaults to the vendor's documented
     /// value: MPS Monitor 1799 s, Monta 3600 s, Deyel 86400 s, Microbilt 3599 s.
     pub token_lifetime: Duration,
@@ -63,6 +74,7 @@ impl SimConfig {
             _ => ("", "", ""),
         };
         SimConfig {
+            vendor,
             token_lifetime: Duration::from_secs(secs),
             refresh_lifetime: THIRTY_DAYS,
             client_id: client_id.to_owned(),
@@ -72,6 +84,11 @@ impl SimConfig {
             scope: scope.to_owned(),
             rotate_refresh_tokens: true,
         }
+    }
+
+    /// The simulated vendor.
+    pub fn vendor(&self) -> Vendor {
+        self.vendor
     }
 
     /// Sets [`SimConfig::token_lifetime`].

@@ -12,7 +12,10 @@ use futures_util::stream;
 use crate::state::Shared;
 
 /// Which kind of request a [`Fault`] applies to.
+///
+/// More kinds may be added, so a `match` on it needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Target {
     /// Grant requests to the token endpoint.
     Token,
@@ -26,19 +29,36 @@ pub enum Target {
 /// A failure served instead of (or, for [`Fault::Slow`], before) the normal
 /// answer. Faults are applied before any validation of the request, and the
 /// request is still counted.
+///
+/// More faults, and more details of a fault, may be added: the faults with
+/// data are built with their constructors ([`Fault::status`],
+/// [`Fault::too_many_requests`], [`Fault::html`], [`Fault::huge_body`],
+/// [`Fault::slow`], [`Fault::redirect`]), and a `match` needs a wildcard arm.
+///
+/// ```
+/// use std::time::Duration;
+/// use oauth_sim::Fault;
+///
+/// let faults = [Fault::status(503), Fault::too_many_requests(Some(2)), Fault::slow(Duration::from_secs(1)), Fault::Reset];
+/// assert_eq!(faults[0], Fault::status(503));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fault {
     /// That status with a short `text/plain` body such as
     /// `503 Service Unavailable`, like a load balancer answers. A code outside
     /// 100..=999 is served as 500.
+    #[non_exhaustive]
     Status(u16),
     /// `429 Too Many Requests`, with `Retry-After: N` (seconds) if `Some(N)`.
+    #[non_exhaustive]
     TooManyRequests {
         /// The `Retry-After` value in seconds, if any.
         retry_after: Option<u64>,
     },
     /// An HTML error page (`text/html`) with that status, like a gateway or
     /// IIS serves. A code outside 100..=999 is served as 500.
+    #[non_exhaustive]
     Html(u16),
     /// `200`, `application/json`, truncated JSON: `{"access_token": "abc`.
     MalformedJson,
@@ -50,11 +70,14 @@ pub enum Fault {
     /// `200`, `application/json`, a body of exactly that many bytes
     /// (`{"padding":"xxxx…"}`), streamed with chunked transfer encoding so a
     /// client only finds out how big it is by reading it.
+    #[non_exhaustive]
     HugeBody(usize),
     /// Waits that long, then answers normally.
+    #[non_exhaustive]
     Slow(Duration),
     /// `302 Found` with `Location:` the given URL. A URL that is not a valid
     /// header value is served as a 500.
+    #[non_exhaustive]
     Redirect(String),
     /// Sends the status line, headers (announcing a `Content-Length` larger
     /// than what follows) and part of the body, then drops the connection.
@@ -64,6 +87,38 @@ pub enum Fault {
     /// token presented is valid); for [`Target::Token`] and
     /// [`Target::Refresh`] the vendor's client or refresh-token rejection body.
     Unauthorized,
+}
+
+impl Fault {
+    /// [`Fault::Status`]: that status with a short `text/plain` body.
+    pub const fn status(code: u16) -> Fault {
+        Fault::Status(code)
+    }
+
+    /// [`Fault::TooManyRequests`]: a 429, with `Retry-After` in seconds if given.
+    pub const fn too_many_requests(retry_after: Option<u64>) -> Fault {
+        Fault::TooManyRequests { retry_after }
+    }
+
+    /// [`Fault::Html`]: an HTML error page with that status.
+    pub const fn html(code: u16) -> Fault {
+        Fault::Html(code)
+    }
+
+    /// [`Fault::HugeBody`]: a 200 whose body is exactly `size` bytes.
+    pub const fn huge_body(size: usize) -> Fault {
+        Fault::HugeBody(size)
+    }
+
+    /// [`Fault::Slow`]: the normal answer after `delay`.
+    pub const fn slow(delay: Duration) -> Fault {
+        Fault::Slow(delay)
+    }
+
+    /// [`Fault::Redirect`]: a `302 Found` to `location`.
+    pub fn redirect(location: impl Into<String>) -> Fault {
+        Fault::Redirect(location.into())
+    }
 }
 
 /// Serves the next queued fault for `target`, if any. `Slow` only delays, so

@@ -45,7 +45,7 @@
 //! );
 //!
 //! // The next token request meets an overloaded gateway ...
-//! sim.inject(Target::Token, Fault::Status(503), 1);
+//! sim.inject(Target::Token, Fault::status(503), 1);
 //! let first = http
 //!     .post(&token_url)
 //!     .header("content-type", "application/json")

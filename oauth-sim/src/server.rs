@@ -46,13 +46,26 @@ impl Simulator {
     ///
     /// Must be called within a Tokio runtime.
     pub async fn start(vendor: Vendor) -> io::Result<Simulator> {
-        Simulator::start_with(vendor, SimConfig::for_vendor(vendor)).await
+        Simulator::start_with(SimConfig::for_vendor(vendor)).await
     }
 
-    /// Starts a simulator of `vendor` with the given configuration.
+    /// Starts a simulator of the configuration's vendor ([`SimConfig::for_vendor`]) with that
+    /// configuration.
     ///
     /// Must be called within a Tokio runtime.
-    pub async fn start_with(vendor: Vendor, config: SimConfig) -> io::Result<Simulator> {
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use oauth_sim::{SimConfig, Simulator, Vendor};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let config = SimConfig::for_vendor(Vendor::MpsMonitor).rotate_refresh_tokens(false);
+    /// let sim = Simulator::start_with(config).await?;
+    /// assert_eq!(sim.vendor(), Vendor::MpsMonitor);
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_with(config: SimConfig) -> io::Result<Simulator> {
+        let vendor = config.vendor();
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
@@ -129,8 +142,8 @@ impl Simulator {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let sim = Simulator::start(Vendor::Deyel).await?;
-    /// sim.set_fault_rate(Target::Token, Fault::Status(503), 0.05);
-    /// sim.set_fault_rate(Target::Token, Fault::TooManyRequests { retry_after: None }, 0.02);
+    /// sim.set_fault_rate(Target::Token, Fault::status(503), 0.05);
+    /// sim.set_fault_rate(Target::Token, Fault::too_many_requests(None), 0.02);
     /// # Ok(()) }
     /// ```
     pub fn set_fault_rate(&self, target: Target, fault: Fault, rate: f64) {

@@ -12,8 +12,12 @@ use std::{
 
 use crate::{Fault, SimConfig, Target, Vendor};
 
-/// A snapshot of a simulator's request counters.
+/// A snapshot of a simulator's request counters, from [`Simulator::counters`](crate::Simulator::counters).
+///
+/// The fields are public to read; more counters may be added, so it is not built outside this
+/// crate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Counters {
     /// Requests to the token endpoint that are grants (not refreshes),
     /// including rejected and faulted ones.

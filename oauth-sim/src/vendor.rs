@@ -7,7 +7,11 @@ use axum::{Router, response::Response};
 use crate::{Target, deyel, microbilt, monta, mps_monitor, state::Shared};
 
 /// A vendor whose token endpoint can be simulated.
+///
+/// More vendors may be added, so a `match` on it needs a wildcard arm; [`Vendor::ALL`] lists
+/// them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Vendor {
     /// MPS Monitor: an ASP.NET OWIN OAuth server, `password` grant with
     /// rotating refresh tokens, form-encoded requests.

@@ -23,27 +23,27 @@ async fn once(sim: &Simulator, fault: Fault) -> Reply {
 async fn each_fault_is_served_once_then_normal_behaviour_resumes() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
 
-    let reply = once(&sim, Fault::Status(503)).await;
+    let reply = once(&sim, Fault::status(503)).await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.body, "503 Service Unavailable");
 
-    let reply = once(&sim, Fault::Status(500)).await;
+    let reply = once(&sim, Fault::status(500)).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
 
-    let reply = once(&sim, Fault::TooManyRequests { retry_after: Some(7) }).await;
+    let reply = once(&sim, Fault::too_many_requests(Some(7))).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(reply.header("retry-after"), Some("7"));
 
-    let reply = once(&sim, Fault::TooManyRequests { retry_after: None }).await;
+    let reply = once(&sim, Fault::too_many_requests(None)).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(reply.header("retry-after"), None);
 
-    let reply = once(&sim, Fault::Html(502)).await;
+    let reply = once(&sim, Fault::html(502)).await;
     assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
     assert!(reply.header("content-type").unwrap().starts_with("text/html"));
     assert!(reply.body.contains("<html") && reply.body.contains("502"));
 
-    let reply = once(&sim, Fault::Html(200)).await;
+    let reply = once(&sim, Fault::html(200)).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.header("content-type").unwrap().starts_with("text/html"));
 
@@ -64,12 +64,12 @@ async fn each_fault_is_served_once_then_normal_behaviour_resumes() {
     assert_eq!(body["error"], "invalid_request");
     assert!(body["error_description"].is_string());
 
-    let reply = once(&sim, Fault::Redirect("https://login.example.invalid/x".into())).await;
+    let reply = once(&sim, Fault::redirect("https://login.example.invalid/x")).await;
     assert_eq!(reply.status, StatusCode::FOUND);
     assert_eq!(reply.header("location"), Some("https://login.example.invalid/x"));
 
     let started = Instant::now();
-    sim.inject(Target::Token, Fault::Slow(Duration::from_millis(400)), 1);
+    sim.inject(Target::Token, Fault::slow(Duration::from_millis(400)), 1);
     let reply = request_token(&sim).await;
     assert!(started.elapsed() >= Duration::from_millis(400));
     assert_eq!(reply.status, StatusCode::OK, "slow answers normally");
@@ -90,7 +90,7 @@ async fn each_fault_is_served_once_then_normal_behaviour_resumes() {
 async fn huge_body_is_streamed_with_exactly_that_many_bytes() {
     let sim = Simulator::start(Vendor::MpsMonitor).await.unwrap();
     let size = 3 * 1024 * 1024 + 17;
-    sim.inject(Target::Token, Fault::HugeBody(size), 1);
+    sim.inject(Target::Token, Fault::huge_body(size), 1);
     let response =
         client().post(sim.token_url()).header("content-type", FORM).body(mps_password_form(&sim)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -101,7 +101,7 @@ async fn huge_body_is_streamed_with_exactly_that_many_bytes() {
     let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert!(value["padding"].is_string());
 
-    sim.inject(Target::Token, Fault::HugeBody(5), 1);
+    sim.inject(Target::Token, Fault::huge_body(5), 1);
     let reply = request_token(&sim).await;
     assert_eq!(reply.body.len(), 5);
     assert_eq!(request_token(&sim).await.status, StatusCode::OK);
@@ -160,8 +160,8 @@ async fn unauthorized_on_the_api_rejects_a_valid_token_once() {
 #[tokio::test]
 async fn faults_queue_per_target_in_order() {
     let sim = Simulator::start(Vendor::MpsMonitor).await.unwrap();
-    sim.inject(Target::Refresh, Fault::Status(503), 2);
-    sim.inject(Target::Refresh, Fault::Html(500), 1);
+    sim.inject(Target::Refresh, Fault::status(503), 2);
+    sim.inject(Target::Refresh, Fault::html(500), 1);
     sim.inject(Target::Api, Fault::EmptyBody, 1);
 
     // Grants and API calls are not refreshes.
@@ -184,14 +184,11 @@ async fn faults_queue_per_target_in_order() {
     assert_eq!(call_api(&sim, &token).await.body, "");
     assert_eq!(call_api(&sim, &token).await.status, StatusCode::OK);
 
-    sim.inject(Target::Token, Fault::Status(503), 5);
+    sim.inject(Target::Token, Fault::status(503), 5);
     sim.clear_faults();
     assert_eq!(request_token(&sim).await.status, StatusCode::OK);
 
-    assert_eq!(
-        sim.counters(),
-        Counters { token_requests: 2, refresh_requests: 4, api_requests: 2, api_authorized: 1, faults_served: 4 }
-    );
+    assert_eq!(counted(sim.counters()), (2, 4, 2, 1, 4));
 }
 
 #[tokio::test]
@@ -201,8 +198,13 @@ async fn rejected_requests_are_counted() {
     post(&url, Some(FORM), "grant_type=client_credentials").await;
     send(client().get(&url)).await;
     get_with_token(&sim.protected_url(), None).await;
-    sim.inject(Target::Refresh, Fault::Status(500), 1);
-    assert_eq!(sim.counters(), Counters { token_requests: 2, api_requests: 1, ..Counters::default() });
+    sim.inject(Target::Refresh, Fault::status(500), 1);
+    assert_eq!(counted(sim.counters()), (2, 0, 1, 0, 0));
+}
+
+/// Token, refresh, API and authorized API requests, and faults served.
+fn counted(c: Counters) -> (usize, usize, usize, usize, usize) {
+    (c.token_requests, c.refresh_requests, c.api_requests, c.api_authorized, c.faults_served)
 }
 
 #[tokio::test]
@@ -221,9 +223,9 @@ async fn dropping_the_simulator_stops_the_server() {
 #[tokio::test]
 async fn fault_rates_hit_about_their_share_and_queued_faults_come_first() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
-    sim.set_fault_rate(Target::Token, Fault::Status(503), 0.25);
-    sim.set_fault_rate(Target::Token, Fault::TooManyRequests { retry_after: None }, 0.25);
-    sim.inject(Target::Token, Fault::Status(500), 1);
+    sim.set_fault_rate(Target::Token, Fault::status(503), 0.25);
+    sim.set_fault_rate(Target::Token, Fault::too_many_requests(None), 0.25);
+    sim.inject(Target::Token, Fault::status(500), 1);
     assert_eq!(request_token(&sim).await.status, StatusCode::INTERNAL_SERVER_ERROR, "queued first");
     let mut statuses = std::collections::HashMap::new();
     for _ in 0..400 {

@@ -392,7 +392,7 @@ async fn deyel_basic_credentials_are_form_url_decoded() {
     let id = "client id+1:é";
     let secret = "p@ss:w%rd/&=+ ";
     let config = SimConfig::for_vendor(Vendor::Deyel).client_id(id).client_secret(secret);
-    let sim = Simulator::start_with(Vendor::Deyel, config).await.unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
     let url = sim.token_url();
     let grant = "grant_type=client_credentials";
 
@@ -550,7 +550,7 @@ async fn microbilt_protected_endpoint() {
 
 async fn expiry_round_trip(vendor: Vendor) {
     let config = SimConfig::for_vendor(vendor).token_lifetime(Duration::from_millis(500));
-    let sim = Simulator::start_with(vendor, config).await.unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
     assert_eq!(sim.vendor(), vendor);
     assert!(sim.base_url().starts_with("http://127.0.0.1:"));
     assert!(!sim.base_url().ends_with('/'));

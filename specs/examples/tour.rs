@@ -14,9 +14,8 @@
 
 use std::{env, time::Duration};
 
-use oauth_runtime::{Client, Error, Provider};
 use oauth_sim::{SimConfig, Simulator, Vendor};
-use oauth_specs::{Deyel, Microbilt, Monta, MpsMonitor, Secret};
+use oauth_specs::{Client, Deyel, Error, Microbilt, Monta, MpsMonitor, Provider, Secret};
 
 /// Credentials as the tour knows them, from the simulator or the environment.
 struct Creds {
@@ -107,7 +106,7 @@ async fn simulated<P: Provider>(vendor: Vendor, make: fn(&Creds) -> P) -> usize 
     let name = P::SPEC.name;
     println!("{name} (simulator at {})", sim.base_url());
     let mut failures = 0;
-    let client = match Client::builder(make(&creds)).base_url(&sim.base_url()).build() {
+    let client = match make(&creds).client(&sim.base_url()) {
         Ok(c) => c,
         Err(e) => {
             println!("  build        failed: {e}");
@@ -138,7 +137,7 @@ async fn simulated<P: Provider>(vendor: Vendor, make: fn(&Creds) -> P) -> usize 
     println!("               renewed once by {how}, the call retried once");
 
     let wrong = Creds { client_secret: "not-the-secret".into(), ..Creds::from_sim(sim.config()) };
-    match Client::builder(make(&wrong)).base_url(&sim.base_url()).build().map(|c| async move { c.token().await }) {
+    match make(&wrong).client(&sim.base_url()).map(|c| async move { c.token().await }) {
         Ok(fut) => match fut.await {
             Err(e @ Error::OAuth(_)) => println!("  wrong secret typed error: {e}"),
             other => {
@@ -185,7 +184,7 @@ async fn real_endpoint(vendor: &str) -> Result<(), String> {
 
 async fn real<P: Provider>(provider: P, base: &str, api: Option<&str>) -> Result<(), String> {
     let client =
-        Client::builder(provider).base_url(base).timeout(Duration::from_secs(20)).build().map_err(|e| e.to_string())?;
+        provider.client_builder().base_url(base).timeout(Duration::from_secs(20)).build().map_err(|e| e.to_string())?;
     let token = client.token().await.map_err(|e| e.to_string())?;
     println!("{}: token ok, {} s left", P::SPEC.name, token.expires_in().as_secs());
     if let Some(path) = api {

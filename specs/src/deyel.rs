@@ -10,7 +10,7 @@ use oauth_runtime::{Secret, oauth_provider};
 ///   (the code's case is matched loosely).
 /// - No refresh token: the grant is run again.
 #[derive(Debug, Clone)]
-#[oauth_provider(name = "Deyel", grant = "client_credentials", token_path = "/oauth/token", auth = "basic")]
+#[oauth_provider(name = "Deyel", grant = "client_credentials", token_path = "/oauth/token", client_auth = "basic")]
 pub struct Deyel {
     /// The "Rest API thing" user's client id.
     pub client_id: String,

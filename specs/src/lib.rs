@@ -8,9 +8,9 @@
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
 //!
 //! ```no_run
-//! use oauth_specs::{Deyel, Secret};
+//! use oauth_specs::{Deyel, Provider, Secret};
 //!
-//! # async fn demo() -> Result<(), oauth_runtime::Error> {
+//! # async fn demo() -> Result<(), oauth_specs::Error> {
 //! let client = Deyel { client_id: "id".into(), client_secret: Secret::from("secret") }
 //!     .client("https://deyel.example.com")?;
 //! let me = client.get("/api/v1/me").send().await?;
@@ -26,7 +26,9 @@ pub use deyel::{Deyel, DeyelClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Monta, MontaClient};
 pub use mps_monitor::{MpsMonitor, MpsMonitorClient};
-pub use oauth_runtime::Secret;
+// Re-exported so that using a ready client needs no second dependency; `Provider` brings
+// `client(..)` and `client_builder()` into scope.
+pub use oauth_runtime::{Client, Error, Provider, Secret, Token};
 
 /// The README's examples, compiled as doctests so the README stays true.
 #[doc = include_str!("../../README.md")]

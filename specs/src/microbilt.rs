@@ -15,7 +15,7 @@ use oauth_runtime::{Secret, oauth_provider};
     name = "Microbilt",
     grant = "client_credentials",
     token_path = "/OAuth/GetAccessToken",
-    style = "json",
+    body_style = "json",
     base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com")
 )]
 pub struct Microbilt {
@@ -32,7 +32,7 @@ pub struct Microbilt {
     name = "Microbilt",
     grant = "client_credentials",
     token_path = "/OAuth/GetAccessToken",
-    style = "form_grant_in_query",
+    body_style = "form_grant_in_query",
     base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com")
 )]
 pub struct MicrobiltForm {

@@ -14,7 +14,7 @@ use oauth_runtime::{Secret, oauth_provider};
     grant = "client_credentials",
     send_grant_type = false,
     token_path = "/auth/token",
-    style = "json",
+    body_style = "json",
     refresh = "endpoint",
     refresh_path = "/auth/refresh",
     refresh_param = "refreshToken",

@@ -12,7 +12,13 @@ use oauth_runtime::{Secret, oauth_provider};
 ///   a new refresh token comes back each time.
 /// - API calls: `Authorization: Bearer <token>`, e.g. `GET /account/getaccount`.
 #[derive(Debug, Clone)]
-#[oauth_provider(name = "MPS Monitor", grant = "password", token_path = "/token", style = "form", refresh = "grant")]
+#[oauth_provider(
+    name = "MPS Monitor",
+    grant = "password",
+    token_path = "/token",
+    body_style = "form",
+    refresh = "refresh_token_grant"
+)]
 pub struct MpsMonitor {
     /// The client identifier from the developer portal.
     pub client_id: String,

@@ -47,24 +47,20 @@ async fn token_error(sim: &Simulator) -> Error {
 async fn simulator_faults_are_classified() {
     use Class::*;
     let cases: Vec<(Fault, Class, Check)> = vec![
-        (Fault::Status(500), Transient, |e| e.status() == Some(StatusCode::INTERNAL_SERVER_ERROR)),
-        (Fault::Status(502), Transient, |e| e.status() == Some(StatusCode::BAD_GATEWAY)),
-        (Fault::Status(503), Transient, |e| e.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
-        (Fault::Status(504), Transient, |e| e.status() == Some(StatusCode::GATEWAY_TIMEOUT)),
-        (Fault::TooManyRequests { retry_after: None }, Transient, |e| {
-            e.status() == Some(StatusCode::TOO_MANY_REQUESTS)
-        }),
-        (Fault::TooManyRequests { retry_after: Some(3600) }, Transient, |e| {
-            e.status() == Some(StatusCode::TOO_MANY_REQUESTS)
-        }),
+        (Fault::status(500), Transient, |e| e.status() == Some(StatusCode::INTERNAL_SERVER_ERROR)),
+        (Fault::status(502), Transient, |e| e.status() == Some(StatusCode::BAD_GATEWAY)),
+        (Fault::status(503), Transient, |e| e.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
+        (Fault::status(504), Transient, |e| e.status() == Some(StatusCode::GATEWAY_TIMEOUT)),
+        (Fault::too_many_requests(None), Transient, |e| e.status() == Some(StatusCode::TOO_MANY_REQUESTS)),
+        (Fault::too_many_requests(Some(3600)), Transient, |e| e.status() == Some(StatusCode::TOO_MANY_REQUESTS)),
         (
-            Fault::Html(502),
+            Fault::html(502),
             Transient,
             |e| matches!(e, Error::MalformedResponse { reason, .. } if reason.contains("HTML")),
         ),
-        (Fault::Html(503), Transient, |e| e.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
-        (Fault::Html(404), Neither, |e| e.status() == Some(StatusCode::NOT_FOUND)),
-        (Fault::Slow(Duration::from_secs(2)), Transient, |e| {
+        (Fault::html(503), Transient, |e| e.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
+        (Fault::html(404), Neither, |e| e.status() == Some(StatusCode::NOT_FOUND)),
+        (Fault::slow(Duration::from_secs(2)), Transient, |e| {
             matches!(e, Error::Timeout { timeout: Some(t), .. } if *t == TIMEOUT)
                 && e.to_string().ends_with("no response within 300ms")
         }),
@@ -77,8 +73,8 @@ async fn simulator_faults_are_classified() {
         (Fault::ErrorIn200, Rejection, |e| e.oauth_code().is_some_and(|c| c.as_str() == "invalid_request")),
         (Fault::MalformedJson, Neither, |e| e.to_string().contains("truncated")),
         (Fault::EmptyBody, Neither, |e| e.to_string().contains("empty")),
-        (Fault::HugeBody(2 << 20), Neither, |e| matches!(e, Error::ResponseTooLarge { .. })),
-        (Fault::Redirect("http://127.0.0.1:9/elsewhere".into()), Neither, |e| e.to_string().contains("not followed")),
+        (Fault::huge_body(2 << 20), Neither, |e| matches!(e, Error::ResponseTooLarge { .. })),
+        (Fault::redirect("http://127.0.0.1:9/elsewhere"), Neither, |e| e.to_string().contains("not followed")),
     ];
     for (fault, want, check) in cases {
         let sim = Simulator::start(Vendor::Deyel).await.unwrap();

@@ -35,12 +35,12 @@ struct Case {
 fn cases() -> Vec<Case> {
     use Expect::*;
     vec![
-        Case { name: "500 once", target: Target::Token, fault: Fault::Status(500), times: 1, expect: Recovered(2) },
-        Case { name: "503 once", target: Target::Token, fault: Fault::Status(503), times: 1, expect: Recovered(2) },
+        Case { name: "500 once", target: Target::Token, fault: Fault::status(500), times: 1, expect: Recovered(2) },
+        Case { name: "503 once", target: Target::Token, fault: Fault::status(503), times: 1, expect: Recovered(2) },
         Case {
             name: "503 past the retries",
             target: Target::Token,
-            fault: Fault::Status(503),
+            fault: Fault::status(503),
             times: 3,
             expect: Fails(
                 3,
@@ -50,29 +50,29 @@ fn cases() -> Vec<Case> {
         Case {
             name: "429 with Retry-After",
             target: Target::Token,
-            fault: Fault::TooManyRequests { retry_after: Some(1) },
+            fault: Fault::too_many_requests(Some(1)),
             times: 1,
             expect: Recovered(2),
         },
         Case {
             name: "429 without Retry-After",
             target: Target::Token,
-            fault: Fault::TooManyRequests { retry_after: None },
+            fault: Fault::too_many_requests(None),
             times: 1,
             expect: Recovered(2),
         },
         Case {
             name: "429 with a Retry-After past the limit",
             target: Target::Token,
-            fault: Fault::TooManyRequests { retry_after: Some(3600) },
+            fault: Fault::too_many_requests(Some(3600)),
             times: 1,
             expect: Fails(1, |e| e.status() == Some(StatusCode::TOO_MANY_REQUESTS)),
         },
-        Case { name: "HTML 502 once", target: Target::Token, fault: Fault::Html(502), times: 1, expect: Recovered(2) },
+        Case { name: "HTML 502 once", target: Target::Token, fault: Fault::html(502), times: 1, expect: Recovered(2) },
         Case {
             name: "HTML 404",
             target: Target::Token,
-            fault: Fault::Html(404),
+            fault: Fault::html(404),
             times: 1,
             expect: Fails(
                 1,
@@ -105,28 +105,28 @@ fn cases() -> Vec<Case> {
         Case {
             name: "body over the cap",
             target: Target::Token,
-            fault: Fault::HugeBody(2 << 20),
+            fault: Fault::huge_body(2 << 20),
             times: 1,
             expect: Fails(1, |e| matches!(e, Error::ResponseTooLarge { limit: 1_048_576, .. })),
         },
         Case {
             name: "redirect",
             target: Target::Token,
-            fault: Fault::Redirect("http://127.0.0.1:9/steal".into()),
+            fault: Fault::redirect("http://127.0.0.1:9/steal"),
             times: 1,
             expect: Fails(1, |e| e.to_string().contains("not followed")),
         },
         Case {
             name: "slow once",
             target: Target::Token,
-            fault: Fault::Slow(Duration::from_secs(2)),
+            fault: Fault::slow(Duration::from_secs(2)),
             times: 1,
             expect: Recovered(2),
         },
         Case {
             name: "slow past the retries",
             target: Target::Token,
-            fault: Fault::Slow(Duration::from_secs(2)),
+            fault: Fault::slow(Duration::from_secs(2)),
             times: 3,
             expect: Fails(3, |e| matches!(e, Error::Timeout { .. })),
         },
@@ -162,7 +162,7 @@ async fn every_fault_recovers_or_fails_typed() {
     let issued: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut shown = Vec::new();
     for case in cases() {
-        let sim = Simulator::start_with(Vendor::Deyel, config.clone()).await.unwrap();
+        let sim = Simulator::start_with(config.clone()).await.unwrap();
         let sink = issued.clone();
         let client = builder(deyel(sim.config()), &sim)
             .timeout(TIMEOUT)
@@ -210,7 +210,7 @@ async fn every_fault_recovers_or_fails_typed() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
-    sim.inject(Target::Token, Fault::TooManyRequests { retry_after: Some(1) }, 1);
+    sim.inject(Target::Token, Fault::too_many_requests(Some(1)), 1);
     let client = builder(microbilt(sim.config()), &sim).build().unwrap();
     let started = Instant::now();
     client.token().await.unwrap();
@@ -246,14 +246,14 @@ enum ApiExpect {
 #[tokio::test]
 async fn api_faults_pass_through_or_fail_typed() {
     let cases: Vec<(&str, Fault, ApiExpect)> = vec![
-        ("500", Fault::Status(500), ApiExpect::Status(500)),
-        ("503", Fault::Status(503), ApiExpect::Status(503)),
-        ("429", Fault::TooManyRequests { retry_after: Some(1) }, ApiExpect::Status(429)),
-        ("HTML 502", Fault::Html(502), ApiExpect::Status(502)),
-        ("redirect not followed", Fault::Redirect("http://127.0.0.1:9/elsewhere".into()), ApiExpect::Status(302)),
+        ("500", Fault::status(500), ApiExpect::Status(500)),
+        ("503", Fault::status(503), ApiExpect::Status(503)),
+        ("429", Fault::too_many_requests(Some(1)), ApiExpect::Status(429)),
+        ("HTML 502", Fault::html(502), ApiExpect::Status(502)),
+        ("redirect not followed", Fault::redirect("http://127.0.0.1:9/elsewhere"), ApiExpect::Status(302)),
         (
             "slow past the timeout",
-            Fault::Slow(Duration::from_secs(2)),
+            Fault::slow(Duration::from_secs(2)),
             ApiExpect::Fails(|e| matches!(e, Error::Timeout { .. })),
         ),
         ("reset mid-body", Fault::Reset, ApiExpect::Status(200)),

@@ -27,7 +27,7 @@ fn expired(refresh: Option<&str>) -> Token {
 async fn herd_on_expired_token_makes_one_grant() {
     let sim = Simulator::start(Vendor::Deyel).await.unwrap();
     // A slow token endpoint makes sure every caller arrives while the request is in flight.
-    sim.inject(Target::Token, Fault::Slow(Duration::from_millis(200)), 1);
+    sim.inject(Target::Token, Fault::slow(Duration::from_millis(200)), 1);
     let client = builder(deyel(sim.config()), &sim).token(expired(None)).build().unwrap();
     let calls = (0..CALLERS).map(|_| {
         let client = client.clone();
@@ -45,7 +45,7 @@ async fn herd_on_expired_token_makes_one_refresh() {
     let sim = Simulator::start(Vendor::MpsMonitor).await.unwrap();
     let seed = builder(mps(sim.config()), &sim).build().unwrap().token().await.unwrap();
     let refresh = seed.refresh_token().unwrap().expose_secret().to_owned();
-    sim.inject(Target::Refresh, Fault::Slow(Duration::from_millis(200)), 1);
+    sim.inject(Target::Refresh, Fault::slow(Duration::from_millis(200)), 1);
     let client = builder(mps(sim.config()), &sim).token(expired(Some(&refresh))).build().unwrap();
     let calls = (0..CALLERS).map(|_| {
         let client = client.clone();
@@ -61,7 +61,7 @@ async fn herd_on_expired_token_makes_one_refresh() {
 async fn herd_shares_one_error() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
     // One slow request that ends in a timeout: every caller arrives while it is in flight.
-    sim.inject(Target::Token, Fault::Slow(Duration::from_secs(2)), 1);
+    sim.inject(Target::Token, Fault::slow(Duration::from_secs(2)), 1);
     let client = builder(microbilt(sim.config()), &sim)
         .retry(RetryPolicy::NONE)
         .timeout(Duration::from_millis(300))

@@ -24,7 +24,7 @@ const SLOW: Duration = Duration::from_secs(1);
 async fn a_dropped_caller_does_not_cancel_the_renewal() {
     let sim = sim(Vendor::Deyel, Duration::from_secs(3600)).await;
     let client = builder(deyel(sim.config()), &sim).build().unwrap();
-    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    sim.inject(Target::Token, Fault::slow(SLOW), 1);
     let first = tokio::time::timeout(Duration::from_millis(300), client.token()).await;
     assert!(first.is_err(), "the first caller gave up");
     let second = bounded(Duration::from_secs(5), client.token()).await.unwrap();
@@ -49,7 +49,7 @@ async fn a_dropped_caller_does_not_cancel_the_renewal() {
 
 async fn sim_slow_token(vendor: Vendor) -> Simulator {
     let sim = sim(vendor, Duration::from_secs(3600)).await;
-    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    sim.inject(Target::Token, Fault::slow(SLOW), 1);
     sim
 }
 
@@ -60,7 +60,7 @@ async fn an_abandoned_refresh_keeps_the_rotated_refresh_token() {
     let sim = sim(Vendor::MpsMonitor, Duration::from_secs(3600)).await;
     let client = builder(mps(sim.config()), &sim).build().unwrap();
     let first = client.token().await.unwrap();
-    sim.inject(Target::Refresh, Fault::Slow(SLOW), 1);
+    sim.inject(Target::Refresh, Fault::slow(SLOW), 1);
     let abandoned = tokio::time::timeout(Duration::from_millis(300), client.refresh()).await;
     assert!(abandoned.is_err(), "the caller gave up");
     tokio::time::sleep(SLOW + Duration::from_millis(300)).await;
@@ -94,7 +94,7 @@ async fn callers_with_a_usable_token_do_not_wait_for_its_renewal() {
     let first = client.token().await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert!(!client.has_fresh_token(), "due for renewal");
-    sim.inject(Target::Token, Fault::Slow(SLOW), 1);
+    sim.inject(Target::Token, Fault::slow(SLOW), 1);
     let response = bounded(Duration::from_secs(5), client.get(Vendor::Deyel.protected_path()).send()).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(!client.has_fresh_token(), "the call returned while the renewal was still running");
@@ -112,7 +112,7 @@ async fn a_failed_refresh_keeps_the_valid_token() {
     let sim = sim(Vendor::Deyel, Duration::from_secs(86400)).await;
     let client = builder(deyel(sim.config()), &sim).build().unwrap();
     let token = client.token().await.unwrap();
-    sim.inject(Target::Token, Fault::Status(503), 10);
+    sim.inject(Target::Token, Fault::status(503), 10);
     let err = client.refresh().await.unwrap_err();
     assert!(err.is_transient(), "{err:?}");
     assert!(client.cached_token().is_some_and(|t| same(&t, &token)), "the valid token is kept");
@@ -201,7 +201,7 @@ async fn api_call_errors_say_what_happened() {
     let sim = sim(Vendor::Microbilt, Duration::from_secs(3600)).await;
     let client = builder(microbilt(sim.config()), &sim).build().unwrap();
     client.token().await.unwrap();
-    sim.inject(Target::Api, Fault::Slow(SLOW), 1);
+    sim.inject(Target::Api, Fault::slow(SLOW), 1);
     let path = Vendor::Microbilt.protected_path();
     let err = client.get(path).timeout(Duration::from_millis(100)).send().await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }) && err.to_string().contains("100ms"), "{err}");

@@ -1,4 +1,4 @@
-//! A public client (`auth = "none"`, RFC 6749 sections 2.2 and 3.2.1) identifies itself with
+//! A public client (`client_auth = "none"`, RFC 6749 sections 2.2 and 3.2.1) identifies itself with
 //! `client_id` in the body of every token request, grant and refresh alike (issue 9).
 //!
 //! The server here is a small recording authorization server on 127.0.0.1 that refuses any
@@ -14,7 +14,12 @@ use oauth_runtime::{Client, oauth_provider};
 use serde_json::{Value, json};
 
 /// A public client: it has an id and no secret.
-#[oauth_provider(grant = "client_credentials", token_path = "/token", auth = "none", refresh = "grant")]
+#[oauth_provider(
+    grant = "client_credentials",
+    token_path = "/token",
+    client_auth = "none",
+    refresh = "refresh_token_grant"
+)]
 struct Public {
     client_id: String,
 }

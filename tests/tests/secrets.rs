@@ -15,13 +15,11 @@ use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 async fn full_flow_leaks_nothing() {
     let (logs, _guard) = capture_logs();
 
-    let config = SimConfig {
-        client_secret: "CLIENT-SECRET-4417".into(),
-        password: "USER-PASSWORD-9921".into(),
-        ..SimConfig::for_vendor(Vendor::MpsMonitor)
-    }
-    .token_lifetime(Duration::from_secs(1));
-    let sim = Simulator::start_with(Vendor::MpsMonitor, config.clone()).await.unwrap();
+    let config = SimConfig::for_vendor(Vendor::MpsMonitor)
+        .client_secret("CLIENT-SECRET-4417")
+        .password("USER-PASSWORD-9921")
+        .token_lifetime(Duration::from_secs(1));
+    let sim = Simulator::start_with(config.clone()).await.unwrap();
     let issued: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = issued.clone();
     let client = builder(mps(&config), &sim)
@@ -42,7 +40,7 @@ async fn full_flow_leaks_nothing() {
     client.get(Vendor::MpsMonitor.protected_path()).send().await.unwrap();
     sim.revoke_refresh_tokens();
     client.refresh().await.unwrap();
-    for fault in [Fault::Html(502), Fault::MalformedJson, Fault::ErrorIn200, Fault::Status(500), Fault::Reset] {
+    for fault in [Fault::html(502), Fault::MalformedJson, Fault::ErrorIn200, Fault::status(500), Fault::Reset] {
         sim.inject(Target::Refresh, fault.clone(), 3);
         sim.inject(Target::Token, fault, 3);
         if let Err(e) = client.refresh().await {
@@ -85,11 +83,7 @@ fn panic_message<R>(f: impl FnOnce() -> R) -> String {
 
 #[test]
 fn vendor_structs_debug_redacts_secrets() {
-    let creds = mps(&SimConfig {
-        client_secret: "CLIENT-SECRET-1".into(),
-        password: "PASSWORD-2".into(),
-        ..SimConfig::for_vendor(Vendor::MpsMonitor)
-    });
+    let creds = mps(&SimConfig::for_vendor(Vendor::MpsMonitor).client_secret("CLIENT-SECRET-1").password("PASSWORD-2"));
     let shown = format!("{creds:?}");
     assert!(shown.contains("YourClientId"), "public fields stay readable: {shown}");
     assert!(!shown.contains("CLIENT-SECRET-1") && !shown.contains("PASSWORD-2"), "{shown}");

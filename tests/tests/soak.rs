@@ -42,8 +42,8 @@ async fn soak() {
     let max_retries: usize = env_or("SOAK_RETRIES", 4);
     let sim = sim(Vendor::MpsMonitor, LIFETIME).await;
     for target in [Target::Token, Target::Refresh] {
-        sim.set_fault_rate(target, Fault::Status(503), rate_5xx);
-        sim.set_fault_rate(target, Fault::TooManyRequests { retry_after: None }, rate_429);
+        sim.set_fault_rate(target, Fault::status(503), rate_5xx);
+        sim.set_fault_rate(target, Fault::too_many_requests(None), rate_429);
     }
     let retry = RetryPolicy::new()
         .with_max_retries(max_retries)

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use oauth_runtime::{Client, Error};
+use oauth_runtime::{Client, Error, Provider};
 use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 use oauth_specs::Microbilt;
 
@@ -42,7 +42,7 @@ fn named_environments() {
 async fn redirects_are_never_followed() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
     let elsewhere = Simulator::start(Vendor::Microbilt).await.unwrap();
-    sim.inject(Target::Token, Fault::Redirect(elsewhere.token_url()), 1);
+    sim.inject(Target::Token, Fault::redirect(elsewhere.token_url()), 1);
     let err = builder(microbilt(sim.config()), &sim).build().unwrap().token().await.unwrap_err();
     assert!(err.to_string().contains("not followed"), "{err}");
     assert_eq!(elsewhere.counters().token_requests, 0, "the credentials did not go to the redirect target");
@@ -53,7 +53,7 @@ async fn body_cap_is_configurable() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
     let client = builder(microbilt(sim.config()), &sim).max_response_bytes(1_000).build().unwrap();
     client.token().await.expect("a normal token response fits in 1000 bytes");
-    sim.inject(Target::Token, Fault::HugeBody(1_001), 1);
+    sim.inject(Target::Token, Fault::huge_body(1_001), 1);
     let err = client.refresh().await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { limit: 1_000, .. }), "{err:?}");
 }
@@ -61,7 +61,7 @@ async fn body_cap_is_configurable() {
 #[tokio::test]
 async fn total_timeout_applies_to_token_requests() {
     let sim = Simulator::start(Vendor::Microbilt).await.unwrap();
-    sim.inject(Target::Token, Fault::Slow(Duration::from_secs(3)), 3);
+    sim.inject(Target::Token, Fault::slow(Duration::from_secs(3)), 3);
     let client = builder(microbilt(sim.config()), &sim).timeout(Duration::from_millis(200)).build().unwrap();
     let err = bounded(Duration::from_secs(3), client.token()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { timeout: Some(t), .. } if t == Duration::from_millis(200)), "{err:?}");

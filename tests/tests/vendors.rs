@@ -189,7 +189,7 @@ async fn seeded_token_and_hook() {
 #[tokio::test]
 async fn refresh_without_rotation_keeps_the_old_refresh_token() {
     let config = SimConfig::for_vendor(Vendor::MpsMonitor).rotate_refresh_tokens(false);
-    let sim = Simulator::start_with(Vendor::MpsMonitor, config).await.unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
     let client = builder(mps(sim.config()), &sim).build().unwrap();
     let first = client.token().await.unwrap();
     let second = client.refresh().await.unwrap();

@@ -124,6 +124,7 @@ pub async fn request_token(sim: &Simulator) -> Reply {
             post_with(&url, Some(FORM), "grant_type=client_credentials", &[("authorization", &auth)]).await
         }
         Vendor::Microbilt => post(&url, Some(JSON), &microbilt_json(sim)).await,
+        other => panic!("no token request written for {other}"),
     }
 }
 

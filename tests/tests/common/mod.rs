@@ -47,9 +47,7 @@ pub fn builder<P: Provider>(provider: P, sim: &Simulator) -> ClientBuilder<P> {
 
 /// A simulator whose tokens live `lifetime`.
 pub async fn sim(vendor: Vendor, lifetime: Duration) -> Simulator {
-    Simulator::start_with(vendor, SimConfig::for_vendor(vendor).token_lifetime(lifetime))
-        .await
-        .expect("simulator starts")
+    Simulator::start_with(SimConfig::for_vendor(vendor).token_lifetime(lifetime)).await.expect("simulator starts")
 }
 
 /// Fails the test if `fut` takes longer than `limit`: nothing may hang.

@@ -1,6 +1,6 @@
 use oauth_runtime::{Secret, oauth_provider};
 
-#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", style = "json", style = "form")]
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", body_style = "json", body_style = "form")]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: Secret,

@@ -3,7 +3,7 @@ use oauth_runtime::{Secret, oauth_provider};
 #[oauth_provider(
     grant = "client_credentials",
     token_path = "/oauth/token",
-    style = "form_grant_in_query",
+    body_style = "form_grant_in_query",
     send_grant_type = false
 )]
 pub struct Vendor {

@@ -2,7 +2,7 @@
 
 use oauth_runtime::oauth_provider;
 
-#[oauth_provider(grant = "client_credentials", token_path = "oauth/token", style = "jsn", default_lifetime = 0)]
+#[oauth_provider(grant = "client_credentials", token_path = "oauth/token", body_style = "jsn", default_lifetime = 0)]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: String,

@@ -1,12 +1,13 @@
-//! A mistake in the attribute is the only error: the struct, its client type, its constructors
-//! and its base URL constants still exist for the code that uses them.
+//! A mistake in the attribute is the only error: the struct, its client type, its `Provider`
+//! impl (with the constructors) and its base URL constants still exist for the code that uses
+//! them.
 
 use oauth_runtime::{Error, Provider, Secret, oauth_provider};
 
 #[oauth_provider(
     grant = "client_credentials",
     token_path = "/oauth/token",
-    style = "jsonn",
+    body_style = "jsonn",
     base_url(sandbox = "https://sandbox.example.com")
 )]
 pub struct Vendor {

@@ -1,7 +1,7 @@
 use oauth_runtime::{Secret, oauth_provider};
 
 #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
-#[oauth(style = "json")]
+#[oauth(body_style = "json")]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: Secret,

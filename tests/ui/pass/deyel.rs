@@ -3,7 +3,7 @@
 use oauth_runtime::provider::{ClientAuth, Refresh, ResponseSpec};
 use oauth_runtime::{Client, ClientBuilder, Error, Provider, Secret, oauth_provider};
 
-#[oauth_provider(name = "Deyel", grant = "client_credentials", token_path = "/oauth/token", auth = "basic")]
+#[oauth_provider(name = "Deyel", grant = "client_credentials", token_path = "/oauth/token", client_auth = "basic")]
 pub struct Deyel {
     pub client_id: String,
     pub client_secret: Secret,

@@ -43,9 +43,9 @@ pub struct ExpiresIn {
 fn main() {
     assert_eq!(NoExpiry::SPEC.response.expiry, Expiry::None);
     assert_eq!(NoExpiry::SPEC.response.default_lifetime, Duration::from_secs(600));
-    assert_eq!(EpochMillis::SPEC.response.expiry, Expiry::At("expiresAt", InstantFormat::EpochMillis));
-    assert_eq!(HttpDate::SPEC.response.expiry, Expiry::At("expires", InstantFormat::HttpDate));
-    assert_eq!(EpochSeconds::SPEC.response.expiry, Expiry::At("exp", InstantFormat::EpochSeconds));
-    assert_eq!(ExpiresIn::SPEC.response.expiry, Expiry::ExpiresIn("ttl"));
+    assert_eq!(EpochMillis::SPEC.response.expiry, Expiry::at("expiresAt", InstantFormat::EpochMillis));
+    assert_eq!(HttpDate::SPEC.response.expiry, Expiry::at("expires", InstantFormat::HttpDate));
+    assert_eq!(EpochSeconds::SPEC.response.expiry, Expiry::at("exp", InstantFormat::EpochSeconds));
+    assert_eq!(ExpiresIn::SPEC.response.expiry, Expiry::expires_in("ttl"));
     assert_eq!(ExpiresIn::SPEC.response.default_lifetime, Duration::from_secs(3600));
 }

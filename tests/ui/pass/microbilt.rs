@@ -7,7 +7,7 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
     name = "Microbilt",
     grant = "client_credentials",
     token_path = "/OAuth/GetAccessToken",
-    style = "json",
+    body_style = "json",
     expires_in = "expires_in",
     base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com")
 )]
@@ -20,7 +20,7 @@ pub struct Microbilt {
     name = "Microbilt",
     grant = "client_credentials",
     token_path = "/OAuth/GetAccessToken",
-    style = "form_grant_in_query",
+    body_style = "form_grant_in_query",
     send_grant_type = true,
     base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com")
 )]
@@ -30,15 +30,15 @@ pub struct MicrobiltForm {
 }
 
 fn main() {
-    assert_eq!(Microbilt::SPEC.token.style, BodyStyle::Json);
-    assert_eq!(MicrobiltForm::SPEC.token.style, BodyStyle::FormGrantInQuery);
+    assert_eq!(Microbilt::SPEC.token.body_style, BodyStyle::Json);
+    assert_eq!(MicrobiltForm::SPEC.token.body_style, BodyStyle::FormGrantInQuery);
     assert_eq!(Microbilt::SANDBOX, "https://apitest.microbilt.com");
     assert_eq!(MicrobiltForm::PRODUCTION, "https://api.microbilt.com");
     assert_eq!(
         Microbilt::SPEC.base_urls,
         [
-            BaseUrl { name: "sandbox", url: "https://apitest.microbilt.com" },
-            BaseUrl { name: "production", url: "https://api.microbilt.com" },
+            BaseUrl::new("sandbox", "https://apitest.microbilt.com"),
+            BaseUrl::new("production", "https://api.microbilt.com"),
         ]
     );
     let credentials = || MicrobiltForm { client_id: "id".into(), client_secret: "s".into() };

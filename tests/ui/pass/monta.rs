@@ -7,7 +7,7 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
     name = "Monta",
     grant = "client_credentials",
     token_path = "/auth/token",
-    style = "json",
+    body_style = "json",
     send_grant_type = false,
     refresh = "endpoint",
     refresh_path = "/auth/refresh",
@@ -28,12 +28,12 @@ pub struct Monta {
 fn main() {
     let spec = Monta::SPEC;
     assert!(!spec.token.send_grant_type);
-    assert_eq!(spec.token.style, BodyStyle::Json);
-    assert_eq!(spec.refresh, Refresh::Endpoint { path: "/auth/refresh", param: "refreshToken" });
+    assert_eq!(spec.token.body_style, BodyStyle::Json);
+    assert_eq!(spec.refresh, Refresh::endpoint("/auth/refresh", "refreshToken"));
     assert_eq!(spec.response.access_token, "accessToken");
     assert_eq!(spec.response.refresh_token, "refreshToken");
     assert_eq!(spec.response.token_type, "token_type");
-    assert_eq!(spec.response.expiry, Expiry::At("accessTokenExpirationDate", InstantFormat::Rfc3339));
+    assert_eq!(spec.response.expiry, Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339));
     assert_eq!(spec.fields[0].name, "clientId");
     assert_eq!(spec.fields[1].name, "clientSecret");
     assert_eq!(Monta::PRODUCTION, "https://public-api.monta.com/api/v1");

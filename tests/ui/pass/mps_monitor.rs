@@ -8,8 +8,8 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
     name = "MPS Monitor",
     grant = "password",
     token_path = "/token",
-    style = "form",
-    refresh = "grant",
+    body_style = "form",
+    refresh = "refresh_token_grant",
     expires_in = "expires_in"
 )]
 pub struct MpsMonitor {
@@ -25,8 +25,8 @@ fn main() {
     let spec = MpsMonitor::SPEC;
     assert_eq!(spec.name, "MPS Monitor");
     assert_eq!(spec.token.grant, Grant::Password);
-    assert_eq!(spec.refresh, Refresh::RefreshTokenGrant { path: "/token", param: "refresh_token" });
-    assert_eq!(spec.response.expiry, Expiry::ExpiresIn("expires_in"));
+    assert_eq!(spec.refresh, Refresh::refresh_token_grant("/token", "refresh_token"));
+    assert_eq!(spec.response.expiry, Expiry::expires_in("expires_in"));
     let roles: Vec<_> = spec.fields.iter().map(|f| (f.name, f.role, f.secret)).collect();
     assert_eq!(
         roles,

@@ -6,7 +6,7 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
     name = "MPS Monitor",
     grant = "password",
     token_path = "/token",
-    refresh = "grant",
+    refresh = "refresh_token_grant",
     refresh_path = "/token",
     params(scope = "account")
 )]

@@ -1,5 +1,5 @@
 //! Explicit roles, secret parameters, raw identifiers, string parameter names, `basic_raw`,
-//! `auth = "none"` and a token type field.
+//! `client_auth = "none"` and a token type field.
 
 use oauth_runtime::provider::{ClientAuth, Role};
 use oauth_runtime::{Provider, Secret, oauth_provider};
@@ -8,7 +8,7 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
     name = "Acme",
     grant = "password",
     token_path = "/api/login",
-    auth = "basic_raw",
+    client_auth = "basic_raw",
     token_type = "tokenType",
     params("x-tenant" = "acme", r#type = "user"),
 )]
@@ -27,7 +27,7 @@ pub struct Acme {
     pub region: String,
 }
 
-#[oauth_provider(grant = "client_credentials", token_path = "/t", auth = "none")]
+#[oauth_provider(grant = "client_credentials", token_path = "/t", client_auth = "none")]
 pub(crate) struct Open {
     pub client_id: String,
 }

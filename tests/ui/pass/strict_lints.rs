@@ -1,4 +1,5 @@
-//! The generated code is quiet under strict lints, and needs no imports.
+//! The generated code is quiet under strict lints, and needs no imports (the constructors are
+//! called through the `Provider` trait's path).
 #![deny(warnings, missing_docs, unsafe_code, rust_2018_idioms, unused_qualifications)]
 #![deny(clippy::all)]
 
@@ -8,7 +9,7 @@
 #[oauth_runtime::oauth_provider(
     grant = "client_credentials",
     token_path = "/oauth/token",
-    refresh = "grant",
+    refresh = "refresh_token_grant",
     base_url(sandbox = "https://sandbox.example.com", production = "https://api.example.com/v2")
 )]
 pub struct Vendor {
@@ -20,7 +21,7 @@ pub struct Vendor {
 
 /// Builds a client.
 pub fn client() -> Result<VendorClient, oauth_runtime::Error> {
-    Vendor { client_id: "id".into(), client_secret: "secret".into() }.client(Vendor::SANDBOX)
+    oauth_runtime::Provider::client(Vendor { client_id: "id".into(), client_secret: "secret".into() }, Vendor::SANDBOX)
 }
 
 fn main() {

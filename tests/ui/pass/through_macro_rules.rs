@@ -4,7 +4,7 @@ use oauth_runtime::{Provider, Secret, oauth_provider};
 
 macro_rules! vendor {
     ($name:ident, $path:literal, $style:literal, $lifetime:literal) => {
-        #[oauth_provider(grant = "client_credentials", token_path = $path, style = $style, default_lifetime = $lifetime)]
+        #[oauth_provider(grant = "client_credentials", token_path = $path, body_style = $style, default_lifetime = $lifetime)]
         pub struct $name {
             pub client_id: String,
             pub client_secret: Secret,

@@ -1,6 +1,6 @@
 use oauth_runtime::{Secret, oauth_provider};
 
-#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", style = "xml")]
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", client_auth = "Basic")]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: Secret,

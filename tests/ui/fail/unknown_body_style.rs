@@ -1,6 +1,6 @@
 use oauth_runtime::{Secret, oauth_provider};
 
-#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", auth = "Basic")]
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", body_style = "xml")]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: Secret,

@@ -1,6 +1,6 @@
 use oauth_runtime::{Secret, oauth_provider};
 
-#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", refresh = "none", refresh_param = "rt")]
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", refresh = "regrant", refresh_param = "rt")]
 pub struct Vendor {
     pub client_id: String,
     pub client_secret: Secret,
