@@ -51,7 +51,7 @@ impl Entry {
         let left = token.expires_at().duration_since(SystemTime::now()).unwrap_or_default();
         let lifetime = token.expires_at().duration_since(token.issued_at()).unwrap_or(left);
         let early = skew.min(lifetime / 2);
-        let mut header = HeaderValue::try_from(token.authorization()).ok()?;
+        let mut header = HeaderValue::from_str(&token.authorization()).ok()?;
         header.set_sensitive(true);
         Some(Entry {
             token: Arc::new(token),

@@ -7,12 +7,31 @@
 //!   body, the query string or not at all, client credentials in the body or HTTP Basic;
 //! - tolerant parsing: any 2xx, JSON or form bodies, `expires_in` as a number or string,
 //!   absolute expiry instants, `BearerToken`, errors sent with a 200, a 1 MiB body cap;
-//! - a token cache read without locks, renewed before expiry, with single-flight renewal;
+//! - a token cache read without locks, renewed before expiry in the background by one
+//!   renewal that runs in a task of its own (no caller can cancel it), with a deadline for
+//!   callers that must wait;
 //! - refresh with rotation, falling back to the grant when the refresh token is rejected;
 //! - bounded retries with backoff and jitter that honour `Retry-After`;
-//! - API calls with `Authorization: Bearer`, renewed and retried once on a 401;
-//! - one typed, cloneable [`Error`]; secrets and tokens redacted from every `Debug`,
-//!   `Display`, error and log line.
+//! - API calls with `Authorization: Bearer`, renewed and replayed once on a 401;
+//! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
+//!   tokens redacted from every `Debug`, `Display`, error and log line.
+//!
+//! # Public dependencies
+//!
+//! Three foreign crates appear in this crate's API, on purpose, and a breaking release of any
+//! of them is a breaking release of this crate:
+//!
+//! - [`reqwest`] (re-exported whole): [`ApiRequest::map`] hands over a
+//!   [`reqwest::RequestBuilder`], [`ApiRequest::send`] returns a [`reqwest::Response`], and
+//!   [`Client::http`] a [`reqwest::Client`], so that calls keep every feature reqwest has
+//!   (bodies, streams, multipart) without this crate wrapping each one. [`Error`] holds no
+//!   reqwest type: transport failures are an opaque [`TransportError`].
+//! - `url` (through reqwest's re-export, [`reqwest::Url`]): [`Client::base_url`] returns it;
+//!   `http`'s status codes appear as [`reqwest::StatusCode`].
+//! - `serde_json`: [`Token::extra`] returns the response's other fields as a
+//!   `serde_json::Map`, since they are JSON values of any shape.
+//!
+//! `secrecy`, `zeroize`, `arc-swap` and `backon` are implementation details and never show.
 //!
 //! ```no_run
 //! use oauth_runtime::{Provider, Secret, oauth_provider};

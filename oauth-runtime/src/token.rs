@@ -136,9 +136,10 @@ impl Token {
         self.extra.get(name)
     }
 
-    /// The `Authorization` header value for this token.
-    pub(crate) fn authorization(&self) -> String {
-        format!("{} {}", self.token_type, self.access.expose_secret())
+    /// The `Authorization` header value for this token, in memory zeroed on drop (the
+    /// `HeaderValue` built from it is reqwest's and is not).
+    pub(crate) fn authorization(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(format!("{} {}", self.token_type, self.access.expose_secret()))
     }
 
     /// Keeps `previous`'s refresh token when this response did not rotate it.

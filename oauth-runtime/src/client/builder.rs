@@ -264,6 +264,24 @@ mod tests {
         assert!(!format!("{good:?}").contains("secret\""), "credentials redacted in Debug");
     }
 
+    /// A hand-written provider that hands its secret over as a public string.
+    struct Careless;
+
+    impl Provider for Careless {
+        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Careless", "/token");
+        fn credentials(self) -> Vec<Credential> {
+            vec![Credential::from("id"), Credential::from("careless-secret-42")]
+        }
+    }
+
+    #[test]
+    fn the_spec_decides_what_is_secret() {
+        let client = Client::builder(Careless).base_url("https://h").build().unwrap();
+        assert!(client.inner.credentials[1].is_secret());
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("careless-secret-42") && shown.contains("\"id\""), "{shown}");
+    }
+
     #[test]
     fn http_only_for_loopback_unless_opted_out() {
         for ok in ["https://api.example.com", "http://127.0.0.1:8080", "http://localhost", "http://[::1]:1"] {
