@@ -50,6 +50,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api_error;
 mod cache;
 mod client;
 mod credential;
@@ -59,16 +60,19 @@ mod error;
 pub mod parse;
 #[cfg(not(feature = "__parse-internals"))]
 mod parse;
+mod path;
 pub mod provider;
 mod redact;
 mod request;
 mod token;
 mod transport;
 
+pub use api_error::ApiError;
 pub use cache::TokenHook;
 pub use client::{ApiRequest, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use path::encode_segment;
 pub use provider::Provider;
 pub use token::Token;
 pub use transport::RetryPolicy;
@@ -82,7 +86,9 @@ pub use oauth_derive::oauth_provider;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::provider::*;
-    pub use crate::{Client, Credential};
+    pub use crate::{Client, Credential, Error, encode_segment};
+    pub use bytes::Bytes;
+    pub use reqwest::Method;
 
     /// Implemented for [`crate::Secret`] alone: generated code converts secret fields through
     /// it, so a field whose type is only *named* `Secret` (an alias of `String`, say) does not

@@ -36,6 +36,7 @@ use crate::{
 pub struct ClientBuilder<P> {
     provider: P,
     base_url: Option<String>,
+    auth_base_url: Option<String>,
     environment: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -43,6 +44,7 @@ pub struct ClientBuilder<P> {
     deadline: Duration,
     retry: RetryPolicy,
     max_body: usize,
+    max_api_body: usize,
     allow_http: bool,
     on_token: Option<TokenHook>,
     token: Option<Token>,
@@ -53,6 +55,7 @@ impl<P: Provider> ClientBuilder<P> {
         ClientBuilder {
             provider,
             base_url: None,
+            auth_base_url: None,
             environment: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -60,19 +63,30 @@ impl<P: Provider> ClientBuilder<P> {
             deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             max_body: 1 << 20,
+            max_api_body: 16 << 20,
             allow_http: false,
             on_token: None,
             token: None,
         }
     }
 
-    /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`.
+    /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`:
+    /// API calls go there, and so do token requests unless [`Self::auth_base_url`] says
+    /// otherwise. Overrides the vendor's named environments.
     pub fn base_url(mut self, url: &str) -> Self {
         self.base_url = Some(url.to_owned());
         self
     }
 
-    /// Picks one of the vendor's named base URLs (e.g. `"sandbox"`); see [`ProviderSpec::base_urls`].
+    /// The base URL of the token endpoints, when they live on another host than the API
+    /// (`https://auth.example.com`). Overrides the environment's.
+    pub fn auth_base_url(mut self, url: &str) -> Self {
+        self.auth_base_url = Some(url.to_owned());
+        self
+    }
+
+    /// Picks one of the vendor's named environments (e.g. `"sandbox"`): its API base URL and its
+    /// token base URL; see [`ProviderSpec::base_urls`].
     pub fn environment(mut self, name: &str) -> Self {
         self.environment = Some(name.to_owned());
         self
@@ -114,9 +128,17 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// Largest response body read from the token endpoint.
+    /// Largest response body read from the token endpoint (default 1 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
+        self
+    }
+
+    /// Largest API response body read into a typed value (default 16 MiB); a larger one is
+    /// [`Error::ResponseTooLarge`]. Raw responses ([`ApiRequest::send`](crate::ApiRequest::send))
+    /// are not capped: read them as you see fit.
+    pub fn max_api_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_api_body = bytes;
         self
     }
 
@@ -153,8 +175,9 @@ impl<P: Provider> ClientBuilder<P> {
     /// go in a header.
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = P::SPEC;
-        let base = resolve_base(spec, self.base_url.as_deref(), self.environment.as_deref())?;
+        let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
+        check_transport_security(&auth_base, self.allow_http)?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
@@ -187,8 +210,18 @@ impl<P: Provider> ClientBuilder<P> {
         }
         let transport =
             Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
-        let grant_request = request::grant(spec, &base, &credentials);
-        let inner = Inner { spec, base, credentials, grant_request, transport, cache, deadline: self.deadline };
+        let grant_request = request::grant(spec, &auth_base, &credentials);
+        let inner = Inner {
+            spec,
+            base,
+            auth_base,
+            credentials,
+            grant_request,
+            transport,
+            cache,
+            deadline: self.deadline,
+            max_api_body: self.max_api_body,
+        };
         Ok(Client { inner: Arc::new(inner), _provider: PhantomData })
     }
 }
@@ -203,17 +236,25 @@ impl<P: Provider> fmt::Debug for ClientBuilder<P> {
     }
 }
 
-fn resolve_base(spec: &ProviderSpec, explicit: Option<&str>, environment: Option<&str>) -> Result<Url, Error> {
-    let raw = match (explicit, environment) {
-        (Some(url), _) => url,
-        (None, Some(name)) => spec.base_url(name).ok_or_else(|| {
+/// The API's and the token endpoints' base URLs: explicit ones first, then the environment's,
+/// then the vendor's first environment.
+fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, Url), Error> {
+    let environment = match (&b.base_url, &b.environment) {
+        (Some(_), _) => None,
+        (None, Some(name)) => Some(spec.environment(name).ok_or_else(|| {
             let known: Vec<_> = spec.base_urls.iter().map(|b| b.name).collect();
             Error::config(format!("{} has no base URL named {name:?}; known: {known:?}", spec.name))
-        })?,
-        (None, None) => spec.base_urls.first().map(|b| b.url).ok_or_else(|| {
+        })?),
+        (None, None) => Some(spec.base_urls.first().ok_or_else(|| {
             Error::config(format!("{} publishes no base URL: call `.base_url(..)` on the builder", spec.name))
-        })?,
+        })?),
     };
+    let api = b.base_url.as_deref().or(environment.map(|e| e.url)).unwrap_or_default();
+    let auth = b.auth_base_url.as_deref().or(environment.map(|e| e.auth_url())).unwrap_or(api);
+    Ok((parse_base(api)?, parse_base(auth)?))
+}
+
+fn parse_base(raw: &str) -> Result<Url, Error> {
     let url = Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {raw:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Error::config(format!("base URL {raw:?} must be http(s)://host")));

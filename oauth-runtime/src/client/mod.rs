@@ -57,7 +57,10 @@ impl<P> Clone for Client<P> {
 /// Everything that does not depend on the provider type, so it is compiled once.
 pub(crate) struct Inner {
     spec: &'static ProviderSpec,
+    /// Where API calls go.
     base: Url,
+    /// Where token requests go.
+    auth_base: Url,
     credentials: Vec<Credential>,
     /// The grant request, built once: it depends on nothing but the credentials and the URL.
     grant_request: TokenRequest,
@@ -65,6 +68,8 @@ pub(crate) struct Inner {
     cache: Arc<TokenCache>,
     /// Longest a caller waits for a token.
     deadline: Duration,
+    /// Largest API body read into a typed value.
+    max_api_body: usize,
 }
 
 impl<P: Provider> Client<P> {
@@ -80,9 +85,15 @@ impl<P: Provider> Client<P> {
 }
 
 impl<P> Client<P> {
-    /// The base URL token requests and API calls go to.
+    /// The base URL API calls go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// The base URL token requests go to (the API's unless the vendor or the builder set
+    /// another).
+    pub fn auth_base_url(&self) -> &Url {
+        &self.inner.auth_base
     }
 
     /// The underlying HTTP client (no redirects, the configured timeouts).
@@ -125,10 +136,36 @@ impl<P> Client<P> {
         Ok(inner.cache.force(inner.deadline, |current| inner.renewal(current)).await?.token.clone())
     }
 
-    /// An API call to `path` (relative to the base URL) with the token attached.
+    /// An API call to `path` with the token attached.
+    ///
+    /// A relative `path` is joined to the [base URL](Self::base_url) by plain concatenation:
+    /// with a base of `https://api.example.com/v2`, `things`, `/things` and `//things` all
+    /// give `https://api.example.com/v2/things` (the base's path prefix is kept, leading
+    /// slashes are one separator, a trailing slash on the base makes no difference), and a
+    /// `?query` in `path` is kept. Dot segments (`..`) are resolved, but never past the host.
+    ///
+    /// An absolute URL is accepted only on the base URL's origin (scheme, host and port): the
+    /// token must never reach another host. Any other origin makes the call fail with
+    /// [`Error::Config`] when sent.
     pub fn request(&self, method: Method, path: &str) -> ApiRequest {
-        let url = request::join(&self.inner.base, path);
-        ApiRequest::new(self.inner.clone(), self.inner.transport.http.request(method, url))
+        ApiRequest::new(self.inner.clone(), self.inner.builder(method, path), None)
+    }
+
+    /// A call of the declared operation `name` (its tracing span and errors carry the name).
+    /// Generated operations call this; see [`Self::request`] for `path`.
+    ///
+    /// A path holding a dot segment (`..`, `%2E%2E`), which a path argument can only have
+    /// brought in, fails with [`Error::Config`] when sent.
+    pub fn operation(&self, name: &'static str, method: Method, path: &str) -> ApiRequest {
+        let builder = if crate::path::has_dot_segment(path) {
+            Err(Error::config(format!(
+                "{}: `{name}`: a path argument is `.` or `..`, which would change the endpoint",
+                self.inner.spec.name
+            )))
+        } else {
+            self.inner.builder(method, path)
+        };
+        ApiRequest::new(self.inner.clone(), builder, Some(name))
     }
 
     /// `GET path` with the token attached.
@@ -169,6 +206,38 @@ impl<P> fmt::Debug for Client<P> {
 }
 
 impl Inner {
+    /// A request builder for `path` (relative, or absolute on the API's origin).
+    fn builder(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, Error> {
+        let url = match Url::parse(path) {
+            Ok(absolute) if absolute.origin() == self.base.origin() => absolute,
+            Ok(absolute) => {
+                return Err(Error::config(format!(
+                    "{}: refusing to send the token to {}, which is not the API's origin {}",
+                    self.spec.name,
+                    absolute.origin().ascii_serialization(),
+                    self.base.origin().ascii_serialization()
+                )));
+            }
+            Err(_) => request::join(&self.base, path),
+        };
+        Ok(self.transport.http.request(method, url))
+    }
+
+    /// Calls `f` with every secret an excerpt must not show: the secret credentials and the
+    /// cached token and refresh token.
+    fn with_secrets<R>(&self, f: impl FnOnce(&[&str]) -> R) -> R {
+        let current = self.cache.current();
+        let mut secrets: Vec<&str> =
+            self.credentials.iter().filter(|c| c.is_secret()).map(Credential::expose).collect();
+        if let Some(entry) = &current {
+            secrets.push(entry.token.access_token().expose_secret());
+            if let Some(rt) = entry.token.refresh_token() {
+                secrets.push(rt.expose_secret());
+            }
+        }
+        f(&secrets)
+    }
+
     /// A usable cache entry, renewing in the background or waiting as needed.
     async fn entry(self: &Arc<Self>) -> Result<Arc<Entry>, Error> {
         self.cache.get(self.deadline, |current| self.renewal(current)).await

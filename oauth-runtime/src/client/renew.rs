@@ -7,7 +7,6 @@ use tracing::Instrument as _;
 
 use super::Inner;
 use crate::{
-    credential::Credential,
     error::{Error, ErrorCode},
     parse::{self, ParseContext},
     request::{self, TokenRequest},
@@ -30,7 +29,7 @@ impl Inner {
     async fn renew(&self, current: Option<Arc<Token>>) -> Result<Token, Error> {
         let refreshable = current.as_deref().and_then(|t| {
             let rt = t.refresh_token()?;
-            request::refresh(self.spec, &self.base, &self.credentials, rt.expose_secret())
+            request::refresh(self.spec, &self.auth_base, &self.credentials, rt.expose_secret())
         });
         let Some(req) = refreshable else { return self.grant().await };
         let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name);
@@ -57,17 +56,10 @@ impl Inner {
 
     async fn fetch(&self, req: &TokenRequest) -> Result<Token, Error> {
         let raw = self.transport.send(req).await?;
-        let current = self.cache.current();
-        let mut secrets: Vec<&str> =
-            self.credentials.iter().filter(|c| c.is_secret()).map(Credential::expose).collect();
-        if let Some(entry) = &current {
-            secrets.push(entry.token.access_token().expose_secret());
-            if let Some(rt) = entry.token.refresh_token() {
-                secrets.push(rt.expose_secret());
-            }
-        }
-        let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets: &secrets };
-        let result = parse::token_response(&ctx, &raw, SystemTime::now());
+        let result = self.with_secrets(|secrets| {
+            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
+            parse::token_response(&ctx, &raw, SystemTime::now())
+        });
         match &result {
             Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
             Err(error) => tracing::warn!(%error, "token request failed"),
