@@ -55,6 +55,7 @@ mod cache;
 mod client;
 mod credential;
 mod error;
+mod http;
 #[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
@@ -72,6 +73,7 @@ pub use cache::TokenHook;
 pub use client::{ApiRequest, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::encode_segment;
 pub use provider::Provider;
 pub use token::Token;

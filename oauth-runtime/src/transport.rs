@@ -159,7 +159,7 @@ impl Transport {
     }
 
     async fn attempt(&self, req: &TokenRequest) -> Attempt {
-        let response = match req.to_reqwest(&self.http).send().await {
+        let response = match req.to_reqwest(&self.http).timeout(self.timeout).send().await {
             Ok(r) => r,
             Err(e) => return Attempt::Retry { error: self.transport_error(e), after: None, response: None },
         };

@@ -6,6 +6,7 @@ use url::Url;
 
 use super::{Client, Inner};
 use crate::{
+    HttpTransport,
     cache::{TokenCache, TokenHook},
     credential::Credential,
     error::Error,
@@ -43,6 +44,8 @@ pub struct ClientBuilder<P> {
     skew: Duration,
     deadline: Duration,
     retry: RetryPolicy,
+    transport: Option<HttpTransport>,
+    configure_http: Vec<Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>>,
     max_body: usize,
     max_api_body: usize,
     allow_http: bool,
@@ -62,6 +65,8 @@ impl<P: Provider> ClientBuilder<P> {
             skew: Duration::from_secs(60),
             deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            transport: None,
+            configure_http: Vec::new(),
             max_body: 1 << 20,
             max_api_body: 16 << 20,
             allow_http: false,
@@ -92,13 +97,36 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// Time allowed to establish a connection.
+    /// Time allowed to establish a connection (default 10 s). With a shared
+    /// [`transport`](Self::transport), the transport's applies instead.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for a whole request, body included.
+    /// Sends every request of this client through `transport`, a connection pool and HTTP
+    /// settings shared with other clients; see [`HttpTransport`].
+    pub fn transport(mut self, transport: &HttpTransport) -> Self {
+        self.transport = Some(transport.clone());
+        self
+    }
+
+    /// Adjusts the `reqwest::ClientBuilder` of this client's own transport (a proxy, root
+    /// certificates, a client identity...), as [`HttpTransportBuilder::configure`] does; the
+    /// runtime's rules are applied after it. Ignored with a shared [`transport`](Self::transport),
+    /// which carries its own settings.
+    ///
+    /// [`HttpTransportBuilder::configure`]: crate::HttpTransportBuilder::configure
+    pub fn configure_http(
+        mut self,
+        hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http.push(Box::new(hook));
+        self
+    }
+
+    /// Time allowed for a whole request, body included (default 30 s): token requests and API
+    /// calls alike; [`ApiRequest::timeout`](crate::ApiRequest::timeout) overrides it per call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -178,13 +206,18 @@ impl<P: Provider> ClientBuilder<P> {
         let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
         check_transport_security(&auth_base, self.allow_http)?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!("oauth-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let http = match self.transport {
+            Some(shared) => shared,
+            None => {
+                let mut transport = HttpTransport::builder().connect_timeout(self.connect_timeout);
+                for hook in self.configure_http {
+                    transport = transport.configure(hook);
+                }
+                transport.build()?
+            }
+        }
+        .reqwest()
+        .clone();
         let credentials = self.provider.credentials();
         if credentials.len() != spec.fields.len() {
             return Err(Error::config(format!(

@@ -96,7 +96,9 @@ impl<P> Client<P> {
         &self.inner.auth_base
     }
 
-    /// The underlying HTTP client (no redirects, the configured timeouts).
+    /// The underlying HTTP client (no redirects, the connect timeout; requests made on it
+    /// directly get no total timeout unless you set one), shared with every client on the same
+    /// [`HttpTransport`](crate::HttpTransport).
     pub fn http(&self) -> &reqwest::Client {
         &self.inner.transport.http
     }

@@ -205,7 +205,7 @@ impl fmt::Debug for ApiRequest {
 }
 
 async fn execute(inner: &Inner, mut request: reqwest::Request, entry: &Entry) -> Result<reqwest::Response, Error> {
-    let timeout = request.timeout().copied().unwrap_or(inner.transport.timeout);
+    let timeout = *request.timeout_mut().get_or_insert(inner.transport.timeout);
     request.headers_mut().insert(header::AUTHORIZATION, entry.header.clone());
     inner.transport.http.execute(request).await.map_err(|e| Error::transport(inner.spec.name, e, Some(timeout)))
 }
