@@ -66,6 +66,7 @@ pub mod provider;
 mod redact;
 mod request;
 mod token;
+mod token_params;
 mod transport;
 
 pub use api_error::ApiError;
@@ -77,6 +78,7 @@ pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::encode_segment;
 pub use provider::Provider;
 pub use token::Token;
+pub use token_params::TokenParams;
 pub use transport::RetryPolicy;
 
 /// Re-exported so users need no direct dependency for common types.

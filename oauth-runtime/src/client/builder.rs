@@ -6,12 +6,11 @@ use url::Url;
 
 use super::{Client, Inner};
 use crate::{
-    HttpTransport,
-    cache::{TokenCache, TokenHook},
+    HttpTransport, TokenParams,
+    cache::TokenHook,
     credential::Credential,
     error::Error,
     provider::{Provider, ProviderSpec},
-    request,
     token::Token,
     transport::{RetryPolicy, Transport},
 };
@@ -235,27 +234,28 @@ impl<P: Provider> ClientBuilder<P> {
                 |(c, f)| if f.secret && !c.is_secret() { Credential::from(crate::Secret::from(c.expose())) } else { c },
             )
             .collect();
-        let cache = Arc::new(TokenCache::new(spec.name, self.skew, self.on_token));
-        if let Some(token) = self.token {
-            cache
-                .seed(token)
-                .ok_or_else(|| Error::config("the seeded token holds characters not allowed in an HTTP header"))?;
-        }
         let transport =
             Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
-        let grant_request = request::grant(spec, &auth_base, &credentials);
-        let inner = Inner {
+        let inner = Arc::new(Inner {
             spec,
             base,
             auth_base,
             credentials,
-            grant_request,
             transport,
-            cache,
             deadline: self.deadline,
             max_api_body: self.max_api_body,
-        };
-        Ok(Client { inner: Arc::new(inner), _provider: PhantomData })
+            skew: self.skew,
+            on_token: self.on_token,
+            sessions: Default::default(),
+        });
+        let session = inner.session(TokenParams::new());
+        if let Some(token) = self.token {
+            session
+                .cache
+                .seed(token)
+                .ok_or_else(|| Error::config("the seeded token holds characters not allowed in an HTTP header"))?;
+        }
+        Ok(Client { inner, session, _provider: PhantomData })
     }
 }
 

@@ -9,7 +9,7 @@ use reqwest::{StatusCode, header};
 use serde::Serialize;
 use tracing::Instrument as _;
 
-use super::Inner;
+use super::{Inner, Session};
 use crate::{
     api_error::{self, ErrorDecoder},
     cache::Entry,
@@ -44,6 +44,7 @@ const REJECTION_COOLDOWN: Duration = Duration::from_secs(30);
 #[must_use = "an ApiRequest does nothing until it is sent"]
 pub struct ApiRequest {
     inner: Arc<Inner>,
+    session: Arc<Session>,
     /// The request, or why it cannot be sent (a URL on another origin, say).
     builder: Result<reqwest::RequestBuilder, Error>,
     operation: Option<&'static str>,
@@ -53,10 +54,11 @@ pub struct ApiRequest {
 impl ApiRequest {
     pub(super) fn new(
         inner: Arc<Inner>,
+        session: Arc<Session>,
         builder: Result<reqwest::RequestBuilder, Error>,
         operation: Option<&'static str>,
     ) -> ApiRequest {
-        ApiRequest { inner, builder, operation, error_decoder: None }
+        ApiRequest { inner, session, builder, operation, error_decoder: None }
     }
 
     /// Adjusts the underlying `reqwest` builder (anything the other methods do not cover:
@@ -151,12 +153,12 @@ impl ApiRequest {
     /// if none can be had, and [`Error::Timeout`] or [`Error::Connect`] if the API does not
     /// answer.
     pub async fn send(self) -> Result<reqwest::Response, Error> {
-        let (inner, operation) = (self.inner.clone(), self.operation);
+        let (inner, session, operation) = (self.inner.clone(), self.session.clone(), self.operation);
         let vendor = inner.spec.name;
         let span = tracing::info_span!("oauth.call", vendor, operation = operation.unwrap_or("-"));
         async move {
             let request = self.builder?.build().map_err(|e| Error::transport(vendor, e, None))?;
-            send(&inner, request).await
+            send(&inner, &session, request).await
         }
         .instrument(span)
         .await
@@ -164,10 +166,14 @@ impl ApiRequest {
 }
 
 /// The token attached, and the 401 handling of [`ApiRequest::send`].
-async fn send(inner: &Arc<Inner>, request: reqwest::Request) -> Result<reqwest::Response, Error> {
+async fn send(
+    inner: &Arc<Inner>,
+    session: &Arc<Session>,
+    request: reqwest::Request,
+) -> Result<reqwest::Response, Error> {
     let vendor = inner.spec.name;
     let replay = request.try_clone();
-    let entry = inner.entry().await?;
+    let entry = inner.entry(session).await?;
     let response = execute(inner, request, &entry).await?;
     if response.status() != StatusCode::UNAUTHORIZED {
         entry.accept();
@@ -180,7 +186,7 @@ async fn send(inner: &Arc<Inner>, request: reqwest::Request) -> Result<reqwest::
         );
         return Ok(response);
     }
-    inner.cache.revoke(&entry);
+    session.cache.revoke(&entry);
     let Some(replay) = replay else {
         tracing::info!(vendor, "API answered 401; the request has a streaming body, so it is not sent again");
         return Ok(response);
@@ -188,7 +194,7 @@ async fn send(inner: &Arc<Inner>, request: reqwest::Request) -> Result<reqwest::
     let span = tracing::info_span!("oauth.reauth", vendor);
     async {
         tracing::info!("API answered 401; renewing the token and sending the call again");
-        let entry = inner.entry().await?;
+        let entry = inner.entry(session).await?;
         execute(inner, replay, &entry).await
     }
     .instrument(span)

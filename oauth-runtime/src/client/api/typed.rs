@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::ApiRequest;
 use crate::{
     ApiError,
-    client::Inner,
+    client::{Inner, Session},
     error::Error,
     redact,
     transport::{ReadError, read_capped},
@@ -65,7 +65,12 @@ impl ApiRequest {
 
     /// The status and capped body of a 2xx answer, or the [`Error::Api`] of any other.
     async fn success_body(self) -> Result<(StatusCode, Bytes, Context), Error> {
-        let ctx = Context { inner: self.inner.clone(), operation: self.operation, decoder: self.error_decoder };
+        let ctx = Context {
+            inner: self.inner.clone(),
+            session: self.session.clone(),
+            operation: self.operation,
+            decoder: self.error_decoder,
+        };
         let response = self.send().await?;
         let status = response.status();
         let cap = ctx.inner.max_api_body;
@@ -78,7 +83,7 @@ impl ApiRequest {
         };
         if !status.is_success() {
             let typed = ctx.decoder.and_then(|decode| decode(&body));
-            let excerpt = ctx.inner.with_secrets(|secrets| redact::excerpt(&body, secrets));
+            let excerpt = ctx.inner.with_secrets(&ctx.session, |secrets| redact::excerpt(&body, secrets));
             return Err(Error::Api(ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed)));
         }
         Ok((status, body, ctx))
@@ -88,6 +93,7 @@ impl ApiRequest {
 /// What reading an answer needs once the request is gone.
 struct Context {
     inner: std::sync::Arc<Inner>,
+    session: std::sync::Arc<Session>,
     operation: Option<&'static str>,
     decoder: Option<crate::api_error::ErrorDecoder>,
 }
@@ -99,8 +105,9 @@ impl Context {
     }
 
     fn decode(&self, status: StatusCode, body: &[u8], path: &str, reason: &str) -> Error {
-        let (excerpt, reason) =
-            self.inner.with_secrets(|secrets| (redact::excerpt(body, secrets), redact::known(reason, secrets)));
+        let (excerpt, reason) = self
+            .inner
+            .with_secrets(&self.session, |secrets| (redact::excerpt(body, secrets), redact::known(reason, secrets)));
         Error::Decode {
             vendor: self.inner.spec.name,
             operation: self.operation,
