@@ -71,7 +71,7 @@ mod transport;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
-pub use client::{ApiRequest, Client, ClientBuilder};
+pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};

@@ -4,6 +4,7 @@
 
 mod api;
 mod builder;
+mod lease;
 mod renew;
 
 use std::{
@@ -19,6 +20,7 @@ use url::Url;
 
 pub use api::ApiRequest;
 pub use builder::ClientBuilder;
+pub use lease::Authorization;
 
 use crate::{
     TokenParams,

@@ -5,7 +5,7 @@ mod typed;
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use reqwest::{StatusCode, header};
+use reqwest::header;
 use serde::Serialize;
 use tracing::Instrument as _;
 
@@ -15,11 +15,6 @@ use crate::{
     cache::Entry,
     error::Error,
 };
-
-/// After a renewal that a 401 caused, further 401s within this time renew no more unless the API
-/// accepted the new token in between: an API that rejects every token must not turn each call
-/// into a token request, while a token that worked and then expired early is still renewed.
-const REJECTION_COOLDOWN: Duration = Duration::from_secs(30);
 
 /// An API call being built; `send` and its typed forms attach the token.
 ///
@@ -175,18 +170,9 @@ async fn send(
     let replay = request.try_clone();
     let entry = inner.entry(session).await?;
     let response = execute(inner, request, &entry).await?;
-    if response.status() != StatusCode::UNAUTHORIZED {
-        entry.accept();
+    if !session.after_response(vendor, &entry, response.status()) {
         return Ok(response);
     }
-    if entry.after_rejection && !entry.was_accepted() && entry.stored_at.elapsed() < REJECTION_COOLDOWN {
-        tracing::warn!(
-            vendor,
-            "API rejected a token issued after its earlier 401 and never accepted; not renewing again yet"
-        );
-        return Ok(response);
-    }
-    session.cache.revoke(&entry);
     let Some(replay) = replay else {
         tracing::info!(vendor, "API answered 401; the request has a streaming body, so it is not sent again");
         return Ok(response);
