@@ -24,7 +24,7 @@ mod mps_monitor;
 
 pub use deyel::{Deyel, DeyelClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
-pub use monta::{Monta, MontaClient};
+pub use monta::{Application, Monta, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
 // `client(..)` and `client_builder()` into scope.

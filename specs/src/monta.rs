@@ -32,3 +32,48 @@ pub struct Monta {
     #[oauth(rename = "clientSecret")]
     pub client_secret: Secret,
 }
+
+/// The application behind a Monta token, as `GET /auth/me` returns it.
+///
+/// The document shows one sample; every field is read as it shows it, the dates as real
+/// instants.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Application {
+    /// The application's id.
+    pub id: u64,
+    /// The user the application acts for.
+    pub user_id: u64,
+    /// The application's name.
+    pub name: String,
+    /// The application's client id.
+    pub client_id: String,
+    /// Always `null` in answers: the secret is never sent back.
+    pub client_secret: Option<String>,
+    /// The scopes granted, e.g. `["all"]`.
+    pub scopes: Vec<String>,
+    /// When the application was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// When the application was last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// An error body from Monta's API.
+///
+/// Monta's document does not show one; this is the shape its simulator assumes (a JSON object
+/// with `status`, `errorCode` and `message`, as Spring-style JSON APIs answer), so every field
+/// is optional.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct MontaError {
+    /// The HTTP status repeated in the body.
+    pub status: Option<u16>,
+    /// A machine-readable code, e.g. `AUTHENTICATION_FAILED`.
+    pub error_code: Option<String>,
+    /// A human-readable message.
+    pub message: Option<String>,
+}
