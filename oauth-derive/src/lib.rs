@@ -1,27 +1,25 @@
-//! The `#[oauth_provider]` attribute of `oauth-runtime`.
+//! The attributes of `oauth-runtime`: `#[oauth_provider]` describes a vendor's token endpoint,
+//! `#[oauth_api]` its API operations.
 //!
-//! It reads a credentials struct and the vendor's token-endpoint quirks written in the attribute,
-//! checks them against each other at compile time, and emits a `Provider` impl whose
-//! `ProviderSpec` constant is built with the runtime's `const fn` constructors, and a client type
-//! alias. The generated code only describes the vendor: every token request is made by
-//! `oauth-runtime`.
+//! Both read what the user wrote, check it at compile time, and emit code that only describes
+//! the vendor: every request is made by `oauth-runtime`, through `__private` re-exports.
 //!
-//! The pipeline, one module per step: `attr` reads the attribute arguments, `ast` reads the
-//! struct, `valid` checks the rules that tie them together, `model` holds the checked result
-//! with defaults applied, and `expand` (or `fallback`, when there were errors) writes the code.
+//! The crate is layered, each module using only those below it:
+//!
+//! - `provider` and `api`, one per attribute, each a pipeline of one module per step: `attr`
+//!   (read the attribute), `ast` (read the item), `valid` (the rules that tie them together),
+//!   `model` (the checked result, defaults applied), `expand`, and `fallback` (what is emitted
+//!   beside errors);
+//! - `pipeline`: the steps both take, and the switch to the fallback when anything was reported;
+//! - `ctxt` (errors, accumulated), `arg` (values with their spans), `respan` (token tools) and
+//!   `symbol` (the vocabulary: every spelling a user writes).
 
-mod ast;
-mod attr;
+mod arg;
 mod ctxt;
-mod expand;
-mod fallback;
-mod model;
-mod valid;
-
-#[cfg(test)]
-mod garbage_tests;
-#[cfg(test)]
-mod tests;
+mod pipeline;
+mod provider;
+mod respan;
+mod symbol;
 
 use proc_macro::TokenStream;
 
@@ -104,5 +102,5 @@ use proc_macro::TokenStream;
 /// with generated ones.
 #[proc_macro_attribute]
 pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::oauth_provider(args.into(), input.into()).into()
+    provider::oauth_provider(args.into(), input.into()).into()
 }

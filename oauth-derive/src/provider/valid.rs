@@ -5,10 +5,11 @@
 
 use proc_macro2::Span;
 
-use crate::ast::{Field, Input, is_secret_type};
-use crate::attr::{Arg, Choice, Sp};
+use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::model::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, base_url_const};
+use crate::provider::ast::{Field, Input, is_secret_type};
+use crate::provider::attr::base_url_const;
+use crate::symbol::{BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, name_of, unraw};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
@@ -344,7 +345,7 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
                  `client_id`, `client_secret`, `username` or `password`, or add \
                  `#[oauth(role = \"client_id\")]` (or another role), or `#[oauth(param)]` to \
                  send it as an extra parameter",
-                crate::ast::unraw(field.member)
+                unraw(field.member)
             ),
         );
     }
@@ -381,10 +382,7 @@ fn secrets_are_secret(input: &Input<'_>, cx: &mut Ctxt) {
         };
         cx.error_spanned_by(
             field.ty,
-            format!(
-                "`{}` {why}: declare it as `Secret` so it never shows in Debug or logs",
-                crate::ast::unraw(field.member)
-            ),
+            format!("`{}` {why}: declare it as `Secret` so it never shows in Debug or logs", unraw(field.member)),
         );
     }
 }
@@ -403,8 +401,8 @@ fn roles_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
                 format!(
                     "`{}` and `{}` both have role \"{}\": keep one, or make the other \
                      `#[oauth(param)]`",
-                    crate::ast::unraw(earlier.member),
-                    crate::ast::unraw(field.member),
+                    unraw(earlier.member),
+                    unraw(field.member),
                     role.value.as_str()
                 ),
             );
@@ -441,7 +439,7 @@ fn wire_names_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
 }
 
 fn field_desc(field: &Field<'_>) -> String {
-    format!("field `{}`", crate::ast::unraw(field.member))
+    format!("field `{}`", unraw(field.member))
 }
 
 /// Each grant sends particular credentials (RFC 6749 sections 4.3 and 4.4).
@@ -523,11 +521,6 @@ fn grant_name(grant: Grant) -> &'static str {
 
 fn auth_name(auth: ClientAuth) -> &'static str {
     name_of(auth)
-}
-
-/// The spelling of a choice's value.
-fn name_of<T: Choice + PartialEq>(value: T) -> &'static str {
-    T::VALUES.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
 }
 
 fn role_words(role: Role) -> &'static str {

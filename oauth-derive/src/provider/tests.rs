@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, parse_quote};
 
-use crate::ast::Input;
+use super::ast::Input;
+use super::model::{Expiry, Refresh, Spec};
+use super::{oauth_provider, valid};
 use crate::ctxt::Ctxt;
-use crate::model::{BodyStyle, Expiry, Grant, InstantFormat, Refresh, Role, Spec};
-use crate::{expand, valid};
+use crate::symbol::{BodyStyle, Grant, InstantFormat, Role};
 
 /// The messages for an item, after reading and every rule.
 fn errors(args: TokenStream, item: DeriveInput) -> Vec<String> {
@@ -535,7 +536,7 @@ fn garbage_never_panics() {
         quote!(token_path = "é://ü"),
     ];
     for args in garbage {
-        let out = expand::oauth_provider(
+        let out = oauth_provider(
             args.clone(),
             quote!(
                 struct S {
@@ -546,14 +547,14 @@ fn garbage_never_panics() {
         assert!(out.to_string().contains("compile_error"), "{args}");
     }
     let huge = "x".repeat(1 << 20);
-    let out = expand::oauth_provider(
+    let out = oauth_provider(
         quote!(grant = #huge, token_path = #huge),
         quote!(
             struct S {}
         ),
     );
     assert!(out.to_string().contains("compile_error"));
-    let out = expand::oauth_provider(
+    let out = oauth_provider(
         quote!(grant = "password"),
         quote!(
             fn f() {}
@@ -565,7 +566,7 @@ fn garbage_never_panics() {
 #[test]
 fn every_key_is_read() {
     // A key listed in KEYS but missing from the dispatch would report an internal error.
-    for key in crate::attr::ProviderArgs::KEYS {
+    for key in super::attr::ProviderArgs::KEYS {
         let args: TokenStream = syn::parse_str(&format!("{key} = \"x\"")).expect("tokens");
         let errs = errors(args, password());
         assert!(errs.iter().all(|e| !e.contains("internal error")), "{key}: {errs:#?}");
@@ -574,14 +575,14 @@ fn every_key_is_read() {
 
 #[test]
 fn monta_expansion() {
-    let tokens = expand::oauth_provider(monta_args(), quote::ToTokens::into_token_stream(monta()));
+    let tokens = oauth_provider(monta_args(), quote::ToTokens::into_token_stream(monta()));
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
 
 #[test]
 fn base_urls_params_and_crate_path_expansion() {
-    let tokens = expand::oauth_provider(
+    let tokens = oauth_provider(
         quote! {
             name = "Microbilt",
             grant = "password",
