@@ -75,6 +75,7 @@ use proc_macro::TokenStream;
 /// | `default_lifetime` | seconds assumed when the response gives none | `3600` |
 /// | `params(key = "value", ..)` | fixed extra parameters of every token request | |
 /// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` named by the user, upper-cased | |
+/// | `auth_base_url(name = "https://..", ..)` | the token host of some base URLs, by their names in `base_url` | the base URL |
 /// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
 ///
 /// # Field attributes

@@ -200,7 +200,7 @@ choice!(Role {
 });
 
 /// The accepted value closest to a misspelt one, if any is close.
-pub(crate) fn did_you_mean(written: &str, accepted: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn did_you_mean<'a>(written: &str, accepted: &[&'a str]) -> Option<&'a str> {
     // Long input is not a typo of a short key; it also keeps the comparison cheap.
     if written.len() > 64 {
         return None;

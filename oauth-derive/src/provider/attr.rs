@@ -78,6 +78,8 @@ args! {
         default_lifetime: u64 = "default_lifetime",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
+        /// The token host of some of the base URLs, by name.
+        auth_base_urls: Vec<Pair> = "auth_base_url",
         /// Path to the runtime crate.
         krate: Path = "crate",
     }
@@ -345,7 +347,7 @@ impl FromMeta for Sp<Path> {
     }
 }
 
-/// One `key = "value"` entry of `params(..)` or `base_url(..)`.
+/// One `key = "value"` entry of `params(..)`, `base_url(..)` or `auth_base_url(..)`.
 #[derive(Clone, Debug)]
 pub(crate) struct Pair {
     pub key: PairKey,

@@ -63,7 +63,10 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
     let name = &spec.name;
     let base_urls = spec.base_urls.iter().map(|b| {
         let (name, url) = (&b.name, &b.url);
-        quote!(#p::BaseUrl::new(#name, #url))
+        match &b.auth_url {
+            Some(auth) => quote!(#p::BaseUrl::new(#name, #url).with_auth_url(#auth)),
+            None => quote!(#p::BaseUrl::new(#name, #url)),
+        }
     });
     let path = &spec.token_path;
     let grant = match spec.grant {

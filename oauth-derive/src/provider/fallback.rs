@@ -31,7 +31,12 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
             urls.value
                 .iter()
                 .filter_map(|pair| {
-                    Some(BaseUrl { name: pair.key_string(), konst: pair.const_ident()?, url: pair.value.value.clone() })
+                    Some(BaseUrl {
+                        name: pair.key_string(),
+                        konst: pair.const_ident()?,
+                        url: pair.value.value.clone(),
+                        auth_url: None,
+                    })
                 })
                 .collect()
         })

@@ -45,11 +45,14 @@ impl ClientApi<'_> {
         let (ident, name) = (self.ident, self.name);
         let consts = self.base_urls.iter().map(|b| {
             let (konst, url) = (&b.konst, &b.url);
-            let text = format!(
+            let mut text = format!(
                 "{name}'s `{}` base URL, `{url}`: pass it to `client(..)`, or pick it with \
                  `.environment(\"{}\")`.",
                 b.name, b.name
             );
+            if let Some(auth) = &b.auth_url {
+                text.push_str(&format!(" Tokens come from `{auth}`."));
+            }
             let doc = doc(&text);
             quote! {
                 #doc

@@ -30,6 +30,8 @@ pub(crate) struct BaseUrl {
     pub name: String,
     pub konst: Ident,
     pub url: String,
+    /// Where tokens are requested in this environment, when not at `url`.
+    pub auth_url: Option<String>,
 }
 
 /// A credential field.
@@ -93,12 +95,15 @@ impl Spec {
         } else {
             Expiry::In(string(&args.expires_in, "expires_in")?)
         };
+        let auth_urls = args.auth_base_urls.or_default(Vec::new())?;
         let base_urls = args
             .base_urls
             .or_default(Vec::new())?
             .iter()
             .map(|pair| {
-                Some(BaseUrl { name: pair.key_string(), konst: pair.const_ident()?, url: pair.value.value.clone() })
+                let name = pair.key_string();
+                let auth_url = auth_urls.iter().find(|a| a.key_string() == name).map(|a| a.value.value.clone());
+                Some(BaseUrl { konst: pair.const_ident()?, url: pair.value.value.clone(), auth_url, name })
             })
             .collect::<Option<Vec<_>>>()?;
         let fields = input

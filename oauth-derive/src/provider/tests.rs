@@ -331,6 +331,46 @@ fn base_urls_are_checked() {
 }
 
 #[test]
+fn auth_base_urls_pair_with_base_urls() {
+    let args = |auth: TokenStream| {
+        quote!(
+            grant = "password",
+            token_path = "/t",
+            base_url(sandbox = "https://api-test.x.io", production = "https://api.x.io"),
+            auth_base_url(#auth)
+        )
+    };
+    let spec = spec(args(quote!(production = "https://auth.x.io")), password());
+    let auth: Vec<_> = spec.base_urls.iter().map(|b| (b.name.as_str(), b.auth_url.as_deref())).collect();
+    assert_eq!(auth, [("sandbox", None), ("production", Some("https://auth.x.io"))]);
+    assert_one(
+        errors(args(quote!(prodution = "https://auth.x.io")), password()),
+        "no base URL is named `prodution`: name one of `base_url(..)`'s entries; did you mean `production`?",
+    );
+    assert_one(
+        errors(args(quote!(staging = "https://auth.x.io")), password()),
+        "the base URLs are `sandbox`, `production`",
+    );
+    assert_one(errors(args(quote!(sandbox = "auth.x.io")), password()), "a token host URL starts with `https://`");
+    assert_one(
+        errors(args(quote!(sandbox = "https://a.x.io", sandbox = "https://b.x.io")), password()),
+        "a token host for `sandbox` is already given",
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", auth_base_url(sandbox = "https://a.x.io")), password()),
+        "there is no `base_url`: add `base_url(sandbox = \"https://api.example.com\")`",
+    );
+    // An unreadable `base_url` is reported alone.
+    assert_one(
+        errors(
+            quote!(grant = "password", token_path = "/t", base_url = "x", auth_base_url(sandbox = "https://a.x.io")),
+            password(),
+        ),
+        "write `base_url(name = \"value\", ..)`",
+    );
+}
+
+#[test]
 fn expiry_contradictions() {
     let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
     assert_one(
@@ -594,6 +634,7 @@ fn base_urls_params_and_crate_path_expansion() {
             default_lifetime = 900,
             params(scope = "account", "x-tenant" = "acme"),
             base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com"),
+            auth_base_url(production = "https://auth.microbilt.com"),
             crate = "crate::oauth",
         },
         quote! {
