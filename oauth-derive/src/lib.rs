@@ -14,6 +14,7 @@
 //! - `ctxt` (errors, accumulated), `arg` (values with their spans), `respan` (token tools) and
 //!   `symbol` (the vocabulary: every spelling a user writes).
 
+mod api;
 mod arg;
 mod ctxt;
 mod pipeline;
@@ -104,4 +105,96 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
     provider::oauth_provider(args.into(), input.into()).into()
+}
+
+/// Declares a vendor's API operations as a trait, and implements it for the vendor's client.
+///
+/// Each method is one HTTP call: the attribute above it gives the method and the path, the
+/// arguments say where their values go, and the return type how the response is read. Calls
+/// go through the client, so they carry its token, renewed and replayed once after a 401.
+///
+/// (The example is compiled as a doctest in the workspace README, through `oauth-runtime`.)
+///
+/// ```text
+/// use oauth_runtime::{Error, oauth_api};
+///
+/// #[oauth_api(client = Monta, error = MontaError)]
+/// pub trait MontaApi {
+///     /// The application behind the token.
+///     #[get("/auth/me")]
+///     async fn me(&self) -> Result<Application, Error>;
+///
+///     #[get("/charges/{id}", timeout_ms = 5000)]
+///     async fn charge(
+///         &self,
+///         id: u64,
+///         #[query] include: Option<&str>,
+///         #[header("X-Trace-Id")] trace: &str,
+///     ) -> Result<Charge, Error>;
+///
+///     #[get("/charges")]
+///     async fn charges(&self, #[query(flatten)] filter: &ChargeFilter) -> Result<Vec<Charge>, Error>;
+///
+///     #[post("/charges", error = ChargeError, header("X-Api-Version" = "2"))]
+///     async fn create_charge(&self, #[json] charge: &NewCharge) -> Result<Charge, Error>;
+///
+///     #[delete("/charges/{id}", name = "deleteCharge")]
+///     async fn cancel_charge(&self, id: u64) -> Result<(), Error>;
+/// }
+///
+/// let charge = client.charge(42, Some("site"), "trace-1").await?;
+/// ```
+///
+/// The trait is emitted with each operation returning
+/// `impl Future<Output = Result<T, Error>> + Send` (the same as the `async fn`, without the
+/// `async_fn_in_trait` lint, and a future that can be spawned), and implemented
+/// for `oauth_runtime::Client<Monta>`: bring it into scope to call the operations. Methods with
+/// a body and no HTTP attribute are kept as provided methods.
+///
+/// # `#[oauth_api(..)]`
+///
+/// | key | value | default |
+/// |---|---|---|
+/// | `client` | the provider type: the trait is implemented for `Client<client>` | required |
+/// | `error` | the vendor's error type, read from error responses' bodies (`Deserialize + Debug + Send + Sync + 'static`) | none |
+/// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
+///
+/// # Operations
+///
+/// `#[get("/path")]`, `#[post]`, `#[put]`, `#[patch]`, `#[delete]` and `#[head]`, on an
+/// `async fn` without a body that takes `&self`. The path starts with `/`, is appended to the
+/// client's base URL, holds no query string, and names arguments in braces: `{id}` is the
+/// argument `id`, percent-encoded as one path segment (its type implements `Display`).
+/// After the path:
+///
+/// | option | effect |
+/// |---|---|
+/// | `error = Type` | this operation's error type, instead of the trait's |
+/// | `timeout_ms = N` | a timeout for this call, instead of the client's |
+/// | `header("Name" = "value", ..)` | fixed headers (repeatable) |
+/// | `name = "getCharge"` | the operation's name in traces, instead of the method's |
+///
+/// # Arguments
+///
+/// | attribute | the value goes | its type |
+/// |---|---|---|
+/// | none | into the path placeholder of its name | `Display` |
+/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing | `Serialize` (a scalar, an `Option`) |
+/// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct |
+/// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
+/// | `#[header("Name")]` | into a header; an `Option` sends it only when `Some` | `&str`, `String`, `HeaderValue`, integers |
+///
+/// # Return type
+///
+/// `Result<T, oauth_runtime::Error>`, `T` choosing how the response is read: `()` discards the
+/// body, `String` reads text, `Bytes` or `Vec<u8>` bytes, `Response` returns the response
+/// itself whatever its status, and any other type is read as JSON (`DeserializeOwned`). Except
+/// for `Response`, a status other than 2xx is an error, its body read as the error type when
+/// there is one.
+///
+/// Every mistake is a compile error at the offending token; a type that is not `Serialize` or
+/// `Deserialize` where it must be is reported at the type.
+#[proc_macro_attribute]
+pub fn oauth_api(args: TokenStream, input: TokenStream) -> TokenStream {
+    api::oauth_api(args.into(), input.into()).into()
 }

@@ -233,3 +233,98 @@ pub(crate) fn default_crate_path() -> Path {
 pub(crate) fn private(krate: &Path) -> TokenStream {
     quote!(#krate::__private)
 }
+
+// ---------------------------------------------------------------- #[oauth_api]
+
+/// The HTTP method of an operation, written as the operation's attribute: `#[get("/path")]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+}
+
+choice!(HttpMethod {
+    "get" => HttpMethod::Get,
+    "post" => HttpMethod::Post,
+    "put" => HttpMethod::Put,
+    "patch" => HttpMethod::Patch,
+    "delete" => HttpMethod::Delete,
+    "head" => HttpMethod::Head,
+} aliases {
+    "fetch" => "get",
+    "create" => "post",
+    "update" => "put",
+    "remove" => "delete",
+    "del" => "delete",
+});
+
+impl HttpMethod {
+    /// The attribute that declares an operation with this method, if `name` is one.
+    pub(crate) fn from_attr(name: &str) -> Option<HttpMethod> {
+        Self::VALUES.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+
+    /// The `http::Method` constant.
+    pub(crate) fn constant(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+        }
+    }
+
+    /// Whether a request with this method may carry a body (RFC 9110 gives GET and HEAD
+    /// bodies no meaning, and servers and proxies drop or reject them).
+    pub(crate) fn takes_body(self) -> bool {
+        !matches!(self, HttpMethod::Get | HttpMethod::Head)
+    }
+}
+
+/// The keys of `#[oauth_api(..)]`.
+pub(crate) const API_KEYS: &[&str] = &["client", "error", "crate"];
+
+/// The options of an operation's attribute, after its path: `#[get("/x", timeout_ms = 500)]`.
+pub(crate) const OPERATION_KEYS: &[&str] = &["error", "timeout_ms", "header", "name"];
+
+/// The attributes of an operation's arguments. An argument without one fills the path
+/// placeholder of its name.
+pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "header"];
+
+/// The option of `#[query(..)]` that sends a struct's fields as the query pairs.
+pub(crate) const QUERY_FLATTEN: &str = "flatten";
+
+/// Attributes an operation keeps as written: on the trait's method, and those in
+/// [`IMPL_ATTRS`] also on the generated implementation.
+pub(crate) const KEPT_ATTRS: &[&str] =
+    &["doc", "allow", "warn", "deny", "expect", "forbid", "deprecated", "must_use", "cfg"];
+
+/// The attributes among [`KEPT_ATTRS`] that also go on the generated implementation.
+pub(crate) const IMPL_ATTRS: &[&str] = &["allow", "warn", "deny", "expect", "forbid", "cfg"];
+
+/// Inherent methods of `Client`: an operation of the same name would be shadowed by them in
+/// `client.name(..)` calls.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "spec",
+    "base_url",
+    "http",
+    "token",
+    "cached_token",
+    "has_fresh_token",
+    "refresh",
+    "request",
+    "operation",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "clone",
+];
