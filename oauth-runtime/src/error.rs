@@ -141,6 +141,28 @@ pub enum Error {
         deadline: Duration,
     },
 
+    /// The vendor's API answered a typed call with a non-2xx status.
+    #[error("{0}")]
+    Api(crate::ApiError),
+
+    /// The vendor's API answered a typed call with a body that does not fit the declared type.
+    #[error("{vendor}: cannot read the answer{op} (HTTP {status}) at `{path}`: {reason}; body starts: {excerpt:?}", op = operation.map(|o| format!(" of `{o}`")).unwrap_or_default())]
+    #[non_exhaustive]
+    Decode {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The operation's name, for calls made through a declared operation.
+        operation: Option<&'static str>,
+        /// HTTP status of the answer.
+        status: StatusCode,
+        /// Path of the field that failed, e.g. `scopes[0]` or `.` for the whole body.
+        path: String,
+        /// What was wrong, with the values the vendor sent left out.
+        reason: String,
+        /// The start of the body, with every token and secret redacted.
+        excerpt: String,
+    },
+
     /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -195,7 +217,10 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::OAuth(e) => Some(e.status),
-            Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Api(e) => Some(e.status),
+            Error::MalformedResponse { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -212,7 +237,9 @@ impl Error {
     pub fn vendor(&self) -> Option<&'static str> {
         match self {
             Error::OAuth(e) => Some(e.vendor),
+            Error::Api(e) => Some(e.vendor),
             Error::MalformedResponse { vendor, .. }
+            | Error::Decode { vendor, .. }
             | Error::ResponseTooLarge { vendor, .. }
             | Error::Timeout { vendor, .. }
             | Error::Connect { vendor, .. }
@@ -263,11 +290,22 @@ impl Error {
             {
                 Class::Transient
             }
+            Error::Api(e) if transient_status(e.status) => Class::Transient,
             Error::MalformedResponse { .. }
             | Error::ResponseTooLarge { .. }
             | Error::Request { .. }
+            | Error::Api(_)
+            | Error::Decode { .. }
             | Error::Config(_) => Class::Other,
         }
+    }
+}
+
+/// For `?` on reqwest calls in user code (reading a raw response's body, say). The vendor is
+/// not known here, so it reads `"HTTP"`.
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Error {
+        Error::transport("HTTP", e, None)
     }
 }
 
@@ -531,6 +569,10 @@ mod tests {
         }
     }
 
+    fn api(code: u16) -> Error {
+        Error::Api(crate::ApiError::new("V", None, status(code), String::new(), None))
+    }
+
     fn builder_error() -> reqwest::Error {
         reqwest::Client::new().get("https://h/").header("bad name", "v").build().unwrap_err()
     }
@@ -546,11 +588,13 @@ mod tests {
             Error::Connect { .. } => "Connect",
             Error::Request { .. } => "Request",
             Error::Deadline { .. } => "Deadline",
+            Error::Api(_) => "Api",
+            Error::Decode { .. } => "Decode",
             Error::Config(_) => "Config",
         }
     }
 
-    const VARIANTS: usize = 8;
+    const VARIANTS: usize = 10;
 
     #[test]
     fn every_variant_is_classified() {
@@ -580,6 +624,21 @@ mod tests {
             (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
             (Error::deadline("V", Duration::from_secs(2)), Transient),
             (Error::config("bad URL"), Other),
+            (api(404), Other),
+            (api(401), Other),
+            (api(503), Transient),
+            (api(429), Transient),
+            (
+                Error::Decode {
+                    vendor: "V",
+                    operation: Some("me"),
+                    status: status(200),
+                    path: "id".into(),
+                    reason: "invalid type".into(),
+                    excerpt: String::new(),
+                },
+                Other,
+            ),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (err, class) in &cases {

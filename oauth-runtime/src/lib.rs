@@ -50,27 +50,35 @@
 //! # Ok(()) }
 //! ```
 
+mod api_error;
 mod cache;
 mod client;
 mod credential;
 mod error;
+mod http;
 #[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
 #[cfg(not(feature = "__parse-internals"))]
 mod parse;
+mod path;
 pub mod provider;
 mod redact;
 mod request;
 mod token;
+mod token_params;
 mod transport;
 
+pub use api_error::ApiError;
 pub use cache::TokenHook;
-pub use client::{ApiRequest, Client, ClientBuilder};
+pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use http::{HttpTransport, HttpTransportBuilder};
+pub use path::encode_segment;
 pub use provider::Provider;
 pub use token::Token;
+pub use token_params::TokenParams;
 pub use transport::RetryPolicy;
 
 /// Re-exported so users need no direct dependency for common types.
@@ -82,7 +90,9 @@ pub use oauth_derive::oauth_provider;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::provider::*;
-    pub use crate::{Client, Credential};
+    pub use crate::{Client, Credential, Error, encode_segment};
+    pub use bytes::Bytes;
+    pub use reqwest::Method;
 
     /// Implemented for [`crate::Secret`] alone: generated code converts secret fields through
     /// it, so a field whose type is only *named* `Secret` (an alias of `String`, say) does not

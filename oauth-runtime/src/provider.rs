@@ -148,7 +148,20 @@ impl ProviderSpec {
     /// assert_eq!(SPEC.base_url("production"), None);
     /// ```
     pub fn base_url(&self, name: &str) -> Option<&'static str> {
-        self.base_urls.iter().find(|b| b.name == name).map(|b| b.url)
+        self.environment(name).map(|b| b.url)
+    }
+
+    /// The named environment `name` (its API and token base URLs), if the vendor has one.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token").with_base_urls(&[
+    ///     BaseUrl::new("production", "https://api.example.com").with_auth_url("https://auth.example.com"),
+    /// ]);
+    /// assert_eq!(SPEC.environment("production").map(|b| b.auth_url()), Some("https://auth.example.com"));
+    /// ```
+    pub fn environment(&self, name: &str) -> Option<&'static BaseUrl> {
+        self.base_urls.iter().find(|b| b.name == name)
     }
 
     /// The first field that plays `role`, with its index, if any.
@@ -165,26 +178,48 @@ impl ProviderSpec {
     }
 }
 
-/// A base URL the vendor publishes under a name.
+/// A base URL the vendor publishes under a name, and the URL of its token endpoints when they
+/// live on another host (many vendors serve `auth.example.com` and `api.example.com`).
 ///
 /// ```
 /// # use oauth_runtime::provider::BaseUrl;
 /// const SANDBOX: BaseUrl = BaseUrl::new("sandbox", "https://apitest.example.com");
 /// assert_eq!(SANDBOX.url, "https://apitest.example.com");
+/// assert_eq!(SANDBOX.auth_url(), "https://apitest.example.com");
+///
+/// const PRODUCTION: BaseUrl =
+///     BaseUrl::new("production", "https://api.example.com").with_auth_url("https://auth.example.com");
+/// assert_eq!(PRODUCTION.auth_url(), "https://auth.example.com");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BaseUrl {
     /// The name users pick it by, e.g. `"sandbox"`.
     pub name: &'static str,
-    /// The URL, scheme and host (and optional path prefix) without a trailing slash.
+    /// The API's URL, scheme and host (and optional path prefix) without a trailing slash.
     pub url: &'static str,
+    /// The token endpoints' base URL when it differs from `url`.
+    pub auth: Option<&'static str>,
 }
 
 impl BaseUrl {
-    /// The URL `url` published under `name`.
+    /// The URL `url` published under `name`, for the API and the token endpoints alike.
     pub const fn new(name: &'static str, url: &'static str) -> Self {
-        BaseUrl { name, url }
+        BaseUrl { name, url, auth: None }
+    }
+
+    /// The token endpoints live under `auth_url` instead.
+    pub const fn with_auth_url(mut self, auth_url: &'static str) -> Self {
+        self.auth = Some(auth_url);
+        self
+    }
+
+    /// The base URL of the token endpoints.
+    pub const fn auth_url(&self) -> &'static str {
+        match self.auth {
+            Some(auth) => auth,
+            None => self.url,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::{
+    TokenParams,
     credential::Credential,
     provider::{BodyStyle, ClientAuth, ProviderSpec, Refresh, Role},
 };
@@ -44,7 +45,7 @@ impl RequestKind {
 }
 
 /// The request that obtains a token with the credentials.
-pub(crate) fn grant(spec: &ProviderSpec, base: &Url, creds: &[Credential]) -> TokenRequest {
+pub(crate) fn grant(spec: &ProviderSpec, base: &Url, creds: &[Credential], extra: &TokenParams) -> TokenRequest {
     let token = &spec.token;
     let mut params: Vec<(&str, &str)> = spec
         .fields
@@ -58,6 +59,7 @@ pub(crate) fn grant(spec: &ProviderSpec, base: &Url, creds: &[Credential]) -> To
         .collect();
     let grant_type = token.send_grant_type.then(|| ("grant_type", token.grant.as_str()));
     params.extend(token.params.iter().copied());
+    params.extend(extra.pairs());
     build(spec, base, token.path, grant_type, params, creds, token.client_auth, RequestKind::Grant)
 }
 
@@ -67,6 +69,7 @@ pub(crate) fn refresh(
     base: &Url,
     creds: &[Credential],
     refresh_token: &str,
+    extra: &TokenParams,
 ) -> Option<TokenRequest> {
     // `None`: the vendor's own endpoint, which takes the refresh token alone.
     let (path, param, grant_type, client_auth) = match spec.refresh {
@@ -83,6 +86,11 @@ pub(crate) fn refresh(
         }
     }
     params.push((param, refresh_token));
+    // RFC 6749 section 6 and RFC 8707 allow the parameters on a refresh; a vendor's own
+    // endpoint takes the refresh token alone.
+    if client_auth.is_some() {
+        params.extend(extra.pairs());
+    }
     let auth = client_auth.unwrap_or(ClientAuth::None);
     Some(build(spec, base, path, grant_type, params, creds, auth, RequestKind::Refresh))
 }
@@ -248,14 +256,14 @@ mod tests {
     fn mps_password_grant_and_refresh() {
         let base = Url::parse("https://api.example.com").unwrap();
         let c = creds(&["id", "s&cret", "test@test.com", "Password123!", "account"]);
-        let r = grant(&MPS, &base, &c);
+        let r = grant(&MPS, &base, &c, &TokenParams::new());
         assert_eq!(r.url.as_str(), "https://api.example.com/token");
         assert_eq!(r.content_type, "application/x-www-form-urlencoded");
         assert_eq!(
             text(&r),
             "grant_type=password&client_id=id&client_secret=s%26cret&username=test%40test.com&password=Password123%21&scope=account"
         );
-        let r = refresh(&MPS, &base, &c, "rt").unwrap();
+        let r = refresh(&MPS, &base, &c, "rt", &TokenParams::new()).unwrap();
         assert_eq!(text(&r), "grant_type=refresh_token&client_id=id&client_secret=s%26cret&refresh_token=rt");
     }
 
@@ -272,13 +280,13 @@ mod tests {
         let monta = MONTA;
         let base = Url::parse("http://127.0.0.1:1/prefix/").unwrap();
         let c = creds(&["id", "sec"]);
-        let r = grant(&monta, &base, &c);
+        let r = grant(&monta, &base, &c, &TokenParams::new());
         assert_eq!(r.url.as_str(), "http://127.0.0.1:1/prefix/auth/token");
         assert_eq!(
             serde_json::from_slice::<Value>(&r.body).unwrap(),
             serde_json::json!({"clientId":"id","clientSecret":"sec"})
         );
-        let r = refresh(&monta, &base, &c, "rt").unwrap();
+        let r = refresh(&monta, &base, &c, "rt", &TokenParams::new()).unwrap();
         assert_eq!(r.url.path(), "/prefix/auth/refresh");
         assert_eq!(text(&r), r#"{"refreshToken":"rt"}"#);
         assert!(r.authorization.is_none());
@@ -289,7 +297,7 @@ mod tests {
         let token = TokenEndpoint::new("/t", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic);
         let deyel = ProviderSpec::new("D", token).with_fields(ProviderSpec::minimal("D", "/t").fields);
         let base = Url::parse("https://h").unwrap();
-        let r = grant(&deyel, &base, &creds(&["my id", "p:ss"]));
+        let r = grant(&deyel, &base, &creds(&["my id", "p:ss"]), &TokenParams::new());
         assert_eq!(text(&r), "grant_type=client_credentials");
         // base64("my+id:p%3Ass")
         assert_eq!(r.authorization.as_deref().map(Vec::as_slice), Some(&b"Basic bXkraWQ6cCUzQXNz"[..]));
@@ -302,22 +310,34 @@ mod tests {
         let nasty = "\u{1}\u{1f}\"\\é€😀 &=+%";
         let base = Url::parse("https://h").unwrap();
         let c = creds(&[nasty, nasty, nasty, nasty, nasty]);
-        let form = grant(&MPS, &base, &c);
+        let form = grant(&MPS, &base, &c, &TokenParams::new());
         let decoded: Vec<(String, String)> = form_urlencoded::parse(&form.body).into_owned().collect();
         assert_eq!(decoded.len(), 6);
         assert!(decoded[1..].iter().all(|(_, v)| v == nasty), "{decoded:?}");
         let json = ProviderSpec { token: MPS.token.with_body_style(BodyStyle::Json), ..MPS };
-        let r = grant(&json, &base, &c);
+        let r = grant(&json, &base, &c, &TokenParams::new());
         let value = serde_json::from_slice::<Value>(&r.body).unwrap();
         assert_eq!(value["password"], nasty);
         assert_eq!(value["grant_type"], "password");
         let basic = ProviderSpec { token: MPS.token.with_client_auth(ClientAuth::BasicRaw), ..MPS };
-        let r = grant(&basic, &base, &c);
+        let r = grant(&basic, &base, &c, &TokenParams::new());
         assert!(r.authorization.as_deref().is_some_and(|a| a.starts_with(b"Basic ")));
         let text = String::from_utf8(r.authorization.as_deref().unwrap().clone()).unwrap();
         use base64::Engine as _;
         let pair = base64::engine::general_purpose::STANDARD.decode(&text["Basic ".len()..]).unwrap();
         assert_eq!(pair, format!("{nasty}:{nasty}").into_bytes());
+    }
+
+    #[test]
+    fn token_params_go_on_the_grant_and_the_refresh_grant_only() {
+        let base = Url::parse("https://api.example.com").unwrap();
+        let c = creds(&["id", "s", "u", "p", "account"]);
+        let params = TokenParams::new().scope("a b").audience("https://x").resource("urn:r1").resource("urn:r2");
+        let tail = "&scope=a+b&audience=https%3A%2F%2Fx&resource=urn%3Ar1&resource=urn%3Ar2";
+        assert!(text(&grant(&MPS, &base, &c, &params)).ends_with(&format!("scope=account{tail}")));
+        assert!(text(&refresh(&MPS, &base, &c, "rt", &params).unwrap()).ends_with(&format!("refresh_token=rt{tail}")));
+        let endpoint = MPS.with_refresh(Refresh::endpoint("/auth/refresh", "refreshToken"));
+        assert_eq!(text(&refresh(&endpoint, &base, &c, "rt", &params).unwrap()), "refreshToken=rt");
     }
 
     #[test]
@@ -327,8 +347,11 @@ mod tests {
             .with_refresh(Refresh::refresh_token_grant("/t", "refresh_token"));
         let base = Url::parse("https://h").unwrap();
         let c = creds(&["pub id", "unused"]);
-        assert_eq!(text(&grant(&public, &base, &c)), "grant_type=client_credentials&client_id=pub+id");
-        let r = refresh(&public, &base, &c, "rt").unwrap();
+        assert_eq!(
+            text(&grant(&public, &base, &c, &TokenParams::new())),
+            "grant_type=client_credentials&client_id=pub+id"
+        );
+        let r = refresh(&public, &base, &c, "rt", &TokenParams::new()).unwrap();
         assert_eq!(text(&r), "grant_type=refresh_token&client_id=pub+id&refresh_token=rt");
         assert!(r.authorization.is_none());
     }
@@ -338,7 +361,7 @@ mod tests {
         let token = TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials)
             .with_body_style(BodyStyle::FormGrantInQuery);
         let mb = ProviderSpec::new("M", token).with_fields(ProviderSpec::minimal("M", "/t").fields);
-        let r = grant(&mb, &Url::parse("https://h").unwrap(), &creds(&["a", "b"]));
+        let r = grant(&mb, &Url::parse("https://h").unwrap(), &creds(&["a", "b"]), &TokenParams::new());
         assert_eq!(r.url.as_str(), "https://h/OAuth/GetAccessToken?grant_type=client_credentials");
         assert_eq!(text(&r), "client_id=a&client_secret=b");
     }

@@ -159,7 +159,7 @@ impl Transport {
     }
 
     async fn attempt(&self, req: &TokenRequest) -> Attempt {
-        let response = match req.to_reqwest(&self.http).send().await {
+        let response = match req.to_reqwest(&self.http).timeout(self.timeout).send().await {
             Ok(r) => r,
             Err(e) => return Attempt::Retry { error: self.transport_error(e), after: None, response: None },
         };
@@ -197,13 +197,13 @@ impl Transport {
     }
 }
 
-enum ReadError {
+pub(crate) enum ReadError {
     TooLarge,
     Transport(reqwest::Error),
 }
 
 /// Reads the body, refusing more than `cap` bytes (checked before and while reading).
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, ReadError> {
+pub(crate) async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, ReadError> {
     if response.content_length().is_some_and(|n| n > cap as u64) {
         return Err(ReadError::TooLarge);
     }

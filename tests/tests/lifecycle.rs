@@ -209,3 +209,26 @@ async fn api_call_errors_say_what_happened() {
     assert!(matches!(err, Error::Request { .. }), "{err:?}");
     assert!(!err.is_transient() && !err.is_rejection());
 }
+
+/// The same rules for calls sent through the user's own HTTP client.
+#[tokio::test]
+async fn authorization_leases_follow_the_same_rules() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(3600)).await;
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}{}", sim.base_url(), Vendor::Deyel.protected_path());
+    let auth = client.authorization().await.unwrap();
+    let response = http.get(&url).header("authorization", auth.header_value()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(!client.after_response(&auth, response.status()), "nothing to do after a 200");
+
+    sim.inject(Target::Api, Fault::Unauthorized, 3);
+    let response = http.get(&url).header("authorization", auth.header_value()).send().await.unwrap();
+    assert!(client.after_response(&auth, response.status()), "a 401: renew and send again");
+    let renewed = client.authorization().await.unwrap();
+    assert!(!same(renewed.token(), auth.token()));
+    let response = http.get(&url).header("authorization", renewed.header_value()).send().await.unwrap();
+    assert!(!client.after_response(&renewed, response.status()), "a fresh token rejected too: give up for now");
+    assert_eq!(sim.counters().token_requests, 2);
+    assert!(!format!("{renewed:?}").contains(renewed.token().access_token().expose_secret()));
+}

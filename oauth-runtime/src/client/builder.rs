@@ -6,11 +6,11 @@ use url::Url;
 
 use super::{Client, Inner};
 use crate::{
-    cache::{TokenCache, TokenHook},
+    HttpTransport, TokenParams,
+    cache::TokenHook,
     credential::Credential,
     error::Error,
     provider::{Provider, ProviderSpec},
-    request,
     token::Token,
     transport::{RetryPolicy, Transport},
 };
@@ -36,13 +36,17 @@ use crate::{
 pub struct ClientBuilder<P> {
     provider: P,
     base_url: Option<String>,
+    auth_base_url: Option<String>,
     environment: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
     skew: Duration,
     deadline: Duration,
     retry: RetryPolicy,
+    transport: Option<HttpTransport>,
+    configure_http: Vec<Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>>,
     max_body: usize,
+    max_api_body: usize,
     allow_http: bool,
     on_token: Option<TokenHook>,
     token: Option<Token>,
@@ -53,38 +57,75 @@ impl<P: Provider> ClientBuilder<P> {
         ClientBuilder {
             provider,
             base_url: None,
+            auth_base_url: None,
             environment: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             skew: Duration::from_secs(60),
             deadline: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            transport: None,
+            configure_http: Vec::new(),
             max_body: 1 << 20,
+            max_api_body: 16 << 20,
             allow_http: false,
             on_token: None,
             token: None,
         }
     }
 
-    /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`.
+    /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`:
+    /// API calls go there, and so do token requests unless [`Self::auth_base_url`] says
+    /// otherwise. Overrides the vendor's named environments.
     pub fn base_url(mut self, url: &str) -> Self {
         self.base_url = Some(url.to_owned());
         self
     }
 
-    /// Picks one of the vendor's named base URLs (e.g. `"sandbox"`); see [`ProviderSpec::base_urls`].
+    /// The base URL of the token endpoints, when they live on another host than the API
+    /// (`https://auth.example.com`). Overrides the environment's.
+    pub fn auth_base_url(mut self, url: &str) -> Self {
+        self.auth_base_url = Some(url.to_owned());
+        self
+    }
+
+    /// Picks one of the vendor's named environments (e.g. `"sandbox"`): its API base URL and its
+    /// token base URL; see [`ProviderSpec::base_urls`].
     pub fn environment(mut self, name: &str) -> Self {
         self.environment = Some(name.to_owned());
         self
     }
 
-    /// Time allowed to establish a connection.
+    /// Time allowed to establish a connection (default 10 s). With a shared
+    /// [`transport`](Self::transport), the transport's applies instead.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for a whole request, body included.
+    /// Sends every request of this client through `transport`, a connection pool and HTTP
+    /// settings shared with other clients; see [`HttpTransport`].
+    pub fn transport(mut self, transport: &HttpTransport) -> Self {
+        self.transport = Some(transport.clone());
+        self
+    }
+
+    /// Adjusts the `reqwest::ClientBuilder` of this client's own transport (a proxy, root
+    /// certificates, a client identity...), as [`HttpTransportBuilder::configure`] does; the
+    /// runtime's rules are applied after it. Ignored with a shared [`transport`](Self::transport),
+    /// which carries its own settings.
+    ///
+    /// [`HttpTransportBuilder::configure`]: crate::HttpTransportBuilder::configure
+    pub fn configure_http(
+        mut self,
+        hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http.push(Box::new(hook));
+        self
+    }
+
+    /// Time allowed for a whole request, body included (default 30 s): token requests and API
+    /// calls alike; [`ApiRequest::timeout`](crate::ApiRequest::timeout) overrides it per call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -114,9 +155,17 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// Largest response body read from the token endpoint.
+    /// Largest response body read from the token endpoint (default 1 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
+        self
+    }
+
+    /// Largest API response body read into a typed value (default 16 MiB); a larger one is
+    /// [`Error::ResponseTooLarge`]. Raw responses ([`ApiRequest::send`](crate::ApiRequest::send))
+    /// are not capped: read them as you see fit.
+    pub fn max_api_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_api_body = bytes;
         self
     }
 
@@ -153,15 +202,21 @@ impl<P: Provider> ClientBuilder<P> {
     /// go in a header.
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = P::SPEC;
-        let base = resolve_base(spec, self.base_url.as_deref(), self.environment.as_deref())?;
+        let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!("oauth-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        check_transport_security(&auth_base, self.allow_http)?;
+        let http = match self.transport {
+            Some(shared) => shared,
+            None => {
+                let mut transport = HttpTransport::builder().connect_timeout(self.connect_timeout);
+                for hook in self.configure_http {
+                    transport = transport.configure(hook);
+                }
+                transport.build()?
+            }
+        }
+        .reqwest()
+        .clone();
         let credentials = self.provider.credentials();
         if credentials.len() != spec.fields.len() {
             return Err(Error::config(format!(
@@ -179,17 +234,28 @@ impl<P: Provider> ClientBuilder<P> {
                 |(c, f)| if f.secret && !c.is_secret() { Credential::from(crate::Secret::from(c.expose())) } else { c },
             )
             .collect();
-        let cache = Arc::new(TokenCache::new(spec.name, self.skew, self.on_token));
+        let transport =
+            Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
+        let inner = Arc::new(Inner {
+            spec,
+            base,
+            auth_base,
+            credentials,
+            transport,
+            deadline: self.deadline,
+            max_api_body: self.max_api_body,
+            skew: self.skew,
+            on_token: self.on_token,
+            sessions: Default::default(),
+        });
+        let session = inner.session(TokenParams::new());
         if let Some(token) = self.token {
-            cache
+            session
+                .cache
                 .seed(token)
                 .ok_or_else(|| Error::config("the seeded token holds characters not allowed in an HTTP header"))?;
         }
-        let transport =
-            Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
-        let grant_request = request::grant(spec, &base, &credentials);
-        let inner = Inner { spec, base, credentials, grant_request, transport, cache, deadline: self.deadline };
-        Ok(Client { inner: Arc::new(inner), _provider: PhantomData })
+        Ok(Client { inner, session, _provider: PhantomData })
     }
 }
 
@@ -203,17 +269,25 @@ impl<P: Provider> fmt::Debug for ClientBuilder<P> {
     }
 }
 
-fn resolve_base(spec: &ProviderSpec, explicit: Option<&str>, environment: Option<&str>) -> Result<Url, Error> {
-    let raw = match (explicit, environment) {
-        (Some(url), _) => url,
-        (None, Some(name)) => spec.base_url(name).ok_or_else(|| {
+/// The API's and the token endpoints' base URLs: explicit ones first, then the environment's,
+/// then the vendor's first environment.
+fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, Url), Error> {
+    let environment = match (&b.base_url, &b.environment) {
+        (Some(_), _) => None,
+        (None, Some(name)) => Some(spec.environment(name).ok_or_else(|| {
             let known: Vec<_> = spec.base_urls.iter().map(|b| b.name).collect();
             Error::config(format!("{} has no base URL named {name:?}; known: {known:?}", spec.name))
-        })?,
-        (None, None) => spec.base_urls.first().map(|b| b.url).ok_or_else(|| {
+        })?),
+        (None, None) => Some(spec.base_urls.first().ok_or_else(|| {
             Error::config(format!("{} publishes no base URL: call `.base_url(..)` on the builder", spec.name))
-        })?,
+        })?),
     };
+    let api = b.base_url.as_deref().or(environment.map(|e| e.url)).unwrap_or_default();
+    let auth = b.auth_base_url.as_deref().or(environment.map(|e| e.auth_url())).unwrap_or(api);
+    Ok((parse_base(api)?, parse_base(auth)?))
+}
+
+fn parse_base(raw: &str) -> Result<Url, Error> {
     let url = Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {raw:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Error::config(format!("base URL {raw:?} must be http(s)://host")));

@@ -5,9 +5,8 @@ use std::{future::Future, sync::Arc, time::SystemTime};
 use reqwest::StatusCode;
 use tracing::Instrument as _;
 
-use super::Inner;
+use super::{Inner, Session};
 use crate::{
-    credential::Credential,
     error::{Error, ErrorCode},
     parse::{self, ParseContext},
     request::{self, TokenRequest},
@@ -19,22 +18,23 @@ impl Inner {
     /// run in a task of its own.
     pub(super) fn renewal(
         self: &Arc<Self>,
+        session: &Arc<Session>,
         current: Option<Arc<Token>>,
     ) -> impl Future<Output = Result<Token, Error>> + Send + 'static {
-        let inner = Arc::clone(self);
-        async move { inner.renew(current).await }
+        let (inner, session) = (Arc::clone(self), Arc::clone(session));
+        async move { inner.renew(&session, current).await }
     }
 
     /// A new token: by refresh when possible, by the grant otherwise or when the refresh is
     /// rejected (a revoked or rotated-away refresh token must not strand the client).
-    async fn renew(&self, current: Option<Arc<Token>>) -> Result<Token, Error> {
+    async fn renew(&self, session: &Session, current: Option<Arc<Token>>) -> Result<Token, Error> {
         let refreshable = current.as_deref().and_then(|t| {
             let rt = t.refresh_token()?;
-            request::refresh(self.spec, &self.base, &self.credentials, rt.expose_secret())
+            request::refresh(self.spec, &self.auth_base, &self.credentials, rt.expose_secret(), &session.params)
         });
-        let Some(req) = refreshable else { return self.grant().await };
+        let Some(req) = refreshable else { return self.grant(session).await };
         let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name);
-        match self.fetch(&req).instrument(span).await {
+        match self.fetch(session, &req).instrument(span).await {
             Ok(mut token) => {
                 if let Some(previous) = &current {
                     token.inherit_refresh_token(previous);
@@ -43,31 +43,24 @@ impl Inner {
             }
             Err(error) if refresh_rejected(&error) => {
                 tracing::warn!(vendor = self.spec.name, %error, "refresh rejected; running the grant again");
-                self.grant().await
+                self.grant(session).await
             }
             Err(error) => Err(error),
         }
     }
 
-    async fn grant(&self) -> Result<Token, Error> {
+    async fn grant(&self, session: &Session) -> Result<Token, Error> {
         let span =
             tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.spec.token.grant.as_str());
-        self.fetch(&self.grant_request).instrument(span).await
+        self.fetch(session, &session.grant_request).instrument(span).await
     }
 
-    async fn fetch(&self, req: &TokenRequest) -> Result<Token, Error> {
+    async fn fetch(&self, session: &Session, req: &TokenRequest) -> Result<Token, Error> {
         let raw = self.transport.send(req).await?;
-        let current = self.cache.current();
-        let mut secrets: Vec<&str> =
-            self.credentials.iter().filter(|c| c.is_secret()).map(Credential::expose).collect();
-        if let Some(entry) = &current {
-            secrets.push(entry.token.access_token().expose_secret());
-            if let Some(rt) = entry.token.refresh_token() {
-                secrets.push(rt.expose_secret());
-            }
-        }
-        let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets: &secrets };
-        let result = parse::token_response(&ctx, &raw, SystemTime::now());
+        let result = self.with_secrets(session, |secrets| {
+            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
+            parse::token_response(&ctx, &raw, SystemTime::now())
+        });
         match &result {
             Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
             Err(error) => tracing::warn!(%error, "token request failed"),

@@ -1,0 +1,203 @@
+//! Authenticated API calls: building one, sending it with the token (renewed and replayed once
+//! after a 401), and reading the answer into typed values (`typed`).
+
+mod typed;
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use reqwest::header;
+use serde::Serialize;
+use tracing::Instrument as _;
+
+use super::{Inner, Session};
+use crate::{
+    api_error::{self, ErrorDecoder},
+    cache::Entry,
+    error::Error,
+};
+
+/// An API call being built; `send` and its typed forms attach the token.
+///
+/// On a 401 the token is renewed once and the call sent once more, if its body can be sent
+/// twice (anything but a stream).
+///
+/// ```no_run
+/// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+/// #[derive(serde::Serialize)]
+/// struct NewThing<'a> { name: &'a str }
+/// #[derive(serde::Deserialize)]
+/// struct Thing { id: u64 }
+///
+/// let thing: Thing = client
+///     .post("/v1/things")
+///     .query_param("dry_run", &Some(false))
+///     .json(&NewThing { name: "x" })
+///     .send_json()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "an ApiRequest does nothing until it is sent"]
+pub struct ApiRequest {
+    inner: Arc<Inner>,
+    session: Arc<Session>,
+    /// The request, or why it cannot be sent (a URL on another origin, say).
+    builder: Result<reqwest::RequestBuilder, Error>,
+    operation: Option<&'static str>,
+    error_decoder: Option<ErrorDecoder>,
+}
+
+impl ApiRequest {
+    pub(super) fn new(
+        inner: Arc<Inner>,
+        session: Arc<Session>,
+        builder: Result<reqwest::RequestBuilder, Error>,
+        operation: Option<&'static str>,
+    ) -> ApiRequest {
+        ApiRequest { inner, session, builder, operation, error_decoder: None }
+    }
+
+    /// Adjusts the underlying `reqwest` builder (anything the other methods do not cover:
+    /// multipart, streams, basic settings).
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let response = client
+    ///     .post("/v1/things")
+    ///     .map(|rb| rb.header("content-type", "application/json").body(r#"{"name":"x"}"#))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn map(self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+        ApiRequest { builder: self.builder.map(f), ..self }
+    }
+
+    /// Adds a header. An invalid name or value is reported as [`Error::Request`] when sent.
+    pub fn header<K, V>(self, key: K, value: V) -> Self
+    where
+        header::HeaderName: TryFrom<K>,
+        <header::HeaderName as TryFrom<K>>::Error: Into<http::Error>,
+        header::HeaderValue: TryFrom<V>,
+        <header::HeaderValue as TryFrom<V>>::Error: Into<http::Error>,
+    {
+        self.map(|rb| rb.header(key, value))
+    }
+
+    /// Sets the body.
+    pub fn body(self, body: impl Into<reqwest::Body>) -> Self {
+        self.map(|rb| rb.body(body))
+    }
+
+    /// Sets a JSON body (and `Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        self.map(|rb| rb.json(value))
+    }
+
+    /// Sets a form body (`application/x-www-form-urlencoded`); `None` fields are left out.
+    pub fn form<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        self.map(|rb| rb.form(value))
+    }
+
+    /// Adds the fields of `value` (a struct or a map) to the query string; `None` fields are
+    /// left out.
+    pub fn query<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        self.map(|rb| rb.query(value))
+    }
+
+    /// Adds `name=value` to the query string: nothing for `None`, one pair per element of a
+    /// sequence (`id=1&id=2`), the value itself otherwise.
+    pub fn query_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.map(|rb| match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => rb,
+            Ok(serde_json::Value::Array(items)) => {
+                let pairs: Vec<(&str, serde_json::Value)> = items.into_iter().map(|v| (name, v)).collect();
+                rb.query(&pairs)
+            }
+            // Strings, numbers and booleans; a nested object makes reqwest report an error.
+            Ok(other) => rb.query(&[(name, other)]),
+            Err(_) => rb.query(&[(name, value)]),
+        })
+    }
+
+    /// Sets a timeout for this call alone, instead of the client's.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.map(|rb| rb.timeout(timeout))
+    }
+
+    /// Declares the type the API's error bodies are read into: a non-2xx answer to a typed
+    /// send becomes [`Error::Api`] with the body in that type ([`ApiError::body`]).
+    ///
+    /// [`ApiError::body`]: crate::ApiError::body
+    pub fn error_type<E>(self) -> Self
+    where
+        E: serde::de::DeserializeOwned + Send + Sync + fmt::Debug + 'static,
+    {
+        ApiRequest { error_decoder: Some(api_error::decoder::<E>()), ..self }
+    }
+
+    /// Sends the call with the token, and returns the API's response whatever its status.
+    ///
+    /// On a 401 the token is marked dead and, if the request can be sent again (its body is
+    /// not a stream), renewed and the call sent once more; the second answer is returned as it
+    /// is, 401 included. After such a renewal, 401s to the new token within 30 s return the
+    /// response without renewing again, unless the API accepted the new token in between.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Request`] if the request cannot be built (a bad header, say), the token's error
+    /// if none can be had, and [`Error::Timeout`] or [`Error::Connect`] if the API does not
+    /// answer.
+    pub async fn send(self) -> Result<reqwest::Response, Error> {
+        let (inner, session, operation) = (self.inner.clone(), self.session.clone(), self.operation);
+        let vendor = inner.spec.name;
+        let span = tracing::info_span!("oauth.call", vendor, operation = operation.unwrap_or("-"));
+        async move {
+            let request = self.builder?.build().map_err(|e| Error::transport(vendor, e, None))?;
+            send(&inner, &session, request).await
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// The token attached, and the 401 handling of [`ApiRequest::send`].
+async fn send(
+    inner: &Arc<Inner>,
+    session: &Arc<Session>,
+    request: reqwest::Request,
+) -> Result<reqwest::Response, Error> {
+    let vendor = inner.spec.name;
+    let replay = request.try_clone();
+    let entry = inner.entry(session).await?;
+    let response = execute(inner, request, &entry).await?;
+    if !session.after_response(vendor, &entry, response.status()) {
+        return Ok(response);
+    }
+    let Some(replay) = replay else {
+        tracing::info!(vendor, "API answered 401; the request has a streaming body, so it is not sent again");
+        return Ok(response);
+    };
+    let span = tracing::info_span!("oauth.reauth", vendor);
+    async {
+        tracing::info!("API answered 401; renewing the token and sending the call again");
+        let entry = inner.entry(session).await?;
+        execute(inner, replay, &entry).await
+    }
+    .instrument(span)
+    .await
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("vendor", &self.inner.spec.name)
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+async fn execute(inner: &Inner, mut request: reqwest::Request, entry: &Entry) -> Result<reqwest::Response, Error> {
+    let timeout = *request.timeout_mut().get_or_insert(inner.transport.timeout);
+    request.headers_mut().insert(header::AUTHORIZATION, entry.header.clone());
+    inner.transport.http.execute(request).await.map_err(|e| Error::transport(inner.spec.name, e, Some(timeout)))
+}
