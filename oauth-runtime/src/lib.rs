@@ -85,10 +85,11 @@ pub use transport::RetryPolicy;
 pub use reqwest;
 
 #[cfg(feature = "derive")]
-pub use oauth_derive::oauth_provider;
+pub use oauth_derive::{oauth_api, oauth_provider};
 
 #[doc(hidden)]
 pub mod __private {
+    use crate::ApiRequest;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, encode_segment};
     pub use bytes::Bytes;
@@ -111,6 +112,91 @@ pub mod __private {
     impl IsSecret for crate::Secret {
         fn into_secret_credential(self) -> Credential {
             Credential::from(self)
+        }
+    }
+    // What `#[oauth_api]` calls with the user's types. Each assertion trait does the work its
+    // bound guards, so a type that lacks the bound is reported once, at the user's type (the
+    // macro names the trait there), with the message below instead of serde's.
+
+    /// The `#[json]` and `#[form]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as a request body: it does not implement `serde::Serialize`",
+        label = "this type is sent as the body",
+        note = "add `#[derive(serde::Serialize)]` to `{Self}`, or send a type that has it"
+    )]
+    pub trait RequestBody {
+        /// The request with `self` as its JSON body.
+        fn json_body(&self, request: ApiRequest) -> ApiRequest;
+        /// The request with `self` as its form body.
+        fn form_body(&self, request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::Serialize + ?Sized> RequestBody for T {
+        fn json_body(&self, request: ApiRequest) -> ApiRequest {
+            request.json(self)
+        }
+        fn form_body(&self, request: ApiRequest) -> ApiRequest {
+            request.form(self)
+        }
+    }
+
+    /// The `#[query]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent in the query string: it does not implement `serde::Serialize`",
+        label = "this type is sent in the query string",
+        note = "add `#[derive(serde::Serialize)]` to `{Self}`, or send a type that has it"
+    )]
+    pub trait QueryValue {
+        /// The request with `name=self` in its query.
+        fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest;
+        /// The request with the fields of `self` in its query.
+        fn query_fields(&self, request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::Serialize + ?Sized> QueryValue for T {
+        fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest {
+            request.query_param(name, self)
+        }
+        fn query_fields(&self, request: ApiRequest) -> ApiRequest {
+            request.query(self)
+        }
+    }
+
+    /// The success types of `#[oauth_api]` operations read as JSON.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be read from a JSON response: it does not implement `serde::Deserialize`",
+        label = "the response is read as this type",
+        note = "add `#[derive(serde::Deserialize)]` to `{Self}`, or return `()`, `String`, `Bytes`, `Vec<u8>` or `Response`"
+    )]
+    pub trait JsonResponse: Sized {
+        /// Sends the request and reads a 2xx body into `Self`.
+        fn receive(request: ApiRequest) -> impl Future<Output = Result<Self, Error>> + Send;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::de::DeserializeOwned> JsonResponse for T {
+        fn receive(request: ApiRequest) -> impl Future<Output = Result<Self, Error>> + Send {
+            request.send_json::<T>()
+        }
+    }
+
+    /// The error types of `#[oauth_api]` traits and operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the vendor's error type: it must implement `serde::Deserialize` and `Debug`, and be `Send + Sync + 'static`",
+        label = "error bodies are read as this type",
+        note = "add `#[derive(Debug, serde::Deserialize)]` to `{Self}`"
+    )]
+    pub trait ErrorBody {
+        /// The request, with its error bodies read as `Self`.
+        fn error_type(request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<E: serde::de::DeserializeOwned + Send + Sync + std::fmt::Debug + 'static> ErrorBody for E {
+        fn error_type(request: ApiRequest) -> ApiRequest {
+            request.error_type::<E>()
         }
     }
 }
