@@ -146,8 +146,9 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 /// ```
 ///
 /// The trait is emitted with each operation returning
-/// `impl Future<Output = Result<T, Error>> + Send` (the same as the `async fn`, without the
-/// `async_fn_in_trait` lint, and a future that can be spawned), and implemented
+/// `impl Future<Output = Result<T, Error>> + Send + 'static` (the `async fn` without the
+/// `async_fn_in_trait` lint; the request is built before the future starts, so the future
+/// borrows neither the client nor the arguments and can be spawned), and implemented
 /// for `oauth_runtime::Client<Monta>`: bring it into scope to call the operations. Methods with
 /// a body and no HTTP attribute are kept as provided methods.
 ///
@@ -179,7 +180,7 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 /// | attribute | the value goes | its type |
 /// |---|---|---|
 /// | none | into the path placeholder of its name | `Display` |
-/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing | `Serialize` (a scalar, an `Option`) |
+/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice) |
 /// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct |
 /// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
 /// | `#[header("Name")]` | into a header; an `Option` sends it only when `Some` | `&str`, `String`, `HeaderValue`, integers |

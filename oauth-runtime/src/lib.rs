@@ -164,21 +164,47 @@ pub mod __private {
         }
     }
 
+    /// The `#[header("Name")]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be a header value",
+        label = "this type is sent as a header",
+        note = "send `&str`, `String`, an integer or a `reqwest::header::HeaderValue`, or an `Option` of one to send the header only when `Some`"
+    )]
+    pub trait HeaderArg {
+        /// The request with the header `name: self`.
+        fn header_into(self, request: ApiRequest, name: &'static str) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T> HeaderArg for T
+    where
+        reqwest::header::HeaderValue: TryFrom<T>,
+        <reqwest::header::HeaderValue as TryFrom<T>>::Error: Into<http::Error>,
+    {
+        fn header_into(self, request: ApiRequest, name: &'static str) -> ApiRequest {
+            request.header(name, self)
+        }
+    }
+
+    /// The future of a JSON answer. Boxed, because a generic opaque future would carry the
+    /// `Deserialize` bound to every use and repeat the error three times.
+    pub type Receive<T> = core::pin::Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
     /// The success types of `#[oauth_api]` operations read as JSON.
     #[diagnostic::on_unimplemented(
         message = "`{Self}` cannot be read from a JSON response: it does not implement `serde::Deserialize`",
         label = "the response is read as this type",
-        note = "add `#[derive(serde::Deserialize)]` to `{Self}`, or return `()`, `String`, `Bytes`, `Vec<u8>` or `Response`"
+        note = "add `#[derive(serde::Deserialize)]` to `{Self}` (it must also be `Send + 'static`), or return `()`, `String`, `Bytes`, `Vec<u8>` or `Response`"
     )]
     pub trait JsonResponse: Sized {
         /// Sends the request and reads a 2xx body into `Self`.
-        fn receive(request: ApiRequest) -> impl Future<Output = Result<Self, Error>> + Send;
+        fn receive(request: ApiRequest) -> Receive<Self>;
     }
 
     #[diagnostic::do_not_recommend]
-    impl<T: serde::de::DeserializeOwned> JsonResponse for T {
-        fn receive(request: ApiRequest) -> impl Future<Output = Result<Self, Error>> + Send {
-            request.send_json::<T>()
+    impl<T: serde::de::DeserializeOwned + Send + 'static> JsonResponse for T {
+        fn receive(request: ApiRequest) -> Receive<Self> {
+            Box::pin(request.send_json::<T>())
         }
     }
 

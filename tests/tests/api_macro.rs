@@ -202,10 +202,9 @@ async fn operations_read_answers_and_typed_errors() {
     sim.inject(Target::Api, Fault::status(503), 1);
     assert!(client.me().await.unwrap_err().is_transient());
 
-    // The futures are `Send` (and own what they need): they can be spawned.
-    let spawned = tokio::spawn({
-        let client = client.clone();
-        async move { client.me().await.map(|me| me.client_id) }
-    });
-    assert_eq!(spawned.await.unwrap().unwrap(), sim.config().client_id);
+    // The futures are `Send + 'static`, holding no borrow of the client or the arguments:
+    // they can be spawned as they are.
+    let spawned = tokio::spawn(client.me());
+    drop(client);
+    assert_eq!(spawned.await.unwrap().unwrap().client_id, sim.config().client_id);
 }

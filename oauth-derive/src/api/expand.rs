@@ -72,8 +72,7 @@ fn path_expr(pieces: &[PathPiece], p: &TokenStream) -> TokenStream {
             PathPiece::Arg(arg, ty) => {
                 template.push_str("{}");
                 // At the argument's type, so that a type without `Display` is reported there.
-                let encode = respan(quote!(#p::encode_segment), ty.span());
-                values.push(quote!(#encode(&#arg)));
+                values.push(respan(quote!(#p::encode_segment(&#arg)), ty.span()));
             }
         }
     }
@@ -94,14 +93,15 @@ fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
             quote!(#call(#value, #request))
         }
         Step::Header { name, arg, ty, optional: false } => {
-            let header = respan(quote!(header), ty.span());
-            quote!(#request.#header(#name, #arg))
+            let call = by_value_assertion(ty, quote!(#p::HeaderArg), quote!(header_into));
+            quote!(#call(#arg, #request, #name))
         }
         Step::Header { name, arg, ty, optional: true } => {
-            let (value, header) = (local("value"), respan(quote!(header), ty.span()));
+            let value = local("value");
+            let call = by_value_assertion(option_inner(ty).unwrap_or(ty), quote!(#p::HeaderArg), quote!(header_into));
             quote! {
                 match #arg {
-                    ::core::option::Option::Some(#value) => #request.#header(#name, #value),
+                    ::core::option::Option::Some(#value) => #call(#value, #request, #name),
                     ::core::option::Option::None => #request,
                 }
             }
@@ -152,6 +152,27 @@ fn assertion(ty: &Type, trait_path: TokenStream, method: TokenStream) -> TokenSt
         quote!(#trait_path::#method)
     } else {
         quote!(<#ty as #trait_path>::#method)
+    }
+}
+
+/// [`assertion`] for methods that take `self` by value: `T` is the type as declared.
+fn by_value_assertion(ty: &Type, trait_path: TokenStream, method: TokenStream) -> TokenStream {
+    let trait_path = respan(trait_path, ty.span());
+    if holds_impl_trait(ty) {
+        let method = respan(method, ty.span());
+        quote!(#trait_path::#method)
+    } else {
+        quote!(<#ty as #trait_path>::#method)
+    }
+}
+
+/// `T` of a type written `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ungroup(ty) else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
     }
 }
 

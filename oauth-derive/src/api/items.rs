@@ -1,10 +1,14 @@
 //! The trait as emitted, shared by the expansion and the fallback: each operation's signature
-//! rewritten from `async fn` to a method returning `impl Future + Send`, so that callers see the
+//! rewritten from `async fn` to a method returning `impl Future + Send + 'static`, so that callers see the
 //! same methods whether or not the attribute found mistakes.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{FnArg, Ident, ItemTrait, Pat, PatIdent, ReturnType, Signature, TraitItem, TraitItemFn, parse_quote};
+use syn::spanned::Spanned;
+use syn::{
+    FnArg, Ident, ItemTrait, Pat, PatIdent, ReturnType, Signature, TraitItem, TraitItemFn, parse_quote,
+    parse_quote_spanned,
+};
 
 use crate::api::ast::{attr_name, is_lint_attr};
 use crate::symbol::{IMPL_ATTRS, KEPT_ATTRS};
@@ -59,13 +63,14 @@ pub(crate) fn impl_attrs(attrs: &[syn::Attribute]) -> TokenStream {
 /// levels and, with `future`, `async` removed and the output wrapped in a `Send` future.
 pub(crate) fn op_sig(sig: &Signature, names: Names, future: bool) -> Signature {
     let mut sig = sig.clone();
-    let output = match &sig.output {
-        ReturnType::Type(_, ty) => quote!(#ty),
-        ReturnType::Default => quote!(()),
+    // At the declared type, so that rustc reports a mismatch with the generated body there.
+    let (output, span) = match &sig.output {
+        ReturnType::Type(_, ty) => (quote!(#ty), ty.span()),
+        ReturnType::Default => (quote!(()), sig.ident.span()),
     };
     if future && (sig.asyncness.take().is_some() || !returns_future(&sig.output)) {
-        sig.output = parse_quote! {
-            -> impl ::core::future::Future<Output = #output> + ::core::marker::Send
+        sig.output = parse_quote_spanned! {span=>
+            -> impl ::core::future::Future<Output = #output> + ::core::marker::Send + 'static
         };
     }
     for input in &mut sig.inputs {
