@@ -1,6 +1,6 @@
 //! An operation returns `Result<T, Error>`.
 
-use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
+use oauth_runtime::{Secret, oauth_api, oauth_provider};
 
 #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
 pub struct Vendor {
