@@ -1,27 +1,26 @@
-//! The `#[oauth_provider]` attribute of `oauth-runtime`.
+//! The attributes of `oauth-runtime`: `#[oauth_provider]` describes a vendor's token endpoint,
+//! `#[oauth_api]` its API operations.
 //!
-//! It reads a credentials struct and the vendor's token-endpoint quirks written in the attribute,
-//! checks them against each other at compile time, and emits a `Provider` impl whose
-//! `ProviderSpec` constant is built with the runtime's `const fn` constructors, and a client type
-//! alias. The generated code only describes the vendor: every token request is made by
-//! `oauth-runtime`.
+//! Both read what the user wrote, check it at compile time, and emit code that only describes
+//! the vendor: every request is made by `oauth-runtime`, through `__private` re-exports.
 //!
-//! The pipeline, one module per step: `attr` reads the attribute arguments, `ast` reads the
-//! struct, `valid` checks the rules that tie them together, `model` holds the checked result
-//! with defaults applied, and `expand` (or `fallback`, when there were errors) writes the code.
+//! The crate is layered, each module using only those below it:
+//!
+//! - `provider` and `api`, one per attribute, each a pipeline of one module per step: `attr`
+//!   (read the attribute), `ast` (read the item), `valid` (the rules that tie them together),
+//!   `model` (the checked result, defaults applied), `expand`, and `fallback` (what is emitted
+//!   beside errors);
+//! - `pipeline`: the steps both take, and the switch to the fallback when anything was reported;
+//! - `ctxt` (errors, accumulated), `arg` (values with their spans), `respan` (token tools) and
+//!   `symbol` (the vocabulary: every spelling a user writes).
 
-mod ast;
-mod attr;
+mod api;
+mod arg;
 mod ctxt;
-mod expand;
-mod fallback;
-mod model;
-mod valid;
-
-#[cfg(test)]
-mod garbage_tests;
-#[cfg(test)]
-mod tests;
+mod pipeline;
+mod provider;
+mod respan;
+mod symbol;
 
 use proc_macro::TokenStream;
 
@@ -77,6 +76,7 @@ use proc_macro::TokenStream;
 /// | `default_lifetime` | seconds assumed when the response gives none | `3600` |
 /// | `params(key = "value", ..)` | fixed extra parameters of every token request | |
 /// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` named by the user, upper-cased | |
+/// | `auth_base_url(name = "https://..", ..)` | the token host of some base URLs, by their names in `base_url` | the base URL |
 /// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
 ///
 /// # Field attributes
@@ -104,5 +104,98 @@ use proc_macro::TokenStream;
 /// with generated ones.
 #[proc_macro_attribute]
 pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::oauth_provider(args.into(), input.into()).into()
+    provider::oauth_provider(args.into(), input.into()).into()
+}
+
+/// Declares a vendor's API operations as a trait, and implements it for the vendor's client.
+///
+/// Each method is one HTTP call: the attribute above it gives the method and the path, the
+/// arguments say where their values go, and the return type how the response is read. Calls
+/// go through the client, so they carry its token, renewed and replayed once after a 401.
+///
+/// (The example is compiled as a doctest in the workspace README, through `oauth-runtime`.)
+///
+/// ```text
+/// use oauth_runtime::{Error, oauth_api};
+///
+/// #[oauth_api(client = Monta, error = MontaError)]
+/// pub trait MontaApi {
+///     /// The application behind the token.
+///     #[get("/auth/me")]
+///     async fn me(&self) -> Result<Application, Error>;
+///
+///     #[get("/charges/{id}", timeout_ms = 5000)]
+///     async fn charge(
+///         &self,
+///         id: u64,
+///         #[query] include: Option<&str>,
+///         #[header("X-Trace-Id")] trace: &str,
+///     ) -> Result<Charge, Error>;
+///
+///     #[get("/charges")]
+///     async fn charges(&self, #[query(flatten)] filter: &ChargeFilter) -> Result<Vec<Charge>, Error>;
+///
+///     #[post("/charges", error = ChargeError, header("X-Api-Version" = "2"))]
+///     async fn create_charge(&self, #[json] charge: &NewCharge) -> Result<Charge, Error>;
+///
+///     #[delete("/charges/{id}", name = "deleteCharge")]
+///     async fn cancel_charge(&self, id: u64) -> Result<(), Error>;
+/// }
+///
+/// let charge = client.charge(42, Some("site"), "trace-1").await?;
+/// ```
+///
+/// The trait is emitted with each operation returning
+/// `impl Future<Output = Result<T, Error>> + Send + 'static` (the `async fn` without the
+/// `async_fn_in_trait` lint; the request is built before the future starts, so the future
+/// borrows neither the client nor the arguments and can be spawned), and implemented
+/// for `oauth_runtime::Client<Monta>`: bring it into scope to call the operations. Methods with
+/// a body and no HTTP attribute are kept as provided methods.
+///
+/// # `#[oauth_api(..)]`
+///
+/// | key | value | default |
+/// |---|---|---|
+/// | `client` | the provider type: the trait is implemented for `Client<client>` | required |
+/// | `error` | the vendor's error type, read from error responses' bodies (`Deserialize + Debug + Send + Sync + 'static`) | none |
+/// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
+///
+/// # Operations
+///
+/// `#[get("/path")]`, `#[post]`, `#[put]`, `#[patch]`, `#[delete]` and `#[head]`, on an
+/// `async fn` without a body that takes `&self`. The path starts with `/`, is appended to the
+/// client's base URL, holds no query string, and names arguments in braces: `{id}` is the
+/// argument `id`, percent-encoded as one path segment (its type implements `Display`).
+/// After the path:
+///
+/// | option | effect |
+/// |---|---|
+/// | `error = Type` | this operation's error type, instead of the trait's |
+/// | `timeout_ms = N` | a timeout for this call, instead of the client's |
+/// | `header("Name" = "value", ..)` | fixed headers (repeatable) |
+/// | `name = "getCharge"` | the operation's name in traces, instead of the method's |
+///
+/// # Arguments
+///
+/// | attribute | the value goes | its type |
+/// |---|---|---|
+/// | none | into the path placeholder of its name | `Display` |
+/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice) |
+/// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct |
+/// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
+/// | `#[header("Name")]` | into a header; an `Option` sends it only when `Some` | `&str`, `String`, `HeaderValue`, integers |
+///
+/// # Return type
+///
+/// `Result<T, oauth_runtime::Error>`, `T` choosing how the response is read: `()` discards the
+/// body, `String` reads text, `Bytes` or `Vec<u8>` bytes, `Response` returns the response
+/// itself whatever its status, and any other type is read as JSON (`DeserializeOwned`). Except
+/// for `Response`, a status other than 2xx is an error, its body read as the error type when
+/// there is one.
+///
+/// Every mistake is a compile error at the offending token; a type that is not `Serialize` or
+/// `Deserialize` where it must be is reported at the type.
+#[proc_macro_attribute]
+pub fn oauth_api(args: TokenStream, input: TokenStream) -> TokenStream {
+    api::oauth_api(args.into(), input.into()).into()
 }

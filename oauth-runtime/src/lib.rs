@@ -85,10 +85,11 @@ pub use transport::RetryPolicy;
 pub use reqwest;
 
 #[cfg(feature = "derive")]
-pub use oauth_derive::oauth_provider;
+pub use oauth_derive::{oauth_api, oauth_provider};
 
 #[doc(hidden)]
 pub mod __private {
+    use crate::ApiRequest;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, encode_segment};
     pub use bytes::Bytes;
@@ -111,6 +112,117 @@ pub mod __private {
     impl IsSecret for crate::Secret {
         fn into_secret_credential(self) -> Credential {
             Credential::from(self)
+        }
+    }
+    // What `#[oauth_api]` calls with the user's types. Each assertion trait does the work its
+    // bound guards, so a type that lacks the bound is reported once, at the user's type (the
+    // macro names the trait there), with the message below instead of serde's.
+
+    /// The `#[json]` and `#[form]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as a request body: it does not implement `serde::Serialize`",
+        label = "this type is sent as the body",
+        note = "add `#[derive(serde::Serialize)]` to `{Self}`, or send a type that has it"
+    )]
+    pub trait RequestBody {
+        /// The request with `self` as its JSON body.
+        fn json_body(&self, request: ApiRequest) -> ApiRequest;
+        /// The request with `self` as its form body.
+        fn form_body(&self, request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::Serialize + ?Sized> RequestBody for T {
+        fn json_body(&self, request: ApiRequest) -> ApiRequest {
+            request.json(self)
+        }
+        fn form_body(&self, request: ApiRequest) -> ApiRequest {
+            request.form(self)
+        }
+    }
+
+    /// The `#[query]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent in the query string: it does not implement `serde::Serialize`",
+        label = "this type is sent in the query string",
+        note = "add `#[derive(serde::Serialize)]` to `{Self}`, or send a type that has it"
+    )]
+    pub trait QueryValue {
+        /// The request with `name=self` in its query.
+        fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest;
+        /// The request with the fields of `self` in its query.
+        fn query_fields(&self, request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::Serialize + ?Sized> QueryValue for T {
+        fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest {
+            request.query_param(name, self)
+        }
+        fn query_fields(&self, request: ApiRequest) -> ApiRequest {
+            request.query(self)
+        }
+    }
+
+    /// The `#[header("Name")]` arguments of `#[oauth_api]` operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be a header value",
+        label = "this type is sent as a header",
+        note = "send `&str`, `String`, an integer or a `reqwest::header::HeaderValue`, or an `Option` of one to send the header only when `Some`"
+    )]
+    pub trait HeaderArg {
+        /// The request with the header `name: self`.
+        fn header_into(self, request: ApiRequest, name: &'static str) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T> HeaderArg for T
+    where
+        reqwest::header::HeaderValue: TryFrom<T>,
+        <reqwest::header::HeaderValue as TryFrom<T>>::Error: Into<http::Error>,
+    {
+        fn header_into(self, request: ApiRequest, name: &'static str) -> ApiRequest {
+            request.header(name, self)
+        }
+    }
+
+    /// The future of a JSON answer. Boxed, because a generic opaque future would carry the
+    /// `Deserialize` bound to every use and repeat the error three times.
+    pub type Receive<T> = core::pin::Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    /// The success types of `#[oauth_api]` operations read as JSON.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be read from a JSON response: it does not implement `serde::Deserialize`",
+        label = "the response is read as this type",
+        note = "add `#[derive(serde::Deserialize)]` to `{Self}` (it must also be `Send + 'static`), or return `()`, `String`, `Bytes`, `Vec<u8>` or `Response`"
+    )]
+    pub trait JsonResponse: Sized {
+        /// Sends the request and reads a 2xx body into `Self`.
+        fn receive(request: ApiRequest) -> Receive<Self>;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: serde::de::DeserializeOwned + Send + 'static> JsonResponse for T {
+        fn receive(request: ApiRequest) -> Receive<Self> {
+            Box::pin(request.send_json::<T>())
+        }
+    }
+
+    /// The error types of `#[oauth_api]` traits and operations.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the vendor's error type: it must implement `serde::Deserialize` and `Debug`, and be `Send + Sync + 'static`",
+        label = "error bodies are read as this type",
+        note = "add `#[derive(Debug, serde::Deserialize)]` to `{Self}`"
+    )]
+    pub trait ErrorBody {
+        /// The request, with its error bodies read as `Self`.
+        fn error_type(request: ApiRequest) -> ApiRequest;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<E: serde::de::DeserializeOwned + Send + Sync + std::fmt::Debug + 'static> ErrorBody for E {
+        fn error_type(request: ApiRequest) -> ApiRequest {
+            request.error_type::<E>()
         }
     }
 }

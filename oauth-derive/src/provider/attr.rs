@@ -13,83 +13,9 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token, UnOp};
 
+use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::model::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role};
-
-/// A value and where it was written.
-#[derive(Clone, Debug)]
-pub(crate) struct Sp<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Sp<T> {
-    pub(crate) fn new(value: T, span: Span) -> Self {
-        Sp { value, span }
-    }
-}
-
-/// One argument of an attribute.
-#[derive(Clone, Debug, Default)]
-pub(crate) enum Arg<T> {
-    /// Not written: its default applies.
-    #[default]
-    Absent,
-    /// Written but unreadable, or possibly written under a misspelt key. Already reported;
-    /// rules that depend on it stay silent rather than guess.
-    Bad,
-    /// Written and read.
-    Given(Sp<T>),
-}
-
-impl<T> Arg<T> {
-    /// The value, if it was written and read.
-    pub(crate) fn given(&self) -> Option<&Sp<T>> {
-        match self {
-            Arg::Given(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// Whether it is certainly not written.
-    pub(crate) fn is_absent(&self) -> bool {
-        matches!(self, Arg::Absent)
-    }
-
-    /// The value in force: the one written, the default, or `None` if unknown.
-    pub(crate) fn or_default(&self, default: T) -> Option<T>
-    where
-        T: Clone,
-    {
-        match self {
-            Arg::Absent => Some(default),
-            Arg::Bad => None,
-            Arg::Given(v) => Some(v.value.clone()),
-        }
-    }
-
-    /// Reads the argument from `meta`, reporting a bad value.
-    fn read(meta: &Meta, cx: &mut Ctxt) -> Self
-    where
-        Sp<T>: FromMeta,
-    {
-        match Sp::<T>::from_meta(meta) {
-            Ok(v) => Arg::Given(v),
-            Err(e) => {
-                cx.darling(e);
-                Arg::Bad
-            }
-        }
-    }
-
-    /// Makes an unwritten argument unknown: used when a key could not be read, since it may
-    /// have been this one misspelt.
-    fn forget_if_absent(&mut self) {
-        if self.is_absent() {
-            *self = Arg::Bad;
-        }
-    }
-}
+use crate::symbol::{BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, unraw};
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
 /// and the dispatch from key to field, in one place so that they cannot drift apart.
@@ -152,6 +78,8 @@ args! {
         default_lifetime: u64 = "default_lifetime",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
+        /// The token host of some of the base URLs, by name.
+        auth_base_urls: Vec<Pair> = "auth_base_url",
         /// Path to the runtime crate.
         krate: Path = "crate",
     }
@@ -312,21 +240,6 @@ fn path_to_string(path: &Path) -> String {
     segments.join("::")
 }
 
-/// The accepted value closest to a misspelt one, if any is close.
-pub(crate) fn did_you_mean(written: &str, accepted: &[&'static str]) -> Option<&'static str> {
-    // Long input is not a typo of a short key; it also keeps the comparison cheap.
-    if written.len() > 64 {
-        return None;
-    }
-    let normal = written.trim().to_lowercase().replace(['-', ' '], "_");
-    accepted
-        .iter()
-        .map(|a| (*a, strsim::jaro_winkler(&normal, a)))
-        .filter(|(_, score)| *score > 0.8)
-        .max_by(|x, y| x.1.total_cmp(&y.1))
-        .map(|(a, _)| a)
-}
-
 /// The expression after `key =`, or an error saying to write `key = example`.
 fn value_expr<'a>(meta: &'a Meta, example: &str) -> darling::Result<&'a Expr> {
     let key = path_to_string(meta.path());
@@ -434,7 +347,7 @@ impl FromMeta for Sp<Path> {
     }
 }
 
-/// One `key = "value"` entry of `params(..)` or `base_url(..)`.
+/// One `key = "value"` entry of `params(..)`, `base_url(..)` or `auth_base_url(..)`.
 #[derive(Clone, Debug)]
 pub(crate) struct Pair {
     pub key: PairKey,
@@ -474,6 +387,22 @@ impl PairKey {
     }
 }
 
+impl Pair {
+    /// The associated `const` a base URL's name gives, if the name is an identifier whose
+    /// upper-cased spelling is one too.
+    pub(crate) fn const_ident(&self) -> Option<Ident> {
+        base_url_const(self.key.as_ident()?)
+    }
+}
+
+/// The name of a base URL's associated `const`, if upper-casing it gives an identifier.
+pub(crate) fn base_url_const(name: &Ident) -> Option<Ident> {
+    let upper = unraw(name).to_uppercase();
+    let mut ident: Ident = syn::parse_str(&upper).ok()?;
+    ident.set_span(name.span());
+    Some(ident)
+}
+
 impl FromMeta for Sp<Vec<Pair>> {
     fn from_meta(meta: &Meta) -> darling::Result<Self> {
         let key = path_to_string(meta.path());
@@ -507,17 +436,6 @@ impl FromMeta for Sp<Vec<Pair>> {
     }
 }
 
-/// A setting with a fixed set of values, written as a string.
-pub(crate) trait Choice: Copy + 'static {
-    /// Every accepted spelling and its value.
-    const VALUES: &'static [(&'static str, Self)];
-    /// The spellings alone.
-    const NAMES: &'static [&'static str];
-    /// Names other specs or libraries use for a value, to suggest ours: not accepted, since
-    /// one spelling per value keeps attributes greppable.
-    const ALIASES: &'static [(&'static str, &'static str)];
-}
-
 impl<T: Choice> FromMeta for Sp<T> {
     fn from_meta(meta: &Meta) -> darling::Result<Self> {
         let s = Sp::<String>::from_meta(meta)?;
@@ -534,94 +452,3 @@ impl<T: Choice> FromMeta for Sp<T> {
         Err(error_at(s.span, msg))
     }
 }
-
-/// Implements [`Choice`] from one list of spellings.
-macro_rules! choice {
-    ($ty:ty { $($name:literal => $value:expr,)* } aliases { $($alias:literal => $ours:literal,)* }) => {
-        impl Choice for $ty {
-            const VALUES: &'static [(&'static str, Self)] = &[$(($name, $value)),*];
-            const NAMES: &'static [&'static str] = &[$($name),*];
-            const ALIASES: &'static [(&'static str, &'static str)] = &[$(($alias, $ours)),*];
-        }
-    };
-}
-
-choice!(Grant {
-    "password" => Grant::Password,
-    "client_credentials" => Grant::ClientCredentials,
-} aliases {
-    "client" => "client_credentials",
-    "resource_owner" => "password",
-    "ropc" => "password",
-});
-choice!(BodyStyle {
-    "form" => BodyStyle::Form,
-    "json" => BodyStyle::Json,
-    "form_grant_in_query" => BodyStyle::FormGrantInQuery,
-} aliases {
-    "urlencoded" => "form",
-    "x-www-form-urlencoded" => "form",
-    "application/x-www-form-urlencoded" => "form",
-    "application/json" => "json",
-    "query" => "form_grant_in_query",
-});
-choice!(ClientAuth {
-    "body" => ClientAuth::Body,
-    "basic" => ClientAuth::Basic,
-    "basic_raw" => ClientAuth::BasicRaw,
-    "none" => ClientAuth::None,
-} aliases {
-    "header" => "basic",
-    "client_secret_basic" => "basic",
-    "client_secret_post" => "body",
-    "post" => "body",
-    "raw" => "basic_raw",
-});
-choice!(RefreshKind {
-    "regrant" => RefreshKind::Regrant,
-    "refresh_token_grant" => RefreshKind::RefreshTokenGrant,
-    "endpoint" => RefreshKind::Endpoint,
-} aliases {
-    // Former spellings first.
-    "none" => "regrant",
-    "grant" => "refresh_token_grant",
-    "refresh_token" => "refresh_token_grant",
-    "no" => "regrant",
-    "custom" => "endpoint",
-    "own" => "endpoint",
-});
-choice!(InstantFormat {
-    "rfc3339" => InstantFormat::Rfc3339,
-    "http_date" => InstantFormat::HttpDate,
-    "epoch_millis" => InstantFormat::EpochMillis,
-    "epoch_seconds" => InstantFormat::EpochSeconds,
-} aliases {
-    "iso8601" => "rfc3339",
-    "iso_8601" => "rfc3339",
-    "iso" => "rfc3339",
-    "rfc1123" => "http_date",
-    "rfc7231" => "http_date",
-    "rfc9110" => "http_date",
-    "millis" => "epoch_millis",
-    "milliseconds" => "epoch_millis",
-    "unix" => "epoch_seconds",
-    "unix_millis" => "epoch_millis",
-    "seconds" => "epoch_seconds",
-    "epoch" => "epoch_seconds",
-});
-choice!(Role {
-    "client_id" => Role::ClientId,
-    "client_secret" => Role::ClientSecret,
-    "username" => Role::Username,
-    "password" => Role::Password,
-    "param" => Role::Param,
-} aliases {
-    "id" => "client_id",
-    "client" => "client_id",
-    "secret" => "client_secret",
-    "user" => "username",
-    "login" => "username",
-    "pass" => "password",
-    "parameter" => "param",
-    "extra" => "param",
-});

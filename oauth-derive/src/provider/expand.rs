@@ -6,45 +6,15 @@
 //! names the user chooses in `base_url(..)`. The spec is built with the runtime's `const fn`
 //! constructors, never struct literals, so the runtime can add settings without breaking it.
 
-use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::DeriveInput;
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident, Path, Visibility};
 
-use crate::ast::{Input, strip};
-use crate::ctxt::Ctxt;
-use crate::model::{BaseUrl, BodyStyle, ClientAuth, Expiry, Grant, InstantFormat, Refresh, Role, Spec};
-use crate::{fallback, valid};
-
-/// The whole attribute: read, check, then expand, or fall back with every error.
-pub(crate) fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
-    let item: DeriveInput = match syn::parse2(input.clone()) {
-        Ok(item) => item,
-        Err(_) => {
-            let err = syn::Error::new(
-                Span::call_site(),
-                "#[oauth_provider] goes on a struct whose named fields hold the credentials, \
-                 e.g. `struct Vendor { client_id: String, client_secret: Secret }`",
-            )
-            .into_compile_error();
-            return quote!(#input #err);
-        }
-    };
-    let mut cx = Ctxt::default();
-    let input = Input::from_syn(&item, args, &mut cx);
-    valid::check(&input, &mut cx);
-    if cx.is_ok() {
-        if let Some(spec) = Spec::new(&input) {
-            return expand(&spec, &strip(&item));
-        }
-        cx.error_at(
-            Span::call_site(),
-            "internal error in #[oauth_provider]: a setting passed the checks but is missing; \
-             please report this",
-        );
-    }
-    fallback::expand(&input, cx.into_compile_errors())
-}
+use crate::provider::items::ClientApi;
+use crate::provider::model::{Expiry, Refresh, Spec};
+use crate::respan::respan;
+use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, private};
 
 /// The code for a checked provider.
 pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
@@ -87,18 +57,16 @@ pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
     }
 }
 
-/// `path::to::oauth_runtime::__private`, where generated code finds everything.
-pub(crate) fn private(krate: &Path) -> TokenStream {
-    quote!(#krate::__private)
-}
-
 /// The `ProviderSpec::new(..).with_..(..)` expression. Settings at their defaults are written
 /// out anyway, so that the expansion reads as a complete description.
 fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
     let name = &spec.name;
     let base_urls = spec.base_urls.iter().map(|b| {
         let (name, url) = (&b.name, &b.url);
-        quote!(#p::BaseUrl::new(#name, #url))
+        match &b.auth_url {
+            Some(auth) => quote!(#p::BaseUrl::new(#name, #url).with_auth_url(#auth)),
+            None => quote!(#p::BaseUrl::new(#name, #url)),
+        }
     });
     let path = &spec.token_path;
     let grant = match spec.grant {
@@ -171,87 +139,4 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
                 .with_default_lifetime(::core::time::Duration::from_secs(#lifetime)),
         )
     }
-}
-
-/// The user-facing items, shared with the fallback so that one mistake in the attribute does
-/// not also break every use of the client.
-pub(crate) struct ClientApi<'a> {
-    pub ident: &'a Ident,
-    pub vis: &'a Visibility,
-    pub p: &'a TokenStream,
-    /// Vendor name, for the docs.
-    pub name: &'a str,
-    pub base_urls: &'a [BaseUrl],
-}
-
-impl ClientApi<'_> {
-    /// `type VendorClient = Client<Vendor>;`
-    pub(crate) fn alias(&self) -> TokenStream {
-        let (ident, vis, p) = (self.ident, self.vis, self.p);
-        let alias = format_ident!("{}Client", crate::ast::unraw(ident), span = ident.span());
-        let doc = doc(&format!(
-            "Typed client for [`{0}`]: build one with `{0}::client(..)` or `{0}::client_builder()` \
-             (methods of the `Provider` trait).",
-            crate::ast::unraw(ident)
-        ));
-        quote! {
-            #doc
-            #vis type #alias = #p::Client<#ident>;
-        }
-    }
-
-    /// One associated `const` per named base URL, named by the user in `base_url(..)`; nothing
-    /// when there are none.
-    pub(crate) fn base_url_consts(&self) -> TokenStream {
-        if self.base_urls.is_empty() {
-            return TokenStream::new();
-        }
-        let (ident, name) = (self.ident, self.name);
-        let consts = self.base_urls.iter().map(|b| {
-            let (konst, url) = (&b.konst, &b.url);
-            let text = format!(
-                "{name}'s `{}` base URL, `{url}`: pass it to `client(..)`, or pick it with \
-                 `.environment(\"{}\")`.",
-                b.name, b.name
-            );
-            let doc = doc(&text);
-            quote! {
-                #doc
-                pub const #konst: &'static str = #url;
-            }
-        });
-        quote! {
-            #[automatically_derived]
-            impl #ident {
-                #(#consts)*
-            }
-        }
-    }
-}
-
-/// `#[doc]` attributes, one per line, each with the space that `///` would give.
-fn doc(text: &str) -> TokenStream {
-    text.lines()
-        .map(|line| {
-            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-            quote!(#[doc = #line])
-        })
-        .collect()
-}
-
-/// `tokens` with every span set to `span`.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let TokenTree::Group(group) = &tree {
-                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
-                respanned.set_span(span);
-                tree = TokenTree::Group(respanned);
-            } else {
-                tree.set_span(span);
-            }
-            tree
-        })
-        .collect()
 }

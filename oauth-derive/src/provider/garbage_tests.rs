@@ -15,8 +15,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use quote::quote;
 
-use crate::attr::{FieldArgs, ProviderArgs};
-use crate::expand;
+use super::attr::{FieldArgs, ProviderArgs};
+use super::oauth_provider;
 
 /// Tokens from source text, as rustc's lexer would give them to the macro.
 fn lex(text: &str) -> TokenStream {
@@ -26,7 +26,7 @@ fn lex(text: &str) -> TokenStream {
 /// Runs the expansion, failing (not aborting) on a panic.
 fn expand_caught(args: &TokenStream, item: &TokenStream) -> Result<String, String> {
     let (args, item) = (args.clone(), item.clone());
-    catch_unwind(AssertUnwindSafe(|| expand::oauth_provider(args, item).to_string())).map_err(|panic| {
+    catch_unwind(AssertUnwindSafe(|| oauth_provider(args, item).to_string())).map_err(|panic| {
         panic
             .downcast_ref::<String>()
             .cloned()

@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, parse_quote};
 
-use crate::ast::Input;
+use super::ast::Input;
+use super::model::{Expiry, Refresh, Spec};
+use super::{oauth_provider, valid};
 use crate::ctxt::Ctxt;
-use crate::model::{BodyStyle, Expiry, Grant, InstantFormat, Refresh, Role, Spec};
-use crate::{expand, valid};
+use crate::symbol::{BodyStyle, Grant, InstantFormat, Role};
 
 /// The messages for an item, after reading and every rule.
 fn errors(args: TokenStream, item: DeriveInput) -> Vec<String> {
@@ -330,6 +331,46 @@ fn base_urls_are_checked() {
 }
 
 #[test]
+fn auth_base_urls_pair_with_base_urls() {
+    let args = |auth: TokenStream| {
+        quote!(
+            grant = "password",
+            token_path = "/t",
+            base_url(sandbox = "https://api-test.x.io", production = "https://api.x.io"),
+            auth_base_url(#auth)
+        )
+    };
+    let spec = spec(args(quote!(production = "https://auth.x.io")), password());
+    let auth: Vec<_> = spec.base_urls.iter().map(|b| (b.name.as_str(), b.auth_url.as_deref())).collect();
+    assert_eq!(auth, [("sandbox", None), ("production", Some("https://auth.x.io"))]);
+    assert_one(
+        errors(args(quote!(prodution = "https://auth.x.io")), password()),
+        "no base URL is named `prodution`: name one of `base_url(..)`'s entries; did you mean `production`?",
+    );
+    assert_one(
+        errors(args(quote!(staging = "https://auth.x.io")), password()),
+        "the base URLs are `sandbox`, `production`",
+    );
+    assert_one(errors(args(quote!(sandbox = "auth.x.io")), password()), "a token host URL starts with `https://`");
+    assert_one(
+        errors(args(quote!(sandbox = "https://a.x.io", sandbox = "https://b.x.io")), password()),
+        "a token host for `sandbox` is already given",
+    );
+    assert_one(
+        errors(quote!(grant = "password", token_path = "/t", auth_base_url(sandbox = "https://a.x.io")), password()),
+        "there is no `base_url`: add `base_url(sandbox = \"https://api.example.com\")`",
+    );
+    // An unreadable `base_url` is reported alone.
+    assert_one(
+        errors(
+            quote!(grant = "password", token_path = "/t", base_url = "x", auth_base_url(sandbox = "https://a.x.io")),
+            password(),
+        ),
+        "write `base_url(name = \"value\", ..)`",
+    );
+}
+
+#[test]
 fn expiry_contradictions() {
     let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
     assert_one(
@@ -535,7 +576,7 @@ fn garbage_never_panics() {
         quote!(token_path = "é://ü"),
     ];
     for args in garbage {
-        let out = expand::oauth_provider(
+        let out = oauth_provider(
             args.clone(),
             quote!(
                 struct S {
@@ -546,14 +587,14 @@ fn garbage_never_panics() {
         assert!(out.to_string().contains("compile_error"), "{args}");
     }
     let huge = "x".repeat(1 << 20);
-    let out = expand::oauth_provider(
+    let out = oauth_provider(
         quote!(grant = #huge, token_path = #huge),
         quote!(
             struct S {}
         ),
     );
     assert!(out.to_string().contains("compile_error"));
-    let out = expand::oauth_provider(
+    let out = oauth_provider(
         quote!(grant = "password"),
         quote!(
             fn f() {}
@@ -565,7 +606,7 @@ fn garbage_never_panics() {
 #[test]
 fn every_key_is_read() {
     // A key listed in KEYS but missing from the dispatch would report an internal error.
-    for key in crate::attr::ProviderArgs::KEYS {
+    for key in super::attr::ProviderArgs::KEYS {
         let args: TokenStream = syn::parse_str(&format!("{key} = \"x\"")).expect("tokens");
         let errs = errors(args, password());
         assert!(errs.iter().all(|e| !e.contains("internal error")), "{key}: {errs:#?}");
@@ -574,14 +615,14 @@ fn every_key_is_read() {
 
 #[test]
 fn monta_expansion() {
-    let tokens = expand::oauth_provider(monta_args(), quote::ToTokens::into_token_stream(monta()));
+    let tokens = oauth_provider(monta_args(), quote::ToTokens::into_token_stream(monta()));
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
 
 #[test]
 fn base_urls_params_and_crate_path_expansion() {
-    let tokens = expand::oauth_provider(
+    let tokens = oauth_provider(
         quote! {
             name = "Microbilt",
             grant = "password",
@@ -593,6 +634,7 @@ fn base_urls_params_and_crate_path_expansion() {
             default_lifetime = 900,
             params(scope = "account", "x-tenant" = "acme"),
             base_url(sandbox = "https://apitest.microbilt.com", production = "https://api.microbilt.com"),
+            auth_base_url(production = "https://auth.microbilt.com"),
             crate = "crate::oauth",
         },
         quote! {

@@ -2,12 +2,12 @@
 //! arguments, each with its span. Nothing here checks one part against another; `valid` does.
 
 use proc_macro2::{Span, TokenStream};
-use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
-use crate::attr::{Arg, FieldArgs, ProviderArgs, Sp, is_oauth_attr};
+use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::model::Role;
+use crate::provider::attr::{FieldArgs, ProviderArgs, is_oauth_attr};
+use crate::symbol::{Role, unraw};
 
 /// The annotated item and its attribute.
 pub(crate) struct Input<'a> {
@@ -138,11 +138,6 @@ pub(crate) fn is_secret_type(ty: &Type) -> bool {
             .is_some_and(|s| (s.ident == "Secret" || s.ident == "SecretString") && s.arguments.is_none()),
         _ => false,
     }
-}
-
-/// An identifier as users read it (`r#type` is `type`).
-pub(crate) fn unraw(ident: &Ident) -> String {
-    ident.unraw().to_string()
 }
 
 /// The item with every `#[oauth(..)]` removed, as it is emitted.

@@ -5,10 +5,13 @@
 
 use proc_macro2::Span;
 
-use crate::ast::{Field, Input, is_secret_type};
-use crate::attr::{Arg, Choice, Sp};
+use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::model::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, base_url_const};
+use crate::provider::ast::{Field, Input, is_secret_type};
+use crate::provider::attr::base_url_const;
+use crate::symbol::{
+    BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, name_of, unraw,
+};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
@@ -17,6 +20,7 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     grant_and_token_path_given(input, cx);
     paths_are_relative(input, cx);
     base_urls_are_urls(input, cx);
+    auth_base_urls_pair_with_base_urls(input, cx);
     names_are_not_empty(input, cx);
     expiry_given_once(input, cx);
     expires_at_has_a_format(input, cx);
@@ -147,6 +151,57 @@ fn base_urls_are_urls(input: &Input<'_>, cx: &mut Ctxt) {
             cx.error_at(pair.value.span, problem);
         }
     }
+}
+
+/// A token host belongs to one environment, named as in `base_url(..)`, and is a URL like one.
+fn auth_base_urls_pair_with_base_urls(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(auths) = input.args.auth_base_urls.given() else {
+        return;
+    };
+    // With `base_url` unreadable the names cannot be checked; its error already speaks.
+    let names: Option<Vec<String>> = match &input.args.base_urls {
+        Arg::Given(urls) => Some(urls.value.iter().map(|p| p.key_string()).collect()),
+        Arg::Absent => Some(Vec::new()),
+        Arg::Bad => None,
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for pair in &auths.value {
+        let name = pair.key_string();
+        if seen.contains(&name) {
+            cx.error_at(pair.key_span(), format!("a token host for `{name}` is already given: keep one"));
+        }
+        seen.push(name.clone());
+        match names.as_deref() {
+            Some([]) => cx.error_at(
+                pair.key_span(),
+                format!(
+                    "`auth_base_url` gives the token host of a base URL, and there is no `base_url`: \
+                     add `base_url({name} = \"https://api.example.com\")`"
+                ),
+            ),
+            Some(names) if !names.contains(&name) => {
+                let known: Vec<&str> = names.iter().map(String::as_str).collect();
+                let hint = match did_you_mean(&name, &known) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("the base URLs are {}", quoted(&known)),
+                };
+                cx.error_at(
+                    pair.key_span(),
+                    format!("no base URL is named `{name}`: name one of `base_url(..)`'s entries; {hint}"),
+                );
+            }
+            _ => {}
+        }
+        if let Some(problem) = url_problem(&pair.value.value) {
+            cx.error_at(pair.value.span, problem.replace("base URL", "token host URL"));
+        }
+    }
+}
+
+/// `a`, `b`, for messages.
+fn quoted(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
 }
 
 /// What is wrong with a base URL, if anything.
@@ -344,7 +399,7 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
                  `client_id`, `client_secret`, `username` or `password`, or add \
                  `#[oauth(role = \"client_id\")]` (or another role), or `#[oauth(param)]` to \
                  send it as an extra parameter",
-                crate::ast::unraw(field.member)
+                unraw(field.member)
             ),
         );
     }
@@ -381,10 +436,7 @@ fn secrets_are_secret(input: &Input<'_>, cx: &mut Ctxt) {
         };
         cx.error_spanned_by(
             field.ty,
-            format!(
-                "`{}` {why}: declare it as `Secret` so it never shows in Debug or logs",
-                crate::ast::unraw(field.member)
-            ),
+            format!("`{}` {why}: declare it as `Secret` so it never shows in Debug or logs", unraw(field.member)),
         );
     }
 }
@@ -403,8 +455,8 @@ fn roles_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
                 format!(
                     "`{}` and `{}` both have role \"{}\": keep one, or make the other \
                      `#[oauth(param)]`",
-                    crate::ast::unraw(earlier.member),
-                    crate::ast::unraw(field.member),
+                    unraw(earlier.member),
+                    unraw(field.member),
                     role.value.as_str()
                 ),
             );
@@ -441,7 +493,7 @@ fn wire_names_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
 }
 
 fn field_desc(field: &Field<'_>) -> String {
-    format!("field `{}`", crate::ast::unraw(field.member))
+    format!("field `{}`", unraw(field.member))
 }
 
 /// Each grant sends particular credentials (RFC 6749 sections 4.3 and 4.4).
@@ -523,11 +575,6 @@ fn grant_name(grant: Grant) -> &'static str {
 
 fn auth_name(auth: ClientAuth) -> &'static str {
     name_of(auth)
-}
-
-/// The spelling of a choice's value.
-fn name_of<T: Choice + PartialEq>(value: T) -> &'static str {
-    T::VALUES.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
 }
 
 fn role_words(role: Role) -> &'static str {

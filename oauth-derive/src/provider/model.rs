@@ -3,95 +3,9 @@
 
 use syn::{Ident, Path, Type, Visibility};
 
-use crate::ast::Input;
-use crate::attr::Arg;
-
-/// The OAuth2 grant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Grant {
-    Password,
-    ClientCredentials,
-}
-
-/// How a token request is encoded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum BodyStyle {
-    Form,
-    Json,
-    FormGrantInQuery,
-}
-
-/// Where the client id and secret go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ClientAuth {
-    Body,
-    Basic,
-    BasicRaw,
-    None,
-}
-
-impl ClientAuth {
-    /// Whether the client id and secret travel in an HTTP Basic header.
-    pub(crate) fn is_basic(self) -> bool {
-        matches!(self, ClientAuth::Basic | ClientAuth::BasicRaw)
-    }
-}
-
-/// The `refresh` setting as written, before its path and parameter are attached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RefreshKind {
-    Regrant,
-    RefreshTokenGrant,
-    Endpoint,
-}
-
-/// The format of an absolute expiry instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum InstantFormat {
-    Rfc3339,
-    HttpDate,
-    EpochMillis,
-    EpochSeconds,
-}
-
-/// The part a credential field plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Role {
-    ClientId,
-    ClientSecret,
-    Username,
-    Password,
-    Param,
-}
-
-impl Role {
-    /// The name users write in `#[oauth(role = "..")]`.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Role::ClientId => "client_id",
-            Role::ClientSecret => "client_secret",
-            Role::Username => "username",
-            Role::Password => "password",
-            Role::Param => "param",
-        }
-    }
-
-    /// The role a field plays without saying so, from its name.
-    pub(crate) fn from_field_name(name: &str) -> Option<Role> {
-        match name {
-            "client_id" => Some(Role::ClientId),
-            "client_secret" => Some(Role::ClientSecret),
-            "username" => Some(Role::Username),
-            "password" => Some(Role::Password),
-            _ => None,
-        }
-    }
-
-    /// Whether values in this role must never be shown.
-    pub(crate) fn is_secret(self) -> bool {
-        matches!(self, Role::ClientSecret | Role::Password)
-    }
-}
+use crate::arg::Arg;
+use crate::provider::ast::Input;
+use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, default_crate_path, unraw};
 
 /// A checked provider, ready to expand.
 pub(crate) struct Spec {
@@ -116,6 +30,8 @@ pub(crate) struct BaseUrl {
     pub name: String,
     pub konst: Ident,
     pub url: String,
+    /// Where tokens are requested in this environment, when not at `url`.
+    pub auth_url: Option<String>,
 }
 
 /// A credential field.
@@ -152,19 +68,6 @@ pub(crate) enum Expiry {
     None,
 }
 
-/// The default path to the runtime crate.
-pub(crate) fn default_crate_path() -> Path {
-    syn::parse_quote!(::oauth_runtime)
-}
-
-/// The name of a base URL's associated `const`, if upper-casing it gives an identifier.
-pub(crate) fn base_url_const(name: &Ident) -> Option<Ident> {
-    let upper = crate::ast::unraw(name).to_uppercase();
-    let mut ident: Ident = syn::parse_str(&upper).ok()?;
-    ident.set_span(name.span());
-    Some(ident)
-}
-
 impl Spec {
     /// Applies the defaults to an input that passed validation.
     ///
@@ -192,16 +95,15 @@ impl Spec {
         } else {
             Expiry::In(string(&args.expires_in, "expires_in")?)
         };
+        let auth_urls = args.auth_base_urls.or_default(Vec::new())?;
         let base_urls = args
             .base_urls
             .or_default(Vec::new())?
             .iter()
             .map(|pair| {
-                Some(BaseUrl {
-                    name: pair.key_string(),
-                    konst: base_url_const(pair.key.as_ident()?)?,
-                    url: pair.value.value.clone(),
-                })
+                let name = pair.key_string();
+                let auth_url = auth_urls.iter().find(|a| a.key_string() == name).map(|a| a.value.value.clone());
+                Some(BaseUrl { konst: pair.const_ident()?, url: pair.value.value.clone(), auth_url, name })
             })
             .collect::<Option<Vec<_>>>()?;
         let fields = input
@@ -222,7 +124,7 @@ impl Spec {
             ident: input.item.ident.clone(),
             vis: input.item.vis.clone(),
             krate: args.krate.or_default(default_crate_path())?,
-            name: string(&args.name, &crate::ast::unraw(&input.item.ident))?,
+            name: string(&args.name, &unraw(&input.item.ident))?,
             base_urls,
             token_path,
             grant: args.grant.given()?.value,

@@ -5,9 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::{Input, strip};
-use crate::expand::{ClientApi, private};
-use crate::model::{BaseUrl, base_url_const, default_crate_path};
+use crate::provider::ast::{Input, strip};
+use crate::provider::items::ClientApi;
+use crate::provider::model::BaseUrl;
+use crate::symbol::{default_crate_path, private, unraw};
 
 /// The errors, the item, and, if the item can carry them, stand-in impls.
 pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
@@ -21,7 +22,7 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
     let krate = args.krate.given().map_or_else(default_crate_path, |k| k.value.clone());
     let p = private(&krate);
     let ident = &item.ident;
-    let name = args.name.given().map_or_else(|| crate::ast::unraw(ident), |n| n.value.clone());
+    let name = args.name.given().map_or_else(|| unraw(ident), |n| n.value.clone());
     // Only base URLs whose const name is usable; their values may be wrong, they are never used.
     let base_urls: Vec<BaseUrl> = args
         .base_urls
@@ -32,8 +33,9 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
                 .filter_map(|pair| {
                     Some(BaseUrl {
                         name: pair.key_string(),
-                        konst: base_url_const(pair.key.as_ident()?)?,
+                        konst: pair.const_ident()?,
                         url: pair.value.value.clone(),
+                        auth_url: None,
                     })
                 })
                 .collect()

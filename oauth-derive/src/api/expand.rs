@@ -1,0 +1,199 @@
+//! Code generation: the trait, with each operation returning a `Send` future, and its
+//! implementation for the vendor's `Client`.
+//!
+//! Each method builds its request before the future starts, so borrowed arguments need not
+//! outlive the call, and the future holds only the request. Every value whose type must be
+//! serde-capable goes through one of the runtime's assertion traits, named at the user's type:
+//! a type that is not `Serialize` or `Deserialize` is reported there, with a message naming
+//! the derive to add, and once (the trait's method does the work, so no second bound fails).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Ident, Type};
+
+use crate::api::ast::ungroup;
+use crate::api::items::{Names, declare, impl_attrs, local, op_sig};
+use crate::api::model::{Api, Op, PathPiece, Step, Success, referent};
+use crate::respan::respan;
+use crate::symbol::private;
+
+/// The code for a checked API trait.
+pub(crate) fn expand(api: &Api) -> TokenStream {
+    let p = private(&api.krate);
+    let idents: Vec<&Ident> = api.ops.iter().map(|op| &op.ident).collect();
+    let item = declare(&api.item, &idents, &idents, |_| true);
+    let ident = &api.item.ident;
+    let client = &api.client;
+    let methods = api.ops.iter().map(|op| method(op, &p));
+    let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+    quote! {
+        #item
+
+        #[automatically_derived]
+        impl #ident for #client_ty {
+            #(#methods)*
+        }
+    }
+}
+
+/// One operation's implementation.
+fn method(op: &Op, p: &TokenStream) -> TokenStream {
+    let sig = op_sig(&op.sig, Names::Kept, true);
+    let attrs = impl_attrs(&op.attrs);
+    let request = local("request");
+    let (name, method) = (&op.name, Ident::new(op.method.constant(), proc_macro2::Span::call_site()));
+    let path = path_expr(&op.path, p);
+    let steps = op.steps.iter().map(|step| step_stmt(step, &request, p));
+    let receive = receive_expr(&op.success, &request, p);
+    let output_span = op.output.span();
+    let future = quote_spanned!(output_span=> async move { #receive });
+    quote! {
+        #attrs
+        #sig {
+            let #request = #p::Client::operation(self, #name, #p::Method::#method, #path);
+            #(#steps)*
+            #future
+        }
+    }
+}
+
+/// The path: a literal, or `format!` with each placeholder percent-encoded.
+fn path_expr(pieces: &[PathPiece], p: &TokenStream) -> TokenStream {
+    if let [PathPiece::Text(text)] = pieces {
+        return quote!(#text);
+    }
+    let mut template = String::new();
+    let mut values = Vec::new();
+    for piece in pieces {
+        match piece {
+            PathPiece::Text(text) => template.push_str(text),
+            PathPiece::Arg(arg, ty) => {
+                template.push_str("{}");
+                // At the argument's type, so that a type without `Display` is reported there.
+                values.push(respan(quote!(#p::encode_segment(&#arg)), ty.span()));
+            }
+        }
+    }
+    quote!(&::std::format!(#template, #(#values),*))
+}
+
+/// One step of building the request.
+fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
+    let expr = match step {
+        Step::QueryPair { name, arg, ty } => {
+            let call = assertion(ty, quote!(#p::QueryValue), quote!(query_pair));
+            let value = borrow(arg, ty);
+            quote!(#call(#value, #request, #name))
+        }
+        Step::QueryFields { arg, ty } => {
+            let call = assertion(ty, quote!(#p::QueryValue), quote!(query_fields));
+            let value = borrow(arg, ty);
+            quote!(#call(#value, #request))
+        }
+        Step::Header { name, arg, ty, optional: false } => {
+            let call = by_value_assertion(ty, quote!(#p::HeaderArg), quote!(header_into));
+            quote!(#call(#arg, #request, #name))
+        }
+        Step::Header { name, arg, ty, optional: true } => {
+            let value = local("value");
+            let call = by_value_assertion(option_inner(ty).unwrap_or(ty), quote!(#p::HeaderArg), quote!(header_into));
+            quote! {
+                match #arg {
+                    ::core::option::Option::Some(#value) => #call(#value, #request, #name),
+                    ::core::option::Option::None => #request,
+                }
+            }
+        }
+        Step::FixedHeader { name, value } => quote!(#request.header(#name, #value)),
+        Step::Body { form, arg, ty } => {
+            let method = if *form { quote!(form_body) } else { quote!(json_body) };
+            let call = assertion(ty, quote!(#p::RequestBody), method);
+            let value = borrow(arg, ty);
+            quote!(#call(#value, #request))
+        }
+        Step::Timeout(ms) => {
+            let ms = Literal::u64_unsuffixed(*ms);
+            quote!(#request.timeout(::core::time::Duration::from_millis(#ms)))
+        }
+        Step::ErrorType(ty) => {
+            let call = assertion(ty, quote!(#p::ErrorBody), quote!(error_type));
+            quote!(#call(#request))
+        }
+    };
+    quote!(let #request = #expr;)
+}
+
+/// The future's result: the response read as `T` asks.
+fn receive_expr(success: &Success, request: &Ident, p: &TokenStream) -> TokenStream {
+    match success {
+        Success::Empty => quote!(#request.send_empty().await),
+        Success::Text => quote!(#request.send_text().await),
+        Success::Bytes => quote!(#request.send_bytes().await),
+        Success::ByteVec => quote!(#request.send_bytes().await.map(::std::vec::Vec::from)),
+        Success::Raw => quote!(#request.send().await),
+        Success::Json(ty) => {
+            let call = assertion(ty, quote!(#p::JsonResponse), quote!(receive));
+            quote!(#call(#request).await)
+        }
+    }
+}
+
+/// `<T as Trait>::method`, the trait's path at `T`'s span so that rustc reports an unmet bound
+/// at the user's type, all of it. `T` is the type behind a reference, since the methods take
+/// `&self`. A type holding `impl Trait` cannot be named in an expression, so then the trait's
+/// method is called alone and `Self` inferred from the value.
+fn assertion(ty: &Type, trait_path: TokenStream, method: TokenStream) -> TokenStream {
+    let (ty, _) = referent(ty);
+    let trait_path = respan(trait_path, ty.span());
+    if holds_impl_trait(ty) {
+        let method = respan(method, ty.span());
+        quote!(#trait_path::#method)
+    } else {
+        quote!(<#ty as #trait_path>::#method)
+    }
+}
+
+/// [`assertion`] for methods that take `self` by value: `T` is the type as declared.
+fn by_value_assertion(ty: &Type, trait_path: TokenStream, method: TokenStream) -> TokenStream {
+    let trait_path = respan(trait_path, ty.span());
+    if holds_impl_trait(ty) {
+        let method = respan(method, ty.span());
+        quote!(#trait_path::#method)
+    } else {
+        quote!(<#ty as #trait_path>::#method)
+    }
+}
+
+/// `T` of a type written `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ungroup(ty) else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// A shared reference to the argument's value: the argument itself when it is one.
+fn borrow(arg: &Ident, ty: &Type) -> TokenStream {
+    match ungroup(ty) {
+        Type::Reference(r) if r.mutability.is_some() => quote!(&*#arg),
+        Type::Reference(_) => quote!(#arg),
+        _ => quote!(&#arg),
+    }
+}
+
+/// Whether `impl Trait` appears anywhere in a type.
+fn holds_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}

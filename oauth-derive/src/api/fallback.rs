@@ -1,0 +1,75 @@
+//! What to emit when the trait has errors: the errors, the trait with every operation declared
+//! as it will be, and an implementation whose methods never complete, so that calls of the
+//! operations (and an IDE completing them) see no error besides the real ones.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, TraitItem};
+
+use crate::api::ast::Input;
+use crate::api::items::{Names, declare, impl_attrs, op_sig};
+use crate::symbol::{default_crate_path, private};
+
+/// The errors, the trait, and, if it can have one, a stand-in implementation.
+pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
+    let item = input.item;
+    // One declaration per name: a second would add rustc's "defined multiple times".
+    let mut ops: Vec<&Ident> = Vec::new();
+    for op in &input.ops {
+        if !ops.contains(&op.ident()) {
+            ops.push(op.ident());
+        }
+    }
+    let futures: Vec<&Ident> = input
+        .ops
+        .iter()
+        .filter(|op| op.http.is_some() || op.misspelt || op.func.sig.asyncness.is_some())
+        .map(|op| op.ident())
+        .collect();
+    let mut seen: Vec<Ident> = Vec::new();
+    let keep = |it: &TraitItem| match it {
+        // Nothing could give these a value, and the errors say so.
+        TraitItem::Const(c) => c.default.is_some(),
+        TraitItem::Type(_) | TraitItem::Macro(_) => false,
+        TraitItem::Fn(f) if f.default.is_none() || ops.contains(&&f.sig.ident) => {
+            let fresh = !seen.contains(&f.sig.ident);
+            seen.push(f.sig.ident.clone());
+            fresh
+        }
+        _ => true,
+    };
+    // Methods that were neither async nor given an HTTP method keep their signature.
+    let declared = declare(item, &ops, &futures, keep);
+    let generic = !item.generics.params.is_empty() || item.generics.where_clause.is_some();
+    let Some(client) = input.args.client.given().filter(|_| !generic) else {
+        return quote!(#errors #declared);
+    };
+    let krate = input.args.krate.given().map_or_else(default_crate_path, |k| k.value.clone());
+    let p = private(&krate);
+    let stubs = declared.items.iter().filter_map(|it| match it {
+        TraitItem::Fn(f) if f.default.is_none() => {
+            let attrs = impl_attrs(&f.attrs);
+            let sig = op_sig(&f.sig, Names::Ignored, false);
+            let body = if futures.contains(&&f.sig.ident) {
+                quote!(::core::future::pending())
+            } else {
+                quote!(::core::unreachable!())
+            };
+            Some(quote!(#attrs #sig { #body }))
+        }
+        _ => None,
+    });
+    let ident = &item.ident;
+    let client = &client.value;
+    let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+    quote! {
+        #errors
+
+        #declared
+
+        impl #ident for #client_ty {
+            #(#stubs)*
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! `#[oauth_api]`: a trait whose methods declare a vendor's API operations becomes typed async
+//! methods on that vendor's `Client`.
+//!
+//! `attr` reads the attributes (the trait's, the operations' and the arguments'), `ast` reads
+//! the trait, `valid` checks the rules, `model` holds the checked operations, and `expand` (or
+//! `fallback`, when there were errors) writes the code; `items` is the trait as both emit it.
+
+mod ast;
+mod attr;
+mod expand;
+mod fallback;
+mod items;
+mod model;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::TokenStream;
+use syn::ItemTrait;
+
+use crate::ctxt::Ctxt;
+use crate::pipeline::{self, Annotation};
+
+/// The attribute's entry point.
+pub(crate) fn oauth_api(args: TokenStream, input: TokenStream) -> TokenStream {
+    pipeline::run::<Api>(args, input)
+}
+
+/// `#[oauth_api]`'s steps.
+struct Api;
+
+impl Annotation for Api {
+    const NAME: &'static str = "#[oauth_api]";
+    type Item = ItemTrait;
+    type Input<'a> = ast::Input<'a>;
+    type Model = model::Api;
+
+    fn wrong_item() -> &'static str {
+        "#[oauth_api] goes on a trait whose methods are the API's operations, e.g. \
+         `trait VendorApi { #[get(\"/me\")] async fn me(&self) -> Result<Me, Error>; }`"
+    }
+
+    fn read<'a>(item: &'a ItemTrait, args: TokenStream, cx: &mut Ctxt) -> ast::Input<'a> {
+        ast::Input::from_syn(item, args, cx)
+    }
+
+    fn check(input: &ast::Input<'_>, cx: &mut Ctxt) {
+        valid::check(input, cx);
+    }
+
+    fn model(input: &ast::Input<'_>) -> Option<model::Api> {
+        model::Api::new(input)
+    }
+
+    fn expand(api: &model::Api, _: &ItemTrait) -> TokenStream {
+        expand::expand(api)
+    }
+
+    fn fallback(input: &ast::Input<'_>, errors: TokenStream) -> TokenStream {
+        fallback::expand(input, errors)
+    }
+}

@@ -1,0 +1,717 @@
+//! Unit tests of `#[oauth_api]`: reading, the rules, and the expansion.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{ItemTrait, parse_quote};
+
+use super::ast::{Input, Piece, parse_template};
+use super::model::{Api, Success};
+use super::{oauth_api, valid};
+use crate::ctxt::Ctxt;
+
+/// The messages for a trait, after reading and every rule.
+fn errors(args: TokenStream, item: ItemTrait) -> Vec<String> {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&item, args, &mut cx);
+    valid::check(&input, &mut cx);
+    cx.messages()
+}
+
+/// The messages for one operation in a trait with `client = Vendor`.
+fn op_errors(op: TokenStream) -> Vec<String> {
+    errors(quote!(client = Vendor), parse_quote!(pub trait VendorApi { #op }))
+}
+
+/// The model of a valid trait.
+fn model(args: TokenStream, item: ItemTrait) -> Api {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&item, args, &mut cx);
+    valid::check(&input, &mut cx);
+    assert_eq!(cx.messages(), Vec::<String>::new());
+    Api::new(&input).expect("a valid trait has a model")
+}
+
+/// Asserts that exactly one error was reported and that it contains `needle`.
+#[track_caller]
+fn assert_one(errors: Vec<String>, needle: &str) {
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains(needle), "{:?} lacks {needle:?}", errors[0]);
+}
+
+fn monta() -> ItemTrait {
+    parse_quote! {
+        /// Monta's partner API.
+        pub trait MontaApi {
+            /// The application behind the token.
+            #[get("/auth/me")]
+            async fn me(&self) -> Result<Application, Error>;
+
+            #[get("/charges/{id}", timeout_ms = 5000)]
+            async fn charge(
+                &self,
+                id: u64,
+                #[query] include: Option<&str>,
+                #[header("X-Trace-Id")] trace: &str,
+            ) -> Result<Charge, Error>;
+
+            #[get("/charges")]
+            async fn charges(&self, #[query(flatten)] filter: &ChargeFilter, #[query("pageSize")] page_size: u32) -> Result<Vec<Charge>, Error>;
+
+            #[post("/charges", error = ChargeError, header("X-Api-Version" = "2"), header("X-Client" = "sdk"))]
+            async fn create_charge(&self, #[json] charge: &NewCharge, #[header("Idempotency-Key")] key: Option<String>) -> Result<Charge, Error>;
+
+            #[put("/sites/{site}/files/{name}.json", name = "putSiteFile")]
+            async fn put_file(&self, site: &str, name: String, #[form] fields: Fields) -> Result<(), Error>;
+
+            #[get("/reports/{id}")]
+            async fn report(&self, id: u64) -> Result<String, Error>;
+
+            #[get("/reports/{id}/pdf")]
+            #[allow(clippy::unused_async)]
+            async fn report_pdf(&self, id: u64) -> Result<Bytes, Error>;
+
+            #[get("/reports/{id}/raw")]
+            async fn report_raw(&self, id: u64) -> Result<Vec<u8>, Error>;
+
+            #[head("/health")]
+            async fn health(&self) -> Result<reqwest::Response, Error>;
+
+            /// A provided method, kept.
+            async fn my_name(&self) -> Result<String, Error> {
+                Ok(self.me().await?.name)
+            }
+        }
+    }
+}
+
+#[test]
+fn monta_is_valid() {
+    let api = model(quote!(client = Monta, error = MontaError), monta());
+    let ops: Vec<_> = api.ops.iter().map(|op| (op.name.as_str(), op.success.clone())).collect();
+    assert_eq!(ops[0].0, "me");
+    assert!(matches!(ops[0].1, Success::Json(_)));
+    assert_eq!(ops[4], ("putSiteFile", Success::Empty));
+    assert_eq!(ops[5].1, Success::Text);
+    assert_eq!(ops[6].1, Success::Bytes);
+    assert_eq!(ops[7].1, Success::ByteVec);
+    assert_eq!(ops[8].1, Success::Raw);
+    assert_eq!(api.ops.len(), 9, "the provided method is no operation");
+}
+
+#[test]
+fn monta_expansion() {
+    let tokens = oauth_api(quote!(client = Monta, error = MontaError), quote::ToTokens::into_token_stream(monta()));
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn crate_path_and_impl_trait_expansion() {
+    let tokens = oauth_api(
+        quote!(client = crate::vendors::Deyel, crate = "crate::oauth"),
+        quote! {
+            pub(crate) trait DeyelApi {
+                #[post("/api/v1/things/{id}")]
+                #[cfg(feature = "things")]
+                async fn thing<'a>(&self, id: impl std::fmt::Display, #[json] body: &'a impl serde::Serialize, #[query] request: Option<u8>) -> Result<(), Error>;
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn fallback_expansion() {
+    let tokens = oauth_api(
+        quote!(client = Monta),
+        quote! {
+            pub trait MontaApi {
+                #[gett("/auth/me")]
+                async fn me(&self) -> Result<Application, Error>;
+                #[get("/charges/{id}")]
+                async fn charge(&self, #[query] include: &str) -> Result<Charge, Error>;
+                #[get("/charges/{id}")]
+                async fn charge(&self, id: u64) -> Result<Charge, Error>;
+                fn sync_one(&self, (a, b): (u8, u8)) -> u8;
+                const LIMIT: u32;
+                type Item;
+                /// Kept.
+                fn provided(&self) -> u8 { 1 }
+            }
+        },
+    );
+    let text = tokens.to_string();
+    assert!(text.contains("compile_error"), "{text}");
+    let file: syn::File = syn::parse2(tokens).expect("the fallback parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn templates() {
+    assert_eq!(
+        parse_template("/a/{id}/b{x}.json"),
+        Ok(vec![
+            Piece::Text("/a/".into()),
+            Piece::Placeholder("id".into()),
+            Piece::Text("/b".into()),
+            Piece::Placeholder("x".into()),
+            Piece::Text(".json".into()),
+        ])
+    );
+    let err = |path: &str| parse_template(path).expect_err(path);
+    assert!(err("charges").contains("write \"/charges\""));
+    assert!(err("https://x.io/v1/charges?x=1").contains("write \"/v1/charges\""));
+    assert!(err("/charges?status=open&limit=5").contains("`#[query(\"status\")]`, `#[query(\"limit\")]`"));
+    assert!(err("/charges#top").contains("fragment"));
+    assert!(err("/a b").contains("whitespace"));
+    assert!(err("/a/{id").contains("unclosed"));
+    assert!(err("/a/id}").contains("without `{`"));
+    assert!(err("/a/}{id}").contains("without `{`"));
+    assert!(err("/a/{}").contains("empty placeholder"));
+    assert!(err("/a/{1x}").contains("not a placeholder"));
+    assert!(err("/a/{a-b}").contains("not a placeholder"));
+    assert!(err("").contains("starts with `/`"));
+}
+
+#[test]
+fn trait_level_rules() {
+    let item: ItemTrait = parse_quote!(
+        trait A {}
+    );
+    assert_one(errors(quote!(), item.clone()), "missing `client`");
+    assert_one(
+        errors(quote!(clinet = V), item.clone()),
+        "unknown key `clinet` in #[oauth_api]: did you mean `client`?",
+    );
+    assert_one(errors(quote!(client = "V"), item.clone()), "write the type without quotes: `client = V`");
+    assert_one(errors(quote!(client = V, client = W), item.clone()), "duplicate key `client`");
+    assert_one(errors(quote!(client = V, error), item.clone()), "write `error = VendorError`");
+    assert_one(errors(quote!(client = V, crate = "not a path"), item.clone()), "path of the runtime crate");
+    assert_one(
+        errors(quote!(client = V, unknown = HashMap<K, V>, error = E), item.clone()),
+        "the keys are client, error, crate",
+    );
+    assert!(errors(quote!(client = V, error = Vec<(u8, u16)>, crate = oauth_runtime), item).is_empty());
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                trait A<T> {}
+            ),
+        ),
+        "cannot be generic",
+    );
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                unsafe trait A {}
+            ),
+        ),
+        "remove `unsafe`",
+    );
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                trait A {
+                    const X: u8;
+                    const Y: u8 = 1;
+                }
+            ),
+        ),
+        "nothing gives `X` a value",
+    );
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                trait A {
+                    type T;
+                }
+            ),
+        ),
+        "no associated types",
+    );
+}
+
+#[test]
+fn http_method_attributes() {
+    assert_one(
+        op_errors(quote!(
+            #[gett("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "unknown HTTP method attribute `#[gett]`: did you mean `#[get]`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[update("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "did you mean `#[put]`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[tracing::instrument]
+            #[get("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "unknown attribute `#[tracing::instrument]` on an operation",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[query]
+            #[get("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "`#[query]` goes on an argument",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            #[post("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "already has `#[get]`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "write the path in the attribute",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get()]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "write the path in the attribute",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get(timeout_ms = 5)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "the path comes first",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get(x)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "the path comes first",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", timout_ms = 5)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "unknown key `timout_ms` in #[get]: did you mean `timeout_ms`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", timeout_ms = 0)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "at least 1",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", timeout_ms = -1)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "negative",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", timeout_ms = "5")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "without quotes",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", name = x)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "double quotes",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", name = "")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "cannot be empty",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", header = "a")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "header(\\\"X-Api-Version\\\" = \\\"2\\\")".replace("\\\"", "\"").as_str(),
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", header("Bad Name" = "v"))]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "' ' cannot be in a header name",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", header("X-A" = "line\nbreak"))]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "a header value is visible ASCII",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x" "/y")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "expected `,`",
+    );
+}
+
+#[test]
+fn signatures() {
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            fn x(&self) -> Result<(), Error>;
+        )),
+        "write `async fn x(..)`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self) -> Result<(), Error> {
+                todo!()
+            }
+        )),
+        "an operation's body is generated",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x() -> Result<(), Error>;
+        )),
+        "takes `&self` first",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(self) -> Result<(), Error>;
+        )),
+        "as `&self`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&mut self) -> Result<(), Error>;
+        )),
+        "as `&self`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self);
+        )),
+        "add `-> Result<(), Error>`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self) -> Vec<Charge>;
+        )),
+        "write `-> Result<Vec<Charge>, Error>`",
+    );
+    assert_one(
+        op_errors(quote!(
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "`x` has no HTTP method",
+    );
+    assert_one(
+        op_errors(quote!(
+            fn x(&self) -> u8;
+        )),
+        "neither an HTTP method nor a body",
+    );
+    assert!(
+        op_errors(quote!(
+            fn x(&self) -> u8 {
+                1
+            }
+        ))
+        .is_empty()
+    );
+    assert_one(
+        op_errors(quote!(
+            #[delete("/x")]
+            async fn delete(&self) -> Result<(), Error>;
+        )),
+        "`Client` has a method `delete`",
+    );
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                trait A {
+                    #[get("/a")]
+                    async fn a(&self) -> Result<(), Error>;
+                    #[get("/b", name = "a")]
+                    async fn b(&self) -> Result<(), Error>;
+                }
+            ),
+        ),
+        "`a` already has the operation name \"a\"",
+    );
+    assert_one(
+        errors(
+            quote!(client = V),
+            parse_quote!(
+                trait A {
+                    #[get("/a")]
+                    async fn a(&self) -> Result<(), Error>;
+                    #[get("/b")]
+                    async fn a(&self) -> Result<(), Error>;
+                }
+            ),
+        ),
+        "an operation named `a` is already declared",
+    );
+}
+
+#[test]
+fn arguments() {
+    assert_one(
+        op_errors(quote!(
+            #[get("/x/{id}")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "the placeholder `{id}` has no argument: add `id: T` to `x`",
+    );
+    let errs = op_errors(quote!(
+        #[get("/x/{id}")]
+        async fn x(&self, ident: u64) -> Result<(), Error>;
+    ));
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(errs[0].contains("(the arguments without attribute are `ident`)"));
+    assert!(errs[1].contains("`ident` is used nowhere: add `{ident}` to the path"));
+    assert_one(
+        op_errors(quote!(
+            #[get("/x/{id}")]
+            async fn x(&self, #[query] id: u64) -> Result<(), Error>;
+        )),
+        "`id` fills the placeholder `{id}`, so it takes no `#[query]`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[post("/x")]
+            async fn x(&self, #[json] a: &A, #[form] b: &B) -> Result<(), Error>;
+        )),
+        "a request has one body, and `a` is already it",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[json] a: &A) -> Result<(), Error>;
+        )),
+        "a GET request has no body",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[head("/x")]
+            async fn x(&self, #[form] a: &A) -> Result<(), Error>;
+        )),
+        "a HEAD request has no body",
+    );
+    assert!(
+        op_errors(quote!(
+            #[delete("/x")]
+            async fn x(&self, #[json] a: &A) -> Result<(), Error>;
+        ))
+        .is_empty()
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[quer] a: u8) -> Result<(), Error>;
+        )),
+        "unknown argument attribute `#[quer]`: did you mean `#[query]`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[query(flaten)] a: &A) -> Result<(), Error>;
+        )),
+        "did you mean `flatten`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[query(1)] a: u8) -> Result<(), Error>;
+        )),
+        "#[query(flatten)]",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[query("")] a: u8) -> Result<(), Error>;
+        )),
+        "a query name cannot be empty",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[post("/x")]
+            async fn x(&self, #[json(x)] a: &A) -> Result<(), Error>;
+        )),
+        "takes no arguments",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[header] a: &str) -> Result<(), Error>;
+        )),
+        "needs the header's name",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[header(X)] a: &str) -> Result<(), Error>;
+        )),
+        "in double quotes",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(
+                &self,
+                #[query]
+                #[header("A")]
+                a: &str,
+            ) -> Result<(), Error>;
+        )),
+        "`a` is already sent by `#[query]`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, (a, b): (u8, u8)) -> Result<(), Error>;
+        )),
+        "a plain name",
+    );
+    assert!(
+        op_errors(quote!(
+            #[get("/x/{type}")]
+            async fn x(&self, #[allow(unused)] r#type: u8) -> Result<(), Error>;
+        ))
+        .is_empty()
+    );
+}
+
+#[test]
+fn all_errors_are_reported_together() {
+    let errs = errors(
+        quote!(clinet = V),
+        parse_quote!(
+            trait A {
+                #[gett("/a")]
+                async fn a(&self) -> Result<(), Error>;
+                #[get("b/{id}")]
+                async fn b(&self, unused: u8) -> Vec<u8>;
+                #[get("/c")]
+                async fn c(&self, #[json] body: &B) -> Result<(), Error>;
+            }
+        ),
+    );
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+}
+
+#[test]
+fn garbage_never_panics() {
+    let args = [
+        quote!(client),
+        quote!(client =),
+        quote!(= V),
+        quote!("x"),
+        quote!(client = V,,,),
+        quote!(client = V error = E),
+        quote!(client = 1),
+        quote!(crate = "", client = V),
+        quote!(client = V<>>),
+    ];
+    for args in args {
+        let out = oauth_api(
+            args.clone(),
+            quote!(
+                trait A {}
+            ),
+        );
+        assert!(out.to_string().contains("compile_error"), "{args}");
+    }
+    let items = [
+        quote!(
+            struct S;
+        ),
+        quote!(),
+        quote!(
+            trait A {
+                #[get("/{")]
+                async fn a(
+                    &self,
+                    #[query(flatten, x)] a: u8,
+                    #[header("")] b: u8,
+                    #[json] c: u8,
+                    #[form] d: u8,
+                ) -> Result<Result<(), ()>, E>;
+            }
+        ),
+        quote!(
+            trait A {
+                #[get("/{}", error = , timeout_ms = 99999999999999999999999, header("a" = 1))]
+                fn a(&self, ...) -> Result;
+            }
+        ),
+        quote!(
+            trait A {
+                #[get(("/x"))]
+                async fn a(self: Box<Self>, _: u8) -> Result<(), ()>
+                where
+                    Self: Sized;
+            }
+        ),
+        quote!(
+            trait A {
+                #[get("/é/{ß}")]
+                async fn a(&self, ß: u8) -> Result<!, ()>;
+                fn b(&self);
+            }
+        ),
+        quote!(
+            trait A {
+                #[get("/x")]
+                const fn a(&self) -> impl Future<Output = ()>;
+            }
+        ),
+    ];
+    for item in items {
+        let out = oauth_api(quote!(client = V), item.clone());
+        assert!(out.to_string().contains("compile_error"), "{item}");
+    }
+    let huge = "x".repeat(1 << 20);
+    let out = oauth_api(
+        quote!(client = V),
+        quote!(
+            trait A {
+                #[get(#huge)]
+                async fn a(&self) -> Result<(), E>;
+            }
+        ),
+    );
+    assert!(out.to_string().contains("compile_error"));
+}

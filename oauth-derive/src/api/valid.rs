@@ -1,0 +1,431 @@
+//! The rules of an API trait, one function each.
+//!
+//! Every rule reports at the token to change and says what to write. A rule whose inputs are
+//! unknown (an attribute that could not be read) stays silent: the reading error already speaks.
+//! Types are checked by rustc, at the user's type, through the runtime's assertion traits (see
+//! `expand`): a macro sees only their spelling.
+
+use proc_macro2::Span;
+use syn::{FnArg, ReturnType, TraitItem};
+
+use crate::api::ast::{Input, Operation, Piece, parse_template, result_types};
+use crate::api::attr::ArgKind;
+use crate::arg::Sp;
+use crate::ctxt::Ctxt;
+use crate::symbol::{CLIENT_METHODS, name_of, unraw};
+
+/// Runs every rule.
+pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
+    client_given(input, cx);
+    plain_trait(input, cx);
+    other_items_need_no_impl(input, cx);
+    names_are_unique(input, cx);
+    for op in &input.ops {
+        has_an_http_method(op, cx);
+        is_async(op, cx);
+        has_no_body(op, cx);
+        takes_ref_self(op, cx);
+        returns_a_result(op, cx);
+        not_a_client_method(op, cx);
+        path_is_a_path(op, cx);
+        arguments_are_named(op, cx);
+        one_attribute_per_argument(op, cx);
+        placeholders_have_arguments(op, cx);
+        arguments_are_used(op, cx);
+        one_body(op, cx);
+        no_body_without_meaning(op, cx);
+        headers_are_valid(op, cx);
+        names_are_not_empty(op, cx);
+        timeout_is_positive(op, cx);
+    }
+}
+
+/// Without the provider there is no client type to implement the trait for.
+fn client_given(input: &Input<'_>, cx: &mut Ctxt) {
+    if input.args.client.is_absent() {
+        cx.error_at(
+            Span::call_site(),
+            "missing `client`: name the provider whose client gets these operations, e.g. \
+             `#[oauth_api(client = Monta)]` for `Client<Monta>`",
+        );
+    }
+}
+
+/// The trait is implemented once, for one client type, by the macro.
+fn plain_trait(input: &Input<'_>, cx: &mut Ctxt) {
+    let item = input.item;
+    if !item.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &item.generics,
+            "an API trait cannot be generic: it is implemented once, for the client of `client = ..`; \
+             put the varying types on the operations",
+        );
+    } else if let Some(where_clause) = &item.generics.where_clause {
+        cx.error_spanned_by(where_clause, "an API trait takes no where clause: it is implemented once, by the macro");
+    }
+    if let Some(unsafety) = &item.unsafety {
+        cx.error_spanned_by(unsafety, "an API trait is safe to implement: remove `unsafe`");
+    }
+    if let Some(auto) = &item.auto_token {
+        cx.error_spanned_by(auto, "an API trait cannot be an auto trait: remove `auto`");
+    }
+}
+
+/// The implementation is generated, so it can give no value to an associated const or type.
+fn other_items_need_no_impl(input: &Input<'_>, cx: &mut Ctxt) {
+    for item in &input.item.items {
+        match item {
+            TraitItem::Const(c) if c.default.is_none() => cx.error_at(
+                c.ident.span(),
+                format!(
+                    "the implementation is generated, so nothing gives `{}` a value: give it one \
+                     in the trait (`const {}: T = ..;`)",
+                    c.ident, c.ident
+                ),
+            ),
+            TraitItem::Type(t) => cx.error_at(
+                t.ident.span(),
+                "an API trait has no associated types: the implementation is generated, so \
+                 nothing would set it",
+            ),
+            TraitItem::Macro(m) => cx.error_spanned_by(
+                &m.mac.path,
+                "a macro in an API trait cannot be read: write its operations out, or apply \
+                 `#[oauth_api]` to the trait after the macro has run",
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Operation names tell operations apart in traces; method names in the trait.
+fn names_are_unique(input: &Input<'_>, cx: &mut Ctxt) {
+    let mut idents: Vec<String> = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
+    for op in &input.ops {
+        let ident = unraw(op.ident());
+        if idents.contains(&ident) {
+            cx.error_at(op.ident().span(), format!("an operation named `{ident}` is already declared: rename one"));
+            continue;
+        }
+        idents.push(ident.clone());
+        let Some((_, args)) = &op.http else { continue };
+        let (name, span) = match args.name.given() {
+            Some(n) => (n.value.clone(), n.span),
+            None => (ident.clone(), op.ident().span()),
+        };
+        match names.iter().find(|(n, _)| *n == name) {
+            Some((_, first)) => cx.error_at(
+                span,
+                format!(
+                    "`{first}` already has the operation name \"{}\": operation names tell operations \
+                     apart in traces; give this one another with `name = \"..\"`",
+                    name.escape_debug()
+                ),
+            ),
+            None => names.push((name, ident)),
+        }
+    }
+}
+
+/// A bodiless method must be an operation, or nothing could implement it.
+fn has_an_http_method(op: &Operation<'_>, cx: &mut Ctxt) {
+    if op.http.is_some() || op.misspelt {
+        return;
+    }
+    let ident = unraw(op.ident());
+    let msg = if op.func.sig.asyncness.is_some() {
+        format!(
+            "`{ident}` has no HTTP method: add `#[get(\"/path\")]` (or `#[post]`, `#[put]`, `#[patch]`, \
+             `#[delete]`, `#[head]`) above it, or give it a body to keep it a provided method"
+        )
+    } else {
+        format!(
+            "`{ident}` has neither an HTTP method nor a body: make it an operation (`#[get(\"/path\")] \
+             async fn {ident}(&self, ..) -> Result<T, Error>;`) or give it a body"
+        )
+    };
+    cx.error_at(op.ident().span(), msg);
+}
+
+/// Operations are awaited; the `async` says so where a reader looks.
+fn is_async(op: &Operation<'_>, cx: &mut Ctxt) {
+    if op.http.is_none() || op.func.sig.asyncness.is_some() {
+        return;
+    }
+    let ident = unraw(op.ident());
+    cx.error_at(op.func.sig.fn_token.span, format!("an operation is an `async fn`: write `async fn {ident}(..)`"));
+}
+
+/// The macro writes the body; a body written by the user would be silently replaced.
+fn has_no_body(op: &Operation<'_>, cx: &mut Ctxt) {
+    let (Some((method, _)), Some(body)) = (&op.http, &op.func.default) else { return };
+    cx.error_at(
+        body.brace_token.span.join(),
+        format!(
+            "an operation's body is generated: end the declaration with `;`, or remove `#[{}]` to keep \
+             a provided method",
+            name_of(method.value)
+        ),
+    );
+}
+
+/// The operation is a call on the client: `client.op(..)`.
+fn takes_ref_self(op: &Operation<'_>, cx: &mut Ctxt) {
+    let sig = &op.func.sig;
+    let ident = unraw(op.ident());
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {}
+        Some(FnArg::Receiver(r)) => cx.error_spanned_by(
+            r,
+            format!("an operation takes the client as `&self`: write `async fn {ident}(&self, ..)`"),
+        ),
+        _ => cx.error_at(
+            sig.paren_token.span.join(),
+            format!(
+                "an operation is called on the client and takes `&self` first: write `async fn {ident}(&self, ..)`"
+            ),
+        ),
+    }
+}
+
+/// Every call can fail; `T` says how the response is read.
+fn returns_a_result(op: &Operation<'_>, cx: &mut Ctxt) {
+    if op.http.is_none() || result_types(&op.func.sig.output).is_some() {
+        return;
+    }
+    let hint = "`()` for no body, `String` for text, `Bytes` or `Vec<u8>` for bytes, `Response` for the \
+                response itself, or any `Deserialize` type for JSON";
+    match &op.func.sig.output {
+        ReturnType::Default => cx.error_at(
+            op.output_span(),
+            format!("an operation returns `Result<T, Error>`: add `-> Result<(), Error>`, with `T` {hint}"),
+        ),
+        ReturnType::Type(_, ty) => cx.error_spanned_by(
+            ty,
+            format!(
+                "an operation returns `Result<T, Error>`, since every call can fail: write \
+                 `-> Result<{}, Error>`, with `T` {hint}",
+                quote::quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",")
+            ),
+        ),
+    }
+}
+
+/// `client.get(..)` would call the client's own method, never the operation.
+fn not_a_client_method(op: &Operation<'_>, cx: &mut Ctxt) {
+    let ident = unraw(op.ident());
+    if op.http.is_some() && CLIENT_METHODS.contains(&ident.as_str()) {
+        cx.error_at(
+            op.ident().span(),
+            format!(
+                "`Client` has a method `{ident}` of its own, which `client.{ident}(..)` would call \
+                 instead: rename the operation (e.g. `{ident}_item`) and keep its name in traces with \
+                 `name = \"{ident}\"`"
+            ),
+        );
+    }
+}
+
+/// The path is appended to the client's base URL; placeholders are arguments.
+fn path_is_a_path(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some(path) = op.http.as_ref().and_then(|(_, a)| a.path.given()) else { return };
+    if let Err(problem) = parse_template(&path.value) {
+        cx.error_at(path.span, problem);
+    }
+}
+
+/// The generated body names each argument.
+fn arguments_are_named(op: &Operation<'_>, cx: &mut Ctxt) {
+    for p in op.params.iter().filter(|p| p.ident.is_none()) {
+        cx.error_spanned_by(
+            &p.arg.pat,
+            "an operation's argument is a plain name, which the generated body uses: write e.g. `id: u64`",
+        );
+    }
+}
+
+/// An argument goes to one place.
+fn one_attribute_per_argument(op: &Operation<'_>, cx: &mut Ctxt) {
+    for p in &op.params {
+        let Some(Some(first)) = &p.kind else { continue };
+        for span in &p.extra {
+            cx.error_at(
+                *span,
+                format!(
+                    "`{}` is already sent by `{}`: an argument goes to one place; keep one attribute",
+                    p.name(),
+                    first.value.describe()
+                ),
+            );
+        }
+    }
+}
+
+/// Each `{name}` is filled by the argument `name`, which has no attribute.
+fn placeholders_have_arguments(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some(path) = op.http.as_ref().and_then(|(_, a)| a.path.given()) else { return };
+    let Ok(pieces) = parse_template(&path.value) else { return };
+    for name in pieces.iter().filter_map(|p| match p {
+        Piece::Placeholder(name) => Some(name),
+        Piece::Text(_) => None,
+    }) {
+        match op.params.iter().find(|p| p.name() == *name) {
+            None => {
+                let args: Vec<String> =
+                    op.params.iter().filter(|p| p.kind.is_none()).map(|p| format!("`{}`", p.name())).collect();
+                let known = if args.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (the arguments without attribute are {})", args.join(", "))
+                };
+                cx.error_at(
+                    path.span,
+                    format!(
+                        "the placeholder `{{{name}}}` has no argument: add `{name}: T` to `{}`{known}",
+                        unraw(op.ident())
+                    ),
+                );
+            }
+            Some(p) => {
+                if let Some(Some(kind)) = &p.kind {
+                    cx.error_at(
+                        kind.span,
+                        format!(
+                            "`{name}` fills the placeholder `{{{name}}}`, so it takes no `{}`: remove the \
+                             attribute, or rename the placeholder",
+                            kind.value.describe()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An argument without attribute is a placeholder; if the path has none for it, it would be lost.
+fn arguments_are_used(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some(path) = op.http.as_ref().map(|(_, a)| &a.path) else { return };
+    let Some(path) = path.given() else { return };
+    let Ok(pieces) = parse_template(&path.value) else { return };
+    for p in op.params.iter().filter(|p| p.kind.is_none()) {
+        let Some(ident) = p.ident else { continue };
+        let name = unraw(ident);
+        if !pieces.contains(&Piece::Placeholder(name.clone())) {
+            cx.error_at(
+                ident.span(),
+                format!(
+                    "`{name}` is used nowhere: add `{{{name}}}` to the path, or mark it `#[query]`, \
+                     `#[header(\"Name\")]`, `#[json]` or `#[form]`"
+                ),
+            );
+        }
+    }
+}
+
+/// A request has one body.
+fn one_body(op: &Operation<'_>, cx: &mut Ctxt) {
+    let mut first: Option<String> = None;
+    for p in &op.params {
+        let Some(Some(kind)) = &p.kind else { continue };
+        if !kind.value.is_body() {
+            continue;
+        }
+        match &first {
+            Some(name) => cx.error_at(
+                kind.span,
+                format!(
+                    "a request has one body, and `{name}` is already it: put both in one struct, or send \
+                     `{}` as `#[query]` or `#[header(\"Name\")]`",
+                    p.name()
+                ),
+            ),
+            None => first = Some(p.name()),
+        }
+    }
+}
+
+/// RFC 9110 gives a GET or HEAD body no meaning; servers and proxies drop or reject it.
+fn no_body_without_meaning(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some((method, _)) = &op.http else { return };
+    if method.value.takes_body() {
+        return;
+    }
+    for p in &op.params {
+        let Some(Some(kind)) = &p.kind else { continue };
+        if kind.value.is_body() {
+            let upper = method.value.constant();
+            cx.error_at(
+                kind.span,
+                format!(
+                    "a {upper} request has no body: send `{}` as `#[query(flatten)]` (a struct) or \
+                     `#[query]`, or use `#[post]`, `#[put]` or `#[patch]`",
+                    p.name()
+                ),
+            );
+        }
+    }
+}
+
+/// Header names and fixed values that HTTP cannot carry would fail every call at run time.
+fn headers_are_valid(op: &Operation<'_>, cx: &mut Ctxt) {
+    let mut names: Vec<&Sp<String>> = op
+        .params
+        .iter()
+        .filter_map(|p| match &p.kind {
+            Some(Some(Sp { value: ArgKind::Header(name), .. })) => Some(name),
+            _ => None,
+        })
+        .collect();
+    if let Some((_, args)) = &op.http {
+        names.extend(args.headers.iter().map(|(name, _)| name));
+        for (_, value) in &args.headers {
+            if let Some(bad) = value.value.chars().find(|c| !(*c == '\t' || (' '..='~').contains(c))) {
+                cx.error_at(
+                    value.span,
+                    format!("a header value is visible ASCII, spaces and tabs; this one holds {:?}", bad),
+                );
+            }
+        }
+    }
+    for name in names {
+        if name.value.is_empty() {
+            cx.error_at(name.span, "a header name cannot be empty: write e.g. \"X-Trace-Id\"");
+        } else if let Some(bad) = name.value.chars().find(|c| !is_token_char(*c)) {
+            cx.error_at(
+                name.span,
+                format!(
+                    "{bad:?} cannot be in a header name (letters, digits and !#$%&'*+-.^_`|~ can): \
+                     write e.g. \"X-Trace-Id\""
+                ),
+            );
+        }
+    }
+}
+
+/// RFC 9110 section 5.6.2: the characters of a token, such as a header name.
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+/// An empty name would be a nameless query pair or trace.
+fn names_are_not_empty(op: &Operation<'_>, cx: &mut Ctxt) {
+    if let Some(name) = op.http.as_ref().and_then(|(_, a)| a.name.given()).filter(|n| n.value.is_empty()) {
+        cx.error_at(name.span, "an operation name cannot be empty: remove `name` to use the method's name");
+    }
+    for p in &op.params {
+        if let Some(Some(Sp { value: ArgKind::Query(Some(wire)), .. })) = &p.kind {
+            if wire.value.is_empty() {
+                cx.error_at(wire.span, "a query name cannot be empty: write `#[query]` to use the argument's name");
+            }
+        }
+    }
+}
+
+/// A zero timeout would fail every call before it is sent.
+fn timeout_is_positive(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some(timeout) = op.http.as_ref().and_then(|(_, a)| a.timeout_ms.given()) else { return };
+    if timeout.value == 0 {
+        cx.error_at(timeout.span, "`timeout_ms` must be at least 1, e.g. `timeout_ms = 5000`");
+    }
+}

@@ -1,0 +1,330 @@
+//! The vocabulary of both attributes, at the bottom of the crate: every spelling a user writes
+//! and the value it stands for, so that readers, rules, suggestions and the expansion agree.
+//!
+//! `#[oauth_provider]`'s keys are declared with their fields in `provider::attr`; its values
+//! with a fixed set of spellings are here. `#[oauth_api]`'s attribute names and keys are here.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::Ident;
+use syn::Path;
+use syn::ext::IdentExt;
+
+/// The OAuth2 grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grant {
+    Password,
+    ClientCredentials,
+}
+
+/// How a token request is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyStyle {
+    Form,
+    Json,
+    FormGrantInQuery,
+}
+
+/// Where the client id and secret go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientAuth {
+    Body,
+    Basic,
+    BasicRaw,
+    None,
+}
+
+impl ClientAuth {
+    /// Whether the client id and secret travel in an HTTP Basic header.
+    pub(crate) fn is_basic(self) -> bool {
+        matches!(self, ClientAuth::Basic | ClientAuth::BasicRaw)
+    }
+}
+
+/// The `refresh` setting as written, before its path and parameter are attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RefreshKind {
+    Regrant,
+    RefreshTokenGrant,
+    Endpoint,
+}
+
+/// The format of an absolute expiry instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InstantFormat {
+    Rfc3339,
+    HttpDate,
+    EpochMillis,
+    EpochSeconds,
+}
+
+/// The part a credential field plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Role {
+    ClientId,
+    ClientSecret,
+    Username,
+    Password,
+    Param,
+}
+
+impl Role {
+    /// The name users write in `#[oauth(role = "..")]`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Role::ClientId => "client_id",
+            Role::ClientSecret => "client_secret",
+            Role::Username => "username",
+            Role::Password => "password",
+            Role::Param => "param",
+        }
+    }
+
+    /// The role a field plays without saying so, from its name.
+    pub(crate) fn from_field_name(name: &str) -> Option<Role> {
+        match name {
+            "client_id" => Some(Role::ClientId),
+            "client_secret" => Some(Role::ClientSecret),
+            "username" => Some(Role::Username),
+            "password" => Some(Role::Password),
+            _ => None,
+        }
+    }
+
+    /// Whether values in this role must never be shown.
+    pub(crate) fn is_secret(self) -> bool {
+        matches!(self, Role::ClientSecret | Role::Password)
+    }
+}
+
+/// A setting with a fixed set of values, written as a string.
+pub(crate) trait Choice: Copy + 'static {
+    /// Every accepted spelling and its value.
+    const VALUES: &'static [(&'static str, Self)];
+    /// The spellings alone.
+    const NAMES: &'static [&'static str];
+    /// Names other specs or libraries use for a value, to suggest ours: not accepted, since
+    /// one spelling per value keeps attributes greppable.
+    const ALIASES: &'static [(&'static str, &'static str)];
+}
+
+/// Implements [`Choice`] from one list of spellings.
+macro_rules! choice {
+    ($ty:ty { $($name:literal => $value:expr,)* } aliases { $($alias:literal => $ours:literal,)* }) => {
+        impl Choice for $ty {
+            const VALUES: &'static [(&'static str, Self)] = &[$(($name, $value)),*];
+            const NAMES: &'static [&'static str] = &[$($name),*];
+            const ALIASES: &'static [(&'static str, &'static str)] = &[$(($alias, $ours)),*];
+        }
+    };
+}
+
+choice!(Grant {
+    "password" => Grant::Password,
+    "client_credentials" => Grant::ClientCredentials,
+} aliases {
+    "client" => "client_credentials",
+    "resource_owner" => "password",
+    "ropc" => "password",
+});
+choice!(BodyStyle {
+    "form" => BodyStyle::Form,
+    "json" => BodyStyle::Json,
+    "form_grant_in_query" => BodyStyle::FormGrantInQuery,
+} aliases {
+    "urlencoded" => "form",
+    "x-www-form-urlencoded" => "form",
+    "application/x-www-form-urlencoded" => "form",
+    "application/json" => "json",
+    "query" => "form_grant_in_query",
+});
+choice!(ClientAuth {
+    "body" => ClientAuth::Body,
+    "basic" => ClientAuth::Basic,
+    "basic_raw" => ClientAuth::BasicRaw,
+    "none" => ClientAuth::None,
+} aliases {
+    "header" => "basic",
+    "client_secret_basic" => "basic",
+    "client_secret_post" => "body",
+    "post" => "body",
+    "raw" => "basic_raw",
+});
+choice!(RefreshKind {
+    "regrant" => RefreshKind::Regrant,
+    "refresh_token_grant" => RefreshKind::RefreshTokenGrant,
+    "endpoint" => RefreshKind::Endpoint,
+} aliases {
+    // Former spellings first.
+    "none" => "regrant",
+    "grant" => "refresh_token_grant",
+    "refresh_token" => "refresh_token_grant",
+    "no" => "regrant",
+    "custom" => "endpoint",
+    "own" => "endpoint",
+});
+choice!(InstantFormat {
+    "rfc3339" => InstantFormat::Rfc3339,
+    "http_date" => InstantFormat::HttpDate,
+    "epoch_millis" => InstantFormat::EpochMillis,
+    "epoch_seconds" => InstantFormat::EpochSeconds,
+} aliases {
+    "iso8601" => "rfc3339",
+    "iso_8601" => "rfc3339",
+    "iso" => "rfc3339",
+    "rfc1123" => "http_date",
+    "rfc7231" => "http_date",
+    "rfc9110" => "http_date",
+    "millis" => "epoch_millis",
+    "milliseconds" => "epoch_millis",
+    "unix" => "epoch_seconds",
+    "unix_millis" => "epoch_millis",
+    "seconds" => "epoch_seconds",
+    "epoch" => "epoch_seconds",
+});
+choice!(Role {
+    "client_id" => Role::ClientId,
+    "client_secret" => Role::ClientSecret,
+    "username" => Role::Username,
+    "password" => Role::Password,
+    "param" => Role::Param,
+} aliases {
+    "id" => "client_id",
+    "client" => "client_id",
+    "secret" => "client_secret",
+    "user" => "username",
+    "login" => "username",
+    "pass" => "password",
+    "parameter" => "param",
+    "extra" => "param",
+});
+
+/// The accepted value closest to a misspelt one, if any is close.
+pub(crate) fn did_you_mean<'a>(written: &str, accepted: &[&'a str]) -> Option<&'a str> {
+    // Long input is not a typo of a short key; it also keeps the comparison cheap.
+    if written.len() > 64 {
+        return None;
+    }
+    let normal = written.trim().to_lowercase().replace(['-', ' '], "_");
+    accepted
+        .iter()
+        .map(|a| (*a, strsim::jaro_winkler(&normal, a)))
+        .filter(|(_, score)| *score > 0.8)
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(a, _)| a)
+}
+
+/// The spelling of a choice's value.
+pub(crate) fn name_of<T: Choice + PartialEq>(value: T) -> &'static str {
+    T::VALUES.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
+}
+
+/// An identifier as users read it (`r#type` is `type`).
+pub(crate) fn unraw(ident: &Ident) -> String {
+    ident.unraw().to_string()
+}
+
+/// The default path to the runtime crate.
+pub(crate) fn default_crate_path() -> Path {
+    syn::parse_quote!(::oauth_runtime)
+}
+
+/// `path::to::oauth_runtime::__private`, where generated code finds everything.
+pub(crate) fn private(krate: &Path) -> TokenStream {
+    quote!(#krate::__private)
+}
+
+// ---------------------------------------------------------------- #[oauth_api]
+
+/// The HTTP method of an operation, written as the operation's attribute: `#[get("/path")]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+}
+
+choice!(HttpMethod {
+    "get" => HttpMethod::Get,
+    "post" => HttpMethod::Post,
+    "put" => HttpMethod::Put,
+    "patch" => HttpMethod::Patch,
+    "delete" => HttpMethod::Delete,
+    "head" => HttpMethod::Head,
+} aliases {
+    "fetch" => "get",
+    "create" => "post",
+    "update" => "put",
+    "remove" => "delete",
+    "del" => "delete",
+});
+
+impl HttpMethod {
+    /// The attribute that declares an operation with this method, if `name` is one.
+    pub(crate) fn from_attr(name: &str) -> Option<HttpMethod> {
+        Self::VALUES.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+
+    /// The `http::Method` constant.
+    pub(crate) fn constant(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+        }
+    }
+
+    /// Whether a request with this method may carry a body (RFC 9110 gives GET and HEAD
+    /// bodies no meaning, and servers and proxies drop or reject them).
+    pub(crate) fn takes_body(self) -> bool {
+        !matches!(self, HttpMethod::Get | HttpMethod::Head)
+    }
+}
+
+/// The keys of `#[oauth_api(..)]`.
+pub(crate) const API_KEYS: &[&str] = &["client", "error", "crate"];
+
+/// The options of an operation's attribute, after its path: `#[get("/x", timeout_ms = 500)]`.
+pub(crate) const OPERATION_KEYS: &[&str] = &["error", "timeout_ms", "header", "name"];
+
+/// The attributes of an operation's arguments. An argument without one fills the path
+/// placeholder of its name.
+pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "header"];
+
+/// The option of `#[query(..)]` that sends a struct's fields as the query pairs.
+pub(crate) const QUERY_FLATTEN: &str = "flatten";
+
+/// Attributes an operation keeps as written: on the trait's method, and those in
+/// [`IMPL_ATTRS`] also on the generated implementation.
+pub(crate) const KEPT_ATTRS: &[&str] =
+    &["doc", "allow", "warn", "deny", "expect", "forbid", "deprecated", "must_use", "cfg"];
+
+/// The attributes among [`KEPT_ATTRS`] that also go on the generated implementation.
+pub(crate) const IMPL_ATTRS: &[&str] = &["allow", "warn", "deny", "expect", "forbid", "cfg"];
+
+/// Inherent methods of `Client`: an operation of the same name would be shadowed by them in
+/// `client.name(..)` calls.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "spec",
+    "base_url",
+    "http",
+    "token",
+    "cached_token",
+    "has_fresh_token",
+    "refresh",
+    "request",
+    "operation",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "clone",
+];

@@ -1,0 +1,19 @@
+//! An operation's body is generated.
+
+use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+#[oauth_api(client = Vendor)]
+pub trait VendorApi {
+    #[get("/me")]
+    async fn me(&self) -> Result<String, Error> {
+        Ok(String::new())
+    }
+}
+
+fn main() {}

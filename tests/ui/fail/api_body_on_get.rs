@@ -1,0 +1,20 @@
+//! GET and HEAD requests have no body.
+
+use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+#[oauth_api(client = Vendor)]
+pub trait VendorApi {
+    #[get("/charges")]
+    async fn charges(&self, #[json] filter: &str) -> Result<String, Error>;
+
+    #[head("/charges")]
+    async fn exists(&self, #[form] filter: &str) -> Result<(), Error>;
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+//! An API trait is implemented once, by the macro: no generics, no associated types.
+
+use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
+
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+pub struct Vendor {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+#[oauth_api(client = Vendor)]
+pub trait VendorApi<T> {
+    type Item;
+    const LIMIT: u32;
+
+    #[get("/me")]
+    async fn me(&self) -> Result<String, Error>;
+}
+
+fn main() {}
