@@ -64,6 +64,7 @@ mod path;
 pub mod provider;
 mod redact;
 mod request;
+mod storm;
 mod token;
 mod transport;
 
@@ -74,7 +75,7 @@ pub use credential::{Credential, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use path::encode_segment;
 pub use provider::Provider;
-pub use token::Token;
+pub use token::{LifetimeSource, Token, TokenScheme};
 pub use transport::RetryPolicy;
 
 /// Re-exported so users need no direct dependency for common types.
