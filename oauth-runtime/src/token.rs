@@ -251,7 +251,8 @@ pub enum TokenScheme {
     Other(&'static str),
 }
 
-/// The IANA HTTP Authentication Scheme Registry, with MAC, for [`TokenScheme::for_token_type`].
+/// The IANA HTTP Authentication Scheme Registry (Bearer, DPoP handled apart) and the widely
+/// used NTLM, for [`TokenScheme::for_token_type`]; MAC is handled apart.
 const REGISTERED: [&str; 13] = [
     "Basic",
     "Concealed",
