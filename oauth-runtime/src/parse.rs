@@ -430,7 +430,8 @@ fn lifetime(
     };
     Ok(match stated {
         None => {
-            if found(path).is_none() {
+            // `null` and `0` say "unknown"; only a field that is not there at all is suspect.
+            if found(path).is_none() && get(fields, path).is_none() {
                 warn_missing_once(ctx.vendor, path);
             }
             assumed
