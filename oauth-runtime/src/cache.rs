@@ -45,8 +45,12 @@ pub(crate) struct Entry {
 
 impl Entry {
     /// `None` if the token cannot go in an `Authorization` header (parsing rules that out for
-    /// issued tokens; a hand-built token may still hold a newline).
+    /// issued tokens; a hand-built token may still hold a newline) or its scheme is not one
+    /// this client sends.
     pub fn new(token: Token, skew: Duration) -> Option<Entry> {
+        if !token.scheme().is_supported() {
+            return None;
+        }
         let now = Instant::now();
         let left = token.expires_at().duration_since(SystemTime::now()).unwrap_or_default();
         let lifetime = token.expires_at().duration_since(token.issued_at()).unwrap_or(left);

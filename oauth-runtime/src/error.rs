@@ -163,6 +163,39 @@ pub enum Error {
         excerpt: String,
     },
 
+    /// The vendor issued a token whose type needs more than the token to be presented: a
+    /// proof of possession (`DPoP`, `MAC`) or another registered scheme that is not Bearer.
+    /// The client returns this instead of sending the token bare; see
+    /// [`TokenScheme`](crate::TokenScheme). A vendor whose `token_type` is wrong can pin
+    /// the scheme with [`ResponseSpec::with_scheme`](crate::provider::ResponseSpec::with_scheme).
+    #[error(
+        "{vendor}: the vendor issued a {scheme} token, which this client cannot present (it would need a proof of possession or another scheme); not sending it as a bearer token"
+    )]
+    #[non_exhaustive]
+    UnsupportedTokenType {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The scheme the token type named.
+        scheme: crate::TokenScheme,
+    },
+
+    /// The client already sent its limit of token requests within the interval, and sends no
+    /// more until the oldest of them leaves it: whatever a vendor answers (tokens issued
+    /// already expired, errors), one client never floods its token endpoint. See
+    /// [`ClientBuilder::max_token_requests`](crate::ClientBuilder::max_token_requests).
+    #[error("{vendor}: {limit} token requests within {interval:?} already; the next is allowed in {retry_in:?}")]
+    #[non_exhaustive]
+    TokenRequestLimit {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The most token requests allowed per interval.
+        limit: u32,
+        /// The interval.
+        interval: Duration,
+        /// How long until a token request is allowed again.
+        retry_in: Duration,
+    },
+
     /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -244,13 +277,15 @@ impl Error {
             | Error::Timeout { vendor, .. }
             | Error::Connect { vendor, .. }
             | Error::Request { vendor, .. }
-            | Error::Deadline { vendor, .. } => Some(vendor),
+            | Error::Deadline { vendor, .. }
+            | Error::UnsupportedTokenType { vendor, .. }
+            | Error::TokenRequestLimit { vendor, .. } => Some(vendor),
             Error::Config(_) => None,
         }
     }
 
     /// Whether the same request may succeed later: a timeout, a connection failure, the token
-    /// deadline, a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
+    /// deadline, the token request limit, a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
     /// `server_error`. Never true together with [`Error::is_rejection`].
     ///
     /// The client already retried token requests per its
@@ -282,7 +317,10 @@ impl Error {
 
     fn class(&self) -> Class {
         match self {
-            Error::Timeout { .. } | Error::Connect { .. } | Error::Deadline { .. } => Class::Transient,
+            Error::Timeout { .. }
+            | Error::Connect { .. }
+            | Error::Deadline { .. }
+            | Error::TokenRequestLimit { .. } => Class::Transient,
             Error::OAuth(e) if e.is_transient() => Class::Transient,
             Error::OAuth(_) => Class::Rejection,
             Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
@@ -296,6 +334,7 @@ impl Error {
             | Error::Request { .. }
             | Error::Api(_)
             | Error::Decode { .. }
+            | Error::UnsupportedTokenType { .. }
             | Error::Config(_) => Class::Other,
         }
     }
@@ -400,11 +439,73 @@ pub struct OAuthError {
     pub code: ErrorCode,
     /// `error_description` (or the vendor's equivalent), if any.
     pub description: Option<String>,
-    /// `error_uri`, if any.
+    /// `error_uri` (or the vendor's equivalent), if any.
     pub uri: Option<String>,
+    /// The code as sent and every other field of the error body, shared (errors are cloned
+    /// to every waiting caller).
+    pub(crate) fields: std::sync::Arc<ErrorFields>,
+}
+
+/// The fields of an error body besides its code, description and URI: plain values as sent,
+/// and the values of secret-looking fields (`mfa_token`, ...) as [`Secret`](crate::Secret)s.
+///
+/// Its `Debug` counts the fields and shows none: a vendor may echo a credential anywhere.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct ErrorFields {
+    pub raw_code: String,
+    pub plain: serde_json::Map<String, serde_json::Value>,
+    pub secrets: Vec<(String, HeldSecret)>,
+}
+
+/// A secret field's value; equal when the values are.
+#[derive(Clone)]
+pub(crate) struct HeldSecret(pub crate::Secret);
+
+impl PartialEq for HeldSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+
+impl Eq for HeldSecret {}
+
+impl fmt::Debug for ErrorFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{} fields, {} secret]", self.plain.len(), self.secrets.len())
+    }
 }
 
 impl OAuthError {
+    /// The code exactly as the vendor sent it (`Invalid_request`, `40013`), without
+    /// surrounding whitespace and with any known secret masked; [`OAuthError::code`] is the
+    /// same code matched ignoring case.
+    pub fn raw_code(&self) -> &str {
+        &self.fields.raw_code
+    }
+
+    /// Every field of the error body other than its code, description and URI, as sent
+    /// (`error_codes`, `trace_id`, `fbtrace_id`, ...), except those held as secrets
+    /// ([`OAuthError::secret_field`]).
+    pub fn fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.fields.plain
+    }
+
+    /// One field of the error body ([`OAuthError::fields`]).
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.fields.plain.get(name)
+    }
+
+    /// A field of the error body whose name says it holds a secret (a token, a secret, a
+    /// password: an `mfa_token` that continues the flow, say), if the vendor sent one as a string.
+    pub fn secret_field(&self, name: &str) -> Option<&crate::Secret> {
+        self.fields.secrets.iter().find(|(k, _)| k == name).map(|(_, v)| &v.0)
+    }
+
+    /// The names of the fields held as secrets.
+    pub fn secret_field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.secrets.iter().map(|(k, _)| k.as_str())
+    }
+
     fn is_transient(&self) -> bool {
         transient_status(self.status) || matches!(self.code, ErrorCode::TemporarilyUnavailable | ErrorCode::ServerError)
     }
@@ -556,6 +657,7 @@ mod tests {
             code: ErrorCode::parse(code),
             description: None,
             uri: None,
+            fields: std::sync::Arc::new(ErrorFields { raw_code: code.to_owned(), ..ErrorFields::default() }),
         })
     }
 
@@ -590,11 +692,13 @@ mod tests {
             Error::Deadline { .. } => "Deadline",
             Error::Api(_) => "Api",
             Error::Decode { .. } => "Decode",
+            Error::UnsupportedTokenType { .. } => "UnsupportedTokenType",
+            Error::TokenRequestLimit { .. } => "TokenRequestLimit",
             Error::Config(_) => "Config",
         }
     }
 
-    const VARIANTS: usize = 10;
+    const VARIANTS: usize = 12;
 
     #[test]
     fn every_variant_is_classified() {
@@ -639,6 +743,16 @@ mod tests {
                 },
                 Other,
             ),
+            (Error::UnsupportedTokenType { vendor: "V", scheme: crate::TokenScheme::DPoP }, Other),
+            (
+                Error::TokenRequestLimit {
+                    vendor: "V",
+                    limit: 30,
+                    interval: Duration::from_secs(10),
+                    retry_in: Duration::from_secs(3),
+                },
+                Transient,
+            ),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (err, class) in &cases {
@@ -663,6 +777,19 @@ mod tests {
                 "V: cannot build the request: builder error",
             ),
             (oauth("Invalid_Grant", 400), "V: invalid_grant (HTTP 400 Bad Request)"),
+            (
+                Error::UnsupportedTokenType { vendor: "V", scheme: crate::TokenScheme::Mac },
+                "V: the vendor issued a MAC token, which this client cannot present (it would need a proof of possession or another scheme); not sending it as a bearer token",
+            ),
+            (
+                Error::TokenRequestLimit {
+                    vendor: "V",
+                    limit: 30,
+                    interval: Duration::from_secs(10),
+                    retry_in: Duration::from_secs(3),
+                },
+                "V: 30 token requests within 10s already; the next is allowed in 3s",
+            ),
         ];
         for (err, text) in cases {
             assert_eq!(err.to_string(), text);

@@ -6,7 +6,8 @@
 //! - token requests in every style vendors use: form or JSON bodies, `grant_type` in the
 //!   body, the query string or not at all, client credentials in the body or HTTP Basic;
 //! - tolerant parsing: any 2xx, JSON or form bodies, `expires_in` as a number or string,
-//!   absolute expiry instants, `BearerToken`, errors sent with a 200, a 1 MiB body cap;
+//!   absolute expiry instants, `BearerToken`, errors sent with a 200, a 1 MiB body cap (the
+//!   rules are [below](#reading-token-responses));
 //! - a token cache read without locks, renewed before expiry in the background by one
 //!   renewal that runs in a task of its own (no caller can cancel it), with a deadline for
 //!   callers that must wait;
@@ -15,6 +16,40 @@
 //! - API calls with `Authorization: Bearer`, renewed and replayed once on a 401;
 //! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
 //!   tokens redacted from every `Debug`, `Display`, error and log line.
+//!
+//! # Reading token responses
+//!
+//! Every real-world token response is read by the same general rules, decided as
+//! golang.org/x/oauth2 and oauth2-rs decide where they agree; what differs between vendors is
+//! data in their [`provider::ResponseSpec`], never a branch here.
+//!
+//! - **Bodies.** One leading UTF-8 BOM is dropped. A body starting with `{` is JSON whatever
+//!   the content type says; media-type parameters are ignored, malformed or not. A form body is
+//!   read when the content type says so, or, with no content type or `text/plain`, when the
+//!   body is `key=value` pairs; an HTML page is never read as a form.
+//! - **Access tokens are opaque.** Every value a header field allows is kept exactly as sent,
+//!   spaces and `/ | ^ # % ~ ! :` included, never URL-decoded; control characters (CR and LF
+//!   among them) make the response malformed.
+//! - **Token types.** See [`TokenScheme`]: `bearer` in any case, a missing type and any word
+//!   that is not an HTTP authentication scheme (`BearerToken`, `bot`, a description) mean
+//!   Bearer; `DPoP`, `MAC` and other registered schemes give
+//!   [`Error::UnsupportedTokenType`] rather than a bare token; a non-string type is
+//!   malformed; a vendor can pin the scheme ([`provider::ResponseSpec::with_scheme`]).
+//! - **Lifetimes.** See [`provider::Expiry`]: integers, numeric strings and integral floats;
+//!   `0`, `null` or absent mean the default lifetime; anything else is malformed; ten years at
+//!   most; Facebook's legacy `expires` when `expires_in` is absent. Instants are read on the
+//!   vendor's clock (its `Date` header). A past instant or a lifetime under the floor
+//!   ([`provider::ResponseSpec::min_lifetime`]) gives the floor and a WARN naming the field; a
+//!   configured field that is missing warns once. [`Token::lifetime_source`] tells which.
+//! - **Errors** keep what the vendor said: [`OAuthError::raw_code`] beside the case-insensitive
+//!   [`ErrorCode`], the URI, and every other field ([`OAuthError::fields`]), secret-looking ones
+//!   as [`Secret`]s ([`OAuthError::secret_field`]). Vendors whose errors are not RFC 6749's
+//!   declare an [`provider::ErrorShape`].
+//! - **Vendor shapes** are data: nested paths ([`provider::FieldPath`]) and alias lists for
+//!   each token field.
+//! - **Renewal storms** are bounded: one client sends at most 30 token requests per 10 s by
+//!   default ([`ClientBuilder::max_token_requests`]), then returns
+//!   [`Error::TokenRequestLimit`].
 //!
 //! # Public dependencies
 //!
@@ -65,6 +100,7 @@ mod path;
 pub mod provider;
 mod redact;
 mod request;
+mod storm;
 mod token;
 mod token_params;
 mod transport;
@@ -77,7 +113,7 @@ pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::encode_segment;
 pub use provider::Provider;
-pub use token::Token;
+pub use token::{LifetimeSource, Token, TokenScheme};
 pub use token_params::TokenParams;
 pub use transport::RetryPolicy;
 

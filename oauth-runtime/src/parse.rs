@@ -3,21 +3,43 @@
 //! Vendors disagree on nearly everything: status (200 or 201), encoding (JSON, form, text),
 //! `expires_in` as a number or a string, the case of `token_type`, errors sent with a 200.
 //! This module turns any of them into a [`Token`] or a typed [`Error`], never a panic.
+//!
+//! The rules, decided as golang.org/x/oauth2 and oauth2-rs decide where they agree:
+//!
+//! - bodies: one leading UTF-8 BOM is dropped; a body starting with `{` is JSON whatever the
+//!   content type says; a form body is read when the content type says so, or, with no content
+//!   type or `text/plain`, when the body is made of `key=value` pairs; an HTML page never is;
+//!   media-type parameters are ignored, malformed or not;
+//! - the access token is opaque: any string a header value allows (spaces and punctuation
+//!   included) is kept exactly as sent, never URL-decoded; control characters make the
+//!   response malformed;
+//! - `token_type` must be a string (or absent or `null`); it picks the scheme
+//!   ([`TokenScheme::for_token_type`]) unless the provider pins one;
+//! - the expiry: see [`Expiry`](crate::provider::Expiry#how-expires_in-is-read).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::{
+    collections::HashSet,
+    sync::{Mutex, PoisonError},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use reqwest::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::{
-    error::{Error, ErrorCode, OAuthError, UnknownCode},
-    provider::{Expiry, InstantFormat, ResponseSpec},
+    credential::Secret,
+    error::{Error, ErrorCode, ErrorFields, HeldSecret, OAuthError, UnknownCode},
+    provider::{ErrorShape, Expiry, FieldPath, InstantFormat, ResponseSpec},
     redact,
-    token::Token,
+    token::{LifetimeSource, Token, TokenScheme},
 };
 
 /// Longest lifetime believed; a larger `expires_in` is a vendor bug or an attack on our clock.
 const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+/// The `Date` header has a one-second resolution and the response took time to arrive: a
+/// difference this small is not a skewed clock.
+const SKEW_TOLERANCE: Duration = Duration::from_secs(2);
 
 /// A response as read off the wire (body already capped).
 ///
@@ -29,8 +51,25 @@ pub struct RawResponse {
     pub content_type: Option<String>,
     /// `Location`, if sent (redirects are never followed on token requests).
     pub location: Option<String>,
+    /// `Date`, if sent and readable: the vendor's clock when it answered.
+    pub date: Option<SystemTime>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+// Used by the property tests and the fuzz target, through the parse internals feature.
+#[allow(dead_code)]
+impl RawResponse {
+    /// A response with `status`, `content_type` and `body`, and no `Location` or `Date`.
+    pub fn new(status: StatusCode, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> RawResponse {
+        RawResponse {
+            status,
+            content_type: content_type.map(str::to_owned),
+            location: None,
+            date: None,
+            body: body.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for RawResponse {
@@ -39,6 +78,7 @@ impl std::fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("content_type", &self.content_type)
             .field("location", &self.location)
+            .field("date", &self.date)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -81,6 +121,10 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
         Ok(fields) => fields,
         Err(reason) => return Err(malformed(ctx, raw, reason)),
     };
+    let spec = ctx.response;
+    if let Some(err) = spec.error_shape.and_then(|shape| shaped_error(ctx, raw.status, &shape, &fields)) {
+        return Err(Error::OAuth(err));
+    }
     if let Some(err) = oauth_error(ctx, raw.status, &fields) {
         if !raw.status.is_success() || fields_have_error(&fields) {
             return Err(Error::OAuth(err));
@@ -90,38 +134,36 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
         let reason = format!("HTTP {} without an OAuth error in the body", raw.status.as_u16());
         return Err(malformed(ctx, raw, reason));
     }
-    let spec = ctx.response;
-    let lifetime = lifetime(spec, &fields, now);
+    let (lifetime, source) = lifetime(ctx, &fields, raw.date, now).map_err(|reason| malformed(ctx, raw, reason))?;
     // The fields are ours now: move the values out, what is left is the token's extra fields.
     let mut fields = fields;
-    let access = match fields.remove(spec.access_token) {
-        Some(Value::String(s)) if !s.trim().is_empty() => trimmed(s),
-        Some(_) => return Err(malformed(ctx, raw, format!("`{}` is not a non-empty string", spec.access_token))),
+    let (access_at, access) = take_first(&mut fields, spec.access_token, spec.access_token_aliases);
+    let access = match access {
+        Some(Value::String(s)) if !s.trim().is_empty() => s,
+        Some(_) => return Err(malformed(ctx, raw, format!("`{access_at}` is not a non-empty string"))),
         None => return Err(malformed(ctx, raw, format!("no `{}` in the response", spec.access_token))),
     };
-    if !access.bytes().all(|b| b.is_ascii_graphic()) {
-        let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.access_token);
+    if access.chars().any(char::is_control) {
+        let reason = format!("`{access_at}` holds control characters, which no HTTP header allows");
         return Err(malformed(ctx, raw, reason));
     }
-    let token_type = match fields.remove(spec.token_type) {
+    let (type_at, token_type) = take_first(&mut fields, spec.token_type, spec.token_type_aliases);
+    let token_type = match token_type {
         Some(Value::String(t)) => Some(t),
-        _ => None,
+        None | Some(Value::Null) => None,
+        Some(_) => return Err(malformed(ctx, raw, format!("`{type_at}` is not a string"))),
     };
-    if token_type.as_deref().is_some_and(|t| !t.bytes().all(|b| b.is_ascii_graphic() || b == b' ')) {
-        let reason = format!("`{}` holds characters not allowed in an HTTP header", spec.token_type);
+    if token_type.as_deref().is_some_and(|t| t.chars().any(char::is_control)) {
+        let reason = format!("`{type_at}` holds control characters, which no HTTP header allows");
         return Err(malformed(ctx, raw, reason));
     }
-    let refresh = match fields.remove(spec.refresh_token) {
+    let scheme = spec.scheme.unwrap_or_else(|| TokenScheme::for_token_type(token_type.as_deref()));
+    let refresh = match take_first(&mut fields, spec.refresh_token, spec.refresh_token_aliases).1 {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         _ => None,
     };
-    let expires_at = now + lifetime.min(MAX_LIFETIME);
-    Ok(Token::from_parts(access, token_type.as_deref(), refresh, now, expires_at, fields))
-}
-
-/// `s` without surrounding whitespace, reusing its allocation when there is none.
-fn trimmed(s: String) -> String {
-    if s.trim().len() == s.len() { s } else { s.trim().to_owned() }
+    let expires_at = now.checked_add(lifetime).unwrap_or(now);
+    Ok(Token::from_parts(access, scheme, token_type, refresh, now, expires_at, source, fields))
 }
 
 fn malformed(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error {
@@ -134,9 +176,15 @@ fn malformed(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error
     }
 }
 
+/// The media type without parameters, lower-cased: `text/plain` from `Text/Plain; charset`.
+fn essence(content_type: Option<&str>) -> String {
+    content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
 /// The body as a map of fields: a JSON object, or a form-encoded body.
 fn decode_fields(raw: &RawResponse) -> Result<Map<String, Value>, String> {
-    let text = raw.body.trim_ascii();
+    let body = raw.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&raw.body);
+    let text = body.trim_ascii();
     if text.is_empty() {
         return Err("empty body".to_owned());
     }
@@ -148,17 +196,84 @@ fn decode_fields(raw: &RawResponse) -> Result<Map<String, Value>, String> {
             Err(e) => Err(format!("invalid JSON: {e}")),
         };
     }
-    let content_type = raw.content_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    let formish = content_type.contains("x-www-form-urlencoded") || content_type.starts_with("text/plain");
-    if formish && !text.starts_with(b"<") && text.contains(&b'=') {
+    if text.starts_with(b"<") {
+        return Err("HTML or XML page instead of a token response".to_owned());
+    }
+    let essence = essence(raw.content_type.as_deref());
+    let declared_form = essence == "application/x-www-form-urlencoded" && text.contains(&b'=');
+    let sniffed_form = matches!(essence.as_str(), "" | "text/plain") && looks_like_pairs(text);
+    if declared_form || sniffed_form {
         return Ok(form_urlencoded::parse(text)
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect());
     }
-    if text.starts_with(b"<") {
-        return Err("HTML or XML page instead of a token response".to_owned());
-    }
     Err("body is neither JSON nor form-encoded".to_owned())
+}
+
+/// Whether `text` is `key=value` pairs joined by `&`: keys of URL-safe characters, values
+/// without spaces, so that prose holding an `=` is not read as a form.
+fn looks_like_pairs(text: &[u8]) -> bool {
+    let key_byte = |b: u8| b.is_ascii_alphanumeric() || b"-._~%+*:[]!$'(),;/@".contains(&b);
+    let mut pairs = text.split(|b| *b == b'&').filter(|p| !p.is_empty()).peekable();
+    pairs.peek().is_some()
+        && pairs.all(|pair| match pair.iter().position(|b| *b == b'=') {
+            Some(eq) => {
+                let (key, value) = (&pair[..eq], &pair[eq + 1..]);
+                !key.is_empty()
+                    && key.iter().all(|b| key_byte(*b))
+                    && value.iter().all(|b| !b.is_ascii_whitespace() && !b.is_ascii_control() && *b != b'<')
+            }
+            None => false,
+        })
+}
+
+/// The value at `path`, descending into objects by name and into arrays by index.
+fn get(fields: &Map<String, Value>, path: FieldPath) -> Option<&Value> {
+    let mut segments = path.segments();
+    let mut value = fields.get(segments.next()?)?;
+    for segment in segments {
+        value = match value {
+            Value::Object(map) => map.get(segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Removes the value at `path` and returns it (the containers around it stay).
+fn take(fields: &mut Map<String, Value>, path: FieldPath) -> Option<Value> {
+    let segments: Vec<&str> = path.segments().collect();
+    let (last, parents) = segments.split_last()?;
+    let Some((first, rest)) = parents.split_first() else { return fields.remove(*last) };
+    let mut value = fields.get_mut(*first)?;
+    for segment in rest {
+        value = match value {
+            Value::Object(map) => map.get_mut(*segment)?,
+            Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    match value {
+        Value::Object(map) => map.remove(*last),
+        // An array element is read, not removed, so that later indexes keep their meaning.
+        Value::Array(items) => items.get(last.parse::<usize>().ok()?).cloned(),
+        _ => None,
+    }
+}
+
+/// The first of `path` and its `aliases` that is present (not `null` for an alias), with the
+/// path it was found at, taken out of `fields`.
+fn take_first(fields: &mut Map<String, Value>, path: FieldPath, aliases: &[FieldPath]) -> (FieldPath, Option<Value>) {
+    if get(fields, path).is_some() {
+        return (path, take(fields, path));
+    }
+    for alias in aliases {
+        if get(fields, *alias).is_some_and(|v| !v.is_null()) {
+            return (*alias, take(fields, *alias));
+        }
+    }
+    (path, None)
 }
 
 /// Finds a field by name ignoring ASCII case, `_` and `-` (`error_code`, `ErrorCode`, `errorCode`).
@@ -187,48 +302,236 @@ fn oauth_error(ctx: &ParseContext<'_>, status: StatusCode, fields: &Map<String, 
     let description = ["errordescription", "message", "errormessage", "error", "detail"]
         .iter()
         .filter_map(|k| loose(fields, k))
-        .find(|(k, _)| *k != code_key)
-        .map(|(_, d)| redact::excerpt(d.as_bytes(), ctx.secrets));
-    Some(OAuthError {
-        vendor: ctx.vendor,
-        status,
-        // Shown whole in Display and Debug: a vendor echoing a credential here must not leak it.
-        code: match ErrorCode::parse(code.trim()) {
-            ErrorCode::Other(UnknownCode(other)) => ErrorCode::Other(UnknownCode(redact::known(&other, ctx.secrets))),
-            known => known,
-        },
-        description,
-        uri: loose(fields, "erroruri").map(|(_, u)| redact::known(u, ctx.secrets)),
-    })
+        .find(|(k, _)| *k != code_key);
+    let uri = loose(fields, "erroruri");
+    let used = [Some(code_key), description.map(|d| d.0), uri.map(|u| u.0)];
+    let rest = rest_of(fields, |k| used.contains(&Some(k)));
+    Some(build_error(ctx, status, code, description.map(|d| d.1), uri.map(|u| u.1), rest))
 }
 
-/// The token's lifetime from now, as the response states it, or the default.
-fn lifetime(spec: &ResponseSpec, fields: &Map<String, Value>, now: SystemTime) -> Duration {
-    let stated = match spec.expiry {
-        Expiry::ExpiresIn(field) => fields.get(field).and_then(seconds),
-        Expiry::At(field, format) => {
-            fields.get(field).and_then(|v| instant(v, format)).map(|at| at.duration_since(now).unwrap_or_default())
-        }
-        Expiry::None => None,
+/// An error in the vendor's own shape, unless its code is absent or a success code.
+fn shaped_error(
+    ctx: &ParseContext<'_>,
+    status: StatusCode,
+    shape: &ErrorShape,
+    fields: &Map<String, Value>,
+) -> Option<OAuthError> {
+    let code = match get(fields, shape.code)? {
+        Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
     };
-    match stated {
-        Some(d) => d,
-        None => {
-            if !matches!(spec.expiry, Expiry::None) {
-                tracing::debug!(
-                    default_secs = spec.default_lifetime.as_secs(),
-                    "no usable expiry in the token response"
-                );
+    if shape.success_codes.iter().any(|ok| ok.eq_ignore_ascii_case(&code)) {
+        return None;
+    }
+    let text = |path: Option<FieldPath>| match path.and_then(|p| get(fields, p)) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.as_str()),
+        _ => None,
+    };
+    let top = |path: Option<FieldPath>| path.and_then(|p| p.as_name());
+    let used = [shape.code.as_name(), top(shape.description), top(shape.uri)];
+    let rest = rest_of(fields, |k| used.contains(&Some(k)));
+    Some(build_error(ctx, status, &code, text(shape.description), text(shape.uri), rest))
+}
+
+/// The fields not `used`: secret-looking string values as secrets, the others as sent.
+fn rest_of(fields: &Map<String, Value>, used: impl Fn(&str) -> bool) -> ErrorFields {
+    let mut rest = ErrorFields::default();
+    for (k, v) in fields.iter().filter(|(k, _)| !used(k)) {
+        match v {
+            Value::String(s) if redact::is_sensitive(k) => {
+                rest.secrets.push((k.clone(), HeldSecret(Secret::new(s.clone()))))
             }
-            spec.default_lifetime
+            _ => {
+                rest.plain.insert(k.clone(), v.clone());
+            }
         }
+    }
+    rest
+}
+
+fn build_error(
+    ctx: &ParseContext<'_>,
+    status: StatusCode,
+    code: &str,
+    description: Option<&str>,
+    uri: Option<&str>,
+    mut fields: ErrorFields,
+) -> OAuthError {
+    // Shown whole in Display and Debug: a vendor echoing a credential here must not leak it.
+    let raw_code = redact::known(code.trim(), ctx.secrets);
+    OAuthError {
+        vendor: ctx.vendor,
+        status,
+        code: match ErrorCode::parse(code.trim()) {
+            ErrorCode::Other(UnknownCode(_)) => ErrorCode::Other(UnknownCode(raw_code.clone())),
+            known => known,
+        },
+        description: description.map(|d| redact::excerpt(d.as_bytes(), ctx.secrets)),
+        uri: uri.map(|u| redact::known(u, ctx.secrets)),
+        fields: {
+            fields.raw_code = raw_code;
+            std::sync::Arc::new(fields)
+        },
     }
 }
 
-/// A number of seconds given as a JSON number or a numeric string; negative counts as zero.
-fn seconds(v: &Value) -> Option<Duration> {
-    let n = number(v)?;
-    Some(if n <= 0.0 { Duration::ZERO } else { Duration::try_from_secs_f64(n).unwrap_or(MAX_LIFETIME) })
+/// The token's lifetime from now and where it came from, or why the response is malformed.
+fn lifetime(
+    ctx: &ParseContext<'_>,
+    fields: &Map<String, Value>,
+    date: Option<SystemTime>,
+    now: SystemTime,
+) -> Result<(Duration, LifetimeSource), String> {
+    let spec = ctx.response;
+    let assumed = (spec.default_lifetime.min(MAX_LIFETIME), LifetimeSource::Assumed);
+    let found = |path: FieldPath| {
+        let aliases = spec.expiry_aliases.iter().copied();
+        std::iter::once(path).chain(aliases).find_map(|p| get(fields, p).filter(|v| !v.is_null()).map(|v| (p, v)))
+    };
+    let (path, stated) = match spec.expiry {
+        Expiry::None => return Ok(assumed),
+        Expiry::ExpiresIn(path) => {
+            let legacy = || {
+                // Early OAuth 2.0 drafts (and Facebook) named the field `expires`: a guess, so
+                // anything but a number there is ignored rather than malformed.
+                let p = FieldPath::name("expires");
+                let v = get(fields, p).filter(|_| path == "expires_in")?;
+                seconds(v).ok().map(|s| (p, s))
+            };
+            match found(path) {
+                Some((at, value)) => {
+                    let secs = seconds(value).map_err(|()| format!("`{at}` is not a number of seconds"))?;
+                    (at, secs.map(Stated::Seconds))
+                }
+                None => match legacy() {
+                    Some((at, secs)) => (at, secs.map(Stated::Seconds)),
+                    None => (path, None),
+                },
+            }
+        }
+        Expiry::At(path, format) => match found(path) {
+            Some((at, value)) => match instant(value, format) {
+                Some(instant) => (at, Some(Stated::Instant(instant))),
+                None => {
+                    tracing::warn!(vendor = ctx.vendor, field = %at, "cannot read the expiry instant; assuming the default lifetime");
+                    return Ok(assumed);
+                }
+            },
+            None => (path, None),
+        },
+    };
+    let floor = spec.min_lifetime.min(MAX_LIFETIME);
+    let floored = |why: &str| {
+        let floor_ms = u64::try_from(floor.as_millis()).unwrap_or(u64::MAX);
+        tracing::warn!(vendor = ctx.vendor, field = %path, floor_ms, "{why}; using the floor lifetime");
+        (floor, LifetimeSource::Floor)
+    };
+    Ok(match stated {
+        None => {
+            // `null` and `0` say "unknown"; only a field that is not there at all is suspect.
+            if found(path).is_none() && get(fields, path).is_none() {
+                warn_missing_once(ctx.vendor, path);
+            }
+            assumed
+        }
+        Some(Stated::Seconds(n)) if n < 0 => floored("the response states a negative lifetime"),
+        Some(Stated::Seconds(n)) => {
+            let d = Duration::from_secs(n.unsigned_abs()).min(MAX_LIFETIME);
+            if d < floor { floored("the stated lifetime is under the floor") } else { (d, LifetimeSource::Duration) }
+        }
+        Some(Stated::Instant(at)) => {
+            // The instant is on the vendor's clock: count from the vendor's now when the two
+            // clocks are apart.
+            let apart = |d: SystemTime| d.duration_since(now).unwrap_or_else(|e| e.duration()) > SKEW_TOLERANCE;
+            let from = date.filter(|d| apart(*d)).unwrap_or(now);
+            match at.duration_since(from) {
+                Ok(d) if d >= floor => (d.min(MAX_LIFETIME), LifetimeSource::Instant),
+                Ok(_) => floored("the stated expiry is under the floor from now"),
+                Err(_) => floored("the stated expiry is already past"),
+            }
+        }
+    })
+}
+
+/// A stated expiry.
+enum Stated {
+    /// Seconds from now, `0` excluded (it means unknown).
+    Seconds(i64),
+    Instant(SystemTime),
+}
+
+/// Warns once per vendor and field that a configured expiry field is missing: a misspelt
+/// field name is the usual cause, and every token of that vendor would have the default
+/// lifetime.
+fn warn_missing_once(vendor: &'static str, path: FieldPath) {
+    static WARNED: Mutex<Option<HashSet<(&'static str, String)>>> = Mutex::new(None);
+    let mut warned = WARNED.lock().unwrap_or_else(PoisonError::into_inner);
+    if warned.get_or_insert_with(HashSet::new).insert((vendor, path.to_string())) {
+        tracing::warn!(vendor, field = %path, "the configured expiry field is missing from the token response (misspelt?); assuming the default lifetime");
+    } else {
+        tracing::debug!(vendor, field = %path, "no expiry in the token response; assuming the default lifetime");
+    }
+}
+
+/// `expires_in` as whole seconds: `Ok(None)` for `0` (unknown); `Err` for anything that is not
+/// an integer, an integral float or a numeric string. Huge values saturate.
+fn seconds(v: &Value) -> Result<Option<i64>, ()> {
+    let n = match v {
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i,
+            (None, Some(_), _) => i64::MAX,
+            (None, None, Some(f)) => integral(f)?,
+            _ => return Err(()),
+        },
+        Value::String(s) => {
+            let s = s.trim();
+            if !is_numeric(s) {
+                return Err(());
+            }
+            match s.parse::<i64>() {
+                Ok(i) => i,
+                Err(_) => integral(s.parse::<f64>().map_err(|_| ())?)?,
+            }
+        }
+        _ => return Err(()),
+    };
+    Ok((n != 0).then_some(n))
+}
+
+/// An integral float as an integer, saturating; infinities (from `1e400`) saturate too.
+fn integral(f: f64) -> Result<i64, ()> {
+    if f.is_nan() || (f.is_finite() && f.fract() != 0.0) {
+        return Err(());
+    }
+    // `as` saturates, infinities included.
+    Ok(f as i64)
+}
+
+/// JSON's number grammar with an optional `+`: what a numeric string may hold (no `inf`,
+/// `NaN`, hex or digit separators).
+fn is_numeric(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let int = digits(b);
+    if int == 0 {
+        return false;
+    }
+    let mut rest = &b[int..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = digits(frac);
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    if let Some(exp) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let exp = exp.strip_prefix(b"+").or_else(|| exp.strip_prefix(b"-")).unwrap_or(exp);
+        let n = digits(exp);
+        return n > 0 && n == exp.len();
+    }
+    rest.is_empty()
 }
 
 fn number(v: &Value) -> Option<f64> {
@@ -269,17 +572,13 @@ fn instant(v: &Value, format: InstantFormat) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::{ErrorShape, FieldPath};
     use serde_json::json;
 
     const STANDARD: ResponseSpec = ResponseSpec::STANDARD;
 
     fn raw(status: u16, content_type: &str, body: &str) -> RawResponse {
-        RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            content_type: Some(content_type.to_owned()),
-            location: None,
-            body: body.as_bytes().to_vec(),
-        }
+        RawResponse::new(StatusCode::from_u16(status).unwrap(), Some(content_type), body)
     }
 
     fn parse_with(spec: &ResponseSpec, r: &RawResponse) -> Result<Token, Error> {
@@ -368,12 +667,10 @@ mod tests {
 
     #[test]
     fn absolute_expiry_formats() {
-        let monta = ResponseSpec {
-            access_token: "accessToken",
-            refresh_token: "refreshToken",
-            expiry: Expiry::At("accessTokenExpirationDate", InstantFormat::Rfc3339),
-            ..STANDARD
-        };
+        let monta = STANDARD
+            .with_access_token("accessToken")
+            .with_refresh_token("refreshToken")
+            .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339));
         let in_an_hour = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
         let body = json!({"accessToken": "a", "refreshToken": "r", "accessTokenExpirationDate":
             in_an_hour.format(&time::format_description::well_known::Rfc3339).unwrap()});
@@ -382,15 +679,17 @@ mod tests {
         assert_eq!(t.refresh_token().unwrap().expose_secret(), "r");
         assert!(t.field("accessToken").is_none());
 
-        let http = ResponseSpec { expiry: Expiry::At(".expires", InstantFormat::HttpDate), ..STANDARD };
+        let http = STANDARD.with_expiry(Expiry::at(".expires", InstantFormat::HttpDate));
         let past = parse_with(
             &http,
             &raw(200, "application/json", r#"{"access_token":"a",".expires":"Mon, 30 Jan 2017 14:10:47 GMT"}"#),
         )
         .unwrap();
-        assert_eq!(past.expires_in(), Duration::ZERO);
+        // Already past: the floor, never a token handed out expired.
+        assert_eq!(past.lifetime_source(), LifetimeSource::Floor);
+        assert_eq!(past.expires_at().duration_since(past.issued_at()).unwrap(), STANDARD.min_lifetime);
 
-        let millis = ResponseSpec { expiry: Expiry::At("exp", InstantFormat::EpochMillis), ..STANDARD };
+        let millis = STANDARD.with_expiry(Expiry::at("exp", InstantFormat::EpochMillis));
         let soon = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() + 120_000;
         let t =
             parse_with(&millis, &raw(200, "application/json", &format!(r#"{{"access_token":"a","exp":"{soon}"}}"#)))
@@ -398,31 +697,235 @@ mod tests {
         assert!((110..=120).contains(&t.expires_in().as_secs()));
     }
 
+    fn lifetime_of(body: &str) -> Result<(u64, LifetimeSource), Error> {
+        let t = parse(&raw(200, "application/json", body))?;
+        Ok((t.expires_at().duration_since(t.issued_at()).unwrap().as_secs(), t.lifetime_source()))
+    }
+
     #[test]
-    fn odd_expiries_fall_back_or_clamp() {
-        for (v, lo, hi) in [
-            ("-5", 0, 0),
-            ("0", 0, 0),
-            ("\"soon\"", 3590, 3600),
-            ("1e300", 315_000_000, 316_000_000),
-            ("null", 3590, 3600),
+    fn expires_in_forms() {
+        use LifetimeSource::*;
+        let ten_years = MAX_LIFETIME.as_secs();
+        for (v, secs, source) in [
+            ("3599", 3599, Duration),
+            ("\"3599\"", 3599, Duration),
+            ("\" 60 \"", 60, Duration),
+            ("3600.0", 3600, Duration),
+            ("\"3600.0\"", 3600, Duration),
+            ("\"1e3\"", 1000, Duration),
+            ("0", 3600, Assumed),
+            ("\"0\"", 3600, Assumed),
+            ("null", 3600, Assumed),
+            ("-5", 1, Floor),
+            ("1e300", ten_years, Duration),
+            ("\"1e400\"", ten_years, Duration),
+            ("18446744073709551616", ten_years, Duration),
+            ("340282366920938463463374607431768211456", ten_years, Duration),
         ] {
-            let t =
-                parse(&raw(200, "application/json", &format!(r#"{{"access_token":"a","expires_in":{v}}}"#))).unwrap();
-            assert!((lo..=hi).contains(&t.expires_in().as_secs()), "{v}: {:?}", t.expires_in());
+            let got = lifetime_of(&format!(r#"{{"access_token":"a","expires_in":{v}}}"#)).unwrap();
+            assert_eq!(got, (secs, source), "{v}");
+        }
+        assert_eq!(lifetime_of(r#"{"access_token":"a"}"#).unwrap(), (3600, Assumed));
+        for v in ["\"soon\"", "\"NaN\"", "\"inf\"", "\"0x10\"", "\"1_000\"", "3600.5", "\"\"", "false", "{}", "[3600]"]
+        {
+            let err = lifetime_of(&format!(r#"{{"access_token":"a","expires_in":{v}}}"#)).unwrap_err();
+            assert!(err.to_string().contains("`expires_in` is not a number of seconds"), "{v}: {err}");
         }
     }
 
     #[test]
-    fn tokens_unfit_for_a_header_are_malformed() {
+    fn legacy_expires_is_read_when_expires_in_is_absent() {
+        assert_eq!(
+            lifetime_of(r#"{"access_token":"a","expires":"5183999"}"#).unwrap(),
+            (5_183_999, LifetimeSource::Duration)
+        );
+        assert_eq!(lifetime_of(r#"{"access_token":"a","expires_in":60,"expires":5183999}"#).unwrap().0, 60);
+        // A guess: anything but a number there is not the lifetime.
+        assert_eq!(
+            lifetime_of(r#"{"access_token":"a","expires":"tomorrow"}"#).unwrap(),
+            (3600, LifetimeSource::Assumed)
+        );
+        let t = parse(&raw(200, "text/plain", "access_token=urlencoded&expires=5183999")).unwrap();
+        assert_eq!(t.lifetime_source(), LifetimeSource::Duration);
+    }
+
+    #[test]
+    fn instants_are_read_on_the_vendors_clock() {
+        let spec = STANDARD.with_expiry(Expiry::at("expires_at", InstantFormat::EpochSeconds));
+        let now = SystemTime::now();
+        let secs = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_secs();
+        // The vendor's clock is an hour behind ours: its instant an hour from its now.
+        let vendor_now = now - Duration::from_secs(3600);
+        let mut r =
+            raw(200, "application/json", &format!(r#"{{"access_token":"a","expires_at":{}}}"#, secs(vendor_now) + 600));
+        r.date = Some(vendor_now);
+        let ctx = ParseContext { vendor: "Test", response: &spec, secrets: &[] };
+        let t = token_response(&ctx, &r, now).unwrap();
+        let lifetime = t.expires_at().duration_since(now).unwrap().as_secs();
+        assert!((599..=601).contains(&lifetime), "{lifetime}");
+        assert_eq!(t.lifetime_source(), LifetimeSource::Instant);
+        // Without a Date, the same instant is already past: the floor.
+        r.date = None;
+        let t = token_response(&ctx, &r, now).unwrap();
+        assert_eq!(
+            (t.lifetime_source(), t.expires_at().duration_since(now).unwrap()),
+            (LifetimeSource::Floor, STANDARD.min_lifetime)
+        );
+    }
+
+    #[test]
+    fn access_tokens_are_opaque() {
+        for token in [
+            "this is the access token",
+            "v^1.1#i^1#p^1#r^0#I^3#f^0#t^H4s",
+            "AAAA%2FAAA%3DAAAAAAAA",
+            "Atza|IQEBLjAsAhRmHjNg",
+            "00Dx!AR8AQ:~x",
+            " padded ",
+            "été",
+        ] {
+            let body = serde_json::json!({ "access_token": token }).to_string();
+            let t = parse(&raw(200, "application/json", &body)).unwrap();
+            assert_eq!(t.access_token().expose_secret(), token);
+        }
+    }
+
+    #[test]
+    fn tokens_with_control_characters_are_malformed() {
         for body in [
             r#"{"access_token":"a\nb"}"#,
-            r#"{"access_token":"été"}"#,
+            r#"{"access_token":"a\rb"}"#,
+            r#"{"access_token":"a\tb"}"#,
+            r#"{"access_token":"a\u007fb"}"#,
             r#"{"access_token":"a","token_type":"x\u0000"}"#,
         ] {
             let err = parse(&raw(200, "application/json", body)).unwrap_err();
-            assert!(err.to_string().contains("not allowed in an HTTP header"), "{body}: {err}");
+            assert!(err.to_string().contains("control characters"), "{body}: {err}");
         }
+    }
+
+    #[test]
+    fn token_type_picks_the_scheme_or_is_malformed() {
+        for (t, scheme) in [
+            ("\"bearer\"", TokenScheme::Bearer),
+            ("\"bot\"", TokenScheme::Bearer),
+            ("null", TokenScheme::Bearer),
+            ("\"DPoP\"", TokenScheme::DPoP),
+            ("\"mac\"", TokenScheme::Mac),
+        ] {
+            let token =
+                parse(&raw(200, "application/json", &format!(r#"{{"access_token":"a","token_type":{t}}}"#))).unwrap();
+            assert_eq!(token.scheme(), scheme, "{t}");
+        }
+        for t in ["123", "true", "{}", "[\"bearer\"]"] {
+            let err = parse(&raw(200, "application/json", &format!(r#"{{"access_token":"a","token_type":{t}}}"#)))
+                .unwrap_err();
+            assert!(err.to_string().contains("`token_type` is not a string"), "{t}: {err}");
+        }
+        let pinned = STANDARD.with_scheme(TokenScheme::Bearer);
+        let t =
+            parse_with(&pinned, &raw(200, "application/json", r#"{"access_token":"a","token_type":"DPoP"}"#)).unwrap();
+        assert_eq!((t.scheme(), t.token_type_sent()), (TokenScheme::Bearer, Some("DPoP")));
+    }
+
+    #[test]
+    fn bodies_bom_media_types_and_sniffing() {
+        let bom = "\u{feff}{\"access_token\":\"a\"}";
+        assert_eq!(parse(&raw(200, "application/json", bom)).unwrap().access_token().expose_secret(), "a");
+        for ct in
+            ["application/json; charset", "application/json;;", "application/json; charset=\"utf-8", "text/plain; =x"]
+        {
+            assert!(parse(&raw(200, ct, r#"{"access_token":"a"}"#)).is_ok(), "{ct}");
+        }
+        let form = "access_token=a%2Bb&token_type=bearer&expires_in=60";
+        for ct in
+            [None, Some("text/plain"), Some("Text/Plain; charset=UTF-8"), Some("application/x-www-form-urlencoded;")]
+        {
+            let r = RawResponse::new(StatusCode::OK, ct, form);
+            assert_eq!(parse(&r).unwrap().access_token().expose_secret(), "a+b", "{ct:?}");
+        }
+        for body in ["<html><body>access_token=a</body></html>", "Bad request: access_token=a", "broken json", "a=b c"]
+        {
+            assert!(parse(&RawResponse::new(StatusCode::OK, None, body)).is_err(), "{body}");
+            assert!(parse(&raw(200, "text/plain", body)).is_err(), "{body}");
+        }
+    }
+
+    #[test]
+    fn nested_paths_and_aliases() {
+        const SLACK: ResponseSpec = ResponseSpec::STANDARD
+            .with_access_token_path(FieldPath::nested(&["authed_user", "access_token"]))
+            .with_token_type_path(FieldPath::nested(&["authed_user", "token_type"]));
+        let body = r#"{"ok":true,"access_token":"xoxb-1","token_type":"bot","authed_user":{"id":"U1","access_token":"xoxp-1","token_type":"user"}}"#;
+        let t = parse_with(&SLACK, &raw(200, "application/json", body)).unwrap();
+        assert_eq!((t.access_token().expose_secret(), t.scheme()), ("xoxp-1", TokenScheme::Bearer));
+        assert_eq!(t.field("access_token"), Some(&serde_json::json!("xoxb-1")));
+        assert_eq!(t.field("authed_user"), Some(&serde_json::json!({"id":"U1"})));
+
+        const FEISHU: ResponseSpec = ResponseSpec::STANDARD
+            .with_access_token_aliases(&[FieldPath::name("tenant_access_token"), FieldPath::nested(&["data", "token"])])
+            .with_expiry_aliases(&[FieldPath::name("expire")]);
+        let t = parse_with(
+            &FEISHU,
+            &raw(200, "application/json", r#"{"code":0,"msg":"ok","tenant_access_token":"t-1","expire":7200}"#),
+        )
+        .unwrap();
+        assert_eq!(t.access_token().expose_secret(), "t-1");
+        assert!((7190..=7200).contains(&t.expires_in().as_secs()));
+        let t = parse_with(&FEISHU, &raw(200, "application/json", r#"{"data":{"token":"d-1"}}"#)).unwrap();
+        assert_eq!(t.access_token().expose_secret(), "d-1");
+        let err = parse_with(&FEISHU, &raw(200, "application/json", r#"{"data":{"token":5}}"#)).unwrap_err();
+        assert!(err.to_string().contains("`data.token` is not a non-empty string"), "{err}");
+    }
+
+    #[test]
+    fn vendor_error_shapes() {
+        let wechat = STANDARD.with_error_shape(
+            ErrorShape::new(FieldPath::name("errcode"))
+                .with_description(FieldPath::name("errmsg"))
+                .with_success_codes(&["0"]),
+        );
+        let err = parse_with(&wechat, &raw(200, "application/json", r#"{"errcode":40013,"errmsg":"invalid appid"}"#))
+            .unwrap_err();
+        let Error::OAuth(e) = &err else { panic!("{err:?}") };
+        assert_eq!(
+            (e.code.as_str(), e.raw_code(), e.description.as_deref()),
+            ("40013", "40013", Some("invalid appid"))
+        );
+        assert!(
+            parse_with(&wechat, &raw(200, "application/json", r#"{"errcode":0,"errmsg":"ok","access_token":"a"}"#))
+                .is_ok()
+        );
+
+        let fitbit = STANDARD.with_error_shape(ErrorShape::new(FieldPath::nested(&["errors", "0", "errorType"])));
+        let err = parse_with(
+            &fitbit,
+            &raw(
+                400,
+                "application/json",
+                r#"{"errors":[{"errorType":"invalid_grant","message":"x"}],"success":false}"#,
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(err.oauth_code(), Some(&ErrorCode::InvalidGrant));
+        let Error::OAuth(e) = &err else { panic!() };
+        assert_eq!(e.field("success"), Some(&serde_json::json!(false)));
+    }
+
+    #[test]
+    fn errors_keep_what_the_vendor_said() {
+        let body = r#"{"error":"Invalid_request","error_description":"d","error_uri":"https://e/x","error_codes":[70011],"trace_id":"t-1","mfa_token":"Fe26.mfa"}"#;
+        let err = parse(&raw(400, "application/json", body)).unwrap_err();
+        let Error::OAuth(e) = &err else { panic!("{err:?}") };
+        assert_eq!((e.code.clone(), e.raw_code()), (ErrorCode::InvalidRequest, "Invalid_request"));
+        assert_eq!(e.uri.as_deref(), Some("https://e/x"));
+        assert_eq!(e.field("error_codes"), Some(&serde_json::json!([70011])));
+        assert_eq!(e.field("trace_id"), Some(&serde_json::json!("t-1")));
+        assert!(e.field("mfa_token").is_none() && e.field("error").is_none());
+        assert_eq!(e.secret_field("mfa_token").map(Secret::expose_secret), Some("Fe26.mfa"));
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("Fe26.mfa"), "{shown}");
+        assert_eq!(err.to_string(), "Test: invalid_request (HTTP 400 Bad Request): d");
     }
 
     #[test]

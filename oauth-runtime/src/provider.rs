@@ -494,7 +494,7 @@ impl Refresh {
     }
 }
 
-/// Where the token response keeps each value.
+/// Where the token response keeps each value, and how to read what the vendor sends.
 ///
 /// Start from [`ResponseSpec::STANDARD`] (or [`ResponseSpec::new`], the same) and change what
 /// the vendor names differently:
@@ -507,29 +507,80 @@ impl Refresh {
 ///     .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339));
 /// assert_eq!(MONTA.token_type, "token_type");
 /// ```
+///
+/// A vendor whose values are nested, whose names vary, whose errors are not RFC 6749's and
+/// whose `token_type` means nothing:
+///
+/// ```
+/// # use std::time::Duration;
+/// # use oauth_runtime::provider::*;
+/// # use oauth_runtime::TokenScheme;
+/// const WITHINGS: ResponseSpec = ResponseSpec::STANDARD
+///     .with_access_token_path(FieldPath::nested(&["body", "access_token"]))
+///     .with_access_token_aliases(&[FieldPath::name("access_token")])
+///     .with_refresh_token_path(FieldPath::nested(&["body", "refresh_token"]))
+///     .with_expiry(Expiry::expires_in_path(FieldPath::nested(&["body", "expires_in"])))
+///     .with_scheme(TokenScheme::Bearer)
+///     .with_error_shape(
+///         ErrorShape::new(FieldPath::name("status"))
+///             .with_description(FieldPath::name("error"))
+///             .with_success_codes(&["0"]),
+///     )
+///     .with_min_lifetime(Duration::from_secs(5));
+/// assert_eq!(WITHINGS.access_token, "body.access_token");
+/// assert_eq!(WITHINGS.scheme, Some(TokenScheme::Bearer));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResponseSpec {
     /// Field holding the access token.
-    pub access_token: &'static str,
+    pub access_token: FieldPath,
+    /// Fields read, in order, when `access_token` is absent.
+    pub access_token_aliases: &'static [FieldPath],
     /// Field holding the token type (missing means Bearer).
-    pub token_type: &'static str,
+    pub token_type: FieldPath,
+    /// Fields read, in order, when `token_type` is absent.
+    pub token_type_aliases: &'static [FieldPath],
     /// Field holding the refresh token, if the vendor sends one.
-    pub refresh_token: &'static str,
+    pub refresh_token: FieldPath,
+    /// Fields read, in order, when `refresh_token` is absent.
+    pub refresh_token_aliases: &'static [FieldPath],
     /// How the token's expiry is given.
     pub expiry: Expiry,
-    /// Lifetime assumed when the response gives no expiry.
+    /// Fields read, in order, when the expiry field is absent, in the same form (seconds or an
+    /// instant in the same format).
+    pub expiry_aliases: &'static [FieldPath],
+    /// Lifetime assumed when the response gives no expiry (or `expires_in` is `0` or `null`).
     pub default_lifetime: Duration,
+    /// The shortest lifetime handed out: a stated lifetime below it, or an instant already
+    /// past, is replaced by it (with a WARN naming the field), so that the client never hands
+    /// out a token it believes expired. One second unless set.
+    pub min_lifetime: Duration,
+    /// The `Authorization` scheme for every token of this vendor, whatever its `token_type`
+    /// says; `None` (the default) reads it from the token type (see
+    /// [`TokenScheme::for_token_type`](crate::TokenScheme::for_token_type)).
+    pub scheme: Option<crate::TokenScheme>,
+    /// The vendor's own error shape, tried before the RFC 6749 one; `None` for RFC 6749 (and
+    /// the common gateway variants) alone.
+    pub error_shape: Option<ErrorShape>,
 }
 
 impl ResponseSpec {
-    /// RFC 6749 section 5.1 names, `expires_in` in seconds, and a one-hour default lifetime.
+    /// RFC 6749 section 5.1 names, `expires_in` in seconds, a one-hour default lifetime, a
+    /// one-second floor, the scheme read from the token type and RFC 6749 errors.
     pub const STANDARD: ResponseSpec = ResponseSpec {
-        access_token: "access_token",
-        token_type: "token_type",
-        refresh_token: "refresh_token",
-        expiry: Expiry::ExpiresIn("expires_in"),
+        access_token: FieldPath::name("access_token"),
+        access_token_aliases: &[],
+        token_type: FieldPath::name("token_type"),
+        token_type_aliases: &[],
+        refresh_token: FieldPath::name("refresh_token"),
+        refresh_token_aliases: &[],
+        expiry: Expiry::ExpiresIn(FieldPath::name("expires_in")),
+        expiry_aliases: &[],
         default_lifetime: Duration::from_secs(3600),
+        min_lifetime: Duration::from_secs(1),
+        scheme: None,
+        error_shape: None,
     };
 
     /// [`ResponseSpec::STANDARD`], to change with the `with_*` methods.
@@ -537,27 +588,89 @@ impl ResponseSpec {
         ResponseSpec::STANDARD
     }
 
-    /// Sets the field holding the access token.
+    /// Sets the top-level field holding the access token.
     pub const fn with_access_token(mut self, field: &'static str) -> Self {
-        self.access_token = field;
+        self.access_token = FieldPath::name(field);
         self
     }
 
-    /// Sets the field holding the token type.
+    /// Sets the field holding the access token, nested or not.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SLACK_USER: ResponseSpec =
+    ///     ResponseSpec::STANDARD.with_access_token_path(FieldPath::nested(&["authed_user", "access_token"]));
+    /// assert_eq!(SLACK_USER.access_token.to_string(), "authed_user.access_token");
+    /// ```
+    pub const fn with_access_token_path(mut self, path: FieldPath) -> Self {
+        self.access_token = path;
+        self
+    }
+
+    /// Sets the fields read, in order, when the access token's field is absent.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const FEISHU: ResponseSpec =
+    ///     ResponseSpec::STANDARD.with_access_token_aliases(&[FieldPath::name("tenant_access_token")]);
+    /// assert_eq!(FEISHU.access_token_aliases.len(), 1);
+    /// ```
+    pub const fn with_access_token_aliases(mut self, aliases: &'static [FieldPath]) -> Self {
+        self.access_token_aliases = aliases;
+        self
+    }
+
+    /// Sets the top-level field holding the token type.
     pub const fn with_token_type(mut self, field: &'static str) -> Self {
-        self.token_type = field;
+        self.token_type = FieldPath::name(field);
         self
     }
 
-    /// Sets the field holding the refresh token.
+    /// Sets the field holding the token type, nested or not.
+    pub const fn with_token_type_path(mut self, path: FieldPath) -> Self {
+        self.token_type = path;
+        self
+    }
+
+    /// Sets the fields read, in order, when the token type's field is absent.
+    pub const fn with_token_type_aliases(mut self, aliases: &'static [FieldPath]) -> Self {
+        self.token_type_aliases = aliases;
+        self
+    }
+
+    /// Sets the top-level field holding the refresh token.
     pub const fn with_refresh_token(mut self, field: &'static str) -> Self {
-        self.refresh_token = field;
+        self.refresh_token = FieldPath::name(field);
+        self
+    }
+
+    /// Sets the field holding the refresh token, nested or not.
+    pub const fn with_refresh_token_path(mut self, path: FieldPath) -> Self {
+        self.refresh_token = path;
+        self
+    }
+
+    /// Sets the fields read, in order, when the refresh token's field is absent.
+    pub const fn with_refresh_token_aliases(mut self, aliases: &'static [FieldPath]) -> Self {
+        self.refresh_token_aliases = aliases;
         self
     }
 
     /// Sets how the expiry is given.
     pub const fn with_expiry(mut self, expiry: Expiry) -> Self {
         self.expiry = expiry;
+        self
+    }
+
+    /// Sets the fields read, in order, when the expiry field is absent.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const PLENTY: ResponseSpec = ResponseSpec::STANDARD.with_expiry_aliases(&[FieldPath::name("expiresIn")]);
+    /// assert_eq!(PLENTY.expiry_aliases[0], "expiresIn");
+    /// ```
+    pub const fn with_expiry_aliases(mut self, aliases: &'static [FieldPath]) -> Self {
+        self.expiry_aliases = aliases;
         self
     }
 
@@ -573,6 +686,32 @@ impl ResponseSpec {
         self.default_lifetime = lifetime;
         self
     }
+
+    /// Sets the shortest lifetime handed out ([`ResponseSpec::min_lifetime`]); zero turns the
+    /// floor off, so that a token stated as expired is handed out expired.
+    pub const fn with_min_lifetime(mut self, floor: Duration) -> Self {
+        self.min_lifetime = floor;
+        self
+    }
+
+    /// Pins the `Authorization` scheme for every token of this vendor, for vendors whose
+    /// `token_type` is unreliable.
+    ///
+    /// ```
+    /// # use oauth_runtime::{provider::*, TokenScheme};
+    /// const PINNED: ResponseSpec = ResponseSpec::STANDARD.with_scheme(TokenScheme::Bearer);
+    /// assert_eq!(PINNED.scheme, Some(TokenScheme::Bearer));
+    /// ```
+    pub const fn with_scheme(mut self, scheme: crate::TokenScheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// Sets the vendor's own error shape, tried before the RFC 6749 one.
+    pub const fn with_error_shape(mut self, shape: ErrorShape) -> Self {
+        self.error_shape = Some(shape);
+        self
+    }
 }
 
 impl Default for ResponseSpec {
@@ -582,42 +721,240 @@ impl Default for ResponseSpec {
     }
 }
 
+/// Where a value sits in a response: a top-level field, or a path into nested objects and
+/// arrays (a segment of digits indexes an array).
+///
+/// A name is taken literally, dots included (`.expires` is one field); only
+/// [`FieldPath::nested`] descends. Its `Display` joins the segments with dots, and it compares
+/// equal to that text.
+///
+/// ```
+/// # use oauth_runtime::provider::FieldPath;
+/// const USER_TOKEN: FieldPath = FieldPath::nested(&["authed_user", "access_token"]);
+/// const FIRST_ERROR: FieldPath = FieldPath::nested(&["errors", "0", "errorType"]);
+/// assert_eq!(USER_TOKEN, "authed_user.access_token");
+/// assert_eq!(FIRST_ERROR.segments().collect::<Vec<_>>(), ["errors", "0", "errorType"]);
+/// assert_eq!(FieldPath::name(".expires").segments().count(), 1);
+/// assert_eq!(FieldPath::name("token"), FieldPath::nested(&["token"]));
+/// ```
+#[derive(Clone, Copy)]
+pub struct FieldPath(PathRepr);
+
+#[derive(Clone, Copy)]
+enum PathRepr {
+    Name(&'static str),
+    Nested(&'static [&'static str]),
+}
+
+impl FieldPath {
+    /// The top-level field `name`, taken literally.
+    pub const fn name(name: &'static str) -> Self {
+        FieldPath(PathRepr::Name(name))
+    }
+
+    /// The value reached through `segments`, from the top-level object down; a segment of
+    /// ASCII digits indexes an array.
+    ///
+    /// # Panics
+    ///
+    /// When `segments` is empty or holds an empty segment: in a `const`, that is a compile
+    /// error.
+    pub const fn nested(segments: &'static [&'static str]) -> Self {
+        assert!(!segments.is_empty(), "a field path needs at least one segment");
+        let mut i = 0;
+        while i < segments.len() {
+            assert!(!segments[i].is_empty(), "a field path segment must not be empty");
+            i += 1;
+        }
+        FieldPath(PathRepr::Nested(segments))
+    }
+
+    /// The segments, from the top-level field down.
+    pub fn segments(&self) -> impl Iterator<Item = &'static str> + use<> {
+        let (name, nested): (Option<&'static str>, &'static [&'static str]) = match self.0 {
+            PathRepr::Name(name) => (Some(name), &[]),
+            PathRepr::Nested(segments) => (None, segments),
+        };
+        name.into_iter().chain(nested.iter().copied())
+    }
+
+    /// The field's name if it is a top-level field.
+    pub fn as_name(&self) -> Option<&'static str> {
+        let mut segments = self.segments();
+        let first = segments.next()?;
+        segments.next().is_none().then_some(first)
+    }
+}
+
+impl PartialEq for FieldPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.segments().eq(other.segments())
+    }
+}
+
+impl Eq for FieldPath {}
+
+impl PartialEq<&str> for FieldPath {
+    /// Whether the path, its segments joined with dots, is `other`.
+    fn eq(&self, other: &&str) -> bool {
+        let mut rest = *other;
+        for (i, segment) in self.segments().enumerate() {
+            if i > 0 {
+                let Some(after) = rest.strip_prefix('.') else { return false };
+                rest = after;
+            }
+            let Some(after) = rest.strip_prefix(segment) else { return false };
+            rest = after;
+        }
+        rest.is_empty()
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, segment) in self.segments().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(segment)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.to_string())
+    }
+}
+
+/// A vendor's error body that is not RFC 6749's: where its code and description are, and which
+/// codes mean success.
+///
+/// With a shape declared, a response whose code field holds a string or a number that is not
+/// one of the success codes is [`Error::OAuth`](crate::Error::OAuth) with that code, whatever
+/// the HTTP status (vendors of this kind often answer errors with a 200). Responses without the
+/// code field are read as before, RFC 6749 errors included.
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// // Fitbit: {"errors":[{"errorType":"invalid_grant","message":"..."}],"success":false}
+/// const FITBIT: ErrorShape = ErrorShape::new(FieldPath::nested(&["errors", "0", "errorType"]))
+///     .with_description(FieldPath::nested(&["errors", "0", "message"]));
+/// // WeChat: {"errcode":40013,"errmsg":"invalid appid"}, and errcode 0 on success.
+/// const WECHAT: ErrorShape =
+///     ErrorShape::new(FieldPath::name("errcode")).with_description(FieldPath::name("errmsg")).with_success_codes(&["0"]);
+/// // Facebook Graph: {"error":{"message":"...","type":"OAuthException","code":190}}
+/// const GRAPH: ErrorShape = ErrorShape::new(FieldPath::nested(&["error", "type"]))
+///     .with_description(FieldPath::nested(&["error", "message"]));
+/// assert_eq!(WECHAT.success_codes, ["0"]);
+/// # let _ = (FITBIT, GRAPH);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorShape {
+    /// Where the error code is (a string, or a number read as its decimal text).
+    pub code: FieldPath,
+    /// Where the human-readable description is, if anywhere.
+    pub description: Option<FieldPath>,
+    /// Where a link to the error's documentation is, if anywhere.
+    pub uri: Option<FieldPath>,
+    /// Codes that mean "no error" (`"0"`, `"ok"`), compared ignoring ASCII case.
+    pub success_codes: &'static [&'static str],
+}
+
+impl ErrorShape {
+    /// RFC 6749 section 5.2: `error`, `error_description`, `error_uri`.
+    pub const RFC6749: ErrorShape = ErrorShape {
+        code: FieldPath::name("error"),
+        description: Some(FieldPath::name("error_description")),
+        uri: Some(FieldPath::name("error_uri")),
+        success_codes: &[],
+    };
+
+    /// A shape whose code is at `code`, with no description, link or success code.
+    pub const fn new(code: FieldPath) -> Self {
+        ErrorShape { code, description: None, uri: None, success_codes: &[] }
+    }
+
+    /// Sets where the description is.
+    pub const fn with_description(mut self, description: FieldPath) -> Self {
+        self.description = Some(description);
+        self
+    }
+
+    /// Sets where the documentation link is.
+    pub const fn with_uri(mut self, uri: FieldPath) -> Self {
+        self.uri = Some(uri);
+        self
+    }
+
+    /// Sets the codes that mean success.
+    pub const fn with_success_codes(mut self, codes: &'static [&'static str]) -> Self {
+        self.success_codes = codes;
+        self
+    }
+}
+
 /// How a token response gives the token's expiry (attribute keys `expires_in`, `expires_at`
 /// with `expires_format`, and `no_expiry`).
 ///
 /// ```
 /// # use oauth_runtime::provider::*;
-/// assert_eq!(Expiry::expires_in("ttl").field(), Some("ttl"));
-/// assert_eq!(Expiry::at("exp", InstantFormat::EpochSeconds).field(), Some("exp"));
+/// assert_eq!(Expiry::expires_in("ttl").field().unwrap(), "ttl");
+/// assert_eq!(Expiry::at("exp", InstantFormat::EpochSeconds).field().unwrap(), "exp");
 /// assert_eq!(Expiry::None.field(), None);
 /// ```
+///
+/// # How `expires_in` is read
+///
+/// A lifetime field holds an integer, a numeric string (`"3600"`) or an integral float
+/// (`3600.0`). `0`, `null` or an absent field mean "lifetime unknown": the default lifetime
+/// applies, never "expired at once" (some vendors send `0` for tokens that do not expire). Any
+/// other string, a fraction or another JSON type makes the response malformed, as
+/// golang.org/x/oauth2 and oauth2-rs decide. A negative lifetime, or one under
+/// [`ResponseSpec::min_lifetime`], is replaced by that floor. Lifetimes are clamped to ten
+/// years, without overflow however large the number (`1e300` included). A field named
+/// `expires_in` that is absent is looked for under the legacy draft name `expires` (Facebook),
+/// which is ignored if it is not a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Expiry {
-    /// A lifetime in seconds from now, as a number or a numeric string, in the named field;
-    /// built by [`Expiry::expires_in`].
+    /// A lifetime in seconds from now, in the named field; built by [`Expiry::expires_in`].
     #[non_exhaustive]
-    ExpiresIn(&'static str),
+    ExpiresIn(FieldPath),
     /// An absolute instant in the given format, in the named field; built by [`Expiry::at`].
+    /// The instant is read on the vendor's clock: when the response's `Date` header differs
+    /// from the local clock by more than two seconds, the lifetime is counted from that date.
     #[non_exhaustive]
-    At(&'static str, InstantFormat),
+    At(FieldPath, InstantFormat),
     /// No expiry is given: the default lifetime applies.
     None,
 }
 
 impl Expiry {
-    /// A lifetime in seconds in `field`.
+    /// A lifetime in seconds in the top-level `field`.
     pub const fn expires_in(field: &'static str) -> Self {
-        Expiry::ExpiresIn(field)
+        Expiry::ExpiresIn(FieldPath::name(field))
     }
 
-    /// An absolute instant written in `format` in `field`.
+    /// A lifetime in seconds at `path`.
+    pub const fn expires_in_path(path: FieldPath) -> Self {
+        Expiry::ExpiresIn(path)
+    }
+
+    /// An absolute instant written in `format` in the top-level `field`.
     pub const fn at(field: &'static str, format: InstantFormat) -> Self {
-        Expiry::At(field, format)
+        Expiry::At(FieldPath::name(field), format)
     }
 
-    /// The response field the expiry is read from, if any.
-    pub const fn field(&self) -> Option<&'static str> {
+    /// An absolute instant written in `format` at `path`.
+    pub const fn at_path(path: FieldPath, format: InstantFormat) -> Self {
+        Expiry::At(path, format)
+    }
+
+    /// Where the expiry is read from, if anywhere.
+    pub const fn field(&self) -> Option<FieldPath> {
         match *self {
             Expiry::ExpiresIn(field) | Expiry::At(field, _) => Some(field),
             Expiry::None => None,

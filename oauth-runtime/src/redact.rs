@@ -46,7 +46,7 @@ fn printable(text: &str) -> String {
 }
 
 /// Whether a field name suggests a secret value.
-fn is_sensitive(key: &str) -> bool {
+pub(crate) fn is_sensitive(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     ["token", "secret", "password", "assertion", "code_verifier"].iter().any(|k| key.contains(k))
         && key != "token_type"

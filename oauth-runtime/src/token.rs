@@ -26,10 +26,13 @@ use crate::credential::Secret;
 #[derive(Clone)]
 pub struct Token {
     access: Secret,
-    token_type: String,
+    scheme: TokenScheme,
+    /// The `token_type` as the vendor sent it.
+    sent_type: Option<String>,
     refresh: Option<Secret>,
     expires_at: SystemTime,
     issued_at: SystemTime,
+    lifetime_source: LifetimeSource,
     extra: Map<String, Value>,
 }
 
@@ -39,10 +42,12 @@ impl Token {
         let now = SystemTime::now();
         Token {
             access: Secret::new(access_token.into()),
-            token_type: "Bearer".to_owned(),
+            scheme: TokenScheme::Bearer,
+            sent_type: None,
             refresh: None,
             expires_at: now + Duration::from_secs(3600),
             issued_at: now,
+            lifetime_source: LifetimeSource::Assumed,
             extra: Map::new(),
         }
     }
@@ -53,32 +58,46 @@ impl Token {
         self
     }
 
-    /// Sets the expiry instant.
+    /// Sets the expiry instant (its [lifetime source](Token::lifetime_source) becomes
+    /// [`LifetimeSource::Instant`]).
     pub fn with_expires_at(mut self, at: SystemTime) -> Token {
         self.expires_at = at;
+        self.lifetime_source = LifetimeSource::Instant;
         self
     }
 
-    /// Sets the token type, normalised as in responses (`bearer`, `BearerToken` → `Bearer`).
+    /// Sets the token type, read as in responses ([`TokenScheme::for_token_type`]).
+    ///
+    /// ```
+    /// # use oauth_runtime::{Token, TokenScheme};
+    /// assert_eq!(Token::new("t").with_token_type("Application Access Token").scheme(), TokenScheme::Bearer);
+    /// assert_eq!(Token::new("t").with_token_type("dpop").scheme(), TokenScheme::DPoP);
+    /// ```
     pub fn with_token_type(mut self, token_type: &str) -> Token {
-        self.token_type = normalize_token_type(Some(token_type));
+        self.scheme = TokenScheme::for_token_type(Some(token_type));
+        self.sent_type = Some(token_type.to_owned());
         self
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         access: String,
-        token_type: Option<&str>,
+        scheme: TokenScheme,
+        sent_type: Option<String>,
         refresh: Option<String>,
         issued_at: SystemTime,
         expires_at: SystemTime,
+        lifetime_source: LifetimeSource,
         extra: Map<String, Value>,
     ) -> Token {
         Token {
             access: Secret::new(access),
-            token_type: normalize_token_type(token_type),
+            scheme,
+            sent_type,
             refresh: refresh.map(Secret::new),
             expires_at,
             issued_at,
+            lifetime_source,
             extra,
         }
     }
@@ -99,9 +118,38 @@ impl Token {
         self.refresh.as_ref()
     }
 
-    /// The token type: `Bearer` for any spelling of bearer and when the vendor sent none.
+    /// The name of the scheme the token is presented with ([`Token::scheme`]): `Bearer` for
+    /// any spelling of bearer, for words that are no HTTP authentication scheme
+    /// (`BearerToken`, `bot`, `Application Access Token`) and when the vendor sent none; the
+    /// registered name otherwise (`DPoP`, `MAC`). The vendor's own word is
+    /// [`Token::token_type_sent`].
     pub fn token_type(&self) -> &str {
-        &self.token_type
+        self.scheme.as_str()
+    }
+
+    /// The `Authorization` scheme this token is sent with. Only [`TokenScheme::Bearer`] is
+    /// sent: a client given a token of another scheme returns
+    /// [`Error::UnsupportedTokenType`](crate::Error::UnsupportedTokenType) instead of sending
+    /// it bare.
+    pub fn scheme(&self) -> TokenScheme {
+        self.scheme
+    }
+
+    /// The `token_type` exactly as the vendor sent it, if it sent one.
+    pub fn token_type_sent(&self) -> Option<&str> {
+        self.sent_type.as_deref()
+    }
+
+    /// Where the token's lifetime came from.
+    ///
+    /// ```
+    /// # use std::time::SystemTime;
+    /// # use oauth_runtime::{LifetimeSource, Token};
+    /// assert_eq!(Token::new("t").lifetime_source(), LifetimeSource::Assumed);
+    /// assert_eq!(Token::new("t").with_expires_at(SystemTime::now()).lifetime_source(), LifetimeSource::Instant);
+    /// ```
+    pub fn lifetime_source(&self) -> LifetimeSource {
+        self.lifetime_source
     }
 
     /// When the token expires (from the response, or the provider's default lifetime).
@@ -139,7 +187,7 @@ impl Token {
     /// The `Authorization` header value for this token, in memory zeroed on drop (the
     /// `HeaderValue` built from it is reqwest's and is not).
     pub(crate) fn authorization(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(format!("{} {}", self.token_type, self.access.expose_secret()))
+        zeroize::Zeroizing::new(format!("{} {}", self.scheme.as_str(), self.access.expose_secret()))
     }
 
     /// Keeps `previous`'s refresh token when this response did not rotate it.
@@ -159,7 +207,8 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
             .field("access_token", &"[REDACTED]")
-            .field("token_type", &self.token_type)
+            .field("scheme", &self.scheme)
+            .field("lifetime_source", &self.lifetime_source)
             .field("refresh_token", &self.refresh.as_ref().map(|_| "[REDACTED]"))
             .field("expires_in", &self.expires_in())
             .field("extra_fields", &self.extra.keys().collect::<Vec<_>>())
@@ -167,12 +216,109 @@ impl fmt::Debug for Token {
     }
 }
 
-fn normalize_token_type(raw: Option<&str>) -> String {
-    match raw.map(str::trim) {
-        None | Some("") => "Bearer".to_owned(),
-        Some(t) if t.eq_ignore_ascii_case("bearer") || t.eq_ignore_ascii_case("bearertoken") => "Bearer".to_owned(),
-        Some(t) => t.to_owned(),
+/// How a token is presented in the `Authorization` header.
+///
+/// A response's `token_type` is not always a scheme: vendors send descriptions and their own
+/// words (`BearerToken`, `bot`, `Application Access Token`) for what are bearer tokens.
+/// [`TokenScheme::for_token_type`] reads any spelling of `bearer`, a missing type, and every
+/// word that is not a registered HTTP authentication scheme as [`TokenScheme::Bearer`], so
+/// such a word never reaches the `Authorization` header. Registered schemes other than Bearer
+/// need more than the token (a proof of possession for `DPoP` and `MAC`), which this client
+/// does not implement: it returns
+/// [`Error::UnsupportedTokenType`](crate::Error::UnsupportedTokenType) for them instead of
+/// sending the token bare.
+///
+/// ```
+/// use oauth_runtime::TokenScheme;
+/// assert_eq!(TokenScheme::for_token_type(Some("BEARER")), TokenScheme::Bearer);
+/// assert_eq!(TokenScheme::for_token_type(Some("bot")), TokenScheme::Bearer);
+/// assert_eq!(TokenScheme::for_token_type(None), TokenScheme::Bearer);
+/// assert_eq!(TokenScheme::for_token_type(Some("dpop")), TokenScheme::DPoP);
+/// assert_eq!(TokenScheme::for_token_type(Some("mac")).as_str(), "MAC");
+/// assert!(!TokenScheme::DPoP.is_supported());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenScheme {
+    /// `Authorization: Bearer <token>` (RFC 6750): the scheme this client sends.
+    Bearer,
+    /// DPoP (RFC 9449): needs a signed proof with each request; not implemented yet.
+    DPoP,
+    /// MAC (draft-ietf-oauth-v2-http-mac): needs a signature; never sent.
+    Mac,
+    /// Another registered HTTP authentication scheme (`Basic`, `Digest`, `GNAP`, ...), by its
+    /// registered name; never sent with an OAuth token.
+    Other(&'static str),
+}
+
+/// The IANA HTTP Authentication Scheme Registry (Bearer, DPoP handled apart) and the widely
+/// used NTLM, for [`TokenScheme::for_token_type`]; MAC is handled apart.
+const REGISTERED: [&str; 13] = [
+    "Basic",
+    "Concealed",
+    "Digest",
+    "GNAP",
+    "HOBA",
+    "Mutual",
+    "Negotiate",
+    "OAuth",
+    "PrivateToken",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-256",
+    "vapid",
+    "NTLM",
+];
+
+impl TokenScheme {
+    /// The scheme a `token_type` asks for, ignoring ASCII case and surrounding whitespace.
+    pub fn for_token_type(token_type: Option<&str>) -> TokenScheme {
+        let Some(t) = token_type.map(str::trim) else { return TokenScheme::Bearer };
+        if t.eq_ignore_ascii_case("dpop") {
+            TokenScheme::DPoP
+        } else if t.eq_ignore_ascii_case("mac") {
+            TokenScheme::Mac
+        } else if let Some(name) = REGISTERED.iter().find(|name| name.eq_ignore_ascii_case(t)) {
+            TokenScheme::Other(name)
+        } else {
+            TokenScheme::Bearer
+        }
     }
+
+    /// The scheme's name as written in the `Authorization` header.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TokenScheme::Bearer => "Bearer",
+            TokenScheme::DPoP => "DPoP",
+            TokenScheme::Mac => "MAC",
+            TokenScheme::Other(name) => name,
+        }
+    }
+
+    /// Whether this client sends tokens of this scheme (only Bearer, for now).
+    pub fn is_supported(&self) -> bool {
+        *self == TokenScheme::Bearer
+    }
+}
+
+impl fmt::Display for TokenScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a token's lifetime came from ([`Token::lifetime_source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LifetimeSource {
+    /// Stated as a duration (`expires_in`).
+    Duration,
+    /// Stated as an instant (`expires_at`, an epoch or a date), read on the vendor's clock.
+    Instant,
+    /// Not stated (absent, `null` or `0`): the provider's default lifetime.
+    Assumed,
+    /// Stated, but already past or under the provider's floor
+    /// ([`ResponseSpec::min_lifetime`](crate::provider::ResponseSpec::min_lifetime)): the floor.
+    Floor,
 }
 
 #[cfg(test)]
@@ -180,11 +326,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_types_normalise_to_bearer() {
-        for raw in [None, Some(""), Some("bearer"), Some("BEARER"), Some("BearerToken")] {
-            assert_eq!(normalize_token_type(raw), "Bearer", "{raw:?}");
+    fn token_types_that_are_no_scheme_mean_bearer() {
+        let words = [None, Some(""), Some("bearer"), Some(" BEARER "), Some("BearerToken"), Some("bot"), Some("N_A")];
+        for raw in words.into_iter().chain([Some("Application Access Token"), Some("example")]) {
+            assert_eq!(TokenScheme::for_token_type(raw), TokenScheme::Bearer, "{raw:?}");
         }
-        assert_eq!(normalize_token_type(Some("DPoP")), "DPoP");
+        assert_eq!(TokenScheme::for_token_type(Some("DPoP")), TokenScheme::DPoP);
+        assert_eq!(TokenScheme::for_token_type(Some("Mac")), TokenScheme::Mac);
+        assert_eq!(TokenScheme::for_token_type(Some("basic")), TokenScheme::Other("Basic"));
+        assert!(TokenScheme::Bearer.is_supported() && !TokenScheme::Mac.is_supported());
+        let token = Token::new("t").with_token_type("BearerToken");
+        assert_eq!((token.token_type(), token.token_type_sent()), ("Bearer", Some("BearerToken")));
+        assert_eq!(&*token.authorization(), "Bearer t");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::{StatusCode, header};
 use tracing::Instrument as _;
 
-use crate::{error::Error, parse::RawResponse, request::TokenRequest};
+use crate::{error::Error, parse::RawResponse, request::TokenRequest, storm::TokenRequestBudget};
 
 /// How token requests are retried.
 ///
@@ -102,6 +102,8 @@ pub(crate) struct Transport {
     pub retry: RetryPolicy,
     pub max_body: usize,
     pub timeout: Duration,
+    /// The renewal storm guard: every attempt, retries included, counts.
+    pub budget: TokenRequestBudget,
 }
 
 /// The outcome of one attempt.
@@ -129,6 +131,7 @@ impl Transport {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            self.budget.acquire(self.vendor)?;
             let span = tracing::debug_span!("oauth.attempt", vendor = self.vendor, kind = req.kind.as_str(), attempt);
             let outcome = self.attempt(req).instrument(span).await;
             let (error, after, response) = match outcome {
@@ -168,6 +171,7 @@ impl Transport {
             |name: header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let content_type = header(header::CONTENT_TYPE);
         let location = header(header::LOCATION);
+        let date = header(header::DATE).and_then(|v| httpdate::parse_http_date(v.trim()).ok());
         let retry_after = header(header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
         let body = match read_capped(response, self.max_body).await {
             Ok(body) => body,
@@ -178,7 +182,7 @@ impl Transport {
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None };
             }
         };
-        let raw = RawResponse { status, content_type, location, body };
+        let raw = RawResponse { status, content_type, location, date, body };
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             let error = Error::MalformedResponse {
                 vendor: self.vendor,

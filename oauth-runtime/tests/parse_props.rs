@@ -10,13 +10,17 @@
 //!   `temporarily_unavailable` or `server_error`, and never as transient and rejected at once;
 //! - on success returns a non-empty access token from a 2xx response, with a lifetime of at most
 //!   ten years, and never from a 2xx body that carries an `error` string;
-//! - reads RFC 6749 error codes whatever their case, and expiries in every supported format,
-//!   with negative, zero, huge, past and far-future values clamped rather than trusted.
+//! - reads RFC 6749 error codes whatever their case, keeping the code as sent, and expiries in
+//!   every supported format: `expires_in` of zero means unknown (the default lifetime), negative
+//!   and past values give the floor lifetime, huge ones are clamped to ten years, and a
+//!   non-numeric `expires_in` is malformed;
+//! - keeps access tokens exactly as sent (spaces and punctuation included), ignores a leading
+//!   BOM and media-type parameters, and finds values at nested paths.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use oauth_runtime::parse::{ParseContext, RawResponse, token_response};
-use oauth_runtime::provider::{Expiry, InstantFormat, ResponseSpec};
+use oauth_runtime::provider::{Expiry, FieldPath, InstantFormat, ResponseSpec};
 use oauth_runtime::{Error, ErrorCode, Token};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -46,9 +50,14 @@ const NO_EXPIRY: ResponseSpec =
 /// Every response mapping under test.
 static SPECS: [ResponseSpec; 6] = [ResponseSpec::STANDARD, MONTA, HTTP_DATE, EPOCH_MILLIS, EPOCH_SECONDS, NO_EXPIRY];
 
-/// The field a spec reads the expiry from, if any.
-fn expiry_field(spec: &ResponseSpec) -> Option<&'static str> {
-    spec.expiry.field()
+/// The field a spec reads the expiry from, if any (all top-level here).
+fn expiry_field(spec: &ResponseSpec) -> Option<String> {
+    spec.expiry.field().map(|p| p.to_string())
+}
+
+/// Whether `result` is the rejection of a non-numeric `expires_in`.
+fn bad_lifetime(result: &Result<Token, Error>) -> bool {
+    matches!(result, Err(Error::MalformedResponse { reason, .. }) if reason.contains("is not a number of seconds"))
 }
 
 fn parse(spec: &ResponseSpec, raw: &RawResponse, now: SystemTime) -> Result<Token, Error> {
@@ -57,12 +66,7 @@ fn parse(spec: &ResponseSpec, raw: &RawResponse, now: SystemTime) -> Result<Toke
 }
 
 fn raw(status: u16, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> RawResponse {
-    RawResponse {
-        status: StatusCode::from_u16(status).expect("status in range"),
-        content_type: content_type.map(str::to_owned),
-        location: None,
-        body: body.into(),
-    }
+    RawResponse::new(StatusCode::from_u16(status).expect("status in range"), content_type, body)
 }
 
 /// The invariants of every outcome, whatever the input.
@@ -391,16 +395,16 @@ fn token_fields(spec: &'static ResponseSpec) -> BoxedStrategy<Vec<(String, Strin
         .prop_map(move |(access, token_type, refresh, expiry, extras, shuffle)| {
             let mut fields = Vec::new();
             if let Some(v) = access {
-                fields.push((spec.access_token.to_owned(), v));
+                fields.push((spec.access_token.to_string(), v));
             }
             if let Some(v) = token_type {
-                fields.push((spec.token_type.to_owned(), v));
+                fields.push((spec.token_type.to_string(), v));
             }
             if let Some(v) = refresh {
-                fields.push((spec.refresh_token.to_owned(), v));
+                fields.push((spec.refresh_token.to_string(), v));
             }
             if let (Some(v), Some(f)) = (expiry, expiry_field(spec)) {
-                fields.push((f.to_owned(), v));
+                fields.push((f, v));
             }
             fields.extend(extras);
             let n = fields.len();
@@ -515,8 +519,8 @@ proptest! {
         check_outcome(&result, &raw, now)?;
     }
 
-    /// A well-formed 2xx token response is a token whatever its expiry value says, and the
-    /// lifetime is clamped to [0, 10 years].
+    /// A well-formed 2xx token response is a token whatever its expiry value says, unless it
+    /// is a non-numeric `expires_in`; the lifetime is clamped to [floor, 10 years].
     #[test]
     fn any_expiry_value_still_gives_a_token(
         spec in spec(),
@@ -525,19 +529,23 @@ proptest! {
         access in "[A-Za-z0-9._~+/=-]{1,40}",
         now in now(),
     ) {
-        let mut fields = vec![(spec.access_token.to_owned(), json_str(&access))];
+        let mut fields = vec![(spec.access_token.to_string(), json_str(&access))];
         if let Some(f) = expiry_field(spec) {
-            fields.push((f.to_owned(), expiry.clone()));
+            fields.push((f, expiry.clone()));
         }
         let body = json_object(&fields);
         let raw = raw(status, Some("application/json"), body.clone());
         let result = parse(spec, &raw, now);
         check_outcome(&result, &raw, now)?;
-        // Only an expiry value that is not JSON at all (`NaN`, `1e309`) may break the body.
+        // Only an expiry value that is not JSON at all (`NaN`, `1e309`) may break the body, and
+        // only `expires_in` rejects values.
         let valid_json = serde_json::from_str::<Value>(&body).is_ok();
-        prop_assert_eq!(result.is_ok(), valid_json, "{} -> {:?}", body, result);
+        let rejectable = matches!(spec.expiry, Expiry::ExpiresIn { .. });
+        prop_assert_eq!(result.is_ok() || (rejectable && bad_lifetime(&result)), valid_json, "{} -> {:?}", body, result);
         if let Ok(token) = result {
-            prop_assert_eq!(token.access_token().expose_secret(), access.trim());
+            prop_assert_eq!(token.access_token().expose_secret(), access);
+            let lifetime = token.expires_at().duration_since(now).unwrap_or_default();
+            prop_assert!(lifetime >= spec.min_lifetime, "under the floor: {lifetime:?}");
         }
     }
 
@@ -614,16 +622,18 @@ proptest! {
             return Err(TestCaseError::fail(format!("not an OAuth error: {result:?}")));
         };
         prop_assert_eq!(&e.code, &code);
+        prop_assert_eq!(e.raw_code(), written.as_str(), "the code as sent");
         prop_assert_eq!(e.status.as_u16(), status);
         prop_assert_eq!(e.description.is_some(), description.is_some_and(|d| !d.trim().is_empty()));
         prop_assert_eq!(result.as_ref().err().and_then(Error::oauth_code), Some(&code));
     }
 
-    /// `expires_in` as an integer, a number or a numeric string: negative and zero are expired,
-    /// anything else is believed up to ten years.
+    /// `expires_in` as an integer, a number or a numeric string: zero means unknown (the
+    /// default), negative gives the floor, integral values are believed up to ten years, and
+    /// fractions or non-numbers are malformed.
     #[test]
     fn expires_in_is_clamped(
-        n in prop_oneof![any::<i64>().prop_map(|n| n as f64), -1e6f64..1e10, any::<f64>()],
+        n in prop_oneof![any::<i64>().prop_map(|n| n as f64), -1e6f64..1e10, (-1_000_000i64..1_000_000).prop_map(|n| n as f64), any::<f64>()],
         as_string in any::<bool>(),
         now in now(),
     ) {
@@ -638,16 +648,113 @@ proptest! {
         let raw = raw(200, Some("application/json"), body);
         let result = parse(&ResponseSpec::STANDARD, &raw, now);
         check_outcome(&result, &raw, now)?;
+        let spec = ResponseSpec::STANDARD;
+        let expected = if !n.is_finite() {
+            // `null` as a number; `inf` and `NaN` as strings are not numbers.
+            if as_string { None } else { Some(spec.default_lifetime) }
+        } else if n.fract() != 0.0 {
+            None
+        } else if n == 0.0 {
+            Some(spec.default_lifetime)
+        } else if n < 0.0 {
+            Some(spec.min_lifetime)
+        } else {
+            Some(Duration::try_from_secs_f64(n).unwrap_or(MAX_LIFETIME).min(MAX_LIFETIME).max(spec.min_lifetime))
+        };
+        match expected {
+            None => prop_assert!(bad_lifetime(&result), "{value}: {result:?}"),
+            Some(expected) => {
+                let token = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let lifetime = token.expires_at().duration_since(now).unwrap_or_default();
+                prop_assert!(lifetime.abs_diff(expected) <= Duration::from_millis(1), "{value}: {lifetime:?} != {expected:?}");
+            }
+        }
+    }
+
+    /// Numbers of any size, as digits, as a number or a string: never an overflow, at most ten
+    /// years.
+    #[test]
+    fn huge_lifetimes_clamp(digits in "[1-9][0-9]{0,80}", as_string in any::<bool>(), now in now()) {
+        let value = if as_string { json_str(&digits) } else { digits.clone() };
+        let raw = raw(200, Some("application/json"), format!(r#"{{"access_token":"t","expires_in":{value}}}"#));
+        let result = parse(&ResponseSpec::STANDARD, &raw, now);
+        check_outcome(&result, &raw, now)?;
         let token = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
         let lifetime = token.expires_at().duration_since(now).unwrap_or_default();
-        let expected = if !n.is_finite() {
-            ResponseSpec::STANDARD.default_lifetime
-        } else if n <= 0.0 {
-            Duration::ZERO
+        let expected = digits.parse::<u64>().map_or(MAX_LIFETIME, |n| Duration::from_secs(n).min(MAX_LIFETIME));
+        prop_assert_eq!(lifetime, expected.max(ResponseSpec::STANDARD.min_lifetime));
+    }
+
+    /// Access tokens are opaque: any printable text (spaces, `/ | ^ # % ~ ! :`, non-ASCII) comes
+    /// back exactly as sent, from JSON and from form bodies, never URL-decoded.
+    #[test]
+    fn access_tokens_round_trip(token in "[ -~\u{a0}-\u{2fff}]{1,60}", form in any::<bool>()) {
+        prop_assume!(!token.trim().is_empty());
+        let (body, content_type) = if form {
+            (form_urlencoded::Serializer::new(String::new()).append_pair("access_token", &token).finish(), "application/x-www-form-urlencoded")
         } else {
-            Duration::try_from_secs_f64(n).unwrap_or(MAX_LIFETIME).min(MAX_LIFETIME)
+            (serde_json::json!({ "access_token": token }).to_string(), "application/json")
         };
-        prop_assert!(lifetime.abs_diff(expected) <= Duration::from_millis(1), "{value}: {lifetime:?} != {expected:?}");
+        let raw = raw(200, Some(content_type), body);
+        let now = SystemTime::now();
+        let result = parse(&ResponseSpec::STANDARD, &raw, now);
+        check_outcome(&result, &raw, now)?;
+        let parsed = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(parsed.access_token().expose_secret(), token.as_str());
+    }
+
+    /// A leading BOM and any media-type parameters, well formed or not, change nothing.
+    #[test]
+    fn bom_and_media_type_parameters_change_nothing(
+        (spec, fields) in spec().prop_flat_map(|s| (Just(s), token_fields(s))),
+        essence in select(vec!["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+        params in "(;[ a-z=\"-]{0,12}){0,3}",
+        form in any::<bool>(),
+    ) {
+        let body = if form { form_body(&fields) } else { json_object(&fields) };
+        let now = SystemTime::now();
+        let plain = parse(spec, &raw(200, Some(essence), body.clone()), now);
+        let mut with_bom = b"\xef\xbb\xbf".to_vec();
+        with_bom.extend_from_slice(body.as_bytes());
+        let odd = raw(200, Some(&format!("{essence}{params}")), with_bom);
+        let result = parse(spec, &odd, now);
+        check_outcome(&result, &odd, now)?;
+        match (&plain, &result) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a.access_token().expose_secret(), b.access_token().expose_secret()),
+            (Err(a), Err(b)) => prop_assert_eq!(a.oauth_code(), b.oauth_code()),
+            _ => prop_assert!(false, "{plain:?} vs {result:?}"),
+        }
+    }
+
+    /// Values at nested paths and aliases are found whatever surrounds them.
+    #[test]
+    fn nested_paths_are_found(
+        token in "[A-Za-z0-9._~+/=-]{1,40}",
+        noise in prop::collection::vec(("[a-z_]{1,8}", json_value()), 0..5),
+        index in 0usize..3,
+        alias in any::<bool>(),
+    ) {
+        const NESTED: ResponseSpec = ResponseSpec::STANDARD
+            .with_access_token_path(FieldPath::nested(&["data", "items", "1", "token"]))
+            .with_access_token_aliases(&[FieldPath::nested(&["authed_user", "access_token"])]);
+        let mut items: Vec<Value> = (0..3).map(|i| serde_json::json!({ "n": i })).collect();
+        let mut object = serde_json::Map::new();
+        for (k, v) in noise {
+            object.insert(k, v);
+        }
+        if alias {
+            object.insert("authed_user".into(), serde_json::json!({ "access_token": token }));
+        } else {
+            items[1] = serde_json::json!({ "token": token });
+        }
+        object.insert("data".into(), serde_json::json!({ "items": items, "at": index }));
+        let body = Value::Object(object).to_string();
+        let raw = raw(200, Some("application/json"), body);
+        let now = SystemTime::now();
+        let result = parse(&NESTED, &raw, now);
+        check_outcome(&result, &raw, now)?;
+        let parsed = result.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(parsed.access_token().expose_secret(), token.as_str());
     }
 
     /// Absolute expiries in RFC 3339, HTTP-date and epoch seconds or millis, from year 1 to
@@ -668,7 +775,9 @@ proptest! {
             let n = t.unix_timestamp_nanos();
             if n <= 0 { UNIX_EPOCH } else { UNIX_EPOCH + Duration::from_nanos(u64::try_from(n).unwrap_or(u64::MAX)) }
         };
-        let expected = |at: SystemTime| at.duration_since(now).unwrap_or_default().min(MAX_LIFETIME);
+        // Past instants, and those under the floor, give the floor.
+        let floor = ResponseSpec::STANDARD.min_lifetime;
+        let expected = |at: SystemTime| at.duration_since(now).unwrap_or_default().max(floor).min(MAX_LIFETIME);
         let whole = at.replace_nanosecond(0).expect("zero is valid");
         let http = httpdate::HttpDate::from(instant(whole).max(UNIX_EPOCH)).to_string();
         let cases = [
@@ -678,8 +787,8 @@ proptest! {
             (&EPOCH_MILLIS, json_str(&(i128::from(secs) * 1000).to_string()), expected(instant(whole))),
         ];
         for (spec, value, want) in cases {
-            let mut fields = vec![(spec.access_token.to_owned(), json_str("t"))];
-            fields.push((expiry_field(spec).expect("absolute").to_owned(), value.clone()));
+            let mut fields = vec![(spec.access_token.to_string(), json_str("t"))];
+            fields.push((expiry_field(spec).expect("absolute"), value.clone()));
             let raw = raw(200, Some("application/json"), json_object(&fields));
             let result = parse(spec, &raw, now);
             check_outcome(&result, &raw, now)?;
@@ -730,6 +839,10 @@ fn nasty_bodies() {
         "{\"access_token\":\"\\é\"}".as_bytes().to_vec(),
         b"{\"token\":\"\\\xff\xfe\"".to_vec(),
         b"\xef\xbb\xbf{\"access_token\":\"t\"}".to_vec(),
+        b"\xef\xbb\xbf\xef\xbb\xbf{\"access_token\":\"t\"}".to_vec(),
+        b"\xef\xbb\xbfaccess_token=t&expires_in=1e999999".to_vec(),
+        b"{\"access_token\":\"t\",\"expires_in\":\"99999999999999999999999999999999999999999\"}".to_vec(),
+        b"{\"access_token\":\"a b\",\"token_type\":\"Application Access Token\",\"expires\":\"1e400\"}".to_vec(),
         b"access_token=%FF%FE&expires_in=%00".to_vec(),
         b"access_token&&&==&=&error".to_vec(),
         b"error=%20&access_token=t".to_vec(),

@@ -54,6 +54,11 @@ pub struct SimConfig {
     /// and the old refresh token stays valid, as RFC 6749 section 6 allows. Monta always
     /// rotates, as its document says.
     pub rotate_refresh_tokens: bool,
+    /// Whether every access token is issued already expired (off by default): the response
+    /// states a lifetime a minute in the past (`expires_in: -60`, or an instant a minute ago)
+    /// and the protected endpoint rejects the token from the start. For testing how a client
+    /// copes with a vendor that does this (renewal storms).
+    pub expired_tokens: bool,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -83,6 +88,7 @@ impl SimConfig {
             password: password.to_owned(),
             scope: scope.to_owned(),
             rotate_refresh_tokens: true,
+            expired_tokens: false,
         }
     }
 
@@ -130,6 +136,18 @@ impl SimConfig {
     /// Sets [`SimConfig::rotate_refresh_tokens`].
     pub fn rotate_refresh_tokens(mut self, rotate: bool) -> Self {
         self.rotate_refresh_tokens = rotate;
+        self
+    }
+
+    /// Sets [`SimConfig::expired_tokens`].
+    ///
+    /// ```
+    /// # use oauth_sim::{SimConfig, Vendor};
+    /// let config = SimConfig::for_vendor(Vendor::Deyel).expired_tokens(true);
+    /// assert!(config.expired_tokens);
+    /// ```
+    pub fn expired_tokens(mut self, expired: bool) -> Self {
+        self.expired_tokens = expired;
         self
     }
 

@@ -76,11 +76,11 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     if form.first("grant_type") != Some("client_credentials") {
         return invalid_request("Invalid grant_type");
     }
-    let lifetime = shared.token_lifetime();
+    let (lifetime, stated) = shared.issued_lifetime();
     let access = token::deyel_jwt(&config.client_id, lifetime);
     shared.remember_access(&access, lifetime);
     let body = object_with(
-        &[("access_token", access.into()), ("token_type", "Bearer".into()), ("expires_in", lifetime.as_secs().into())],
+        &[("access_token", access.into()), ("token_type", "Bearer".into()), ("expires_in", stated.into())],
         ", ",
         ": ",
     );

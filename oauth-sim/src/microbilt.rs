@@ -120,12 +120,12 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     if request.client_secret.as_deref() != Some(config.client_secret.as_str()) {
         return error(StatusCode::UNAUTHORIZED, "invalid_client", "Client credentials are invalid");
     }
-    let lifetime = shared.token_lifetime();
+    let (lifetime, stated) = shared.issued_lifetime();
     let access = token::alphanumeric(28);
     shared.remember_access(&access, lifetime);
     let body = object(&[
         ("issued_at", token::unix_millis(SystemTime::now()).to_string().into()),
-        ("expires_in", lifetime.as_secs().to_string().into()),
+        ("expires_in", stated.to_string().into()),
         ("token_type", "BearerToken".into()),
         ("access_token", access.into()),
         ("status", "approved".into()),

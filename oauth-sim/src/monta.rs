@@ -127,18 +127,20 @@ async fn refresh_endpoint(State(shared): State<Arc<Shared>>, request: Request) -
 }
 
 fn issue(shared: &Shared) -> Response {
-    let lifetime = shared.token_lifetime();
+    let (lifetime, stated) = shared.issued_lifetime();
     let refresh_lifetime = shared.refresh_lifetime();
     let access = token::uuid();
     let refresh = token::uuid();
     shared.remember_access(&access, lifetime);
     shared.remember_refresh(&refresh, refresh_lifetime);
     let now = SystemTime::now();
+    let expires_at =
+        if stated < 0 { now - std::time::Duration::from_secs(60) } else { token::system_after(now, lifetime) };
     let body = object(&[
         ("applicationId", 1.into()),
         ("userId", 1.into()),
         ("accessToken", access.into()),
-        ("accessTokenExpirationDate", token::rfc3339_micros(token::system_after(now, lifetime)).into()),
+        ("accessTokenExpirationDate", token::rfc3339_micros(expires_at).into()),
         ("refreshToken", refresh.into()),
         ("refreshTokenExpirationDate", token::rfc3339_micros(token::system_after(now, refresh_lifetime)).into()),
     ]);

@@ -117,7 +117,7 @@ fn refresh_grant(shared: &Shared, form: &Form) -> Response {
 
 /// A token response; `with_refresh` is false for a refresh that keeps the old refresh token.
 fn issue(shared: &Shared, with_refresh: bool) -> Response {
-    let lifetime = shared.token_lifetime();
+    let (lifetime, stated) = shared.issued_lifetime();
     let access = token::alphanumeric(44);
     let refresh = token::hex(32);
     shared.remember_access(&access, lifetime);
@@ -126,10 +126,10 @@ fn issue(shared: &Shared, with_refresh: bool) -> Response {
     }
     // Katana drops the milliseconds of `.issued` so that it round-trips.
     let issued = UNIX_EPOCH + Duration::from_secs(token::unix_secs(SystemTime::now()));
-    let expires = token::system_after(issued, lifetime);
+    let expires = if stated < 0 { issued - Duration::from_secs(60) } else { token::system_after(issued, lifetime) };
     let refresh_field = with_refresh.then(|| ("refresh_token", refresh.into()));
     let fields: Vec<_> =
-        [("access_token", access.into()), ("token_type", "bearer".into()), ("expires_in", lifetime.as_secs().into())]
+        [("access_token", access.into()), ("token_type", "bearer".into()), ("expires_in", stated.into())]
             .into_iter()
             .chain(refresh_field)
             .chain([

@@ -121,6 +121,18 @@ impl Shared {
         clamp(*lock(&self.token_lifetime))
     }
 
+    /// How long a new access token is valid server-side, and the lifetime in seconds the
+    /// response states: the configured lifetime, or none and a minute in the past when the
+    /// simulator issues expired tokens.
+    pub(crate) fn issued_lifetime(&self) -> (Duration, i64) {
+        if self.config.expired_tokens {
+            (Duration::ZERO, -60)
+        } else {
+            let lifetime = self.token_lifetime();
+            (lifetime, i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))
+        }
+    }
+
     pub(crate) fn set_token_lifetime(&self, lifetime: Duration) {
         *lock(&self.token_lifetime) = lifetime;
     }

@@ -11,6 +11,7 @@ use crate::{
     credential::Credential,
     error::Error,
     provider::{Provider, ProviderSpec},
+    storm::TokenRequestBudget,
     token::Token,
     transport::{RetryPolicy, Transport},
 };
@@ -18,7 +19,8 @@ use crate::{
 /// Configuration for a [`Client`].
 ///
 /// Defaults: 10 s connect timeout, 30 s request timeout, renewal 60 s before expiry (never
-/// more than half the token's lifetime), a 60 s deadline for getting a token,
+/// more than half the token's lifetime), a 60 s deadline for getting a token, at most 30 token
+/// requests per 10 s,
 /// [`RetryPolicy::default`], 1 MiB response cap, `https` required except for loopback hosts.
 ///
 /// ```no_run
@@ -50,6 +52,7 @@ pub struct ClientBuilder<P> {
     allow_http: bool,
     on_token: Option<TokenHook>,
     token: Option<Token>,
+    token_requests: (u32, Duration),
 }
 
 impl<P: Provider> ClientBuilder<P> {
@@ -71,6 +74,7 @@ impl<P: Provider> ClientBuilder<P> {
             allow_http: false,
             on_token: None,
             token: None,
+            token_requests: TokenRequestBudget::DEFAULT,
         }
     }
 
@@ -187,6 +191,15 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// The renewal storm guard: at most `count` token requests (grants, refreshes and their
+    /// retries) in any `per` (default 30 per 10 s). Past it, token requests fail at once with
+    /// [`Error::TokenRequestLimit`] until the oldest one leaves the window, whatever the vendor
+    /// answers (tokens issued already expired, errors on every request).
+    pub fn max_token_requests(mut self, count: u32, per: Duration) -> Self {
+        self.token_requests = (count, per);
+        self
+    }
+
     /// Starts with a token saved earlier instead of requesting one.
     pub fn token(mut self, token: Token) -> Self {
         self.token = Some(token);
@@ -234,8 +247,15 @@ impl<P: Provider> ClientBuilder<P> {
                 |(c, f)| if f.secret && !c.is_secret() { Credential::from(crate::Secret::from(c.expose())) } else { c },
             )
             .collect();
-        let transport =
-            Transport { http, vendor: spec.name, retry: self.retry, max_body: self.max_body, timeout: self.timeout };
+        let budget = TokenRequestBudget::new(self.token_requests.0, self.token_requests.1);
+        let transport = Transport {
+            http,
+            vendor: spec.name,
+            retry: self.retry,
+            max_body: self.max_body,
+            timeout: self.timeout,
+            budget,
+        };
         let inner = Arc::new(Inner {
             spec,
             base,
@@ -253,7 +273,7 @@ impl<P: Provider> ClientBuilder<P> {
             session
                 .cache
                 .seed(token)
-                .ok_or_else(|| Error::config("the seeded token holds characters not allowed in an HTTP header"))?;
+                .ok_or_else(|| Error::config("the seeded token cannot be sent: it holds characters not allowed in an HTTP header, or its scheme is not Bearer"))?;
         }
         Ok(Client { inner, session, _provider: PhantomData })
     }

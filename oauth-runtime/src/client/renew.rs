@@ -61,6 +61,11 @@ impl Inner {
             let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
             parse::token_response(&ctx, &raw, SystemTime::now())
         });
+        // Never sent bare: a token that needs a proof of possession is an error here.
+        let result = result.and_then(|token| match token.scheme() {
+            scheme if scheme.is_supported() => Ok(token),
+            scheme => Err(Error::UnsupportedTokenType { vendor: self.spec.name, scheme }),
+        });
         match &result {
             Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
             Err(error) => tracing::warn!(%error, "token request failed"),

@@ -12,10 +12,13 @@ pub struct Filter {
     pub status: String,
 }
 
+/// A page cursor without `Serialize`.
+pub struct Cursor(pub u64);
+
 #[oauth_api(client = Vendor)]
 pub trait VendorApi {
     #[get("/charges")]
-    async fn charges(&self, #[query(flatten)] filter: &Filter, #[query] page: std::time::Instant) -> Result<String, Error>;
+    async fn charges(&self, #[query(flatten)] filter: &Filter, #[query] page: Cursor) -> Result<String, Error>;
 }
 
 fn main() {}
