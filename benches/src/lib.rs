@@ -132,17 +132,19 @@ pub struct RawToken {
     pub expires_at: Instant,
 }
 
-/// Deyel's token request written by hand: `POST` the same form body with HTTP Basic to the
-/// simulator's token endpoint, read the body and parse the JSON.
+/// Deyel's token request written by hand: `POST` the same form body with HTTP Basic (id and
+/// secret form-URL-encoded first, as RFC 6749 section 2.3.1 says) to the simulator's token
+/// endpoint, read the body and parse the JSON.
 ///
 /// # Errors
 ///
 /// A transport error, a non-2xx status or a body without `access_token`, as a string.
 pub async fn raw_token_fetch(http: &reqwest::Client, sim: &Simulator) -> Result<RawToken, String> {
     let config = sim.config();
+    let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let response = http
         .post(sim.token_url())
-        .basic_auth(&config.client_id, Some(&config.client_secret))
+        .basic_auth(encode(&config.client_id), Some(encode(&config.client_secret)))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials")
         .send()

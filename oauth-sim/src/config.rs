@@ -1,16 +1,53 @@
-//! Simulator configuration: credentials and lifetimes.
+//! Simulator configuration: what is simulated, the credentials it accepts and how long its
+//! tokens live.
 
 use std::time::Duration;
 
+use axum::routing::MethodRouter;
+use oauth_runtime::{
+    Credential, Provider,
+    provider::{ClientAuth, Expiry, ProviderSpec, Role},
+};
+
 use crate::Vendor;
 
-/// Which vendor a [`Simulator`](crate::Simulator) simulates, what it accepts
-/// and how long its tokens live.
+/// Hostile default credentials: each holds characters that need encoding in a form body, a
+/// JSON string or an HTTP Basic value (`: @ + % & = /`, a space, a quote, a backslash and
+/// non-ASCII letters), so a client that skips the encoding RFC 6749 section 2.3.1 asks for, or
+/// escapes JSON wrongly, fails against the simulator instead of passing unnoticed.
+pub mod hostile {
+    /// The default client id. It has no `:`, which HTTP Basic without encoding
+    /// (`client_auth = "basic_raw"`) cannot carry in the id.
+    pub const CLIENT_ID: &str = "cliént id@+%&=/\"\\";
+    /// The default client secret.
+    pub const CLIENT_SECRET: &str = "s3cr:et @+%&=/ ß\"\\";
+    /// The default user name (MPS Monitor and password-grant specs).
+    pub const USERNAME: &str = "üser name+tag@example.com";
+    /// The default password (MPS Monitor and password-grant specs).
+    pub const PASSWORD: &str = "pa ss:w@rd+%&=/é\"\\";
+    /// The default value of an extra per-credential parameter of a spec (a `role = "param"`
+    /// field); MPS Monitor's `scope` stays `account`, the only value its document names.
+    pub const PARAM: &str = "pâram value:@+%&=/";
+}
+
+/// What a simulator serves: one of the four vendors, or any declared spec.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    Vendor(Vendor),
+    Spec(&'static ProviderSpec),
+}
+
+/// What a [`Simulator`](crate::Simulator) simulates, the credentials it accepts and how long
+/// its tokens live.
 ///
-/// [`SimConfig::for_vendor`] gives the vendor's documented lifetime and a set
-/// of demo credentials; the builder methods change single fields. The fields
-/// are public to read; more may be added, so a config is always built with
-/// [`SimConfig::for_vendor`].
+/// [`SimConfig::for_vendor`] configures one of the four vendors, [`SimConfig::for_spec`] and
+/// [`SimConfig::for_provider`] any vendor declared with `#[oauth_provider]` (or a hand-written
+/// [`ProviderSpec`]); the builder methods change single fields. The fields are public to read;
+/// more may be added, so a config is always built with one of those constructors.
+///
+/// Default credentials are [`hostile`]: they need encoding everywhere they travel. The
+/// credentials a vendor's document shows (MPS Monitor's sample request, Monta's sample client
+/// id) are in [`SimConfig::documented`].
 ///
 /// ```
 /// use std::time::Duration;
@@ -24,77 +61,271 @@ use crate::Vendor;
 ///     .token_lifetime(Duration::from_millis(200));
 /// assert_eq!(config.token_lifetime, Duration::from_millis(200));
 /// let sim = Simulator::start_with(config).await?;
-/// assert_eq!(sim.vendor(), Vendor::Deyel);
+/// assert_eq!(sim.vendor(), Some(Vendor::Deyel));
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SimConfig {
-    /// The simulated vendor, chosen by [`SimConfig::for_vendor`].
-    vendor: Vendor,
-    /// Lifetime of issued access tokens. Defaults to the vendor's documented
-    /// value: MPS Monitor 1799 s, Monta 3600 s, Deyel 86400 s, Microbilt 3599 s.
+    kind: Kind,
+    /// Lifetime of issued access tokens. Defaults to the vendor's documented value (MPS
+    /// Monitor 1799 s, Monta 3600 s, Deyel 86400 s, Microbilt 3599 s); for a spec, its
+    /// `default_lifetime` when its responses carry no expiry, one hour otherwise.
     pub token_lifetime: Duration,
-    /// Lifetime of issued refresh tokens (MPS Monitor and Monta). Defaults to
-    /// 30 days.
+    /// Lifetime of issued refresh tokens. Defaults to 30 days.
     pub refresh_lifetime: Duration,
     /// The client id the token endpoint accepts.
     pub client_id: String,
     /// The client secret the token endpoint accepts.
     pub client_secret: String,
-    /// The resource owner's user name (MPS Monitor only; empty otherwise).
+    /// The resource owner's user name (MPS Monitor and password-grant specs; empty otherwise).
     pub username: String,
-    /// The resource owner's password (MPS Monitor only; empty otherwise).
+    /// The resource owner's password (MPS Monitor and password-grant specs; empty otherwise).
     pub password: String,
-    /// The scope the token endpoint requires (MPS Monitor only: `"account"`;
-    /// empty otherwise).
+    /// The scope the token endpoint requires (MPS Monitor only: `"account"`; empty otherwise).
+    /// A spec's `scope` field, if it has one, is in [`SimConfig::params`].
     pub scope: String,
+    /// The values of a spec's extra per-credential parameters (its `role = "param"` fields),
+    /// by wire name. Empty for the four vendors.
+    pub params: Vec<(String, String)>,
     /// Whether a refresh issues a new refresh token and invalidates the old one (the
-    /// default). When false, MPS Monitor answers a refresh without a `refresh_token` field
-    /// and the old refresh token stays valid, as RFC 6749 section 6 allows. Monta always
-    /// rotates, as its document says.
+    /// default). When false, a refresh is answered without a refresh token and the old one
+    /// stays valid, as RFC 6749 section 6 allows. Monta always rotates, as its document says.
     pub rotate_refresh_tokens: bool,
     /// Whether every access token is issued already expired (off by default): the response
     /// states a lifetime a minute in the past (`expires_in: -60`, or an instant a minute ago)
     /// and the protected endpoint rejects the token from the start. For testing how a client
     /// copes with a vendor that does this (renewal storms).
     pub expired_tokens: bool,
+    /// Whether a refresh makes the access tokens issued before it under the same grant
+    /// invalid at once (default false: they stay valid until they expire, as at most
+    /// servers). Turned on, a client that keeps using the superseded token gets 401s.
+    pub revoke_superseded_access_tokens: bool,
+    /// The path of the protected endpoint of a spec simulator (default `/protected`); the
+    /// vendors' are fixed ([`Vendor::protected_path`]).
+    pub protected_path: String,
+    /// Routes added with [`SimConfig::route`].
+    pub(crate) routes: Vec<(String, MethodRouter)>,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+const ONE_HOUR: Duration = Duration::from_secs(3600);
 
 impl SimConfig {
-    /// The default configuration for `vendor`: its documented token lifetime,
-    /// 30-day refresh tokens and demo credentials (MPS Monitor's are the ones
-    /// in its documentation's sample request).
+    /// The default configuration for `vendor`: its documented token lifetime, 30-day refresh
+    /// tokens and [`hostile`] credentials (MPS Monitor's scope is `account`, the only value
+    /// its document names).
     pub fn for_vendor(vendor: Vendor) -> SimConfig {
-        let (secs, client_id, client_secret) = match vendor {
-            Vendor::MpsMonitor => (1799, "YourClientId", "YourClientSecret"),
-            Vendor::Monta => (3600, "2cae3a14-3dfd-414b-8965-7814370ec324", "5f0c8e1a-9b7d-4c3e-a2f6-1d8b7e4c9a03"),
-            Vendor::Deyel => (86400, "deyel-client-id", "deyel-client-secret"),
-            Vendor::Microbilt => (3599, "microbilt-client-id", "microbilt-client-secret"),
+        let secs = match vendor {
+            Vendor::MpsMonitor => 1799,
+            Vendor::Monta => 3600,
+            Vendor::Deyel => 86400,
+            Vendor::Microbilt => 3599,
         };
-        let (username, password, scope) = match vendor {
-            Vendor::MpsMonitor => ("test@test.com", "Password123!", "account"),
-            _ => ("", "", ""),
-        };
+        let password_grant = vendor == Vendor::MpsMonitor;
         SimConfig {
-            vendor,
+            kind: Kind::Vendor(vendor),
             token_lifetime: Duration::from_secs(secs),
             refresh_lifetime: THIRTY_DAYS,
-            client_id: client_id.to_owned(),
-            client_secret: client_secret.to_owned(),
-            username: username.to_owned(),
-            password: password.to_owned(),
-            scope: scope.to_owned(),
+            client_id: hostile::CLIENT_ID.to_owned(),
+            client_secret: hostile::CLIENT_SECRET.to_owned(),
+            username: if password_grant { hostile::USERNAME.to_owned() } else { String::new() },
+            password: if password_grant { hostile::PASSWORD.to_owned() } else { String::new() },
+            scope: if password_grant { "account".to_owned() } else { String::new() },
+            params: Vec::new(),
             rotate_refresh_tokens: true,
             expired_tokens: false,
+            revoke_superseded_access_tokens: false,
+            protected_path: vendor.protected_path().to_owned(),
+            routes: Vec::new(),
         }
     }
 
-    /// The simulated vendor.
-    pub fn vendor(&self) -> Vendor {
-        self.vendor
+    /// [`SimConfig::for_vendor`] with the credentials the vendor's document shows where it
+    /// shows any: MPS Monitor's sample request (`YourClientId`, `test@test.com`, ...), Monta's
+    /// sample client id; plain ASCII ones for Deyel and Microbilt. For demos; tests should
+    /// keep the [`hostile`] defaults.
+    pub fn documented(vendor: Vendor) -> SimConfig {
+        let (client_id, client_secret) = match vendor {
+            Vendor::MpsMonitor => ("YourClientId", "YourClientSecret"),
+            Vendor::Monta => ("2cae3a14-3dfd-414b-8965-7814370ec324", "5f0c8e1a-9b7d-4c3e-a2f6-1d8b7e4c9a03"),
+            Vendor::Deyel => ("deyel-client-id", "deyel-client-secret"),
+            Vendor::Microbilt => ("microbilt-client-id", "microbilt-client-secret"),
+        };
+        let config = SimConfig::for_vendor(vendor).client_id(client_id).client_secret(client_secret);
+        match vendor {
+            Vendor::MpsMonitor => config.username("test@test.com").password("Password123!"),
+            _ => config,
+        }
+    }
+
+    /// A simulator configuration for any declared vendor: the simulator accepts exactly the
+    /// requests `spec` describes, with [`hostile`] credentials for each of its fields (by
+    /// role; every `role = "param"` field gets [`hostile::PARAM`]).
+    ///
+    /// # What the simulator answers where the spec is silent
+    ///
+    /// A spec says how a vendor wants to be asked and how it answers with a token; it says nothing
+    /// about how it refuses. The simulator then answers as RFC 6749 section 5.2 and RFC 6750
+    /// section 3 describe, with the choices below where they leave room:
+    ///
+    /// | request | status | body / headers |
+    /// |---|---|---|
+    /// | a method other than `POST` at a token or refresh path | 405 | `invalid_request`, `Allow: POST` |
+    /// | another content type than the spec's body style | 400 | `invalid_request` |
+    /// | a body that does not parse (a JSON value that is not an object) | 400 | `invalid_request` |
+    /// | a parameter sent twice (RFC 6749 section 3.2) | 400 | `invalid_request` |
+    /// | client credentials in HTTP Basic and the body (RFC 6749 section 2.3) | 400 | `invalid_request` |
+    /// | `grant_type` missing, or where the spec does not put it (body, query, nowhere) | 400 | `invalid_request` |
+    /// | another grant type than the spec's | 400 | `unsupported_grant_type` |
+    /// | the client not authenticated as the spec says, or wrong client credentials | 401 | `invalid_client`, `WWW-Authenticate: Basic realm=".."` |
+    /// | a missing credential field or fixed parameter | 400 | `invalid_request` |
+    /// | a wrong user name or password | 400 | `invalid_grant` |
+    /// | a wrong `scope` field / another wrong parameter | 400 | `invalid_scope` / `invalid_request` |
+    /// | an unknown, used, expired or revoked refresh token | 400 | `invalid_grant` |
+    /// | the protected endpoint without a valid bearer token | 401 | `invalid_token`, `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no `error` without a token) |
+    ///
+    /// Errors are JSON objects `{"error":"..","error_description":".."}`. Parameters the spec
+    /// does not name are ignored, as RFC 6749 section 3.1 asks, and a parameter sent empty counts
+    /// as not sent (section 3.2). Tokens are issued with `token_type` `Bearer`, `Cache-Control:
+    /// no-store` and `Pragma: no-cache` (section 5.1). The protected endpoint is
+    /// [`SimConfig::protected_path`](crate::SimConfig::protected_path) (default `/protected`),
+    /// answers any method and says `{"ok":true}`.
+    ///
+    /// ```
+    /// use oauth_runtime::provider::ProviderSpec;
+    /// use oauth_sim::SimConfig;
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/oauth/token");
+    /// let config = SimConfig::for_spec(&SPEC).client_secret("s3cret");
+    /// assert_eq!(config.spec().token.path, "/oauth/token");
+    /// assert_eq!(config.vendor(), None);
+    /// ```
+    pub fn for_spec(spec: &'static ProviderSpec) -> SimConfig {
+        let has = |role| spec.field(role).is_some();
+        let client_id = if spec.token.client_auth == ClientAuth::BasicRaw {
+            // Raw Basic cannot carry a `:` in the id; everything else stays hostile.
+            hostile::CLIENT_ID.replace(':', "")
+        } else {
+            hostile::CLIENT_ID.to_owned()
+        };
+        let lifetime = match spec.response.expiry {
+            Expiry::None => spec.response.default_lifetime,
+            _ => ONE_HOUR,
+        };
+        SimConfig {
+            kind: Kind::Spec(spec),
+            token_lifetime: lifetime,
+            refresh_lifetime: THIRTY_DAYS,
+            client_id: if has(Role::ClientId) { client_id } else { String::new() },
+            client_secret: if has(Role::ClientSecret) { hostile::CLIENT_SECRET.to_owned() } else { String::new() },
+            username: if has(Role::Username) { hostile::USERNAME.to_owned() } else { String::new() },
+            password: if has(Role::Password) { hostile::PASSWORD.to_owned() } else { String::new() },
+            scope: String::new(),
+            params: spec
+                .fields
+                .iter()
+                .filter(|f| f.role == Role::Param)
+                .map(|f| (f.name.to_owned(), hostile::PARAM.to_owned()))
+                .collect(),
+            rotate_refresh_tokens: true,
+            expired_tokens: false,
+            revoke_superseded_access_tokens: false,
+            protected_path: "/protected".to_owned(),
+            routes: Vec::new(),
+        }
+    }
+
+    /// [`SimConfig::for_spec`] with `P::SPEC`, accepting exactly the credentials in
+    /// `provider` (pass a clone to keep yours).
+    ///
+    /// ```
+    /// use oauth_runtime::{Credential, Provider, Secret, provider::ProviderSpec};
+    /// use oauth_sim::SimConfig;
+    ///
+    /// #[derive(Clone)]
+    /// struct Example { client_id: String, client_secret: Secret }
+    /// impl Provider for Example {
+    ///     const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Example", "/token");
+    ///     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into(), self.client_secret.into()] }
+    /// }
+    ///
+    /// let mine = Example { client_id: "my id".into(), client_secret: Secret::from("my secret") };
+    /// let config = SimConfig::for_provider(mine.clone());
+    /// assert_eq!((config.client_id.as_str(), config.client_secret.as_str()), ("my id", "my secret"));
+    /// ```
+    pub fn for_provider<P: Provider>(provider: P) -> SimConfig {
+        let spec = P::SPEC;
+        let mut config = SimConfig::for_spec(spec);
+        for (field, value) in spec.fields.iter().zip(provider.credentials()) {
+            let value = match &value {
+                Credential::Public(s) => s.clone(),
+                Credential::Secret(s) => s.expose_secret().to_owned(),
+            };
+            config = match field.role {
+                Role::ClientId => config.client_id(value),
+                Role::ClientSecret => config.client_secret(value),
+                Role::Username => config.username(value),
+                Role::Password => config.password(value),
+                _ => config.param(field.name, value),
+            };
+        }
+        config
+    }
+
+    /// The simulated vendor, or `None` for a spec simulator.
+    pub fn vendor(&self) -> Option<Vendor> {
+        match self.kind {
+            Kind::Vendor(vendor) => Some(vendor),
+            Kind::Spec(_) => None,
+        }
+    }
+
+    /// The provider model of what is simulated: the spec given to [`SimConfig::for_spec`], or
+    /// the vendor's own ([`Vendor::spec`]).
+    pub fn spec(&self) -> &'static ProviderSpec {
+        match self.kind {
+            Kind::Vendor(vendor) => vendor.spec(),
+            Kind::Spec(spec) => spec,
+        }
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The credential values the simulator accepts, one per field of [`SimConfig::spec`] in
+    /// its order, secret where the field is: what `Provider::credentials` of a matching
+    /// provider value returns. For building a client of a spec known only at run time.
+    pub fn credentials(&self) -> Vec<Credential> {
+        let spec = self.spec();
+        spec.fields
+            .iter()
+            .map(|field| {
+                let value = match field.role {
+                    Role::ClientId => self.client_id.clone(),
+                    Role::ClientSecret => self.client_secret.clone(),
+                    Role::Username => self.username.clone(),
+                    Role::Password => self.password.clone(),
+                    _ if field.name == "scope" && self.kind_is_vendor() => self.scope.clone(),
+                    _ => self.param_value(field.name).unwrap_or_default().to_owned(),
+                };
+                if field.secret {
+                    Credential::from(oauth_runtime::Secret::from(value))
+                } else {
+                    Credential::from(value)
+                }
+            })
+            .collect()
+    }
+
+    fn kind_is_vendor(&self) -> bool {
+        matches!(self.kind, Kind::Vendor(_))
+    }
+
+    /// The value of the extra parameter `name` ([`SimConfig::params`]), if the spec has one.
+    pub fn param_value(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// Sets [`SimConfig::token_lifetime`].
@@ -151,9 +382,56 @@ impl SimConfig {
         self
     }
 
+    /// Sets [`SimConfig::revoke_superseded_access_tokens`].
+    pub fn revoke_superseded_access_tokens(mut self, revoke: bool) -> Self {
+        self.revoke_superseded_access_tokens = revoke;
+        self
+    }
+
     /// Sets [`SimConfig::scope`].
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = scope.into();
+        self
+    }
+
+    /// Sets the value of the extra parameter `name` ([`SimConfig::params`]).
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        match self.params.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.params.push((name, value)),
+        }
+        self
+    }
+
+    /// Sets [`SimConfig::protected_path`] (spec simulators only; must start with `/`).
+    pub fn protected_path(mut self, path: impl Into<String>) -> Self {
+        self.protected_path = path.into();
+        self
+    }
+
+    /// Serves `route` at `path` behind the simulator's bearer check: the handler runs only for
+    /// requests with a valid access token, after faults for [`Target::Api`](crate::Target::Api)
+    /// and with the API counters counting it; any other request gets the simulator's 401 with
+    /// `WWW-Authenticate: Bearer`. `path` uses axum's syntax (`/things/{id}`).
+    ///
+    /// This is the extension point for the API operations of your vendor (typed operations
+    /// declared with the provider will be served from here too): answer them as the vendor
+    /// would, and test the client's calls against the simulator's token rules.
+    ///
+    /// ```
+    /// use oauth_runtime::provider::ProviderSpec;
+    /// use oauth_sim::{SimConfig, Simulator, axum::routing::get};
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token");
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let config = SimConfig::for_spec(&SPEC).route("/v1/things/{id}", get(|| async { r#"{"id":1}"# }));
+    /// let sim = Simulator::start_with(config).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn route(mut self, path: impl Into<String>, route: MethodRouter) -> Self {
+        self.routes.push((path.into(), route));
         self
     }
 }

@@ -14,8 +14,9 @@ use axum::{
 use serde_json::Value;
 
 use crate::{
-    Target,
+    Target, Vendor,
     fault::intercept,
+    generic::assume::challenge,
     http::{FORM, Form, JSON, basic_credentials, bearer, is_media, json, object, read_body},
     http::{object_with, with_header},
     state::{Access, Shared},
@@ -23,7 +24,8 @@ use crate::{
 };
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new().route("/oauth/token", any(token_endpoint)).route("/api/v1/me", any(me))
+    let vendor = Vendor::Deyel;
+    Router::new().route(vendor.token_path(), any(token_endpoint)).route(vendor.protected_path(), any(me))
 }
 
 /// Deyel's documented failure body, spacing and key order included:
@@ -37,12 +39,17 @@ fn invalid_request(description: &str) -> Response {
     error(StatusCode::BAD_REQUEST, description, "Invalid_request")
 }
 
-fn invalid_token(access: Access) -> Response {
+/// The protected endpoint's 401; the document shows none, so the body follows the token
+/// endpoint's and the challenge RFC 6750 section 3 (no error code without a token).
+fn invalid_token(access: Option<Access>) -> Response {
     let description = match access {
-        Access::Expired => "Expired token",
+        Some(Access::Expired) => "Expired token",
         _ => "Invalid token",
     };
-    error(StatusCode::UNAUTHORIZED, description, "Invalid_token")
+    let mut response = error(StatusCode::UNAUTHORIZED, description, "Invalid_token");
+    let code = access.map(|_| "invalid_token");
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge("Bearer", "Deyel", code));
+    response
 }
 
 async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -73,12 +80,20 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     } else {
         Form::default()
     };
+    // Not in the document: parameters repeated (RFC 6749 section 3.2) or the client
+    // authenticated twice (section 2.3) get its usual failure body.
+    if let Some(name) = form.repeated(|_| true) {
+        return invalid_request(&format!("Duplicate parameter {name}"));
+    }
+    if form.first("client_id").is_some() || form.first("client_secret").is_some() {
+        return invalid_request("Client credentials must be sent only in the Authorization header");
+    }
     if form.first("grant_type") != Some("client_credentials") {
         return invalid_request("Invalid grant_type");
     }
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::deyel_jwt(&config.client_id, lifetime);
-    shared.remember_access(&access, lifetime);
+    shared.remember_access(&access, lifetime, shared.new_grant());
     let body = object_with(
         &[("access_token", access.into()), ("token_type", "Bearer".into()), ("expires_in", stated.into())],
         ", ",
@@ -98,8 +113,8 @@ async fn me(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         let response = error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "Invalid_request");
         return with_header(response, header::ALLOW, "GET");
     }
-    let access = bearer(request.headers()).map_or(Access::Unknown, |t| shared.check_access(t));
-    if access != Access::Valid {
+    let access = bearer(request.headers()).map(|t| shared.check_access(t));
+    if access != Some(Access::Valid) {
         return invalid_token(access);
     }
     shared.count_authorized();
@@ -114,7 +129,7 @@ async fn me(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 
 pub(crate) fn unauthorized(target: Target) -> Response {
     match target {
-        Target::Api => invalid_token(Access::Unknown),
+        Target::Api => invalid_token(Some(Access::Unknown)),
         Target::Token | Target::Refresh => invalid_request("Invalid client_id"),
     }
 }

@@ -9,7 +9,7 @@ use axum::{
 };
 use futures_util::stream;
 
-use crate::state::Shared;
+use crate::{config::Kind, state::Shared};
 
 /// Which kind of request a [`Fault`] applies to.
 ///
@@ -131,7 +131,10 @@ pub(crate) async fn intercept(shared: &Shared, target: Target) -> Option<Respons
             return None;
         }
         Fault::Unauthorized => {
-            let mut response = shared.vendor.unauthorized(target);
+            let mut response = match shared.config.kind() {
+                Kind::Vendor(vendor) => vendor.unauthorized(target),
+                Kind::Spec(spec) => crate::generic::unauthorized(spec, target),
+            };
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             response
         }

@@ -46,12 +46,84 @@ impl Form {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// A form from a JSON object's members, repeated names kept (serde_json's map would keep
+    /// the last); values other than strings are kept as their JSON text. `None` for anything
+    /// but a JSON object.
+    pub(crate) fn from_json(input: &[u8]) -> Option<Form> {
+        let JsonPairs(pairs) = serde_json::from_slice(input).ok()?;
+        let text = |v: Value| match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        Some(Form(pairs.into_iter().map(|(k, v)| (k, text(v))).collect()))
+    }
+
+    /// The first name sent more than once (RFC 6749 section 3.2: parameters must not be
+    /// included more than once), among the names `relevant` accepts.
+    pub(crate) fn repeated(&self, relevant: impl Fn(&str) -> bool) -> Option<&str> {
+        self.0.iter().enumerate().find_map(|(i, (k, _))| {
+            (relevant(k) && self.0[..i].iter().any(|(earlier, _)| earlier == k)).then_some(k.as_str())
+        })
+    }
+
+    /// The value of `name`, unless it is empty: RFC 6749 section 3.2 treats a parameter sent
+    /// without a value as omitted.
+    pub(crate) fn value(&self, name: &str) -> Option<&str> {
+        self.first(name).filter(|v| !v.is_empty())
+    }
+
+    /// Whether `name` was sent with a value.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.value(name).is_some()
+    }
+
     /// All values of `name` joined with commas, the way ASP.NET's
     /// `IFormCollection.Get` reads a repeated parameter.
     pub(crate) fn joined(&self, name: &str) -> Option<String> {
         let values: Vec<&str> = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
         (!values.is_empty()).then(|| values.join(","))
     }
+}
+
+/// A JSON object's members in order, repeated names included.
+struct JsonPairs(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for JsonPairs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = JsonPairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonPairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, Value>()? {
+                    pairs.push(pair);
+                }
+                Ok(JsonPairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// Whether the request carries `Authorization: Basic ...`, well-formed or not.
+pub(crate) fn has_basic(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("Basic"))
+}
+
+/// Client id and secret from `Authorization: Basic` used as they are, split at the first
+/// `:` without any decoding (`client_auth = "basic_raw"`).
+pub(crate) fn basic_raw_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let decoded = STANDARD.decode(authorization(headers, "Basic")?).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
 }
 
 /// Splits `Authorization: <scheme> <credentials>`, matching the scheme

@@ -1,21 +1,37 @@
-//! Strict loopback simulators of four vendors' OAuth2 token endpoints.
+//! Strict loopback simulators of OAuth2 token endpoints: of any vendor declared with a
+//! [`ProviderSpec`](oauth_runtime::provider::ProviderSpec), and of four real vendors.
 //!
 //! Each [`Simulator`] serves one vendor on an ephemeral `127.0.0.1` port: its
 //! token endpoint (and refresh endpoint, where the vendor has one) exactly as
-//! the vendor documents it, plus one protected API endpoint that checks the
+//! declared or documented, plus a protected API endpoint that checks the
 //! bearer token. It is meant for tests and demos of OAuth2 clients:
 //!
-//! * **Strict**: wrong content types, missing fields, wrong credentials and
-//!   wrong grant types get the error body and status a real server of that kind
-//!   gives, never a panic.
+//! * **Any declared vendor**: [`Simulator::for_provider`] (your credentials) or
+//!   [`Simulator::for_spec`] starts a simulator from the same spec your client is generated
+//!   from. It accepts exactly the request the spec declares (body style, where `grant_type`
+//!   goes, client authentication, wire names, fixed and per-credential parameters, refresh
+//!   kind and path) and answers with the declared response shape (field names, expiry as a
+//!   lifetime or an instant in the declared format). What a spec does not say (error statuses
+//!   and bodies) follows RFC 6749 and RFC 6750, with the choices listed in one table (see
+//!   [`SimConfig::for_spec`]). Your own API endpoints go behind its bearer check with
+//!   [`SimConfig::route`].
+//! * **Strict**: wrong content types, missing or repeated parameters, client
+//!   credentials sent in two places, wrong credentials and wrong grant types get
+//!   the error body and status a real server of that kind gives, never a panic.
+//!   Default credentials are [`hostile`]: they need encoding wherever they travel.
+//!   Every 401 of a protected endpoint carries `WWW-Authenticate: Bearer`.
 //! * **Stateful**: issued access tokens expire server-side after their lifetime
 //!   (or at once with [`Simulator::expire_tokens`]); refresh tokens rotate and
-//!   can be revoked with [`Simulator::revoke_refresh_tokens`].
+//!   can be revoked with [`Simulator::revoke_refresh_tokens`]; with
+//!   [`SimConfig::revoke_superseded_access_tokens`] a refresh invalidates the access token it
+//!   replaces. A request whose client disconnects is still carried out to the end.
 //! * **Faulty on demand**: [`Simulator::inject`] makes the next requests to a
 //!   [`Target`] fail with a [`Fault`] (5xx, 429, HTML pages, broken JSON,
 //!   redirects, dropped connections, ...).
 //! * **Observable**: [`Simulator::counters`] tells how many requests of each
 //!   kind arrived.
+//!
+//! The four vendors:
 //!
 //! | vendor | token | refresh | protected |
 //! |---|---|---|---|
@@ -24,9 +40,19 @@
 //! | [`Vendor::Deyel`] | `POST /oauth/token` (form + HTTP Basic) | none | `GET /api/v1/me` |
 //! | [`Vendor::Microbilt`] | `POST /OAuth/GetAccessToken` (JSON, or form + query) | none | `GET /api/v1/ping` |
 //!
-//! Deyel's documentation names no token path and none of the documents names a
-//! protected path for Deyel or Microbilt; the paths above are this crate's
-//! choice.
+//! Their paths and wire names are data ([`Vendor::spec`]); their documented quirks (error
+//! bodies, token shapes, extra fields) are kept by a module each. Where the documents are
+//! silent, the choices are:
+//!
+//! * Deyel's token path and the protected paths of Deyel and Microbilt are this crate's.
+//! * Monta's errors use a typical JSON API shape `{"status":..,"errorCode":..,"message":..}`;
+//!   MPS Monitor's are Katana's (`{"error":"invalid_client",...}`, 400).
+//! * A repeated parameter or client credentials in HTTP Basic and the body are refused in the
+//!   vendor's own error shape: MPS Monitor `400 {"error":"invalid_request"}`, Monta
+//!   `400 BAD_REQUEST`, Deyel `400 Invalid_request`, Microbilt `400 invalid_request`.
+//! * Deyel's and Microbilt's protected endpoints answer a 401 with
+//!   `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no error code when no token
+//!   was sent), as RFC 6750 section 3 asks.
 //!
 //! # Example
 //!
@@ -39,10 +65,12 @@
 //! let cfg = sim.config().clone();
 //! let http = reqwest::Client::new();
 //! let token_url = format!("{}{}", sim.base_url(), Vendor::Microbilt.token_path());
-//! let body = format!(
-//!     r#"{{"client_id":"{}","client_secret":"{}","grant_type":"client_credentials"}}"#,
-//!     cfg.client_id, cfg.client_secret
-//! );
+//! let body = serde_json::json!({
+//!     "client_id": cfg.client_id,
+//!     "client_secret": cfg.client_secret,
+//!     "grant_type": "client_credentials",
+//! })
+//! .to_string();
 //!
 //! // The next token request meets an overloaded gateway ...
 //! sim.inject(Target::Token, Fault::status(503), 1);
@@ -73,6 +101,7 @@
 mod config;
 mod deyel;
 mod fault;
+mod generic;
 mod http;
 mod microbilt;
 mod monta;
@@ -82,8 +111,11 @@ mod state;
 mod token;
 mod vendor;
 
-pub use config::SimConfig;
+pub use config::{SimConfig, hostile};
 pub use fault::{Fault, Target};
 pub use server::Simulator;
 pub use state::Counters;
 pub use vendor::Vendor;
+
+/// Re-exported for [`SimConfig::route`]: handlers of your vendor's API operations.
+pub use axum;

@@ -14,15 +14,17 @@ use axum::{
 use serde_json::Value;
 
 use crate::{
-    Target,
+    Target, Vendor,
     fault::intercept,
-    http::{FORM, Form, JSON, bearer, json, media_type, object, read_body, with_header},
+    generic::assume::challenge,
+    http::{FORM, Form, JSON, bearer, has_basic, json, media_type, object, read_body, with_header},
     state::{Access, Shared},
     token,
 };
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new().route("/OAuth/GetAccessToken", any(token_endpoint)).route("/api/v1/ping", any(ping))
+    let vendor = Vendor::Microbilt;
+    Router::new().route(vendor.token_path(), any(token_endpoint)).route(vendor.protected_path(), any(ping))
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -34,17 +36,22 @@ fn invalid_client_id() -> Response {
     error(StatusCode::UNAUTHORIZED, "invalid_client", "ClientId is Invalid")
 }
 
-fn fault(message: &str, code: &str) -> Response {
+fn fault(message: &str, code: &str, challenge_code: Option<&str>) -> Response {
     let detail = object(&[("errorcode", code.into())]);
     let body = format!(r#"{{"fault":{{"faultstring":{},"detail":{detail}}}}}"#, Value::from(message));
-    json(StatusCode::UNAUTHORIZED, JSON, body)
+    let mut response = json(StatusCode::UNAUTHORIZED, JSON, body);
+    // Apigee sends no challenge by default; RFC 6750 section 3 wants one on every 401.
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge("Bearer", "Microbilt", challenge_code));
+    response
 }
 
 fn invalid_token(access: Option<Access>) -> Response {
     match access {
-        None => fault("Invalid access token", "oauth.v2.InvalidAccessToken"),
-        Some(Access::Expired) => fault("Access Token expired", "keymanagement.service.access_token_expired"),
-        Some(_) => fault("Invalid Access Token", "keymanagement.service.invalid_access_token"),
+        None => fault("Invalid access token", "oauth.v2.InvalidAccessToken", None),
+        Some(Access::Expired) => {
+            fault("Access Token expired", "keymanagement.service.access_token_expired", Some("invalid_token"))
+        }
+        Some(_) => fault("Invalid Access Token", "keymanagement.service.invalid_access_token", Some("invalid_token")),
     }
 }
 
@@ -57,16 +64,34 @@ struct TokenRequest {
 /// Reads the request the way the gateway's policy does: a JSON body carries
 /// everything; a form body carries the client credentials while the grant
 /// type comes from the query string only.
+///
+/// Not in the document: a repeated parameter (RFC 6749 section 3.2) or client credentials in
+/// HTTP Basic and the body (section 2.3) get the gateway's `invalid_request` shape.
 async fn token_request(request: Request) -> Result<TokenRequest, Response> {
     let media = media_type(request.headers());
     let query = Form::parse(request.uri().query().unwrap_or("").as_bytes());
+    let basic = has_basic(request.headers());
+    let repeated = |form: &Form| {
+        let name = form.repeated(|_| true)?;
+        Some(error(StatusCode::BAD_REQUEST, "invalid_request", &format!("Duplicate parameter : {name}")))
+    };
+    if let Some(response) = repeated(&query) {
+        return Err(response);
+    }
+    let twice = || error(StatusCode::BAD_REQUEST, "invalid_request", "Client credentials sent more than once");
     match media.as_deref() {
         Some(JSON) => {
             let bytes = read_body(request.into_body()).await?;
             let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&bytes) else {
                 return Err(error(StatusCode::BAD_REQUEST, "invalid_request", "Invalid JSON payload"));
             };
+            if let Some(response) = repeated(&Form::from_json(&bytes).unwrap_or_default()) {
+                return Err(response);
+            }
             let text = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
+            if basic && (object.contains_key("client_id") || object.contains_key("client_secret")) {
+                return Err(twice());
+            }
             Ok(TokenRequest {
                 grant_type: text("grant_type").unwrap_or_default(),
                 client_id: text("client_id"),
@@ -75,6 +100,12 @@ async fn token_request(request: Request) -> Result<TokenRequest, Response> {
         }
         Some(FORM) => {
             let form = Form::parse(&read_body(request.into_body()).await?);
+            if let Some(response) = repeated(&form) {
+                return Err(response);
+            }
+            if basic && (form.first("client_id").is_some() || form.first("client_secret").is_some()) {
+                return Err(twice());
+            }
             Ok(TokenRequest {
                 grant_type: query.first("grant_type").unwrap_or_default().to_owned(),
                 client_id: form.first("client_id").map(str::to_owned),
@@ -122,7 +153,7 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     }
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::alphanumeric(28);
-    shared.remember_access(&access, lifetime);
+    shared.remember_access(&access, lifetime, shared.new_grant());
     let body = object(&[
         ("issued_at", token::unix_millis(SystemTime::now()).to_string().into()),
         ("expires_in", stated.to_string().into()),

@@ -14,18 +14,19 @@ use axum::{
 use serde_json::{Map, Value};
 
 use crate::{
-    Target,
+    Target, Vendor,
     fault::intercept,
-    http::{JSON, bearer, is_media, json, media_type, object, read_body, with_header},
-    state::{Access, Shared},
+    http::{Form, JSON, bearer, has_basic, is_media, json, media_type, object, read_body, with_header},
+    state::{Access, Grant, Shared},
     token,
 };
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
+    let vendor = Vendor::Monta;
     Router::new()
-        .route("/auth/token", any(token_endpoint))
-        .route("/auth/refresh", any(refresh_endpoint))
-        .route("/auth/me", any(me))
+        .route(vendor.token_path(), any(token_endpoint))
+        .route(vendor.refresh_path().unwrap_or("/auth/refresh"), any(refresh_endpoint))
+        .route(vendor.protected_path(), any(me))
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -61,11 +62,23 @@ async fn json_object(request: Request) -> Result<Map<String, Value>, Response> {
     if !is_media(request.headers(), JSON) {
         return Err(unsupported_media_type(request.headers()));
     }
+    // Not in the document: client credentials in HTTP Basic besides the body (RFC 6749
+    // section 2.3) and repeated fields (section 3.2; Jackson's strict duplicate detection)
+    // are refused as malformed requests.
+    let basic = has_basic(request.headers());
     let bytes = read_body(request.into_body()).await?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Malformed JSON request body")),
+    let map = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => map,
+        _ => return Err(error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Malformed JSON request body")),
+    };
+    if let Some(name) = Form::from_json(&bytes).unwrap_or_default().repeated(|_| true) {
+        return Err(error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("Duplicate field '{name}'")));
     }
+    if basic && (map.contains_key("clientId") || map.contains_key("clientSecret")) {
+        let message = "Client credentials must be sent in the body only";
+        return Err(error(StatusCode::BAD_REQUEST, "BAD_REQUEST", message));
+    }
+    Ok(map)
 }
 
 fn unsupported_media_type(headers: &HeaderMap) -> Response {
@@ -107,7 +120,7 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     if client_id != shared.config.client_id || client_secret != shared.config.client_secret {
         return bad_credentials();
     }
-    issue(&shared)
+    issue(&shared, shared.new_grant())
 }
 
 async fn refresh_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -120,19 +133,21 @@ async fn refresh_endpoint(State(shared): State<Arc<Shared>>, request: Request) -
         Err(response) => return response,
     };
     match field(&object, "refreshToken") {
-        Some(refresh) if shared.redeem_refresh(refresh) => issue(&shared),
-        Some(_) => bad_refresh_token(),
+        Some(refresh) => match shared.redeem_refresh(refresh) {
+            Some(grant) => issue(&shared, grant),
+            None => bad_refresh_token(),
+        },
         None => blank("refreshToken"),
     }
 }
 
-fn issue(shared: &Shared) -> Response {
+fn issue(shared: &Shared, grant: Grant) -> Response {
     let (lifetime, stated) = shared.issued_lifetime();
     let refresh_lifetime = shared.refresh_lifetime();
     let access = token::uuid();
     let refresh = token::uuid();
-    shared.remember_access(&access, lifetime);
-    shared.remember_refresh(&refresh, refresh_lifetime);
+    shared.remember_access(&access, lifetime, grant);
+    shared.remember_refresh(&refresh, refresh_lifetime, grant);
     let now = SystemTime::now();
     let expires_at =
         if stated < 0 { now - std::time::Duration::from_secs(60) } else { token::system_after(now, lifetime) };

@@ -15,20 +15,22 @@ use axum::{
 };
 
 use crate::{
-    Target,
+    Target, Vendor,
     fault::intercept,
-    http::{FORM, Form, bearer, is_media, json, object, read_body, with_header},
-    state::{Access, Shared},
+    http::{FORM, Form, bearer, has_basic, is_media, json, object, read_body, with_header},
+    state::{Access, Grant, Shared},
     token,
 };
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new().route("/token", any(token_endpoint)).route("/account/getaccount", any(account))
+    let vendor = Vendor::MpsMonitor;
+    Router::new().route(vendor.token_path(), any(token_endpoint)).route(vendor.protected_path(), any(account))
 }
 
 const OWIN_JSON: &str = "application/json;charset=UTF-8";
 const WEB_API_JSON: &str = "application/json; charset=utf-8";
 
+const INVALID_REQUEST: &str = r#"{"error":"invalid_request"}"#;
 const UNSUPPORTED_GRANT_TYPE: &str = r#"{"error":"unsupported_grant_type"}"#;
 const INVALID_CLIENT: &str = r#"{"error":"invalid_client","error_description":"Client credentials are invalid."}"#;
 const INVALID_USER: &str = r#"{"error":"invalid_grant","error_description":"The user name or password is incorrect."}"#;
@@ -74,6 +76,14 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     if let Some(response) = intercept(&shared, target).await {
         return response;
     }
+    // Not in the document: a repeated parameter (RFC 6749 section 3.2) or the client
+    // authenticated in HTTP Basic and the body (section 2.3) is refused as Katana refuses
+    // malformed requests, with a bare `invalid_request`.
+    if form.repeated(|_| true).is_some()
+        || (has_basic(&parts.headers) && (form.first("client_id").is_some() || form.first("client_secret").is_some()))
+    {
+        return token_error(INVALID_REQUEST);
+    }
     match grant_type.as_deref() {
         Some("password") => password_grant(&shared, &form),
         Some("refresh_token") => refresh_grant(&shared, &form),
@@ -100,7 +110,7 @@ fn password_grant(shared: &Shared, form: &Form) -> Response {
     if form.joined("scope").as_deref() != Some(config.scope.as_str()) {
         return token_error(INVALID_SCOPE);
     }
-    issue(shared, true)
+    issue(shared, shared.new_grant(), true)
 }
 
 fn refresh_grant(shared: &Shared, form: &Form) -> Response {
@@ -108,21 +118,22 @@ fn refresh_grant(shared: &Shared, form: &Form) -> Response {
         return token_error(INVALID_CLIENT);
     }
     let rotate = shared.config.rotate_refresh_tokens;
-    match form.joined("refresh_token") {
-        Some(refresh) if rotate && shared.redeem_refresh(&refresh) => issue(shared, true),
-        Some(refresh) if !rotate && shared.refresh_is_valid(&refresh) => issue(shared, false),
-        _ => token_error(INVALID_REFRESH),
+    let refresh = form.joined("refresh_token").unwrap_or_default();
+    let grant = if rotate { shared.redeem_refresh(&refresh) } else { shared.use_refresh(&refresh) };
+    match grant {
+        Some(grant) => issue(shared, grant, rotate),
+        None => token_error(INVALID_REFRESH),
     }
 }
 
 /// A token response; `with_refresh` is false for a refresh that keeps the old refresh token.
-fn issue(shared: &Shared, with_refresh: bool) -> Response {
+fn issue(shared: &Shared, grant: Grant, with_refresh: bool) -> Response {
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::alphanumeric(44);
     let refresh = token::hex(32);
-    shared.remember_access(&access, lifetime);
+    shared.remember_access(&access, lifetime, grant);
     if with_refresh {
-        shared.remember_refresh(&refresh, shared.refresh_lifetime());
+        shared.remember_refresh(&refresh, shared.refresh_lifetime(), grant);
     }
     // Katana drops the milliseconds of `.issued` so that it round-trips.
     let issued = UNIX_EPOCH + Duration::from_secs(token::unix_secs(SystemTime::now()));

@@ -14,7 +14,9 @@ use tokio::{
     sync::oneshot,
 };
 
-use crate::{Counters, Fault, SimConfig, Target, Vendor, http, state::Shared};
+use oauth_runtime::{Provider, provider::ProviderSpec};
+
+use crate::{Counters, Fault, SimConfig, Target, Vendor, config::Kind, generic, http, state::Shared};
 
 /// Carries every request out to the end even when its client disconnects, as a real server
 /// does: a token request the client abandoned still issues its token and rotates the refresh
@@ -26,7 +28,9 @@ async fn run_to_completion(request: axum::extract::Request, next: axum::middlewa
     }
 }
 
-/// A running simulator of one vendor on `127.0.0.1` and an ephemeral port.
+/// A running simulator of one vendor on `127.0.0.1` and an ephemeral port: one of the four
+/// vendors ([`Simulator::start`]) or any declared one ([`Simulator::for_spec`],
+/// [`Simulator::for_provider`]).
 ///
 /// The server runs on the Tokio runtime that called [`Simulator::start`] and
 /// stops when the `Simulator` is dropped: the listening socket is closed at
@@ -34,7 +38,6 @@ async fn run_to_completion(request: axum::extract::Request, next: axum::middlewa
 /// idle keep-alive connections are closed.
 #[derive(Debug)]
 pub struct Simulator {
-    vendor: Vendor,
     addr: SocketAddr,
     shared: Arc<Shared>,
     listener: Arc<Mutex<Option<TcpListener>>>,
@@ -49,8 +52,61 @@ impl Simulator {
         Simulator::start_with(SimConfig::for_vendor(vendor)).await
     }
 
-    /// Starts a simulator of the configuration's vendor ([`SimConfig::for_vendor`]) with that
-    /// configuration.
+    /// Starts a simulator of a vendor declared by `spec`, accepting the [`hostile`] default
+    /// credentials of [`SimConfig::for_spec`]: build the client from
+    /// [`Simulator::config`]'s values. [`Simulator::for_provider`] takes your credentials
+    /// instead.
+    ///
+    /// [`hostile`]: crate::hostile
+    ///
+    /// Must be called within a Tokio runtime.
+    ///
+    /// ```
+    /// use oauth_runtime::provider::ProviderSpec;
+    /// use oauth_sim::Simulator;
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/oauth/token");
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let sim = Simulator::for_spec(&SPEC).await?;
+    /// assert!(sim.token_url().ends_with("/oauth/token"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn for_spec(spec: &'static ProviderSpec) -> io::Result<Simulator> {
+        Simulator::start_with(SimConfig::for_spec(spec)).await
+    }
+
+    /// Starts a simulator of `P`'s vendor that accepts exactly the credentials in `provider`
+    /// (pass a clone of the value your client is built from).
+    ///
+    /// Must be called within a Tokio runtime.
+    ///
+    /// ```
+    /// use oauth_runtime::{Credential, Provider, Secret, provider::ProviderSpec};
+    /// use oauth_sim::Simulator;
+    ///
+    /// #[derive(Clone)]
+    /// struct Example { client_id: String, client_secret: Secret }
+    /// impl Provider for Example {
+    ///     const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Example", "/token");
+    ///     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into(), self.client_secret.into()] }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mine = Example { client_id: "id".into(), client_secret: Secret::from("s3cr:et +&") };
+    /// let sim = Simulator::for_provider(mine.clone()).await?;
+    /// let client = mine.client(&sim.base_url())?;
+    /// client.token().await?;
+    /// assert_eq!(sim.counters().token_requests, 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn for_provider<P: Provider>(provider: P) -> io::Result<Simulator> {
+        Simulator::start_with(SimConfig::for_provider(provider)).await
+    }
+
+    /// Starts a simulator of what the configuration describes ([`SimConfig::for_vendor`],
+    /// [`SimConfig::for_spec`], [`SimConfig::for_provider`]) with that configuration.
     ///
     /// Must be called within a Tokio runtime.
     ///
@@ -61,20 +117,31 @@ impl Simulator {
     /// # async fn main() -> std::io::Result<()> {
     /// let config = SimConfig::for_vendor(Vendor::MpsMonitor).rotate_refresh_tokens(false);
     /// let sim = Simulator::start_with(config).await?;
-    /// assert_eq!(sim.vendor(), Vendor::MpsMonitor);
+    /// assert_eq!(sim.vendor(), Some(Vendor::MpsMonitor));
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// When no port can be bound, or a spec simulator's protected path does not start with `/`
+    /// or is one of its token or refresh paths.
+    ///
+    /// # Panics
+    ///
+    /// When a path given to [`SimConfig::route`] is not a valid axum route or is given twice,
+    /// as [`axum::Router::route`] does.
     pub async fn start_with(config: SimConfig) -> io::Result<Simulator> {
-        let vendor = config.vendor();
+        check_paths(&config)?;
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
-        let shared = Arc::new(Shared::new(vendor, config));
-        let app = vendor
-            .router()
-            .fallback(http::not_found)
-            .with_state(Arc::clone(&shared))
-            .layer(axum::middleware::from_fn(run_to_completion));
+        let shared = Arc::new(Shared::new(config));
+        let routes = generic::routes(&shared);
+        let app = match shared.config.kind() {
+            Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),
+            Kind::Spec(_) => routes.fallback(generic::dispatch),
+        };
+        let app = app.with_state(Arc::clone(&shared)).layer(axum::middleware::from_fn(run_to_completion));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = axum::serve(SharedListener { inner: Arc::clone(&listener), addr }, app).with_graceful_shutdown(
             async move {
@@ -82,12 +149,17 @@ impl Simulator {
             },
         );
         tokio::spawn(std::future::IntoFuture::into_future(server));
-        Ok(Simulator { vendor, addr, shared, listener, shutdown: Some(shutdown) })
+        Ok(Simulator { addr, shared, listener, shutdown: Some(shutdown) })
     }
 
-    /// The simulated vendor.
-    pub fn vendor(&self) -> Vendor {
-        self.vendor
+    /// The simulated vendor, or `None` for a spec simulator.
+    pub fn vendor(&self) -> Option<Vendor> {
+        self.shared.config.vendor()
+    }
+
+    /// The provider model the simulator serves ([`SimConfig::spec`]).
+    pub fn spec(&self) -> &'static ProviderSpec {
+        self.shared.config.spec()
     }
 
     /// The configuration the simulator was started with (later
@@ -108,18 +180,23 @@ impl Simulator {
 
     /// The full URL of the token endpoint.
     pub fn token_url(&self) -> String {
-        format!("{}{}", self.base_url(), self.vendor.token_path())
+        format!("{}{}", self.base_url(), self.spec().token.path)
     }
 
     /// The full URL of the refresh endpoint, if the vendor has one.
     pub fn refresh_url(&self) -> Option<String> {
-        let path = self.vendor.refresh_path()?;
+        let path = self.spec().refresh.path()?;
         Some(format!("{}{}", self.base_url(), path))
+    }
+
+    /// The path of the protected API endpoint ([`SimConfig::protected_path`]).
+    pub fn protected_path(&self) -> &str {
+        &self.shared.config.protected_path
     }
 
     /// The full URL of the protected API endpoint.
     pub fn protected_url(&self) -> String {
-        format!("{}{}", self.base_url(), self.vendor.protected_path())
+        format!("{}{}", self.base_url(), self.protected_path())
     }
 
     /// A snapshot of the request counters.
@@ -175,6 +252,21 @@ impl Simulator {
     pub fn token_lifetime(&self) -> Duration {
         self.shared.token_lifetime()
     }
+}
+
+/// A spec simulator's protected path must be a path of its own.
+fn check_paths(config: &SimConfig) -> io::Result<()> {
+    let spec = config.spec();
+    let path = config.protected_path.as_str();
+    let bare = |p: &str| p.split_once('?').map_or(p, |(p, _)| p).to_owned();
+    let taken = [Some(spec.token.path), spec.refresh.path()].into_iter().flatten().any(|p| bare(p) == path);
+    if config.vendor().is_none() && (!path.starts_with('/') || taken) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("protected path {path:?} must start with `/` and differ from the token and refresh paths"),
+        ));
+    }
+    Ok(())
 }
 
 impl Drop for Simulator {

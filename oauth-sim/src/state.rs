@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{Fault, SimConfig, Target, Vendor};
+use crate::{Fault, SimConfig, Target};
 
 /// A snapshot of a simulator's request counters, from [`Simulator::counters`](crate::Simulator::counters).
 ///
@@ -48,11 +48,19 @@ pub(crate) fn clamp(lifetime: Duration) -> Duration {
     lifetime.min(MAX_LIFETIME)
 }
 
+/// Issued tokens with their expiry and grant: a grant starts a grant of its own, a refresh
+/// continues the grant of the refresh token it redeemed.
 #[derive(Default)]
 struct Tokens {
-    access: HashMap<String, Instant>,
-    refresh: HashMap<String, Instant>,
+    access: HashMap<String, (Instant, Grant)>,
+    refresh: HashMap<String, (Instant, Grant)>,
+    grants: u64,
 }
+
+/// Which grant a token belongs to, so that a refresh can supersede that grant's older access
+/// tokens ([`SimConfig::revoke_superseded_access_tokens`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grant(u64);
 
 #[derive(Default)]
 struct AtomicCounters {
@@ -64,7 +72,6 @@ struct AtomicCounters {
 }
 
 pub(crate) struct Shared {
-    pub(crate) vendor: Vendor,
     pub(crate) config: SimConfig,
     token_lifetime: Mutex<Duration>,
     tokens: Mutex<Tokens>,
@@ -79,7 +86,7 @@ pub(crate) struct Shared {
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
-            .field("vendor", &self.vendor)
+            .field("vendor", &self.config.spec().name)
             .field("counters", &self.counters())
             .finish_non_exhaustive()
     }
@@ -104,9 +111,8 @@ fn deadline(lifetime: Duration) -> Instant {
 }
 
 impl Shared {
-    pub(crate) fn new(vendor: Vendor, config: SimConfig) -> Shared {
+    pub(crate) fn new(config: SimConfig) -> Shared {
         Shared {
-            vendor,
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
             tokens: Mutex::default(),
@@ -141,35 +147,57 @@ impl Shared {
         clamp(self.config.refresh_lifetime)
     }
 
-    pub(crate) fn remember_access(&self, token: &str, lifetime: Duration) {
-        lock(&self.tokens).access.insert(token.to_owned(), deadline(lifetime));
+    /// A new grant, for the tokens a grant request issues.
+    pub(crate) fn new_grant(&self) -> Grant {
+        let mut tokens = lock(&self.tokens);
+        tokens.grants += 1;
+        Grant(tokens.grants)
     }
 
-    pub(crate) fn remember_refresh(&self, token: &str, lifetime: Duration) {
-        lock(&self.tokens).refresh.insert(token.to_owned(), deadline(lifetime));
+    pub(crate) fn remember_access(&self, token: &str, lifetime: Duration, grant: Grant) {
+        lock(&self.tokens).access.insert(token.to_owned(), (deadline(lifetime), grant));
+    }
+
+    pub(crate) fn remember_refresh(&self, token: &str, lifetime: Duration, grant: Grant) {
+        lock(&self.tokens).refresh.insert(token.to_owned(), (deadline(lifetime), grant));
     }
 
     pub(crate) fn check_access(&self, token: &str) -> Access {
         match lock(&self.tokens).access.get(token) {
             None => Access::Unknown,
-            Some(expiry) if Instant::now() >= *expiry => Access::Expired,
+            Some((expiry, _)) if Instant::now() >= *expiry => Access::Expired,
             Some(_) => Access::Valid,
         }
     }
 
-    /// Consumes a refresh token: true if it was issued, unused and unexpired.
-    pub(crate) fn redeem_refresh(&self, token: &str) -> bool {
-        lock(&self.tokens).refresh.remove(token).is_some_and(|expiry| Instant::now() < expiry)
+    /// Consumes a refresh token if it was issued, unused and unexpired: its grant, whose
+    /// earlier access tokens are now superseded.
+    pub(crate) fn redeem_refresh(&self, token: &str) -> Option<Grant> {
+        let mut tokens = lock(&self.tokens);
+        let (expiry, grant) = tokens.refresh.remove(token)?;
+        (Instant::now() < expiry).then(|| self.supersede(&mut tokens, grant))
     }
 
-    /// Checks a refresh token without consuming it (vendors that do not rotate).
-    pub(crate) fn refresh_is_valid(&self, token: &str) -> bool {
-        lock(&self.tokens).refresh.get(token).is_some_and(|expiry| Instant::now() < *expiry)
+    /// Checks a refresh token without consuming it (no rotation): its grant, as
+    /// [`Shared::redeem_refresh`].
+    pub(crate) fn use_refresh(&self, token: &str) -> Option<Grant> {
+        let mut tokens = lock(&self.tokens);
+        let (expiry, grant) = *tokens.refresh.get(token)?;
+        (Instant::now() < expiry).then(|| self.supersede(&mut tokens, grant))
+    }
+
+    /// With [`SimConfig::revoke_superseded_access_tokens`], makes the access tokens of `grant`
+    /// issued so far invalid: the refresh about to answer replaces them.
+    fn supersede(&self, tokens: &mut Tokens, grant: Grant) -> Grant {
+        if self.config.revoke_superseded_access_tokens {
+            tokens.access.retain(|_, (_, g)| *g != grant);
+        }
+        grant
     }
 
     pub(crate) fn expire_access_tokens(&self) {
         let now = Instant::now();
-        for expiry in lock(&self.tokens).access.values_mut() {
+        for (expiry, _) in lock(&self.tokens).access.values_mut() {
             *expiry = now;
         }
     }

@@ -53,6 +53,17 @@ pub(crate) fn alphanumeric(len: usize) -> String {
     out
 }
 
+/// `len` (at least 16) characters of RFC 6750's `b64token` alphabet, always including `-`,
+/// `.`, `~`, `+` and `/`: a client that decodes, re-encodes or splits the token it was given
+/// fails with these.
+pub(crate) fn b64token(len: usize) -> String {
+    let mut out: Vec<char> = alphanumeric(len.max(16)).chars().collect();
+    for (i, c) in ['-', '.', '~', '+', '/'].into_iter().enumerate() {
+        out[3 + 3 * i] = c;
+    }
+    out.into_iter().collect()
+}
+
 /// `len` lower-case hex digits.
 pub(crate) fn hex(len: usize) -> String {
     random_bytes(len.div_ceil(2)).iter().map(|b| format!("{b:02x}")).collect::<String>().chars().take(len).collect()

@@ -3,8 +3,59 @@
 use std::{fmt, sync::Arc};
 
 use axum::{Router, response::Response};
+use oauth_runtime::provider::{
+    BodyStyle, ClientAuth, Expiry, FieldSpec, Grant, InstantFormat, ProviderSpec, Refresh, ResponseSpec, Role,
+    TokenEndpoint,
+};
 
 use crate::{Target, deyel, microbilt, monta, mps_monitor, state::Shared};
+
+const CLIENT_FIELDS: &[FieldSpec] =
+    &[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("client_secret", Role::ClientSecret)];
+
+/// MPS Monitor's document: a form POST to `/token` with every credential in the body, the
+/// `refresh_token` grant at the same path.
+const MPS_MONITOR: ProviderSpec = ProviderSpec::new("MPS Monitor", TokenEndpoint::new("/token", Grant::Password))
+    .with_fields(&[
+        FieldSpec::new("client_id", Role::ClientId),
+        FieldSpec::new("client_secret", Role::ClientSecret),
+        FieldSpec::new("username", Role::Username),
+        FieldSpec::new("password", Role::Password),
+        FieldSpec::new("scope", Role::Param),
+    ])
+    .with_refresh(Refresh::refresh_token_grant("/token", "refresh_token"));
+
+/// Monta's document: camelCase JSON without a grant type, its own refresh endpoint, absolute
+/// expiry instants.
+const MONTA: ProviderSpec = ProviderSpec::new(
+    "Monta",
+    TokenEndpoint::new("/auth/token", Grant::ClientCredentials)
+        .with_body_style(BodyStyle::Json)
+        .with_send_grant_type(false),
+)
+.with_fields(&[FieldSpec::new("clientId", Role::ClientId), FieldSpec::new("clientSecret", Role::ClientSecret)])
+.with_refresh(Refresh::endpoint("/auth/refresh", "refreshToken"))
+.with_response(
+    ResponseSpec::STANDARD
+        .with_access_token("accessToken")
+        .with_refresh_token("refreshToken")
+        .with_expiry(Expiry::at("accessTokenExpirationDate", InstantFormat::Rfc3339)),
+);
+
+/// Deyel's document: a form body, the client in HTTP Basic (the path is this crate's choice).
+const DEYEL: ProviderSpec = ProviderSpec::new(
+    "Deyel",
+    TokenEndpoint::new("/oauth/token", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic),
+)
+.with_fields(CLIENT_FIELDS);
+
+/// Microbilt's document, JSON variant; the simulator accepts its form variant
+/// ([`BodyStyle::FormGrantInQuery`]) at the same path.
+const MICROBILT: ProviderSpec = ProviderSpec::new(
+    "Microbilt",
+    TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials).with_body_style(BodyStyle::Json),
+)
+.with_fields(CLIENT_FIELDS);
 
 /// A vendor whose token endpoint can be simulated.
 ///
@@ -31,27 +82,30 @@ impl Vendor {
     /// Every vendor, in declaration order.
     pub const ALL: [Vendor; 4] = [Vendor::MpsMonitor, Vendor::Monta, Vendor::Deyel, Vendor::Microbilt];
 
+    /// The vendor's token endpoint as data: what its document describes (Microbilt's JSON
+    /// variant; its simulator also accepts the form variant). The simulator's paths come from
+    /// here, and a test checks it against the definitions in `oauth-specs`.
+    pub fn spec(self) -> &'static ProviderSpec {
+        match self {
+            Vendor::MpsMonitor => &MPS_MONITOR,
+            Vendor::Monta => &MONTA,
+            Vendor::Deyel => &DEYEL,
+            Vendor::Microbilt => &MICROBILT,
+        }
+    }
+
     /// The path of the token endpoint (grant requests).
     ///
     /// Deyel's documentation names no path; the simulator uses `/oauth/token`.
     pub fn token_path(self) -> &'static str {
-        match self {
-            Vendor::MpsMonitor => "/token",
-            Vendor::Monta => "/auth/token",
-            Vendor::Deyel => "/oauth/token",
-            Vendor::Microbilt => "/OAuth/GetAccessToken",
-        }
+        self.spec().token.path
     }
 
     /// The path refresh requests go to, or `None` for vendors without refresh
     /// tokens. For MPS Monitor it is the token path itself
     /// (`grant_type=refresh_token`).
     pub fn refresh_path(self) -> Option<&'static str> {
-        match self {
-            Vendor::MpsMonitor => Some("/token"),
-            Vendor::Monta => Some("/auth/refresh"),
-            Vendor::Deyel | Vendor::Microbilt => None,
-        }
+        self.spec().refresh.path()
     }
 
     /// The path of the protected API endpoint (a `GET` that needs

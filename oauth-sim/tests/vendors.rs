@@ -18,7 +18,7 @@ fn now_secs() -> u64 {
 
 #[tokio::test]
 async fn mps_token_has_the_documented_shape() {
-    let sim = Simulator::start(Vendor::MpsMonitor).await.unwrap();
+    let sim = Simulator::start_with(SimConfig::documented(Vendor::MpsMonitor)).await.unwrap();
     let reply = request_token(&sim).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
@@ -125,7 +125,8 @@ async fn mps_refresh_rotates() {
     let old = first["refresh_token"].as_str().unwrap().to_owned();
 
     // A wrong client is rejected without using the refresh token up.
-    let wrong_client = mps_refresh_form(&sim, &old).replace("YourClientSecret", "nope");
+    let wrong_client = mps_refresh_form(&sim, &old).replace(&enc(&sim.config().client_secret), "nope");
+    assert_ne!(wrong_client, mps_refresh_form(&sim, &old));
     let reply = post(&url, Some(FORM), &wrong_client).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.json()["error"], "invalid_client");
@@ -137,7 +138,7 @@ async fn mps_refresh_rotates() {
     assert_ne!(new, old);
     assert_ne!(second["access_token"], first["access_token"]);
     assert_eq!(second["token_type"], "bearer");
-    assert_eq!(second["userName"], "test@test.com");
+    assert_eq!(second["userName"], sim.config().username);
 
     let reply = post(&url, Some(FORM), &mps_refresh_form(&sim, &old)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -164,7 +165,7 @@ async fn mps_protected_endpoint() {
     // The documentation writes the scheme in lower case.
     let reply = get_with_token(&url, Some(&format!("bearer {token}"))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(reply.json()["UserName"], "test@test.com");
+    assert_eq!(reply.json()["UserName"], sim.config().username);
 
     let denied = r#"{"Message":"Authorization has been denied for this request."}"#;
     for auth in [None, Some("Bearer nope"), Some(token.as_str())] {
@@ -349,7 +350,7 @@ async fn deyel_token_is_a_jwt() {
     assert_eq!(header["alg"], "RS256");
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     assert_eq!(claims["iss"], "Deyel");
-    assert_eq!(claims["sub"], "deyel-client-id");
+    assert_eq!(claims["sub"], sim.config().client_id);
     let (iat, exp) = (claims["iat"].as_u64().unwrap(), claims["exp"].as_u64().unwrap());
     assert_eq!(exp - iat, 86400);
     assert!(iat.abs_diff(now_secs()) <= 5);
@@ -551,7 +552,7 @@ async fn microbilt_protected_endpoint() {
 async fn expiry_round_trip(vendor: Vendor) {
     let config = SimConfig::for_vendor(vendor).token_lifetime(Duration::from_millis(500));
     let sim = Simulator::start_with(config).await.unwrap();
-    assert_eq!(sim.vendor(), vendor);
+    assert_eq!(sim.vendor(), Some(vendor));
     assert!(sim.base_url().starts_with("http://127.0.0.1:"));
     assert!(!sim.base_url().ends_with('/'));
 
@@ -597,4 +598,117 @@ async fn unknown_paths_are_404() {
     let reply = send(client().get(format!("{}/oauth/getaccesstoken", sim.base_url()))).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(sim.counters(), Default::default());
+}
+
+#[tokio::test]
+async fn every_protected_401_carries_a_bearer_challenge() {
+    for vendor in Vendor::ALL {
+        let sim = Simulator::start(vendor).await.unwrap();
+        let token = access_token(&sim).await;
+        let mut replies = vec![get_with_token(&sim.protected_url(), None).await, call_api(&sim, "nope").await];
+        sim.inject(oauth_sim::Target::Api, oauth_sim::Fault::Unauthorized, 1);
+        replies.push(call_api(&sim, &token).await);
+        sim.expire_tokens();
+        replies.push(call_api(&sim, &token).await);
+        for reply in replies {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{vendor}");
+            let challenge = reply.header("www-authenticate").unwrap_or_default();
+            assert!(challenge.starts_with("Bearer"), "{vendor}: {challenge:?}");
+        }
+    }
+}
+
+/// A token request: content type, body, headers.
+type RawRequest = (Option<&'static str>, String, Vec<(&'static str, String)>);
+
+/// A correct token request for `vendor` with one parameter repeated, and one with the client
+/// credentials in HTTP Basic as well as in the body (Deyel: in the body as well as in Basic).
+fn doubled_requests(sim: &Simulator) -> [RawRequest; 2] {
+    let c = sim.config();
+    let auth = vec![("authorization", basic(&c.client_id, &c.client_secret))];
+    match sim.vendor().unwrap() {
+        Vendor::MpsMonitor => {
+            let body = mps_password_form(sim);
+            [(Some(FORM), format!("{body}&scope=account"), vec![]), (Some(FORM), body, auth)]
+        }
+        Vendor::Monta => {
+            let id = Value::from(c.client_id.as_str());
+            let secret = Value::from(c.client_secret.as_str());
+            let repeated = format!(r#"{{"clientId":{id},"clientId":{id},"clientSecret":{secret}}}"#);
+            [(Some(JSON), repeated, vec![]), (Some(JSON), monta_credentials(sim), auth)]
+        }
+        Vendor::Deyel => {
+            let body = "grant_type=client_credentials";
+            let with_id = format!("{body}&client_id={}", enc(&c.client_id));
+            [(Some(FORM), format!("{body}&{body}"), auth.clone()), (Some(FORM), with_id, auth)]
+        }
+        _ => {
+            let id = Value::from(c.client_id.as_str());
+            let secret = Value::from(c.client_secret.as_str());
+            let repeated = format!(
+                r#"{{"client_id":{id},"client_secret":{secret},"grant_type":"client_credentials","grant_type":"client_credentials"}}"#
+            );
+            [(Some(JSON), repeated, vec![]), (Some(JSON), microbilt_json(sim), auth)]
+        }
+    }
+}
+
+#[tokio::test]
+async fn repeated_parameters_and_double_client_authentication_are_refused() {
+    for vendor in Vendor::ALL {
+        let sim = Simulator::start(vendor).await.unwrap();
+        for (content_type, body, headers) in doubled_requests(&sim) {
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let reply = post_with(&sim.token_url(), content_type, &body, &headers).await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{vendor}: {body} -> {}", reply.body);
+        }
+        // The same requests without the doubling succeed.
+        assert_eq!(request_token(&sim).await.status, StatusCode::OK, "{vendor}");
+    }
+}
+
+#[tokio::test]
+async fn default_credentials_need_encoding_and_the_documented_ones_stay_available() {
+    for vendor in Vendor::ALL {
+        let c = SimConfig::for_vendor(vendor);
+        for needs in [':', '@', '+', '%', '&', '=', '/', ' '] {
+            assert!(
+                format!("{}{}", c.client_id, c.client_secret).contains(needs),
+                "{vendor}: no {needs:?} in the default credentials"
+            );
+        }
+        assert!(!c.client_secret.is_ascii(), "{vendor}: a non-ASCII letter");
+    }
+    let documented = SimConfig::documented(Vendor::MpsMonitor);
+    assert_eq!((documented.client_id.as_str(), documented.username.as_str()), ("YourClientId", "test@test.com"));
+}
+
+#[tokio::test]
+async fn superseded_access_tokens_can_be_made_invalid() {
+    let config = SimConfig::for_vendor(Vendor::MpsMonitor).revoke_superseded_access_tokens(true);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let other = request_token(&sim).await.json();
+    let first = request_token(&sim).await.json();
+    let refresh = first["refresh_token"].as_str().unwrap();
+    let reply = post(&sim.token_url(), Some(FORM), &mps_refresh_form(&sim, refresh)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let second = reply.json();
+    assert_eq!(call_api(&sim, first["access_token"].as_str().unwrap()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(call_api(&sim, second["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+    // Another grant's token is not superseded by this refresh.
+    assert_eq!(call_api(&sim, other["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_token_request_whose_client_disconnects_is_carried_out() {
+    let sim = Simulator::start(Vendor::Monta).await.unwrap();
+    let first = request_token(&sim).await.json();
+    let refresh = serde_json::json!({"refreshToken": first["refreshToken"]}).to_string();
+    sim.inject(oauth_sim::Target::Refresh, oauth_sim::Fault::slow(Duration::from_millis(300)), 1);
+    let url = sim.refresh_url().unwrap();
+    let request = client().post(&url).header("content-type", JSON).body(refresh.clone()).send();
+    assert!(tokio::time::timeout(Duration::from_millis(100), request).await.is_err(), "the client gave up");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = post(&url, Some(JSON), &refresh).await;
+    assert_eq!(again.json()["errorCode"], "INVALID_REFRESH_TOKEN", "the abandoned refresh used the token up");
 }

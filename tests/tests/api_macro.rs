@@ -192,7 +192,9 @@ async fn operations_read_answers_and_typed_errors() {
     let me = client.me().await.unwrap();
     assert_eq!(me.client_id, sim.config().client_id);
     assert_eq!(client.scopes().await.unwrap(), ["all"]);
-    assert!(client.me_text().await.unwrap().contains(&sim.config().client_id));
+    // The text as sent: the (hostile) client id appears JSON-escaped in it.
+    let text: serde_json::Value = serde_json::from_str(&client.me_text().await.unwrap()).unwrap();
+    assert_eq!(text["clientId"], sim.config().client_id.as_str());
 
     let err = client.post_me().await.unwrap_err();
     let Error::Api(api) = &err else { panic!("{err:?}") };

@@ -201,3 +201,45 @@ async fn refresh_without_rotation_keeps_the_old_refresh_token() {
     let c = sim.counters();
     assert_eq!((c.token_requests, c.refresh_requests), (1, 2), "both renewals were refreshes");
 }
+
+/// The simulators' own model of each vendor (`Vendor::spec`, from the documents) is the one
+/// the shipped definitions are generated from: the same request and the same response mapping.
+#[test]
+fn the_simulators_model_the_shipped_definitions() {
+    use oauth_specs::{Deyel, Microbilt, MicrobiltForm, Monta, MpsMonitor};
+    let pairs = [
+        (Vendor::MpsMonitor, MpsMonitor::SPEC),
+        (Vendor::Monta, Monta::SPEC),
+        (Vendor::Deyel, Deyel::SPEC),
+        (Vendor::Microbilt, Microbilt::SPEC),
+    ];
+    for (vendor, definition) in pairs {
+        let sim = vendor.spec();
+        assert_eq!(sim.token, definition.token, "{vendor}");
+        assert_eq!(sim.fields, definition.fields, "{vendor}");
+        assert_eq!(sim.refresh, definition.refresh, "{vendor}");
+        assert_eq!(sim.response, definition.response, "{vendor}");
+    }
+    // The form variant differs in its body style alone, and the simulator serves both.
+    let form = MicrobiltForm::SPEC;
+    assert_eq!(form.token.path, Vendor::Microbilt.spec().token.path);
+    assert_eq!(form.fields, Vendor::Microbilt.spec().fields);
+}
+
+/// With superseded tokens revoked, a client switches to the refreshed token at once: its calls
+/// keep succeeding with no renewal beyond the refresh itself.
+#[tokio::test]
+async fn a_client_drops_the_superseded_token() {
+    let config = SimConfig::for_vendor(Vendor::MpsMonitor).revoke_superseded_access_tokens(true);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = builder(mps(sim.config()), &sim).build().unwrap();
+    let path = Vendor::MpsMonitor.protected_path();
+    assert_eq!(client.get(path).send().await.unwrap().status(), StatusCode::OK);
+    client.refresh().await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.get(path).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let c = sim.counters();
+    assert_eq!((c.token_requests, c.refresh_requests), (1, 1));
+    assert_eq!((c.api_requests, c.api_authorized), (4, 4), "no call used the superseded token");
+}

@@ -37,6 +37,7 @@ use crate::{
 #[must_use]
 pub struct ClientBuilder<P> {
     provider: P,
+    spec: &'static ProviderSpec,
     base_url: Option<String>,
     auth_base_url: Option<String>,
     environment: Option<String>,
@@ -59,6 +60,7 @@ impl<P: Provider> ClientBuilder<P> {
     pub(super) fn new(provider: P) -> Self {
         ClientBuilder {
             provider,
+            spec: P::SPEC,
             base_url: None,
             auth_base_url: None,
             environment: None,
@@ -206,6 +208,14 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Uses `spec` instead of `P::SPEC`: for tests that generate specs at run time (the
+    /// simulator's round trips over the whole provider model). Not part of the API.
+    #[doc(hidden)]
+    pub fn __spec(mut self, spec: &'static ProviderSpec) -> Self {
+        self.spec = spec;
+        self
+    }
+
     /// Checks the configuration and builds the client. No request is sent yet.
     ///
     /// # Errors
@@ -214,7 +224,7 @@ impl<P: Provider> ClientBuilder<P> {
     /// host, credentials that do not match the vendor's fields, or a seeded token that cannot
     /// go in a header.
     pub fn build(self) -> Result<Client<P>, Error> {
-        let spec = P::SPEC;
+        let spec = self.spec;
         let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
         check_transport_security(&auth_base, self.allow_http)?;

@@ -101,7 +101,7 @@ impl<P: Provider> Client<P> {
 
     /// The vendor's description.
     pub fn spec(&self) -> &'static ProviderSpec {
-        P::SPEC
+        self.inner.spec
     }
 }
 

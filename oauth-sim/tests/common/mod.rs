@@ -116,7 +116,7 @@ pub fn microbilt_json(sim: &Simulator) -> String {
 pub async fn request_token(sim: &Simulator) -> Reply {
     let url = sim.token_url();
     let c = sim.config();
-    match sim.vendor() {
+    match sim.vendor().expect("a vendor simulator") {
         Vendor::MpsMonitor => post(&url, Some(FORM), &mps_password_form(sim)).await,
         Vendor::Monta => post(&url, Some(JSON), &monta_credentials(sim)).await,
         Vendor::Deyel => {
@@ -140,7 +140,7 @@ pub fn access_token_of(vendor: Vendor, body: &Value) -> String {
 pub async fn access_token(sim: &Simulator) -> String {
     let reply = request_token(sim).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    access_token_of(sim.vendor(), &reply.json())
+    access_token_of(sim.vendor().expect("a vendor simulator"), &reply.json())
 }
 
 pub async fn call_api(sim: &Simulator, token: &str) -> Reply {
