@@ -65,6 +65,7 @@ mod path;
 pub mod provider;
 mod redact;
 mod request;
+pub mod store;
 mod token;
 mod token_params;
 mod transport;

@@ -54,6 +54,11 @@ pub struct SimConfig {
     /// and the old refresh token stays valid, as RFC 6749 section 6 allows. Monta always
     /// rotates, as its document says.
     pub rotate_refresh_tokens: bool,
+    /// Refresh-token reuse detection, as oidc-provider, Ory Hydra and Auth0 do it (default
+    /// off): a refresh token presented again after it was rotated away revokes its whole
+    /// family, every access and refresh token issued since its grant, and counts in
+    /// [`Counters::refresh_reuse_detected`](crate::Counters::refresh_reuse_detected).
+    pub refresh_reuse_detection: bool,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -83,6 +88,7 @@ impl SimConfig {
             password: password.to_owned(),
             scope: scope.to_owned(),
             rotate_refresh_tokens: true,
+            refresh_reuse_detection: false,
         }
     }
 
@@ -130,6 +136,12 @@ impl SimConfig {
     /// Sets [`SimConfig::rotate_refresh_tokens`].
     pub fn rotate_refresh_tokens(mut self, rotate: bool) -> Self {
         self.rotate_refresh_tokens = rotate;
+        self
+    }
+
+    /// Sets [`SimConfig::refresh_reuse_detection`].
+    pub fn refresh_reuse_detection(mut self, detect: bool) -> Self {
+        self.refresh_reuse_detection = detect;
         self
     }
 

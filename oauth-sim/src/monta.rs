@@ -107,7 +107,7 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     if client_id != shared.config.client_id || client_secret != shared.config.client_secret {
         return bad_credentials();
     }
-    issue(&shared)
+    issue(&shared, shared.new_family())
 }
 
 async fn refresh_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -120,19 +120,21 @@ async fn refresh_endpoint(State(shared): State<Arc<Shared>>, request: Request) -
         Err(response) => return response,
     };
     match field(&object, "refreshToken") {
-        Some(refresh) if shared.redeem_refresh(refresh) => issue(&shared),
-        Some(_) => bad_refresh_token(),
+        Some(refresh) => match shared.redeem_refresh(refresh) {
+            Some(family) => issue(&shared, family),
+            None => bad_refresh_token(),
+        },
         None => blank("refreshToken"),
     }
 }
 
-fn issue(shared: &Shared) -> Response {
+fn issue(shared: &Shared, family: crate::state::Family) -> Response {
     let lifetime = shared.token_lifetime();
     let refresh_lifetime = shared.refresh_lifetime();
     let access = token::uuid();
     let refresh = token::uuid();
-    shared.remember_access(&access, lifetime);
-    shared.remember_refresh(&refresh, refresh_lifetime);
+    shared.remember_access_in(&access, lifetime, family);
+    shared.remember_refresh_in(&refresh, refresh_lifetime, family);
     let now = SystemTime::now();
     let body = object(&[
         ("applicationId", 1.into()),

@@ -100,7 +100,7 @@ fn password_grant(shared: &Shared, form: &Form) -> Response {
     if form.joined("scope").as_deref() != Some(config.scope.as_str()) {
         return token_error(INVALID_SCOPE);
     }
-    issue(shared, true)
+    issue(shared, true, shared.new_family())
 }
 
 fn refresh_grant(shared: &Shared, form: &Form) -> Response {
@@ -109,20 +109,23 @@ fn refresh_grant(shared: &Shared, form: &Form) -> Response {
     }
     let rotate = shared.config.rotate_refresh_tokens;
     match form.joined("refresh_token") {
-        Some(refresh) if rotate && shared.redeem_refresh(&refresh) => issue(shared, true),
-        Some(refresh) if !rotate && shared.refresh_is_valid(&refresh) => issue(shared, false),
+        Some(refresh) if rotate => match shared.redeem_refresh(&refresh) {
+            Some(family) => issue(shared, true, family),
+            None => token_error(INVALID_REFRESH),
+        },
+        Some(refresh) if !rotate && shared.refresh_is_valid(&refresh) => issue(shared, false, 0),
         _ => token_error(INVALID_REFRESH),
     }
 }
 
 /// A token response; `with_refresh` is false for a refresh that keeps the old refresh token.
-fn issue(shared: &Shared, with_refresh: bool) -> Response {
+fn issue(shared: &Shared, with_refresh: bool, family: crate::state::Family) -> Response {
     let lifetime = shared.token_lifetime();
     let access = token::alphanumeric(44);
     let refresh = token::hex(32);
-    shared.remember_access(&access, lifetime);
+    shared.remember_access_in(&access, lifetime, family);
     if with_refresh {
-        shared.remember_refresh(&refresh, shared.refresh_lifetime());
+        shared.remember_refresh_in(&refresh, shared.refresh_lifetime(), family);
     }
     // Katana drops the milliseconds of `.issued` so that it round-trips.
     let issued = UNIX_EPOCH + Duration::from_secs(token::unix_secs(SystemTime::now()));

@@ -30,6 +30,9 @@ pub struct Counters {
     pub api_authorized: usize,
     /// Requests answered (or delayed) by an injected [`Fault`].
     pub faults_served: usize,
+    /// Refreshes that presented a refresh token already rotated away, with
+    /// [`SimConfig::refresh_reuse_detection`] on: each revoked a token family.
+    pub refresh_reuse_detected: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -48,10 +51,17 @@ pub(crate) fn clamp(lifetime: Duration) -> Duration {
     lifetime.min(MAX_LIFETIME)
 }
 
+/// A token family: a grant's tokens and every token refreshed from them. 0 is no family.
+pub(crate) type Family = u64;
+
 #[derive(Default)]
 struct Tokens {
     access: HashMap<String, Instant>,
     refresh: HashMap<String, Instant>,
+    /// Family of each access and refresh token that has one.
+    family: HashMap<String, Family>,
+    /// Refresh tokens rotated away, by family: presenting one again is a reuse.
+    spent: HashMap<String, Family>,
 }
 
 #[derive(Default)]
@@ -61,6 +71,7 @@ struct AtomicCounters {
     api_requests: AtomicUsize,
     api_authorized: AtomicUsize,
     faults_served: AtomicUsize,
+    refresh_reuse_detected: AtomicUsize,
 }
 
 pub(crate) struct Shared {
@@ -74,6 +85,7 @@ pub(crate) struct Shared {
     /// Position in the deterministic sequence of draws for `rates`.
     draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
+    families: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Shared {
@@ -114,6 +126,7 @@ impl Shared {
             rates: Mutex::default(),
             draws: std::sync::atomic::AtomicU64::new(0),
             counters: AtomicCounters::default(),
+            families: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -133,8 +146,21 @@ impl Shared {
         lock(&self.tokens).access.insert(token.to_owned(), deadline(lifetime));
     }
 
-    pub(crate) fn remember_refresh(&self, token: &str, lifetime: Duration) {
-        lock(&self.tokens).refresh.insert(token.to_owned(), deadline(lifetime));
+    /// A new token family, for the tokens of a grant.
+    pub(crate) fn new_family(&self) -> Family {
+        self.families.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(crate) fn remember_access_in(&self, token: &str, lifetime: Duration, family: Family) {
+        let mut tokens = lock(&self.tokens);
+        tokens.access.insert(token.to_owned(), deadline(lifetime));
+        tokens.family.insert(token.to_owned(), family);
+    }
+
+    pub(crate) fn remember_refresh_in(&self, token: &str, lifetime: Duration, family: Family) {
+        let mut tokens = lock(&self.tokens);
+        tokens.refresh.insert(token.to_owned(), deadline(lifetime));
+        tokens.family.insert(token.to_owned(), family);
     }
 
     pub(crate) fn check_access(&self, token: &str) -> Access {
@@ -145,9 +171,30 @@ impl Shared {
         }
     }
 
-    /// Consumes a refresh token: true if it was issued, unused and unexpired.
-    pub(crate) fn redeem_refresh(&self, token: &str) -> bool {
-        lock(&self.tokens).refresh.remove(token).is_some_and(|expiry| Instant::now() < expiry)
+    /// Consumes a refresh token: its family if it was issued, unused and unexpired.
+    ///
+    /// With reuse detection on, a refresh token presented again after it was rotated away
+    /// revokes its family: every access and refresh token issued from the same grant.
+    pub(crate) fn redeem_refresh(&self, token: &str) -> Option<Family> {
+        let mut tokens = lock(&self.tokens);
+        let family = tokens.family.get(token).copied().unwrap_or(0);
+        if let Some(expiry) = tokens.refresh.remove(token) {
+            tokens.spent.insert(token.to_owned(), family);
+            return (Instant::now() < expiry).then_some(family);
+        }
+        let reused = tokens.spent.get(token).copied();
+        if let Some(family) = reused.filter(|f| *f != 0 && self.config.refresh_reuse_detection) {
+            self.counters.refresh_reuse_detected.fetch_add(1, Ordering::Relaxed);
+            let now = Instant::now();
+            let Tokens { access, refresh, family: families, .. } = &mut *tokens;
+            refresh.retain(|t, _| families.get(t) != Some(&family));
+            for (t, expiry) in access.iter_mut() {
+                if families.get(t) == Some(&family) {
+                    *expiry = now;
+                }
+            }
+        }
+        None
     }
 
     /// Checks a refresh token without consuming it (vendors that do not rotate).
@@ -237,6 +284,7 @@ impl Shared {
             api_requests: c.api_requests.load(Ordering::Relaxed),
             api_authorized: c.api_authorized.load(Ordering::Relaxed),
             faults_served: c.faults_served.load(Ordering::Relaxed),
+            refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
         }
     }
 }
