@@ -408,7 +408,12 @@ fn redact_url(raw: &str) -> (String, Option<String>) {
             (url.to_string(), password)
         }
         // Not a URL: show nothing of it past the scheme, in case it holds a password.
-        Err(_) => (format!("{}://[unparsable]", raw.split("://").next().unwrap_or("?")), None),
+        Err(_) => match raw.split_once("://") {
+            Some((scheme, _)) if scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) => {
+                (format!("{scheme}://[unparsable]"), None)
+            }
+            _ => ("[unparsable URL]".to_owned(), None),
+        },
     }
 }
 
