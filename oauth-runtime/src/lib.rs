@@ -100,6 +100,7 @@ mod path;
 pub mod provider;
 mod redact;
 mod request;
+pub mod store;
 mod storm;
 mod token;
 mod token_params;

@@ -106,6 +106,11 @@ pub struct SimConfig {
     pub protected_path: String,
     /// Routes added with [`SimConfig::route`].
     pub(crate) routes: Vec<(String, MethodRouter)>,
+    /// Refresh-token reuse detection, as oidc-provider, Ory Hydra and Auth0 do it (default
+    /// off): a refresh token presented again after it was rotated away revokes its whole
+    /// family, every access and refresh token issued since its grant, and counts in
+    /// [`Counters::refresh_reuse_detected`](crate::Counters::refresh_reuse_detected).
+    pub refresh_reuse_detection: bool,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -138,6 +143,7 @@ impl SimConfig {
             revoke_superseded_access_tokens: false,
             protected_path: vendor.protected_path().to_owned(),
             routes: Vec::new(),
+            refresh_reuse_detection: false,
         }
     }
 
@@ -230,6 +236,7 @@ impl SimConfig {
                 .collect(),
             rotate_refresh_tokens: true,
             expired_tokens: false,
+            refresh_reuse_detection: false,
             revoke_superseded_access_tokens: false,
             protected_path: "/protected".to_owned(),
             routes: Vec::new(),
@@ -385,6 +392,12 @@ impl SimConfig {
     /// Sets [`SimConfig::revoke_superseded_access_tokens`].
     pub fn revoke_superseded_access_tokens(mut self, revoke: bool) -> Self {
         self.revoke_superseded_access_tokens = revoke;
+        self
+    }
+
+    /// Sets [`SimConfig::refresh_reuse_detection`].
+    pub fn refresh_reuse_detection(mut self, detect: bool) -> Self {
+        self.refresh_reuse_detection = detect;
         self
     }
 

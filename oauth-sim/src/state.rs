@@ -30,6 +30,9 @@ pub struct Counters {
     pub api_authorized: usize,
     /// Requests answered (or delayed) by an injected [`Fault`].
     pub faults_served: usize,
+    /// Refreshes that presented a refresh token already rotated away, with
+    /// [`SimConfig::refresh_reuse_detection`] on: each revoked a token family.
+    pub refresh_reuse_detected: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -54,6 +57,8 @@ pub(crate) fn clamp(lifetime: Duration) -> Duration {
 struct Tokens {
     access: HashMap<String, (Instant, Grant)>,
     refresh: HashMap<String, (Instant, Grant)>,
+    /// Refresh tokens rotated away, with their grant: presenting one again is a reuse.
+    spent: HashMap<String, Grant>,
     grants: u64,
 }
 
@@ -69,6 +74,7 @@ struct AtomicCounters {
     api_requests: AtomicUsize,
     api_authorized: AtomicUsize,
     faults_served: AtomicUsize,
+    refresh_reuse_detected: AtomicUsize,
 }
 
 pub(crate) struct Shared {
@@ -174,8 +180,24 @@ impl Shared {
     /// earlier access tokens are now superseded.
     pub(crate) fn redeem_refresh(&self, token: &str) -> Option<Grant> {
         let mut tokens = lock(&self.tokens);
-        let (expiry, grant) = tokens.refresh.remove(token)?;
-        (Instant::now() < expiry).then(|| self.supersede(&mut tokens, grant))
+        if let Some((expiry, grant)) = tokens.refresh.remove(token) {
+            tokens.spent.insert(token.to_owned(), grant);
+            return (Instant::now() < expiry).then(|| self.supersede(&mut tokens, grant));
+        }
+        // With reuse detection, a rotated-away refresh token presented again revokes its
+        // whole family: every access and refresh token issued from the same grant.
+        let reused = tokens.spent.get(token).copied();
+        if let Some(grant) = reused.filter(|_| self.config.refresh_reuse_detection) {
+            self.counters.refresh_reuse_detected.fetch_add(1, Ordering::Relaxed);
+            let now = Instant::now();
+            tokens.refresh.retain(|_, (_, g)| *g != grant);
+            for (expiry, g) in tokens.access.values_mut() {
+                if *g == grant {
+                    *expiry = now;
+                }
+            }
+        }
+        None
     }
 
     /// Checks a refresh token without consuming it (no rotation): its grant, as
@@ -277,6 +299,7 @@ impl Shared {
             api_requests: c.api_requests.load(Ordering::Relaxed),
             api_authorized: c.api_authorized.load(Ordering::Relaxed),
             faults_served: c.faults_served.load(Ordering::Relaxed),
+            refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct ClientBuilder<P> {
     on_token: Option<TokenHook>,
     token: Option<Token>,
     token_requests: (u32, Duration),
+    store: Option<Arc<dyn crate::store::TokenStore>>,
 }
 
 impl<P: Provider> ClientBuilder<P> {
@@ -77,6 +78,7 @@ impl<P: Provider> ClientBuilder<P> {
             on_token: None,
             token: None,
             token_requests: TokenRequestBudget::DEFAULT,
+            store: None,
         }
     }
 
@@ -216,6 +218,21 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Shares this client's tokens through `store` with every client (in this process or
+    /// another) that uses the same store and credentials: one token per token parameter set
+    /// for the whole fleet, renewed by one of them at a time. See [`crate::store`].
+    ///
+    /// The cached token is still read from memory on every call; the store is consulted only
+    /// when a renewal is due. The store's lock for a renewal lasts
+    /// [`store::lock_ttl`](crate::store::lock_ttl) of this builder's [`timeout`](Self::timeout)
+    /// and [`retry`](Self::retry) policy: the longest a renewal can take, and the longest the
+    /// fleet waits for a process killed mid-renewal. Without a store (the default), tokens stay
+    /// in this client.
+    pub fn store<S: crate::store::TokenStore>(mut self, store: S) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
     /// Checks the configuration and builds the client. No request is sent yet.
     ///
     /// # Errors
@@ -277,6 +294,7 @@ impl<P: Provider> ClientBuilder<P> {
             skew: self.skew,
             on_token: self.on_token,
             sessions: Default::default(),
+            store: self.store.map(|store| (store, crate::store::lock_ttl(self.timeout, &self.retry))),
         });
         let session = inner.session(TokenParams::new());
         if let Some(token) = self.token {

@@ -4,6 +4,7 @@
 
 mod api;
 mod builder;
+mod fleet;
 mod lease;
 mod renew;
 
@@ -82,6 +83,8 @@ pub(crate) struct Inner {
     on_token: Option<TokenHook>,
     /// One session per token parameter set, kept for the client's lifetime.
     sessions: Mutex<HashMap<TokenParams, Arc<Session>>>,
+    /// The token store shared with other clients, and its lock's lifetime.
+    store: Option<(Arc<dyn crate::store::TokenStore>, Duration)>,
 }
 
 /// The tokens of one parameter set: their cache, with its own single flight, and the grant
@@ -91,6 +94,8 @@ pub(crate) struct Session {
     /// Built once: it depends on nothing but the credentials, the URL and the parameters.
     grant_request: TokenRequest,
     cache: Arc<TokenCache>,
+    /// Where the tokens are shared with other clients, if anywhere.
+    fleet: Option<fleet::Fleet>,
 }
 
 impl<P: Provider> Client<P> {
@@ -278,10 +283,27 @@ impl Inner {
         let session = Arc::new(Session {
             grant_request: request::grant(self.spec, &self.auth_base, &self.credentials, &params),
             cache: Arc::new(TokenCache::new(self.spec.name, self.skew, self.on_token.clone())),
+            fleet: self
+                .store
+                .as_ref()
+                .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
             params: params.clone(),
         });
         sessions.insert(params, session.clone());
         session
+    }
+
+    /// What identifies `params`' tokens in a store: no secret credential.
+    fn key_id<'a>(&'a self, params: &'a TokenParams) -> crate::store::KeyId<'a> {
+        let public = self
+            .spec
+            .fields
+            .iter()
+            .zip(&self.credentials)
+            .filter(|(_, c)| !c.is_secret())
+            .map(|(f, c)| (f.name, c.expose()))
+            .collect();
+        crate::store::KeyId { vendor: self.spec.name, token_url: self.auth_base.as_str(), public, params }
     }
 
     /// Calls `f` with every secret an excerpt must not show: the secret credentials and

@@ -25,9 +25,17 @@ impl Inner {
         async move { inner.renew(&session, current).await }
     }
 
+    async fn renew(&self, session: &Session, current: Option<Arc<Token>>) -> Result<Token, Error> {
+        // Token store (client/fleet.rs): one renewal across every client sharing the store.
+        if let Some(fleet) = &session.fleet {
+            return self.renew_shared(session, fleet, current).await;
+        }
+        self.renew_local(session, current).await
+    }
+
     /// A new token: by refresh when possible, by the grant otherwise or when the refresh is
     /// rejected (a revoked or rotated-away refresh token must not strand the client).
-    async fn renew(&self, session: &Session, current: Option<Arc<Token>>) -> Result<Token, Error> {
+    pub(super) async fn renew_local(&self, session: &Session, current: Option<Arc<Token>>) -> Result<Token, Error> {
         let refreshable = current.as_deref().and_then(|t| {
             let rt = t.refresh_token()?;
             request::refresh(self.spec, &self.auth_base, &self.credentials, rt.expose_secret(), &session.params)
@@ -49,13 +57,13 @@ impl Inner {
         }
     }
 
-    async fn grant(&self, session: &Session) -> Result<Token, Error> {
+    pub(super) async fn grant(&self, session: &Session) -> Result<Token, Error> {
         let span =
             tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.spec.token.grant.as_str());
         self.fetch(session, &session.grant_request).instrument(span).await
     }
 
-    async fn fetch(&self, session: &Session, req: &TokenRequest) -> Result<Token, Error> {
+    pub(super) async fn fetch(&self, session: &Session, req: &TokenRequest) -> Result<Token, Error> {
         let raw = self.transport.send(req).await?;
         let result = self.with_secrets(session, |secrets| {
             let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
@@ -75,7 +83,7 @@ impl Inner {
 }
 
 /// A rejected refresh: the refresh token is dead, so only the grant can help.
-fn refresh_rejected(error: &Error) -> bool {
+pub(super) fn refresh_rejected(error: &Error) -> bool {
     match error {
         Error::OAuth(e) => {
             e.code == ErrorCode::InvalidGrant || matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED)
