@@ -15,7 +15,7 @@
 use std::{env, time::Duration};
 
 use oauth_sim::{SimConfig, Simulator, Vendor};
-use oauth_specs::{Client, Deyel, Error, Microbilt, Monta, MpsMonitor, Provider, Secret};
+use oauth_specs::{Client, Deyel, Error, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret};
 
 /// Credentials as the tour knows them, from the simulator or the environment.
 struct Creds {
@@ -83,7 +83,9 @@ async fn main() {
     println!("The tour: four generated clients against their simulators on 127.0.0.1\n");
     let mut failures = 0;
     failures += simulated(Vendor::MpsMonitor, mps).await;
+    failures += typed_mps().await;
     failures += simulated(Vendor::Monta, monta).await;
+    failures += typed_monta().await;
     failures += simulated(Vendor::Deyel, deyel).await;
     failures += simulated(Vendor::Microbilt, microbilt).await;
     if failures > 0 {
@@ -164,6 +166,54 @@ async fn call<P: Provider>(client: &Client<P>, path: &str, label: &str) -> usize
         }
         Err(e) => {
             println!("{label} GET {path} failed: {e}");
+            1
+        }
+    }
+}
+
+/// MPS Monitor's documented operation, `GET /account/getaccount`, through the generated method.
+async fn typed_mps() -> usize {
+    let Ok(sim) = Simulator::start_with(SimConfig::documented(Vendor::MpsMonitor)).await else { return 1 };
+    let client = match mps(&Creds::from_sim(sim.config())).client(&sim.base_url()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  typed        build failed: {e}");
+            return 1;
+        }
+    };
+    match client.get_account().await {
+        Ok(account) => {
+            println!("  typed        client.get_account() -> {account}\n");
+            0
+        }
+        Err(e) => {
+            println!("  typed        client.get_account() failed: {e}\n");
+            1
+        }
+    }
+}
+
+/// Monta's documented operation, `GET /auth/me`, through the generated method: the typed
+/// application, dates as instants.
+async fn typed_monta() -> usize {
+    let Ok(sim) = Simulator::start_with(SimConfig::documented(Vendor::Monta)).await else { return 1 };
+    let client = match monta(&Creds::from_sim(sim.config())).client(&sim.base_url()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  typed        build failed: {e}");
+            return 1;
+        }
+    };
+    match client.me().await {
+        Ok(app) => {
+            println!(
+                "  typed        client.me() -> application {} {:?}, user {}, scopes {:?}, created {}\n",
+                app.id, app.name, app.user_id, app.scopes, app.created_at
+            );
+            0
+        }
+        Err(e) => {
+            println!("  typed        client.me() failed: {e}\n");
             1
         }
     }

@@ -24,8 +24,8 @@ mod mps_monitor;
 
 pub use deyel::{Deyel, DeyelClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
-pub use monta::{Application, Monta, MontaClient, MontaError};
-pub use mps_monitor::{MpsMonitor, MpsMonitorClient};
+pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
+pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
 // `client(..)` and `client_builder()` into scope.
 pub use oauth_runtime::{Client, Error, Provider, Secret, Token};

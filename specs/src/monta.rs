@@ -77,3 +77,21 @@ pub struct MontaError {
     /// A human-readable message.
     pub message: Option<String>,
 }
+
+/// Monta's documented API operations, on [`MontaClient`](crate::MontaClient).
+///
+/// ```no_run
+/// use oauth_specs::{Monta, MontaApi, Provider, Secret};
+/// # async fn demo() -> Result<(), oauth_specs::Error> {
+/// let client = Monta { client_id: "id".into(), client_secret: Secret::from("secret") }
+///     .client(Monta::PRODUCTION)?;
+/// let app = client.me().await?;
+/// println!("{} (created {})", app.name, app.created_at);
+/// # Ok(()) }
+/// ```
+#[oauth_runtime::oauth_api(client = Monta, error = MontaError)]
+pub trait MontaApi {
+    /// `GET /auth/me`: the application behind the token, its scopes and dates.
+    #[get("/auth/me")]
+    async fn me(&self) -> Result<Application, oauth_runtime::Error>;
+}

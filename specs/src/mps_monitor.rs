@@ -32,3 +32,23 @@ pub struct MpsMonitor {
     #[oauth(param)]
     pub scope: String,
 }
+
+/// MPS Monitor's documented API operations, on [`MpsMonitorClient`](crate::MpsMonitorClient).
+///
+/// The document shows the request of `GET /account/getaccount` and no answer, so the answer is
+/// read as untyped JSON.
+///
+/// ```no_run
+/// use oauth_specs::{MpsMonitor, MpsMonitorApi, Provider, Secret};
+/// # async fn demo(creds: MpsMonitor) -> Result<(), oauth_specs::Error> {
+/// let client = creds.client("https://api.example-mps.com")?;
+/// let account = client.get_account().await?;
+/// println!("{account}");
+/// # Ok(()) }
+/// ```
+#[oauth_runtime::oauth_api(client = MpsMonitor)]
+pub trait MpsMonitorApi {
+    /// `GET /account/getaccount`: the account behind the token (undocumented shape).
+    #[get("/account/getaccount")]
+    async fn get_account(&self) -> Result<serde_json::Value, oauth_runtime::Error>;
+}
