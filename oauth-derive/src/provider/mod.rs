@@ -2,7 +2,7 @@
 //! `Provider` impl.
 //!
 //! `attr` reads the attribute arguments, `ast` reads the struct, `valid` checks the rules that
-//! tie them together, `model` holds the checked result with defaults applied, and `expand` (or
+//! tie them together, `path` reads response-field paths, `model` holds the checked result with defaults applied, and `expand` (or
 //! `fallback`, when there were errors) writes the code; `items` are the generated items both
 //! of them emit.
 
@@ -12,6 +12,7 @@ mod expand;
 mod fallback;
 mod items;
 mod model;
+mod path;
 mod valid;
 
 #[cfg(test)]
