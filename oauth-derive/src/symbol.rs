@@ -199,6 +199,28 @@ choice!(Role {
     "extra" => "param",
 });
 
+/// The `Authorization` scheme `token_scheme` pins. Read case-insensitively, as RFC 9110
+/// compares scheme names, so it is not a [`Choice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenScheme {
+    Bearer,
+}
+
+impl TokenScheme {
+    /// The accepted spellings, as the documentation gives them.
+    pub(crate) const NAMES: &'static [&'static str] = &["bearer"];
+    /// Schemes the runtime knows but cannot present: they need a proof of possession.
+    pub(crate) const UNSUPPORTED: &'static [&'static str] = &["dpop", "mac"];
+
+    /// The scheme spelt `written`, in any case.
+    pub(crate) fn from_name(written: &str) -> Option<TokenScheme> {
+        written.eq_ignore_ascii_case("bearer").then_some(TokenScheme::Bearer)
+    }
+}
+
+/// The keys inside `error_shape(..)`, `code` first since it is required.
+pub(crate) const ERROR_SHAPE_KEYS: &[&str] = &["code", "description", "uri", "success_codes"];
+
 /// The accepted value closest to a misspelt one, if any is close.
 pub(crate) fn did_you_mean<'a>(written: &str, accepted: &[&'a str]) -> Option<&'a str> {
     // Long input is not a typo of a short key; it also keeps the comparison cheap.

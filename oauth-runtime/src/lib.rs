@@ -128,7 +128,7 @@ pub use oauth_derive::{oauth_api, oauth_provider};
 pub mod __private {
     use crate::ApiRequest;
     pub use crate::provider::*;
-    pub use crate::{Client, Credential, Error, encode_segment};
+    pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
     pub use bytes::Bytes;
     pub use reqwest::Method;
 

@@ -10,12 +10,17 @@ use darling::ast::NestedMeta;
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Token, UnOp};
 
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::symbol::{BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, unraw};
+use crate::provider::path::FieldPathArg;
+use crate::symbol::{
+    BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, Role, TokenScheme,
+    did_you_mean, unraw,
+};
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
 /// and the dispatch from key to field, in one place so that they cannot drift apart.
@@ -74,8 +79,21 @@ args! {
         expires_at: String = "expires_at",
         expires_format: InstantFormat = "expires_format",
         no_expiry: () = "no_expiry",
+        access_token_path: FieldPathArg = "access_token_path",
+        token_type_path: FieldPathArg = "token_type_path",
+        refresh_token_path: FieldPathArg = "refresh_token_path",
+        expires_in_path: FieldPathArg = "expires_in_path",
+        expires_at_path: FieldPathArg = "expires_at_path",
+        access_token_aliases: Aliases = "access_token_aliases",
+        token_type_aliases: Aliases = "token_type_aliases",
+        refresh_token_aliases: Aliases = "refresh_token_aliases",
+        expires_in_aliases: Aliases = "expires_in_aliases",
         /// Seconds.
         default_lifetime: u64 = "default_lifetime",
+        /// Seconds.
+        min_lifetime: u64 = "min_lifetime",
+        token_scheme: TokenScheme = "token_scheme",
+        error_shape: ErrorShapeArg = "error_shape",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
         /// The token host of some of the base URLs, by name.
@@ -433,6 +451,174 @@ impl FromMeta for Sp<Vec<Pair>> {
             .parse2(list.tokens.clone())
             .map_err(|e| error_at(e.span(), format!("{e}: write `{key}(name = \"value\", ..)` with string values")))?;
         Ok(Sp::new(pairs, meta.path().span()))
+    }
+}
+
+/// A response field's path: `access_token_path = "authed_user.access_token"`.
+impl FromMeta for Sp<FieldPathArg> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let s = Sp::<String>::from_meta(meta)?;
+        let key = path_to_string(meta.path());
+        read_path(&s.value, s.span).map_err(|e| error_at(s.span, format!("`{key}`: {e}")))
+    }
+}
+
+fn read_path(written: &str, span: Span) -> Result<Sp<FieldPathArg>, String> {
+    FieldPathArg::parse(written).map(|p| Sp::new(p, span))
+}
+
+/// Other places a response may keep a value: `access_token_aliases("token", "data.token")`.
+#[derive(Clone, Debug)]
+pub(crate) struct Aliases(pub Vec<Sp<FieldPathArg>>);
+
+impl FromMeta for Sp<Aliases> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let key = path_to_string(meta.path());
+        let example = format!("write `{key}(\"name\", \"nested.name\")`");
+        let Meta::List(list) = meta else {
+            return Err(error_at(meta.span(), example));
+        };
+        let literals = list
+            .parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)
+            .map_err(|e| error_at(e.span(), format!("{e}: {example} with string paths")))?;
+        if literals.is_empty() {
+            return Err(error_at(
+                list.delimiter.span().join(),
+                format!("`{key}` lists no alias: {example}, or remove it"),
+            ));
+        }
+        let mut errors = darling::Error::accumulator();
+        let aliases = literals
+            .iter()
+            .filter_map(|lit| {
+                errors.handle(
+                    read_path(&lit.value(), lit.span()).map_err(|e| error_at(lit.span(), format!("`{key}`: {e}"))),
+                )
+            })
+            .collect();
+        errors.finish_with(Sp::new(Aliases(aliases), meta.path().span()))
+    }
+}
+
+/// `error_shape(code = "..", description = "..", uri = "..", success_codes("0"))`.
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorShapeArg {
+    pub code: Sp<FieldPathArg>,
+    pub description: Option<Sp<FieldPathArg>>,
+    pub uri: Option<Sp<FieldPathArg>>,
+    pub success_codes: Vec<Sp<String>>,
+}
+
+impl FromMeta for Sp<ErrorShapeArg> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let example = "write `error_shape(code = \"errcode\", description = \"errmsg\")`";
+        let Meta::List(list) = meta else {
+            return Err(error_at(meta.span(), example));
+        };
+        let items = NestedMeta::parse_meta_list(list.tokens.clone())
+            .map_err(|e| error_at(e.span(), format!("{e}: {example}")))?;
+        let mut errors = darling::Error::accumulator();
+        let (mut code, mut description, mut uri, mut success_codes) = (None, None, None, None);
+        let mut complete = true;
+        for item in &items {
+            let NestedMeta::Meta(meta) = item else {
+                errors
+                    .push(error_at(item.span(), format!("expected `key = \"path\"` in `error_shape(..)`: {example}")));
+                continue;
+            };
+            let key = path_to_string(meta.path());
+            let slot = match key.as_str() {
+                "code" => &mut code,
+                "description" => &mut description,
+                "uri" => &mut uri,
+                "success_codes" => {
+                    if success_codes.is_some() {
+                        errors.push(error_at(meta.path().span(), "duplicate key `success_codes`: keep one"));
+                    }
+                    success_codes = errors.handle(read_codes(meta)).or(Some(Vec::new()));
+                    continue;
+                }
+                _ => {
+                    complete = false;
+                    let msg = match did_you_mean(&key, ERROR_SHAPE_KEYS) {
+                        Some(k) => format!("unknown key `{key}` in `error_shape(..)`: did you mean `{k}`?"),
+                        None => format!(
+                            "unknown key `{key}` in `error_shape(..)`: the keys are {}",
+                            ERROR_SHAPE_KEYS.join(", ")
+                        ),
+                    };
+                    errors.push(error_at(meta.path().span(), msg));
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                errors.push(error_at(meta.path().span(), format!("duplicate key `{key}`: keep one")));
+            }
+            // A bad path is reported; the slot still counts as written.
+            *slot = Some(errors.handle(Sp::<FieldPathArg>::from_meta(meta)));
+        }
+        // With an unknown key, `code` may be there misspelt; the unknown key already speaks.
+        if code.is_none() && complete {
+            errors.push(error_at(
+                meta.path().span(),
+                "`error_shape(..)` needs `code`, the field whose value tells an error from a success: \
+                 add e.g. `code = \"errcode\"`",
+            ));
+        }
+        let shape = match code {
+            Some(Some(code)) => Some(ErrorShapeArg {
+                code,
+                description: description.flatten(),
+                uri: uri.flatten(),
+                success_codes: success_codes.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let shape = errors.finish_with(shape)?;
+        // Only reached without errors, and then `code` is given.
+        shape.map(|s| Sp::new(s, meta.path().span())).ok_or_else(|| error_at(meta.span(), example))
+    }
+}
+
+/// `success_codes("0", "ok")`.
+fn read_codes(meta: &Meta) -> darling::Result<Vec<Sp<String>>> {
+    let example = "write `success_codes(\"0\")` with the codes that mean success";
+    let Meta::List(list) = meta else {
+        return Err(error_at(meta.span(), example));
+    };
+    let literals = list
+        .parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)
+        .map_err(|e| error_at(e.span(), format!("{e}: {example}")))?;
+    if literals.is_empty() {
+        return Err(error_at(meta.span(), format!("`success_codes` lists no code: {example}, or remove it")));
+    }
+    Ok(literals.iter().map(|l| Sp::new(l.value(), l.span())).collect())
+}
+
+/// `token_scheme = "bearer"`, in any case.
+impl FromMeta for Sp<TokenScheme> {
+    fn from_meta(meta: &Meta) -> darling::Result<Self> {
+        let s = Sp::<String>::from_meta(meta)?;
+        if let Some(scheme) = TokenScheme::from_name(&s.value) {
+            return Ok(Sp::new(scheme, s.span));
+        }
+        let accepted: Vec<String> = TokenScheme::NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+        let msg = if TokenScheme::UNSUPPORTED.iter().any(|u| s.value.eq_ignore_ascii_case(u)) {
+            format!(
+                "`token_scheme = \"{}\"` is not supported yet: it needs a proof of possession with each \
+                 request, which this client does not make; the accepted value is {}",
+                s.value.escape_debug(),
+                accepted.join(", ")
+            )
+        } else {
+            let mut msg =
+                format!("unknown token_scheme \"{}\": expected {}", s.value.escape_debug(), accepted.join(", "));
+            if let Some(near) = did_you_mean(&s.value, TokenScheme::NAMES) {
+                msg.push_str(&format!("; did you mean \"{near}\"?"));
+            }
+            msg
+        };
+        Err(error_at(s.span, msg))
     }
 }
 

@@ -12,9 +12,10 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::provider::items::ClientApi;
-use crate::provider::model::{Expiry, Refresh, Spec};
+use crate::provider::model::{ErrorShape, Expiry, Refresh, Response, Spec};
+use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
-use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, private};
+use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, TokenScheme, private};
 
 /// The code for a checked provider.
 pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
@@ -102,22 +103,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         Refresh::RefreshTokenGrant { path, param } => quote!(#p::Refresh::refresh_token_grant(#path, #param)),
         Refresh::Endpoint { path, param } => quote!(#p::Refresh::endpoint(#path, #param)),
     };
-    let r = &spec.response;
-    let (access_token, token_type, refresh_token) = (&r.access_token, &r.token_type, &r.refresh_token);
-    let expiry = match &r.expiry {
-        Expiry::In(field) => quote!(#p::Expiry::expires_in(#field)),
-        Expiry::At(field, format) => {
-            let format = match format {
-                InstantFormat::Rfc3339 => quote!(#p::InstantFormat::Rfc3339),
-                InstantFormat::HttpDate => quote!(#p::InstantFormat::HttpDate),
-                InstantFormat::EpochMillis => quote!(#p::InstantFormat::EpochMillis),
-                InstantFormat::EpochSeconds => quote!(#p::InstantFormat::EpochSeconds),
-            };
-            quote!(#p::Expiry::at(#field, #format))
-        }
-        Expiry::None => quote!(#p::Expiry::None),
-    };
-    let lifetime = Literal::u64_unsuffixed(r.default_lifetime);
+    let response = response_expr(&spec.response, p);
     quote! {
         #p::ProviderSpec::new(
             #name,
@@ -130,13 +116,105 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_base_urls(&[#(#base_urls),*])
         .with_fields(&[#(#fields),*])
         .with_refresh(#refresh)
-        .with_response(
-            #p::ResponseSpec::STANDARD
-                .with_access_token(#access_token)
-                .with_token_type(#token_type)
-                .with_refresh_token(#refresh_token)
-                .with_expiry(#expiry)
-                .with_default_lifetime(::core::time::Duration::from_secs(#lifetime)),
-        )
+        .with_response(#response)
+    }
+}
+
+/// The `ResponseSpec::STANDARD.with_..(..)` expression. A field at a top-level name keeps the
+/// plain constructor, so that most expansions read as the vendor's field names.
+fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
+    let field = |path: &FieldPathArg, plain: TokenStream, nested: TokenStream| match path.segments.as_slice() {
+        [name] => quote!(.#plain(#name)),
+        _ => {
+            let path = field_path(path, p);
+            quote!(.#nested(#path))
+        }
+    };
+    let access_token = field(&r.access_token, quote!(with_access_token), quote!(with_access_token_path));
+    let token_type = field(&r.token_type, quote!(with_token_type), quote!(with_token_type_path));
+    let refresh_token = field(&r.refresh_token, quote!(with_refresh_token), quote!(with_refresh_token_path));
+    let expiry = match &r.expiry {
+        Expiry::In(path) => match path.segments.as_slice() {
+            [name] => quote!(#p::Expiry::expires_in(#name)),
+            _ => {
+                let path = field_path(path, p);
+                quote!(#p::Expiry::expires_in_path(#path))
+            }
+        },
+        Expiry::At(path, format) => {
+            let format = match format {
+                InstantFormat::Rfc3339 => quote!(#p::InstantFormat::Rfc3339),
+                InstantFormat::HttpDate => quote!(#p::InstantFormat::HttpDate),
+                InstantFormat::EpochMillis => quote!(#p::InstantFormat::EpochMillis),
+                InstantFormat::EpochSeconds => quote!(#p::InstantFormat::EpochSeconds),
+            };
+            match path.segments.as_slice() {
+                [name] => quote!(#p::Expiry::at(#name, #format)),
+                _ => {
+                    let path = field_path(path, p);
+                    quote!(#p::Expiry::at_path(#path, #format))
+                }
+            }
+        }
+        Expiry::None => quote!(#p::Expiry::None),
+    };
+    let aliases = |list: &[FieldPathArg], with: TokenStream| {
+        if list.is_empty() {
+            return quote!();
+        }
+        let paths = list.iter().map(|a| field_path(a, p));
+        quote!(.#with(&[#(#paths),*]))
+    };
+    let access_aliases = aliases(&r.access_token_aliases, quote!(with_access_token_aliases));
+    let type_aliases = aliases(&r.token_type_aliases, quote!(with_token_type_aliases));
+    let refresh_aliases = aliases(&r.refresh_token_aliases, quote!(with_refresh_token_aliases));
+    let expiry_aliases = aliases(&r.expiry_aliases, quote!(with_expiry_aliases));
+    let lifetime = Literal::u64_unsuffixed(r.default_lifetime);
+    let floor = Literal::u64_unsuffixed(r.min_lifetime);
+    let scheme = r.scheme.map(|scheme| match scheme {
+        TokenScheme::Bearer => quote!(.with_scheme(#p::TokenScheme::Bearer)),
+    });
+    let error_shape = r.error_shape.as_ref().map(|shape| {
+        let shape = error_shape_expr(shape, p);
+        quote!(.with_error_shape(#shape))
+    });
+    quote! {
+        #p::ResponseSpec::STANDARD
+            #access_token
+            #access_aliases
+            #token_type
+            #type_aliases
+            #refresh_token
+            #refresh_aliases
+            .with_expiry(#expiry)
+            #expiry_aliases
+            .with_default_lifetime(::core::time::Duration::from_secs(#lifetime))
+            .with_min_lifetime(::core::time::Duration::from_secs(#floor))
+            #scheme
+            #error_shape
+    }
+}
+
+/// `ErrorShape::new(..)` with the parts the vendor has.
+fn error_shape_expr(shape: &ErrorShape, p: &TokenStream) -> TokenStream {
+    let code = field_path(&shape.code, p);
+    let description = shape.description.as_ref().map(|d| {
+        let d = field_path(d, p);
+        quote!(.with_description(#d))
+    });
+    let uri = shape.uri.as_ref().map(|u| {
+        let u = field_path(u, p);
+        quote!(.with_uri(#u))
+    });
+    let codes = &shape.success_codes;
+    let success = (!codes.is_empty()).then(|| quote!(.with_success_codes(&[#(#codes),*])));
+    quote!(#p::ErrorShape::new(#code) #description #uri #success)
+}
+
+/// `FieldPath::name("x")` for one segment, `FieldPath::nested(&["a", "0", "b"])` for more.
+fn field_path(path: &FieldPathArg, p: &TokenStream) -> TokenStream {
+    match path.segments.as_slice() {
+        [name] => quote!(#p::FieldPath::name(#name)),
+        segments => quote!(#p::FieldPath::nested(&[#(#segments),*])),
     }
 }

@@ -1,10 +1,10 @@
 //! `#[oauth_provider]`: a credentials struct and its vendor's token-endpoint quirks become a
 //! `Provider` impl.
 //!
-//! `attr` reads the attribute arguments, `ast` reads the struct, `valid` checks the rules that
-//! tie them together, `model` holds the checked result with defaults applied, and `expand` (or
-//! `fallback`, when there were errors) writes the code; `items` are the generated items both
-//! of them emit.
+//! `attr` reads the attribute arguments (and `path` the response-field paths in them), `ast`
+//! reads the struct, `valid` checks the rules that tie them together, `model` holds the checked
+//! result with defaults applied, and `expand` (or `fallback`, when there were errors) writes the
+//! code; `items` are the generated items both of them emit.
 
 mod ast;
 mod attr;
@@ -12,6 +12,7 @@ mod expand;
 mod fallback;
 mod items;
 mod model;
+mod path;
 mod valid;
 
 #[cfg(test)]

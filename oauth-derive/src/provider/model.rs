@@ -5,7 +5,11 @@ use syn::{Ident, Path, Type, Visibility};
 
 use crate::arg::Arg;
 use crate::provider::ast::Input;
-use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, default_crate_path, unraw};
+use crate::provider::attr::Aliases;
+use crate::provider::path::FieldPathArg;
+use crate::symbol::{
+    BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, TokenScheme, default_crate_path, unraw,
+};
 
 /// A checked provider, ready to expand.
 pub(crate) struct Spec {
@@ -54,18 +58,34 @@ pub(crate) enum Refresh {
 
 /// Where the token response keeps each value.
 pub(crate) struct Response {
-    pub access_token: String,
-    pub token_type: String,
-    pub refresh_token: String,
+    pub access_token: FieldPathArg,
+    pub access_token_aliases: Vec<FieldPathArg>,
+    pub token_type: FieldPathArg,
+    pub token_type_aliases: Vec<FieldPathArg>,
+    pub refresh_token: FieldPathArg,
+    pub refresh_token_aliases: Vec<FieldPathArg>,
     pub expiry: Expiry,
+    pub expiry_aliases: Vec<FieldPathArg>,
     pub default_lifetime: u64,
+    pub min_lifetime: u64,
+    /// Pinned, whatever the token type says; `None` reads it from the token type.
+    pub scheme: Option<TokenScheme>,
+    pub error_shape: Option<ErrorShape>,
 }
 
 /// How the response gives the expiry.
 pub(crate) enum Expiry {
-    In(String),
-    At(String, InstantFormat),
+    In(FieldPathArg),
+    At(FieldPathArg, InstantFormat),
     None,
+}
+
+/// Where a vendor that does not answer errors as RFC 6749 does keeps its error code.
+pub(crate) struct ErrorShape {
+    pub code: FieldPathArg,
+    pub description: Option<FieldPathArg>,
+    pub uri: Option<FieldPathArg>,
+    pub success_codes: Vec<String>,
 }
 
 impl Spec {
@@ -88,12 +108,38 @@ impl Spec {
                 param: string(&args.refresh_param, "refresh_token")?,
             },
         };
+        // A path key, when given, replaces its plain key (the checks forbid both).
+        let path = |plain: &Arg<String>, path: &Arg<FieldPathArg>, default: &str| -> Option<FieldPathArg> {
+            match path.given() {
+                Some(p) => Some(p.value.clone()),
+                None if path.is_absent() => Some(FieldPathArg::name(&plain.or_default(default.to_owned())?)),
+                None => None,
+            }
+        };
+        let aliases = |arg: &Arg<Aliases>| -> Option<Vec<FieldPathArg>> {
+            Some(arg.or_default(Aliases(Vec::new()))?.0.into_iter().map(|a| a.value).collect())
+        };
         let expiry = if args.no_expiry.given().is_some() {
             Expiry::None
-        } else if let Some(at) = args.expires_at.given() {
+        } else if let Some(at) = args.expires_at_path.given() {
             Expiry::At(at.value.clone(), args.expires_format.given()?.value)
+        } else if let Some(at) = args.expires_at.given() {
+            Expiry::At(FieldPathArg::name(&at.value), args.expires_format.given()?.value)
         } else {
-            Expiry::In(string(&args.expires_in, "expires_in")?)
+            Expiry::In(path(&args.expires_in, &args.expires_in_path, "expires_in")?)
+        };
+        let error_shape = match &args.error_shape {
+            Arg::Absent => None,
+            Arg::Bad => return None,
+            Arg::Given(shape) => {
+                let shape = &shape.value;
+                Some(ErrorShape {
+                    code: shape.code.value.clone(),
+                    description: shape.description.as_ref().map(|d| d.value.clone()),
+                    uri: shape.uri.as_ref().map(|u| u.value.clone()),
+                    success_codes: shape.success_codes.iter().map(|c| c.value.clone()).collect(),
+                })
+            }
         };
         let auth_urls = args.auth_base_urls.or_default(Vec::new())?;
         let base_urls = args
@@ -140,11 +186,21 @@ impl Spec {
             fields,
             refresh,
             response: Response {
-                access_token: string(&args.access_token, "access_token")?,
-                token_type: string(&args.token_type, "token_type")?,
-                refresh_token: string(&args.refresh_token, "refresh_token")?,
+                access_token: path(&args.access_token, &args.access_token_path, "access_token")?,
+                access_token_aliases: aliases(&args.access_token_aliases)?,
+                token_type: path(&args.token_type, &args.token_type_path, "token_type")?,
+                token_type_aliases: aliases(&args.token_type_aliases)?,
+                refresh_token: path(&args.refresh_token, &args.refresh_token_path, "refresh_token")?,
+                refresh_token_aliases: aliases(&args.refresh_token_aliases)?,
                 expiry,
+                expiry_aliases: aliases(&args.expires_in_aliases)?,
                 default_lifetime: args.default_lifetime.or_default(3600)?,
+                min_lifetime: args.min_lifetime.or_default(1)?,
+                scheme: match &args.token_scheme {
+                    Arg::Bad => return None,
+                    arg => arg.given().map(|s| s.value),
+                },
+                error_shape,
             },
         })
     }

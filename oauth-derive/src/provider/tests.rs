@@ -94,7 +94,7 @@ fn monta_is_valid() {
     ));
     assert!(matches!(
         &spec.response.expiry,
-        Expiry::At(f, InstantFormat::Rfc3339) if f == "accessTokenExpirationDate"
+        Expiry::At(f, InstantFormat::Rfc3339) if f.display() == "accessTokenExpirationDate"
     ));
     let wire: Vec<_> = spec.fields.iter().map(|f| (f.wire.as_str(), f.role, f.secret)).collect();
     assert_eq!(wire, [("clientId", Role::ClientId, false), ("clientSecret", Role::ClientSecret, true)]);
@@ -106,7 +106,7 @@ fn defaults_apply() {
     assert_eq!(spec.name, "Vendor");
     assert!(spec.send_grant_type);
     assert!(matches!(spec.refresh, Refresh::Regrant));
-    assert!(matches!(&spec.response.expiry, Expiry::In(f) if f == "expires_in"));
+    assert!(matches!(&spec.response.expiry, Expiry::In(f) if f.display() == "expires_in"));
     assert_eq!(spec.response.default_lifetime, 3600);
     assert_eq!(spec.krate, parse_quote!(::oauth_runtime));
 }
@@ -649,6 +649,80 @@ fn base_urls_params_and_crate_path_expansion() {
             }
         },
     );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+/// Every key of the vendor-shape data, as one Slack- and WeChat-like vendor would write them.
+fn vendor_shape_args() -> TokenStream {
+    quote! {
+        grant = "client_credentials",
+        token_path = "/oauth.v2.access",
+        access_token_path = "authed_user.access_token",
+        access_token_aliases("token", "data.tokens[0].value"),
+        token_type_path = "authed_user.token_type",
+        token_type_aliases("tokenType"),
+        refresh_token_path = "authed_user.refresh_token",
+        refresh_token_aliases("refreshToken"),
+        expires_in_path = "authed_user.expires_in",
+        expires_in_aliases("expire"),
+        min_lifetime = 30,
+        token_scheme = "Bearer",
+        error_shape(code = "errcode", description = "errors[0].message", uri = "more", success_codes("0", "ok")),
+    }
+}
+
+#[test]
+fn vendor_shape_keys_are_read() {
+    let spec = spec(vendor_shape_args(), client_credentials());
+    let r = &spec.response;
+    assert_eq!(r.access_token.segments, ["authed_user", "access_token"]);
+    assert_eq!(r.access_token_aliases[1].segments, ["data", "tokens", "0", "value"]);
+    assert!(matches!(&r.expiry, Expiry::In(p) if p.display() == "authed_user.expires_in"));
+    assert_eq!(r.min_lifetime, 30);
+    assert!(r.scheme.is_some());
+    let shape = r.error_shape.as_ref().expect("error shape");
+    assert_eq!(shape.success_codes, ["0", "ok"]);
+    assert_eq!(shape.description.as_ref().map(|d| d.display()).as_deref(), Some("errors[0].message"));
+}
+
+#[test]
+fn vendor_shape_mistakes() {
+    let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
+    let one = |extra: TokenStream, needle: &str| assert_one(errors(args(extra), password()), needle);
+    one(quote!(access_token_path = "a..b"), "empty segment");
+    one(quote!(token_type_path = "a[0"), "`[` without its `]`");
+    one(quote!(access_token = "t", access_token_path = "a.t"), "`access_token` and `access_token_path` both");
+    one(quote!(expires_in_path = "a.e", no_expiry), "`expires_in_path` and `no_expiry` contradict");
+    one(
+        quote!(expires_in_path = "a.e", expires_at_path = "a.x", expires_format = "rfc3339"),
+        "`expires_in_path` and `expires_at_path` contradict",
+    );
+    one(quote!(expires_at_path = "a.x"), "`expires_at_path` needs `expires_format`");
+    one(quote!(access_token_aliases("t", "t")), "listed twice");
+    one(quote!(access_token_aliases("access_token")), "is where `access_token` is already read");
+    one(quote!(access_token_path = "a.t", access_token_aliases("a[0]", "a.t")), "already read");
+    one(quote!(expires_in_aliases("e"), no_expiry), "`no_expiry` says");
+    one(
+        quote!(expires_in_aliases("e"), expires_at = "x", expires_format = "rfc3339"),
+        "`expires_in_aliases` are other places of a lifetime",
+    );
+    one(quote!(min_lifetime = 0), "`min_lifetime` must be at least 1 second");
+    one(quote!(token_scheme = "DPoP"), "not supported yet");
+    one(quote!(token_scheme = "mac"), "not supported yet");
+    one(quote!(token_scheme = "beare"), "did you mean \"bearer\"");
+    one(quote!(error_shape(description = "m")), "needs `code`");
+    one(quote!(error_shape(code = "c", descripton = "m")), "did you mean `description`");
+    one(quote!(error_shape(code = "c", code = "d")), "duplicate key `code`");
+    one(quote!(error_shape(code = "c[x]")), "not an array index");
+    one(quote!(error_shape = "c"), "write `error_shape(code");
+    one(quote!(access_token_aliases()), "lists no alias");
+    one(quote!(acess_token_path = "a"), "did you mean `access_token_path`");
+}
+
+#[test]
+fn vendor_shape_expansion() {
+    let tokens = oauth_provider(vendor_shape_args(), quote::ToTokens::into_token_stream(client_credentials()));
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }

@@ -9,6 +9,7 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::ast::{Field, Input, is_secret_type};
 use crate::provider::attr::base_url_const;
+use crate::provider::path::FieldPathArg;
 use crate::symbol::{
     BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, name_of, unraw,
 };
@@ -30,6 +31,11 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     endpoint_refresh_has_a_path(input, cx);
     grant_in_query_sends_the_grant(input, cx);
     lifetime_is_positive(input, cx);
+    min_lifetime_is_positive(input, cx);
+    path_keys_replace_plain_keys(input, cx);
+    expires_in_path_stands_alone(input, cx);
+    aliases_are_other_places(input, cx);
+    expires_in_aliases_need_expires_in(input, cx);
     every_field_has_a_role(input, cx);
     role_said_once(input, cx);
     secrets_are_secret(input, cx);
@@ -265,11 +271,14 @@ fn names_are_not_empty(input: &Input<'_>, cx: &mut Ctxt) {
 /// A response gives its expiry one way; two fields would disagree about which wins.
 fn expiry_given_once(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let (Some(expires_in), Some(_)) = (args.expires_in.given(), args.expires_at.given()) {
+    let at = args.expires_at.given().map(|_| "expires_at").or(args.expires_at_path.given().map(|_| "expires_at_path"));
+    if let (Some(expires_in), Some(at)) = (args.expires_in.given(), at) {
         cx.error_at(
             expires_in.span,
-            "`expires_in` and `expires_at` both say where the expiry is: keep `expires_in` for a \
-             lifetime in seconds, or `expires_at` for an absolute instant",
+            format!(
+                "`expires_in` and `{at}` both say where the expiry is: keep `expires_in` for a \
+                 lifetime in seconds, or `{at}` for an absolute instant"
+            ),
         );
     }
 }
@@ -277,12 +286,13 @@ fn expiry_given_once(input: &Input<'_>, cx: &mut Ctxt) {
 /// An absolute instant can be written several ways; guessing would misread some.
 fn expires_at_has_a_format(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let Some(at) = args.expires_at.given() {
+    let at = args.expires_at.given().map(|v| ("expires_at", v.span));
+    if let Some((key, span)) = at.or(args.expires_at_path.given().map(|v| ("expires_at_path", v.span))) {
         if args.expires_format.is_absent() {
             cx.error_at(
-                at.span,
+                span,
                 format!(
-                    "`expires_at` needs `expires_format` to say how the instant is written: add \
+                    "`{key}` needs `expires_format` to say how the instant is written: add \
                      `expires_format = \"rfc3339\"` (or {})",
                     quoted_names(&InstantFormat::NAMES[1..])
                 ),
@@ -295,7 +305,7 @@ fn expires_at_has_a_format(input: &Input<'_>, cx: &mut Ctxt) {
 fn expires_format_needs_expires_at(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
     if let Some(format) = args.expires_format.given() {
-        if args.expires_at.is_absent() {
+        if args.expires_at.is_absent() && args.expires_at_path.is_absent() {
             let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
             cx.error_at(
                 format.span,
@@ -318,6 +328,8 @@ fn no_expiry_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
         ("expires_in", args.expires_in.given().map(|v| v.span)),
         ("expires_at", args.expires_at.given().map(|v| v.span)),
         ("expires_format", args.expires_format.given().map(|v| v.span)),
+        ("expires_at_path", args.expires_at_path.given().map(|v| v.span)),
+        ("expires_in_aliases", args.expires_in_aliases.given().map(|v| v.span)),
     ];
     for (key, span) in spans {
         if let Some(span) = span {
@@ -386,6 +398,118 @@ fn lifetime_is_positive(input: &Input<'_>, cx: &mut Ctxt) {
         if lifetime.value == 0 {
             cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
         }
+    }
+}
+
+/// A floor of zero would let a token that is already expired be used.
+fn min_lifetime_is_positive(input: &Input<'_>, cx: &mut Ctxt) {
+    if let Some(floor) = input.args.min_lifetime.given().filter(|f| f.value == 0) {
+        cx.error_at(floor.span, "`min_lifetime` must be at least 1 second, e.g. `min_lifetime = 30`");
+    }
+}
+
+/// A value is read from one place; a plain key and its path key would disagree about which.
+fn path_keys_replace_plain_keys(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let pairs = [
+        ("access_token", args.access_token.given().map(|v| v.span), &args.access_token_path),
+        ("token_type", args.token_type.given().map(|v| v.span), &args.token_type_path),
+        ("refresh_token", args.refresh_token.given().map(|v| v.span), &args.refresh_token_path),
+        ("expires_in", args.expires_in.given().map(|v| v.span), &args.expires_in_path),
+        ("expires_at", args.expires_at.given().map(|v| v.span), &args.expires_at_path),
+    ];
+    for (key, plain, path) in pairs {
+        if let (Some(_), Some(path)) = (plain, path.given()) {
+            let written = path.value.display();
+            cx.error_at(
+                path.span,
+                format!(
+                    "`{key}` and `{key}_path` both say where the field is: keep `{key}_path = \"{written}\"` \
+                     and remove `{key}` (a path of one name is a top-level field), or keep `{key}` for a \
+                     top-level name that itself holds dots or brackets"
+                ),
+            );
+        }
+    }
+}
+
+/// `expires_in_path` reads a lifetime, which an absolute instant or no expiry contradicts.
+fn expires_in_path_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(path) = args.expires_in_path.given() else { return };
+    let others = [
+        ("expires_at", args.expires_at.given().is_some()),
+        ("expires_at_path", args.expires_at_path.given().is_some()),
+        ("no_expiry", args.no_expiry.given().is_some()),
+    ];
+    for (other, _) in others.iter().filter(|(_, given)| *given) {
+        let fix = if *other == "no_expiry" {
+            "the response carries no expiry, so remove one of them".to_owned()
+        } else {
+            format!("keep `expires_in_path` for a lifetime in seconds, or `{other}` for an absolute instant")
+        };
+        cx.error_at(path.span, format!("`expires_in_path` and `{other}` contradict each other: {fix}"));
+    }
+}
+
+/// An alias is another place to look: one given twice, or naming the main field, is a mistake.
+fn aliases_are_other_places(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let main = |plain: &Arg<String>, path: &Arg<FieldPathArg>, default: &str| -> Option<FieldPathArg> {
+        match (plain, path) {
+            (_, Arg::Given(p)) => Some(p.value.clone()),
+            (Arg::Given(p), Arg::Absent) => Some(FieldPathArg::name(&p.value)),
+            (Arg::Absent, Arg::Absent) => Some(FieldPathArg::name(default)),
+            _ => None,
+        }
+    };
+    let expires_main = if args.expires_at.is_absent() && args.expires_at_path.is_absent() {
+        main(&args.expires_in, &args.expires_in_path, "expires_in")
+    } else {
+        None
+    };
+    let lists = [
+        ("access_token", &args.access_token_aliases, main(&args.access_token, &args.access_token_path, "access_token")),
+        ("token_type", &args.token_type_aliases, main(&args.token_type, &args.token_type_path, "token_type")),
+        (
+            "refresh_token",
+            &args.refresh_token_aliases,
+            main(&args.refresh_token, &args.refresh_token_path, "refresh_token"),
+        ),
+        ("expires_in", &args.expires_in_aliases, expires_main),
+    ];
+    for (key, aliases, main) in lists {
+        let Some(aliases) = aliases.given() else { continue };
+        for (i, alias) in aliases.value.0.iter().enumerate() {
+            let written = alias.value.display();
+            if main.as_ref() == Some(&alias.value) {
+                cx.error_at(
+                    alias.span,
+                    format!(
+                        "\"{written}\" is where `{key}` is already read, not another place: remove it from \
+                         `{key}_aliases`"
+                    ),
+                );
+            } else if aliases.value.0[..i].iter().any(|a| a.value == alias.value) {
+                cx.error_at(alias.span, format!("\"{written}\" is listed twice in `{key}_aliases`: keep one"));
+            }
+        }
+    }
+}
+
+/// The aliases of `expires_in` are lifetimes in seconds, which an instant or no expiry contradicts.
+fn expires_in_aliases_need_expires_in(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(aliases) = args.expires_in_aliases.given() else { return };
+    let at = args.expires_at.given().map(|_| "expires_at").or(args.expires_at_path.given().map(|_| "expires_at_path"));
+    if let Some(at) = at {
+        cx.error_at(
+            aliases.span,
+            format!(
+                "`expires_in_aliases` are other places of a lifetime in seconds, but `{at}` reads an \
+                 absolute instant: remove `expires_in_aliases`, or use `expires_in` instead of `{at}`"
+            ),
+        );
     }
 }
 
