@@ -195,8 +195,7 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        let replay = req.clone();
-        self.dispatch(req, Some(replay))
+        self.dispatch(req, |req| Some(req.clone()))
     }
 }
 
@@ -218,14 +217,19 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        self.dispatch(req, None)
+        self.dispatch(req, |_| None)
     }
 }
 
 impl<S, P, R> OAuthService<S, P, R> {
     /// Sends `req` through the ready inner service with the token when it is for the API's
-    /// origin; `replay` is the copy to send after a 401, if any.
-    fn dispatch<B, ResB>(&mut self, req: Request<B>, replay: Option<Request<B>>) -> ResponseFuture<Response<ResB>>
+    /// origin; `replay` makes the copy to send after a 401, if any (for the API's origin
+    /// alone: other requests are never replayed, so never copied).
+    fn dispatch<B, ResB>(
+        &mut self,
+        req: Request<B>,
+        replay: impl FnOnce(&Request<B>) -> Option<Request<B>>,
+    ) -> ResponseFuture<Response<ResB>>
     where
         S: Service<Request<B>, Response = Response<ResB>> + Clone + Send + 'static,
         S::Future: Send,
@@ -241,6 +245,7 @@ impl<S, P, R> OAuthService<S, P, R> {
             let call = inner.call(req);
             return ResponseFuture::new(async move { call.await.map_err(Into::into) });
         }
+        let replay = replay(&req);
         let client = self.client.clone();
         ResponseFuture::new(async move {
             let auth = client.authorization().await?;
