@@ -4,6 +4,10 @@
 //!   token) against raw `reqwest` with a constant `Authorization` header, bare and with the
 //!   client's settings (timeouts, no redirects, `User-Agent`), to the minimal [`ApiServer`],
 //!   one at a time (latency) and 16 in flight (throughput);
+//! - `get_mw_*`: the same GET with the seeded client's token attached by a middleware over a
+//!   raw `reqwest::Client`: `get_mw_reqwest` through `reqwest-middleware` and `OAuthMiddleware`,
+//!   `get_mw_tower` through a `tower` stack with `OAuthLayer` over reqwest; `get_tower_raw` is
+//!   that `tower` stack with a constant header instead of the layer;
 //! - `token_*`: one token request through the client (`refresh()`: the grant, parsing,
 //!   caching) against a raw `reqwest` `POST` of the same body to the same Deyel simulator,
 //!   with the JSON parsed.
@@ -14,13 +18,15 @@ use std::sync::LazyLock;
 
 use divan::{Bencher, black_box, counter::ItemsCount};
 use oauth_bench::{
-    ApiServer, BENCH_TOKEN, RawToken, deyel, deyel_sim, raw_http, raw_http_with_settings, raw_token_fetch,
-    seeded_client,
+    ApiServer, BENCH_TOKEN, RawToken, deyel, deyel_sim,
+    integrations::{TowerStack, middleware_client, tower_with_constant_header, tower_with_layer},
+    raw_http, raw_http_with_settings, raw_token_fetch, seeded_client,
 };
 use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
 use oauth_sim::Simulator;
 use oauth_specs::{DeyelClient, Provider};
 use tokio::{runtime::Runtime, task::JoinSet};
+use tower::ServiceExt as _;
 
 fn main() {
     divan::main();
@@ -40,6 +46,12 @@ struct Rig {
     /// Raw reqwest with the client's settings (timeouts, no redirects, `User-Agent`).
     raw_settings: reqwest::Client,
     bearer: HeaderValue,
+    /// Raw reqwest behind `reqwest-middleware` with `OAuthMiddleware` for `sdk`.
+    mw_reqwest: reqwest_middleware::ClientWithMiddleware,
+    /// Raw reqwest behind a `tower` stack with `OAuthLayer` for `sdk`.
+    mw_tower: TowerStack,
+    /// The same `tower` stack with a constant header instead of the layer.
+    tower_raw: TowerStack,
     sim: Simulator,
     /// The generated client aimed at the simulator, for token requests.
     sdk_tokens: DeyelClient,
@@ -55,10 +67,16 @@ static RIG: LazyLock<Rig> = LazyLock::new(|| {
     let rig = Rig {
         api_url: api.url(),
         _api: api,
-        sdk,
         raw: raw_http(),
         raw_settings: raw_http_with_settings(),
         bearer: HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header"),
+        mw_reqwest: middleware_client(&sdk, raw_http()),
+        mw_tower: tower_with_layer(&sdk, raw_http()),
+        tower_raw: tower_with_constant_header(
+            HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header"),
+            raw_http(),
+        ),
+        sdk,
         sim,
         sdk_tokens,
         raw_tokens: raw_http(),
@@ -70,6 +88,9 @@ static RIG: LazyLock<Rig> = LazyLock::new(|| {
             assert_eq!(sdk_get(&rig.sdk).await, 200);
             assert_eq!(raw_get(&rig.raw, &rig.api_url, &rig.bearer).await, 200);
             assert_eq!(raw_get(&rig.raw_settings, &rig.api_url, &rig.bearer).await, 200);
+            assert_eq!(mw_reqwest_get(&rig.mw_reqwest, &rig.api_url).await, 200);
+            assert_eq!(tower_get(&rig.mw_tower, &rig.api_url).await, 200);
+            assert_eq!(tower_get(&rig.tower_raw, &rig.api_url).await, 200);
         }
         rig.sdk_tokens.refresh().await.expect("a token through the client");
         raw_token_fetch(&rig.raw_tokens, &rig.sim).await.expect("a token by hand");
@@ -88,6 +109,22 @@ async fn raw_get(http: &reqwest::Client, url: &str, bearer: &HeaderValue) -> u16
     let response = http.get(url).header(AUTHORIZATION, bearer.clone()).send().await.expect("raw GET");
     let status = response.status().as_u16();
     black_box(response.bytes().await.expect("body"));
+    status
+}
+
+async fn mw_reqwest_get(http: &reqwest_middleware::ClientWithMiddleware, url: &str) -> u16 {
+    let response = http.get(url).send().await.expect("GET through the middleware");
+    let status = response.status().as_u16();
+    black_box(response.bytes().await.expect("body"));
+    status
+}
+
+async fn tower_get(service: &TowerStack, url: &str) -> u16 {
+    let request = http::Request::get(url).body(String::new()).expect("request");
+    let response = service.clone().oneshot(request).await.expect("GET through the tower stack");
+    let status = response.status().as_u16();
+    let body = reqwest::Response::from(response).bytes().await.expect("body");
+    black_box(body);
     status
 }
 
@@ -151,4 +188,56 @@ fn token_sdk(bencher: Bencher<'_, '_>) {
 fn token_raw(bencher: Bencher<'_, '_>) {
     let rig = &*RIG;
     bencher.bench(|| -> RawToken { rig.rt.block_on(raw_token_fetch(&rig.raw_tokens, &rig.sim)).expect("token") });
+}
+
+/// The GET through `reqwest-middleware` with `OAuthMiddleware`, over raw reqwest.
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_mw_reqwest(bencher: Bencher<'_, '_>, in_flight: usize) {
+    let rig = &*RIG;
+    gets(bencher, in_flight, || {
+        let (http, url) = (rig.mw_reqwest.clone(), rig.api_url.clone());
+        async move { mw_reqwest_get(&http, &url).await }
+    });
+}
+
+/// The GET through a `tower` stack with `OAuthLayer`, over raw reqwest.
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_mw_tower(bencher: Bencher<'_, '_>, in_flight: usize) {
+    let rig = &*RIG;
+    gets(bencher, in_flight, || {
+        let (service, url) = (rig.mw_tower.clone(), rig.api_url.clone());
+        async move { tower_get(&service, &url).await }
+    });
+}
+
+/// The same `tower` stack with a constant header instead of `OAuthLayer`.
+#[divan::bench(args = IN_FLIGHT, sample_count = 500, sample_size = 10)]
+fn get_tower_raw(bencher: Bencher<'_, '_>, in_flight: usize) {
+    let rig = &*RIG;
+    gets(bencher, in_flight, || {
+        let (service, url) = (rig.tower_raw.clone(), rig.api_url.clone());
+        async move { tower_get(&service, &url).await }
+    });
+}
+
+/// `in_flight` GETs made by `get`, each in its own task unless there is one, as the other
+/// `get_*` variants make theirs.
+fn gets<F: Future<Output = u16> + Send + 'static>(
+    bencher: Bencher<'_, '_>,
+    in_flight: usize,
+    get: impl Fn() -> F + Sync,
+) {
+    let rig = &*RIG;
+    bencher.counter(ItemsCount::new(in_flight)).bench(|| {
+        rig.rt.block_on(async {
+            if in_flight == 1 {
+                return get().await;
+            }
+            let mut set = JoinSet::new();
+            for _ in 0..in_flight {
+                set.spawn(get());
+            }
+            set.join_all().await.into_iter().max().unwrap_or_default()
+        })
+    });
 }

@@ -12,7 +12,8 @@
 //!   overhead comparison;
 //! - [`raw_token_fetch`]: a token request written by hand with `reqwest`, against which the
 //!   client's token request is measured;
-//! - [`herd`]: many callers at token expiry, counted by the simulator.
+//! - [`herd`]: many callers at token expiry, counted by the simulator;
+//! - [`integrations`]: the client's tokens through `reqwest-middleware` and `tower`.
 
 use std::{
     io,
@@ -34,6 +35,7 @@ use tokio::sync::oneshot;
 
 pub mod baseline;
 pub mod herd;
+pub mod integrations;
 
 /// The access token every [`ApiServer`] accepts and every seeded client presents.
 pub const BENCH_TOKEN: &str = "bench-access-token-0123456789abcdef";

@@ -51,3 +51,22 @@ async fn a_herd_at_expiry_makes_one_token_request() {
         assert_eq!((round.token_requests, round.served), (1, callers), "{round:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_middleware_variants_pass_the_api_server() {
+    use oauth_bench::integrations::{middleware_client, tower_with_constant_header, tower_with_layer};
+    use tower::ServiceExt as _;
+
+    let api = ApiServer::start().await.unwrap();
+    let client = seeded_client(&api.base_url()).unwrap();
+    let mw = middleware_client(&client, raw_http());
+    assert_eq!(mw.get(api.url()).send().await.unwrap().status(), 200);
+    let bearer = format!("Bearer {BENCH_TOKEN}").try_into().unwrap();
+    for stack in [tower_with_layer(&client, raw_http()), tower_with_constant_header(bearer, raw_http())] {
+        let request = http::Request::get(api.url()).body(String::new()).unwrap();
+        assert_eq!(stack.oneshot(request).await.unwrap().status(), 200);
+    }
+    let wrong = tower_with_constant_header("Bearer wrong".try_into().unwrap(), raw_http());
+    let request = http::Request::get(api.url()).body(String::new()).unwrap();
+    assert_eq!(wrong.oneshot(request).await.unwrap().status(), 401, "the server checks the token");
+}

@@ -97,7 +97,8 @@ impl HttpTransportBuilder {
     /// the connect timeout, the user agent): a proxy, root certificates, a client identity for
     /// mTLS, pool and resolver settings. Hooks run in the order they were added.
     ///
-    /// ```no_run
+    #[cfg_attr(any(feature = "rustls", feature = "native-tls"), doc = "```no_run")]
+    #[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), doc = "```ignore")]
     /// # fn demo(pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
     /// use oauth_runtime::{HttpTransport, reqwest};
     /// let root = reqwest::Certificate::from_pem(pem)?;

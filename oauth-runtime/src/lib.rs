@@ -67,8 +67,24 @@
 //!   `serde_json::Map`, since they are JSON values of any shape.
 //!
 //! `secrecy`, `zeroize`, `arc-swap` and `backon` are implementation details and never show.
+//! The optional integrations below add their own crate to the API when enabled.
 //!
-//! ```no_run
+//! # Features
+//!
+//! | feature | default | what |
+//! |---|---|---|
+//! | `derive` | yes | re-exports the [`oauth_provider`] attribute |
+//! | `rustls` | yes | TLS through rustls with the webpki roots |
+//! | `native-tls` | | TLS through the platform's library (OpenSSL on Linux) |
+//! | `reqwest-middleware` | | `middleware::reqwest::OAuthMiddleware` for `reqwest-middleware` 0.4 |
+//! | `tower` | | `middleware::tower::OAuthLayer`, a `tower` layer over `http::Request` |
+//! | `blocking` | | `blocking::BlockingClient`, a blocking facade with its own runtime |
+//! | `serde` | | `SavedToken`, a token you can serialise to save it and read back |
+//!
+//! Without a TLS feature only plain `http` works, which clients allow to loopback hosts alone.
+//!
+#![cfg_attr(feature = "derive", doc = "```no_run")]
+#![cfg_attr(not(feature = "derive"), doc = "```ignore")]
 //! use oauth_runtime::{Provider, Secret, oauth_provider};
 //!
 //! /// Deyel's token endpoint: client credentials in HTTP Basic, form body.
@@ -86,11 +102,15 @@
 //! ```
 
 mod api_error;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod cache;
 mod client;
 mod credential;
 mod error;
 mod http;
+#[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
+pub mod middleware;
 #[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
@@ -100,6 +120,8 @@ mod path;
 pub mod provider;
 mod redact;
 mod request;
+#[cfg(feature = "serde")]
+mod saved;
 pub mod store;
 mod storm;
 mod token;
@@ -114,6 +136,8 @@ pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::encode_segment;
 pub use provider::Provider;
+#[cfg(feature = "serde")]
+pub use saved::SavedToken;
 pub use token::{LifetimeSource, Token, TokenScheme};
 pub use token_params::TokenParams;
 pub use transport::RetryPolicy;

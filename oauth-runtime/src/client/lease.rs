@@ -92,4 +92,10 @@ impl<P> Client<P> {
     pub fn after_response(&self, auth: &Authorization, status: StatusCode) -> bool {
         self.session.after_response(self.inner.spec.name, &auth.entry, status)
     }
+
+    /// The vendor's display name, for the integrations' log events.
+    #[cfg_attr(not(any(feature = "reqwest-middleware", feature = "tower")), allow(dead_code))]
+    pub(crate) fn vendor(&self) -> &'static str {
+        self.inner.spec.name
+    }
 }

@@ -1,0 +1,306 @@
+//! A [`tower`](https://docs.rs/tower) layer that attaches the client's token to
+//! `http::Request`s: [`OAuthLayer`], its service [`OAuthService`] and their
+//! [`ResponseFuture`].
+//!
+//! # Replaying after a 401
+//!
+//! Sending a request a second time needs a second copy of it, body included. The default
+//! layer, [`OAuthLayer::new`], therefore asks for a request body that is `Clone`: each request
+//! is cloned before it is sent (for `String` or `Vec<u8>` a copy of the body, for
+//! `bytes::Bytes` or `http_body_util::Full<Bytes>` a reference count), and after a 401 the
+//! token is renewed and the copy sent. For bodies that cannot be cloned (streams,
+//! `hyper::body::Incoming`), [`OAuthLayer::without_replay`] accepts any body: a 401 is
+//! returned as it is, the rejected token is never used again and the next request renews it.
+//! Both variants are the same types with a different marker, [`Replay`] or [`NoReplay`].
+//!
+//! ```no_run
+//! use oauth_runtime::{Client, middleware::tower::OAuthLayer};
+//! use tower::{Service, ServiceBuilder, ServiceExt};
+//!
+//! # async fn demo<P: Send + Sync + 'static>(client: Client<P>) -> Result<(), tower::BoxError> {
+//! // Any service from `http::Request<B>` to `http::Response<_>`: here reqwest behind `service_fn`.
+//! let http = client.http().clone();
+//! let send = tower::service_fn(move |req: http::Request<String>| {
+//!     let http = http.clone();
+//!     async move {
+//!         let response = http.execute(reqwest::Request::try_from(req)?).await?;
+//!         Ok::<_, reqwest::Error>(http::Response::from(response))
+//!     }
+//! });
+//! let mut service = ServiceBuilder::new()
+//!     .concurrency_limit(64)
+//!     .layer(OAuthLayer::new(client.clone()))
+//!     .service(send);
+//! let request = http::Request::get(format!("{}v1/me", client.base_url())).body(String::new())?;
+//! let response = service.ready().await?.call(request).await?; // Authorization: Bearer <token>
+//! # Ok(()) }
+//! ```
+
+use std::{
+    fmt,
+    future::Future,
+    marker::PhantomData,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use http::{Request, Response, header::AUTHORIZATION};
+use tower_layer::Layer;
+use tower_service::Service;
+use tracing::Instrument as _;
+
+use crate::Client;
+
+/// The error type of [`OAuthService`], as in tower's own middleware: the inner service's
+/// error, or the client's [`Error`](crate::Error) when no token could be had (get it back with
+/// `err.downcast_ref::<oauth_runtime::Error>()`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Marker of the default variant: request bodies are `Clone`, and a request answered with a
+/// 401 is sent once more with a new token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Replay;
+
+/// Marker of the variant for bodies that cannot be cloned: a 401 is returned as it is, and the
+/// next request gets a new token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoReplay;
+
+/// A [`Layer`] wrapping services in [`OAuthService`].
+///
+/// The token is attached to requests whose URI is absolute and on the client's API origin;
+/// others (another host, a bare path) pass through without a token.
+///
+/// Where it sits in the stack matters: layers inside it (closer to the network) see every
+/// attempt, the replay after a 401 included; layers outside it see one request and its final
+/// answer. A concurrency limit inside it is held while a caller waits for a token; put limits
+/// outside it unless that is what you want.
+pub struct OAuthLayer<P, R = Replay> {
+    client: Client<P>,
+    _replay: PhantomData<fn() -> R>,
+}
+
+impl<P> OAuthLayer<P, Replay> {
+    /// A layer attaching `client`'s tokens (its [token parameters](Client::with_token_params)
+    /// included), for request bodies that are `Clone`: see the [module docs](self).
+    pub fn new(client: Client<P>) -> Self {
+        OAuthLayer { client, _replay: PhantomData }
+    }
+
+    /// The same layer for request bodies of any type, which never sends a request twice.
+    pub fn without_replay(self) -> OAuthLayer<P, NoReplay> {
+        OAuthLayer { client: self.client, _replay: PhantomData }
+    }
+}
+
+impl<P, R> Clone for OAuthLayer<P, R> {
+    fn clone(&self) -> Self {
+        OAuthLayer { client: self.client.clone(), _replay: PhantomData }
+    }
+}
+
+impl<P, R> fmt::Debug for OAuthLayer<P, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthLayer").field("client", &self.client).field("replay", &std::any::type_name::<R>()).finish()
+    }
+}
+
+impl<S, P, R> Layer<S> for OAuthLayer<P, R> {
+    type Service = OAuthService<S, P, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        OAuthService { inner, client: self.client.clone(), _replay: PhantomData }
+    }
+}
+
+/// A [`Service`] that attaches a [`Client`]'s token to `http::Request`s and calls `S`, with the
+/// rules of [`ApiRequest::send`](crate::ApiRequest::send): renewal before expiry with one token
+/// request for all callers, and after a 401 a new token and (with [`Replay`]) one more
+/// attempt. Made by [`OAuthLayer`].
+///
+/// `S` must be `Clone` (as most client services are: reqwest's, hyper-util's, `Buffer`): each
+/// call takes the instance that was polled ready and leaves a clone in its place, since a call
+/// awaits the token before it reaches `S`.
+pub struct OAuthService<S, P, R = Replay> {
+    inner: S,
+    client: Client<P>,
+    _replay: PhantomData<fn() -> R>,
+}
+
+impl<S, P> OAuthService<S, P, Replay> {
+    /// Wraps `inner`, for request bodies that are `Clone`.
+    pub fn new(inner: S, client: Client<P>) -> Self {
+        OAuthService { inner, client, _replay: PhantomData }
+    }
+
+    /// An [`OAuthLayer`] for `client`, as tower-http's services offer.
+    pub fn layer(client: Client<P>) -> OAuthLayer<P, Replay> {
+        OAuthLayer::new(client)
+    }
+}
+
+impl<S, P, R> OAuthService<S, P, R> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The inner service, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
+    /// The client whose tokens are attached.
+    pub fn client(&self) -> &Client<P> {
+        &self.client
+    }
+}
+
+impl<S: Clone, P, R> Clone for OAuthService<S, P, R> {
+    fn clone(&self) -> Self {
+        OAuthService { inner: self.inner.clone(), client: self.client.clone(), _replay: PhantomData }
+    }
+}
+
+impl<S: fmt::Debug, P, R> fmt::Debug for OAuthService<S, P, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthService")
+            .field("inner", &self.inner)
+            .field("client", &self.client)
+            .field("replay", &std::any::type_name::<R>())
+            .finish()
+    }
+}
+
+impl<S, P, B, ResB> Service<Request<B>> for OAuthService<S, P, Replay>
+where
+    S: Service<Request<B>, Response = Response<ResB>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    B: Clone + Send + 'static,
+    ResB: Send + 'static,
+    P: 'static,
+{
+    type Response = Response<ResB>;
+    type Error = BoxError;
+    type Future = ResponseFuture<Response<ResB>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        self.dispatch(req, |req| Some(req.clone()))
+    }
+}
+
+impl<S, P, B, ResB> Service<Request<B>> for OAuthService<S, P, NoReplay>
+where
+    S: Service<Request<B>, Response = Response<ResB>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    B: Send + 'static,
+    ResB: Send + 'static,
+    P: 'static,
+{
+    type Response = Response<ResB>;
+    type Error = BoxError;
+    type Future = ResponseFuture<Response<ResB>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        self.dispatch(req, |_| None)
+    }
+}
+
+impl<S, P, R> OAuthService<S, P, R> {
+    /// Sends `req` through the ready inner service with the token when it is for the API's
+    /// origin; `replay` makes the copy to send after a 401, if any (for the API's origin
+    /// alone: other requests are never replayed, so never copied).
+    fn dispatch<B, ResB>(
+        &mut self,
+        req: Request<B>,
+        replay: impl FnOnce(&Request<B>) -> Option<Request<B>>,
+    ) -> ResponseFuture<Response<ResB>>
+    where
+        S: Service<Request<B>, Response = Response<ResB>> + Clone + Send + 'static,
+        S::Future: Send,
+        S::Error: Into<BoxError>,
+        B: Send + 'static,
+        ResB: Send + 'static,
+        P: 'static,
+    {
+        // The instance polled ready is the one to call; a clone takes its place.
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        if !super::same_origin_uri(req.uri(), self.client.base_url()) {
+            let call = inner.call(req);
+            return ResponseFuture::new(async move { call.await.map_err(Into::into) });
+        }
+        let replay = replay(&req);
+        let client = self.client.clone();
+        ResponseFuture::new(async move {
+            let auth = client.authorization().await?;
+            let response = inner.call(with_auth(req, &auth)).await.map_err(Into::into)?;
+            if !client.after_response(&auth, response.status()) {
+                return Ok(response);
+            }
+            let vendor = client.vendor();
+            let Some(replay) = replay else {
+                tracing::info!(vendor, "API answered 401; the request is not replayable, so it is not sent again");
+                return Ok(response);
+            };
+            let span = tracing::info_span!("oauth.reauth", vendor);
+            async move {
+                tracing::info!("API answered 401; renewing the token and sending the request again");
+                drop(response);
+                let auth = client.authorization().await?;
+                std::future::poll_fn(|cx| inner.poll_ready(cx)).await.map_err(Into::into)?;
+                let response = inner.call(with_auth(replay, &auth)).await.map_err(Into::into)?;
+                client.after_response(&auth, response.status());
+                Ok(response)
+            }
+            .instrument(span)
+            .await
+        })
+    }
+}
+
+fn with_auth<B>(mut req: Request<B>, auth: &crate::Authorization) -> Request<B> {
+    req.headers_mut().insert(AUTHORIZATION, auth.header_value());
+    req
+}
+
+/// The response future of [`OAuthService`]: the token, the inner call and the replay, boxed.
+#[must_use = "futures do nothing unless polled"]
+pub struct ResponseFuture<T> {
+    inner: Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>,
+}
+
+impl<T> ResponseFuture<T> {
+    fn new(fut: impl Future<Output = Result<T, BoxError>> + Send + 'static) -> Self {
+        ResponseFuture { inner: Box::pin(fut) }
+    }
+}
+
+impl<T> Future for ResponseFuture<T> {
+    type Output = Result<T, BoxError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}

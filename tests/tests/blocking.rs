@@ -1,0 +1,108 @@
+//! The blocking client (issue 12, item 5) against the Deyel simulator, which runs on a runtime
+//! of its own in background threads: from plain threads (the tests' own and spawned ones), and
+//! from inside a Tokio runtime, where it must not panic, dropped there included.
+
+mod common;
+
+use std::{sync::Arc, thread, time::Duration};
+
+use common::{builder, deyel};
+use oauth_runtime::{Error, blocking::BlockingClient, reqwest::StatusCode};
+use oauth_sim::{Fault, Simulator, Target, Vendor};
+use oauth_specs::Deyel;
+use serde::Deserialize;
+
+/// The simulator on a multi-thread runtime: its tasks run on that runtime's worker threads,
+/// whatever the test thread does.
+fn background_sim() -> (tokio::runtime::Runtime, Simulator) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let sim = rt.block_on(Simulator::start(Vendor::Deyel)).unwrap();
+    (rt, sim)
+}
+
+/// Built on a plain thread: no runtime is needed until the first call.
+fn blocking_client(sim: &Simulator) -> BlockingClient<Deyel> {
+    builder(deyel(sim.config()), sim).build().unwrap().blocking().unwrap()
+}
+
+#[derive(Debug, Deserialize)]
+struct Me {
+    #[serde(flatten)]
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[test]
+fn blocking_calls_from_a_plain_thread() {
+    let (_rt, sim) = background_sim();
+    let client = blocking_client(&sim);
+
+    let token = client.token().unwrap();
+    assert!(Arc::ptr_eq(&token, &client.cached_token().unwrap()));
+    let response = client.get(Vendor::Deyel.protected_path()).send().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(!response.text().unwrap().is_empty());
+    let me: Me = client.get(Vendor::Deyel.protected_path()).send_json().unwrap();
+    assert!(!me.fields.is_empty(), "a JSON object");
+    assert!(!client.get(Vendor::Deyel.protected_path()).send_text().unwrap().is_empty());
+    assert!(!client.get(Vendor::Deyel.protected_path()).send_bytes().unwrap().is_empty());
+    client.get(Vendor::Deyel.protected_path()).header("x-test", "1").send_empty().unwrap();
+    let c = sim.counters();
+    assert_eq!((c.token_requests, c.api_authorized), (1, 5), "one token for every call");
+
+    sim.inject(Target::Api, Fault::Unauthorized, 1);
+    let response = client.get(Vendor::Deyel.protected_path()).body("replayable").send().unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "renewed and sent again");
+    assert_eq!(sim.counters().token_requests, 2);
+
+    let refreshed = client.refresh().unwrap();
+    assert_eq!(sim.counters().token_requests, 3);
+    assert!(!Arc::ptr_eq(&refreshed, &token));
+
+    sim.inject(Target::Api, Fault::status(503), 1);
+    let err = client.get(Vendor::Deyel.protected_path()).send_json::<Me>().unwrap_err();
+    assert!(matches!(&err, Error::Api(api) if api.status == StatusCode::SERVICE_UNAVAILABLE), "{err}");
+}
+
+#[test]
+fn many_threads_share_one_token_request() {
+    let (_rt, sim) = background_sim();
+    let client = blocking_client(&sim);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            thread::spawn(move || client.get(Vendor::Deyel.protected_path()).send().unwrap().status())
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), StatusCode::OK);
+    }
+    assert_eq!(sim.counters().token_requests, 1, "8 threads, one token request");
+}
+
+#[test]
+fn inside_a_tokio_runtime_it_neither_panics_nor_hangs() {
+    let (_rt, sim) = background_sim();
+    let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = caller.block_on(async {
+        let client = blocking_client(&sim);
+        let status =
+            client.get(Vendor::Deyel.protected_path()).timeout(Duration::from_secs(5)).send().unwrap().status();
+        drop(client); // stops its runtime thread from inside an async context
+        status
+    });
+    assert_eq!(status, StatusCode::OK);
+    let from_blocking_task = caller.block_on(async {
+        let client = blocking_client(&sim);
+        tokio::task::spawn_blocking(move || client.token().map(|_| ())).await.unwrap()
+    });
+    from_blocking_task.unwrap();
+}
+
+#[test]
+fn token_errors_are_returned() {
+    let (_rt, sim) = background_sim();
+    let wrong = Deyel { client_id: sim.config().client_id.clone(), client_secret: oauth_runtime::Secret::from("no") };
+    let client = builder(wrong, &sim).build().unwrap().blocking().unwrap();
+    let err = client.get(Vendor::Deyel.protected_path()).send().unwrap_err();
+    assert!(err.is_rejection(), "{err}");
+}
