@@ -61,6 +61,10 @@ async fn tokens_issued_expired_get_the_floor_and_a_warning() {
 
 #[tokio::test]
 async fn the_storm_guard_bounds_token_requests() {
+    // A subscriber on this thread too: `tracing` caches per call site whether anyone listens,
+    // and a thread without one, hitting the floor's WARN first, would make the other test
+    // (which captures that WARN) miss it.
+    let (_logs, _guard) = capture_logs();
     let sim = expired_sim().await;
     let client = Client::builder(DeyelNoFloor(sim.config().clone()))
         .base_url(&sim.base_url())
