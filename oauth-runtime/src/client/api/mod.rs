@@ -181,7 +181,10 @@ async fn send(
     async {
         tracing::info!("API answered 401; renewing the token and sending the call again");
         let entry = inner.entry(session).await?;
-        execute(inner, replay, &entry).await
+        let response = execute(inner, replay, &entry).await?;
+        // Reported like any answer (the middleware do the same); no third attempt either way.
+        session.after_response(vendor, &entry, response.status());
+        Ok(response)
     }
     .instrument(span)
     .await
