@@ -18,10 +18,13 @@ use std::{
 };
 
 use arc_swap::ArcSwapOption;
-use reqwest::header::HeaderValue;
 use tokio::sync::watch;
 
-use crate::{error::Error, token::Token};
+use crate::{
+    error::Error,
+    present::{Prepared, Presentation},
+    token::Token,
+};
 
 /// A function called with every newly issued token (to persist it, say).
 pub type TokenHook = Arc<dyn Fn(&Token) + Send + Sync>;
@@ -29,8 +32,8 @@ pub type TokenHook = Arc<dyn Fn(&Token) + Send + Sync>;
 /// A token with the instants the hot path compares against.
 pub(crate) struct Entry {
     pub token: Arc<Token>,
-    /// `Authorization` value, built once per token.
-    pub header: HeaderValue,
+    /// What the presentation computes once per token (for Bearer, the header value).
+    pub prepared: Prepared,
     /// From here on the token is renewed before use.
     pub refresh_at: Instant,
     /// From here on the token is not used at all.
@@ -44,22 +47,21 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// `None` if the token cannot go in an `Authorization` header (parsing rules that out for
-    /// issued tokens; a hand-built token may still hold a newline) or its scheme is not one
-    /// this client sends.
-    pub fn new(token: Token, skew: Duration) -> Option<Entry> {
-        if !token.scheme().is_supported() {
+    /// `None` if the presentation cannot present the token (parsing rules out characters no
+    /// header allows for issued tokens, but a hand-built token may still hold a newline) or
+    /// does not take its scheme.
+    pub fn new(token: Token, skew: Duration, presentation: &dyn Presentation) -> Option<Entry> {
+        if !presentation.accepts(&token.scheme()) {
             return None;
         }
+        let prepared = presentation.prepare(&token).ok()?;
         let now = Instant::now();
         let left = token.expires_at().duration_since(SystemTime::now()).unwrap_or_default();
         let lifetime = token.expires_at().duration_since(token.issued_at()).unwrap_or(left);
         let early = skew.min(lifetime / 2);
-        let mut header = HeaderValue::from_str(&token.authorization()).ok()?;
-        header.set_sensitive(true);
         Some(Entry {
             token: Arc::new(token),
-            header,
+            prepared,
             refresh_at: now + left.saturating_sub(early),
             expires_at: now + left,
             stored_at: now,
@@ -80,7 +82,7 @@ impl Entry {
     fn with_instants(&self, refresh_at: Instant, expires_at: Instant) -> Entry {
         Entry {
             token: self.token.clone(),
-            header: self.header.clone(),
+            prepared: self.prepared.clone(),
             refresh_at,
             expires_at,
             stored_at: self.stored_at,
@@ -114,6 +116,7 @@ pub(crate) struct TokenCache {
     rejected: AtomicBool,
     skew: Duration,
     on_token: Option<TokenHook>,
+    presentation: Arc<dyn Presentation>,
     vendor: &'static str,
 }
 
@@ -121,8 +124,14 @@ pub(crate) struct TokenCache {
 const RETRY_PAUSE: Duration = Duration::from_secs(5);
 
 impl TokenCache {
-    pub fn new(vendor: &'static str, skew: Duration, on_token: Option<TokenHook>) -> TokenCache {
+    pub fn new(
+        vendor: &'static str,
+        skew: Duration,
+        on_token: Option<TokenHook>,
+        presentation: Arc<dyn Presentation>,
+    ) -> TokenCache {
         TokenCache {
+            presentation,
             vendor,
             current: ArcSwapOption::empty(),
             flight: Mutex::new(None),
@@ -134,7 +143,7 @@ impl TokenCache {
 
     /// Stores a token obtained elsewhere (a seeded one). `None` if it cannot be a header.
     pub fn seed(&self, token: Token) -> Option<()> {
-        self.current.store(Some(Arc::new(Entry::new(token, self.skew)?)));
+        self.current.store(Some(Arc::new(Entry::new(token, self.skew, &*self.presentation)?)));
         Some(())
     }
 
@@ -258,7 +267,7 @@ impl TokenCache {
     fn publish(&self, result: Result<Token, Error>) -> Outcome {
         match result {
             Ok(token) => {
-                let Some(mut entry) = Entry::new(token, self.skew) else {
+                let Some(mut entry) = Entry::new(token, self.skew, &*self.presentation) else {
                     return Err(Error::config(format!(
                         "{}: the issued token is not a valid header value",
                         self.vendor
@@ -284,6 +293,12 @@ impl TokenCache {
                 Err(error)
             }
         }
+    }
+
+    /// Whether `entry`'s token is still the cached, usable one (not replaced, not revoked).
+    pub fn holds(&self, entry: &Entry) -> bool {
+        let now = Instant::now();
+        self.current.load().as_ref().is_some_and(|c| c.token.same_access(&entry.token) && c.is_usable(now))
     }
 
     /// Marks `rejected` as dead if it is still the cached token (an API's 401 proved it so).

@@ -4,6 +4,8 @@ use std::fmt;
 
 use secrecy::{ExposeSecret as _, SecretString};
 
+use crate::provider::{FieldSpec, Role};
+
 /// A secret string: printed as `[REDACTED]`, zeroed on drop, readable only through
 /// [`Secret::expose_secret`].
 ///
@@ -74,8 +76,9 @@ pub enum Credential {
 }
 
 impl Credential {
-    /// The value, for putting on the wire.
-    pub(crate) fn expose(&self) -> &str {
+    /// The value, for putting on the wire (a grant or a client authentication of your own
+    /// reads credentials with this; the name says that a secret is exposed here).
+    pub fn expose(&self) -> &str {
         match self {
             Credential::Public(s) => s,
             Credential::Secret(s) => s.expose_secret(),
@@ -112,6 +115,79 @@ impl From<&str> for Credential {
 impl From<Secret> for Credential {
     fn from(s: Secret) -> Self {
         Credential::Secret(s)
+    }
+}
+
+/// A client's credentials by role: each value with the field that declares it (its wire name,
+/// its [`Role`], whether it is secret).
+///
+/// What grants ([`TokenGrant`](crate::grant::TokenGrant)) and client authentications
+/// ([`ClientAuthentication`](crate::auth::ClientAuthentication)) read when they build a token
+/// request. Values are looked up by role, never by position.
+///
+/// ```
+/// use oauth_runtime::{Credential, Credentials, Secret, provider::*};
+/// const FIELDS: &[FieldSpec] = &[FieldSpec::new("clientId", Role::ClientId), FieldSpec::new("clientSecret", Role::ClientSecret)];
+/// let creds = Credentials::new(FIELDS, vec![Credential::from("id"), Credential::from(Secret::from("s"))]).unwrap();
+/// assert_eq!(creds.value(Role::ClientId), Some("id"));
+/// assert_eq!(creds.field(Role::ClientSecret).map(|(f, _)| f.name), Some("clientSecret"));
+/// assert!(creds.get(Role::ClientSecret).unwrap().is_secret());
+/// assert_eq!(format!("{creds:?}").contains("\"s\""), false);
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    fields: &'static [FieldSpec],
+    values: Vec<Credential>,
+}
+
+impl Credentials {
+    /// The values of `fields`, one each in the same order; a value of a field the declaration
+    /// calls secret is made a [`Secret`] whatever type it came in.
+    ///
+    /// # Errors
+    ///
+    /// A message if the counts differ.
+    pub fn new(fields: &'static [FieldSpec], values: Vec<Credential>) -> Result<Credentials, String> {
+        if values.len() != fields.len() {
+            return Err(format!("{} credential values for {} declared fields", values.len(), fields.len()));
+        }
+        let values = values
+            .into_iter()
+            .zip(fields)
+            .map(|(c, f)| if f.secret && !c.is_secret() { Credential::from(Secret::from(c.expose())) } else { c })
+            .collect();
+        Ok(Credentials { fields, values })
+    }
+
+    /// The first field playing `role`, with its value.
+    pub fn field(&self, role: Role) -> Option<(&'static FieldSpec, &Credential)> {
+        self.iter().find(|(f, _)| f.role == role)
+    }
+
+    /// The value of the first field playing `role`.
+    pub fn get(&self, role: Role) -> Option<&Credential> {
+        self.field(role).map(|(_, c)| c)
+    }
+
+    /// The text of the first field playing `role` (exposed: see [`Credential::expose`]).
+    pub fn value(&self, role: Role) -> Option<&str> {
+        self.get(role).map(Credential::expose)
+    }
+
+    /// Every field with its value, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static FieldSpec, &Credential)> + '_ {
+        self.fields.iter().zip(&self.values)
+    }
+
+    /// The secret values (to keep them out of excerpts).
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> + '_ {
+        self.values.iter().filter(|c| c.is_secret()).map(Credential::expose)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter().map(|(field, value)| (field.name, value))).finish()
     }
 }
 

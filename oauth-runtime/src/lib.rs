@@ -102,12 +102,14 @@
 //! ```
 
 mod api_error;
+pub mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod cache;
 mod client;
 mod credential;
 mod error;
+pub mod grant;
 mod http;
 #[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
 pub mod middleware;
@@ -117,21 +119,22 @@ pub mod parse;
 #[cfg(not(feature = "__parse-internals"))]
 mod parse;
 mod path;
+pub mod present;
 pub mod provider;
 mod redact;
-mod request;
 #[cfg(feature = "serde")]
 mod saved;
 pub mod store;
 mod storm;
 mod token;
 mod token_params;
+mod token_request;
 mod transport;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
 pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
-pub use credential::{Credential, Secret};
+pub use credential::{Credential, Credentials, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::encode_segment;
@@ -140,6 +143,7 @@ pub use provider::Provider;
 pub use saved::SavedToken;
 pub use token::{LifetimeSource, Token, TokenScheme};
 pub use token_params::TokenParams;
+pub use token_request::{TokenRequest, TokenRequestKind};
 pub use transport::RetryPolicy;
 
 /// Re-exported so users need no direct dependency for common types.

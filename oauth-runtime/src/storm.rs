@@ -25,6 +25,20 @@ impl TokenRequestBudget {
         TokenRequestBudget { limit, interval, sent: Mutex::new(VecDeque::new()) }
     }
 
+    /// Records one use now if the window has room; `false` otherwise. Nothing is logged.
+    pub fn try_take(&self) -> bool {
+        let now = Instant::now();
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        while sent.front().is_some_and(|t| now.duration_since(*t) >= self.interval) {
+            sent.pop_front();
+        }
+        let room = sent.len() < self.limit as usize;
+        if room {
+            sent.push_back(now);
+        }
+        room
+    }
+
     /// Records one token request now, or says why none may be sent.
     pub fn acquire(&self, vendor: &'static str) -> Result<(), Error> {
         let now = Instant::now();

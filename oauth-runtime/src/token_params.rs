@@ -30,10 +30,24 @@ impl TokenParams {
         TokenParams::default()
     }
 
-    /// The space-separated scopes to request.
+    /// The space-separated scopes to request, normalised: in a fixed order, each once, so
+    /// that `"a b"` and `"b a a"` are one parameter set sharing one token cache. It replaces a
+    /// `scope` the vendor's definition sends (a token request carries `scope` once, RFC 6749
+    /// section 3.1). An empty list sends no `scope`.
+    ///
+    /// ```
+    /// use oauth_runtime::TokenParams;
+    /// assert_eq!(TokenParams::new().scope("write  read read"), TokenParams::new().scope("read write"));
+    /// assert_eq!(TokenParams::new().scope("b a").scope_str(), Some("a b"));
+    /// assert_eq!(TokenParams::new().scope(" "), TokenParams::new());
+    /// ```
     #[must_use]
     pub fn scope(mut self, scope: impl Into<String>) -> TokenParams {
-        self.scope = Some(scope.into());
+        let scope = scope.into();
+        let mut scopes: Vec<&str> = scope.split_ascii_whitespace().collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        self.scope = (!scopes.is_empty()).then(|| scopes.join(" "));
         self
     }
 
@@ -54,6 +68,11 @@ impl TokenParams {
     /// The scope, if set.
     pub fn scope_str(&self) -> Option<&str> {
         self.scope.as_deref()
+    }
+
+    /// Whether resource indicators are set (they replace the vendor's fixed ones).
+    pub(crate) fn has_resources(&self) -> bool {
+        !self.resources.is_empty()
     }
 
     /// The parameters as they go on the wire, in a fixed order.

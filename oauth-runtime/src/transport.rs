@@ -6,7 +6,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::{StatusCode, header};
 use tracing::Instrument as _;
 
-use crate::{error::Error, parse::RawResponse, request::TokenRequest, storm::TokenRequestBudget};
+use crate::{TokenRequest, TokenRequestKind, error::Error, parse::RawResponse, storm::TokenRequestBudget};
 
 /// How token requests are retried.
 ///
@@ -109,19 +109,31 @@ pub(crate) struct Transport {
 /// The outcome of one attempt.
 enum Attempt {
     Done(RawResponse),
-    /// Worth another try; `Retry-After` if the server gave one, the response if there was one.
+    /// Worth another try; `Retry-After` if the server gave one, the response if there was one,
+    /// and whether the request may have reached the server.
     Retry {
         error: Error,
         after: Option<Duration>,
         response: Option<RawResponse>,
+        sent: bool,
     },
     Fatal(Error),
 }
 
 impl Transport {
-    /// Sends `req`, retrying transient failures. Returns the last response read (any status),
-    /// or the transport error that ended the retries.
-    pub async fn send(&self, req: &TokenRequest) -> Result<RawResponse, Error> {
+    /// Sends the request `build` makes (anew for each attempt), retrying transient failures.
+    /// Returns the last response read (any status), or the transport error that ended the
+    /// retries.
+    ///
+    /// A refresh is retried only when it cannot have reached the server (the connection was
+    /// never made): a refresh token the server may have seen is never presented twice, since
+    /// with rotation the second use is refused and servers with reuse detection revoke the
+    /// whole grant.
+    pub async fn send(
+        &self,
+        kind: TokenRequestKind,
+        build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
+    ) -> Result<RawResponse, Error> {
         let mut delays = ExponentialBuilder::default()
             .with_min_delay(self.retry.min_delay)
             .with_max_delay(self.retry.max_delay)
@@ -132,12 +144,20 @@ impl Transport {
         loop {
             attempt += 1;
             self.budget.acquire(self.vendor)?;
-            let span = tracing::debug_span!("oauth.attempt", vendor = self.vendor, kind = req.kind.as_str(), attempt);
-            let outcome = self.attempt(req).instrument(span).await;
+            let req = build()?;
+            let span = tracing::debug_span!("oauth.attempt", vendor = self.vendor, kind = kind.as_str(), attempt);
+            let outcome = self.attempt(&req).instrument(span).await;
+            drop(req);
             let (error, after, response) = match outcome {
                 Attempt::Done(raw) => return Ok(raw),
                 Attempt::Fatal(e) => return Err(e),
-                Attempt::Retry { error, after, response } => (error, after, response),
+                Attempt::Retry { error, after, response, sent } => {
+                    if sent && kind == TokenRequestKind::Refresh {
+                        tracing::warn!(vendor = self.vendor, %error, "refresh failed after it may have reached the server; not sending that refresh token again");
+                        return response.ok_or(error);
+                    }
+                    (error, after, response)
+                }
             };
             let give_up = |response: Option<RawResponse>| response.ok_or_else(|| error.clone());
             let Some(backoff) = delays.next() else { return give_up(response) };
@@ -154,7 +174,7 @@ impl Transport {
                 None => backoff,
             };
             let _retry =
-                tracing::info_span!("oauth.retry", vendor = self.vendor, kind = req.kind.as_str(), attempt).entered();
+                tracing::info_span!("oauth.retry", vendor = self.vendor, kind = kind.as_str(), attempt).entered();
             tracing::warn!(delay_ms = delay.as_millis() as u64, error = %error, "token request failed; retrying");
             drop(_retry);
             tokio::time::sleep(delay).await;
@@ -164,7 +184,11 @@ impl Transport {
     async fn attempt(&self, req: &TokenRequest) -> Attempt {
         let response = match req.to_reqwest(&self.http).timeout(self.timeout).send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Retry { error: self.transport_error(e), after: None, response: None },
+            Err(e) => {
+                // Only a connection that was never made proves the server saw nothing.
+                let sent = !e.is_connect();
+                return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent };
+            }
         };
         let status = response.status();
         let header =
@@ -179,7 +203,7 @@ impl Transport {
                 return Attempt::Fatal(Error::ResponseTooLarge { vendor: self.vendor, status, limit: self.max_body });
             }
             Err(ReadError::Transport(e)) => {
-                return Attempt::Retry { error: self.transport_error(e), after: None, response: None };
+                return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
             }
         };
         let raw = RawResponse { status, content_type, location, date, body };
@@ -191,7 +215,7 @@ impl Transport {
                 reason: "transient server error".to_owned(),
                 excerpt: String::new(),
             };
-            return Attempt::Retry { error, after: retry_after, response: Some(raw) };
+            return Attempt::Retry { error, after: retry_after, response: Some(raw), sent: true };
         }
         Attempt::Done(raw)
     }

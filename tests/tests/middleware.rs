@@ -298,3 +298,51 @@ async fn tower_layer_without_replay_takes_any_body_and_returns_the_401() {
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(sim.counters().token_requests, 2, "the next call renewed it");
 }
+
+/// A service that sends bare paths to the API itself, as a gRPC channel does: behind it, the
+/// layer attaches the token only when told to trust the service's destination, and says once
+/// that it did not otherwise (issue 17, defect 16: before, no token and no word).
+#[tokio::test]
+async fn tower_layer_authorizes_bare_paths_only_when_the_service_is_trusted() {
+    let (sim, client) = deyel_sim().await;
+    let (base, http) = (sim.base_url(), client.http().clone());
+    let channel = move |seen: Seen| {
+        let (http, base) = (http.clone(), base.clone());
+        tower::service_fn(move |req: http::Request<String>| {
+            seen.record(req.headers());
+            // The channel knows where it goes: a bare path is joined to its own origin.
+            let (mut parts, body) = req.into_parts();
+            if parts.uri.scheme().is_none() {
+                parts.uri = format!("{}{}", base.trim_end_matches('/'), parts.uri).parse().unwrap();
+            }
+            let req = reqwest::Request::try_from(http::Request::from_parts(parts, body));
+            let http = http.clone();
+            async move { Ok::<_, reqwest::Error>(http::Response::from(http.execute(req?).await?)) }
+        })
+    };
+    let path = Vendor::Deyel.protected_path();
+
+    let (logs, _guard) = common::capture_logs();
+    let untrusted = Seen::default();
+    let mut service = ServiceBuilder::new().layer(OAuthLayer::new(client.clone())).service(channel(untrusted.clone()));
+    for _ in 0..2 {
+        let response = service.ready().await.unwrap().call(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no token on a bare path by default");
+    }
+    assert_eq!(untrusted.last_authorization(), None);
+    assert_eq!(logs.text().matches("trust_service_destination").count(), 1, "said once: {}", logs.text());
+
+    let trusted = Seen::default();
+    let mut service = ServiceBuilder::new()
+        .layer(OAuthLayer::new(client.clone()).trust_service_destination())
+        .service(channel(trusted.clone()));
+    let response = service.ready().await.unwrap().call(get(path)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let token = client.cached_token().unwrap();
+    assert_eq!(trusted.last_authorization(), Some(format!("Bearer {}", token.access_token().expose_secret())));
+    // Absolute URIs on another origin still get no token.
+    let other = format!("http://localhost:{}{}", sim.addr().port(), path);
+    let response = service.ready().await.unwrap().call(get(&other)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(trusted.last_authorization(), None, "no token for another origin");
+}

@@ -48,6 +48,9 @@ async fn full_flow_leaks_nothing() {
         }
         sim.clear_faults();
     }
+    // A grant that fails once is retried (a refresh that may have reached the server is not).
+    sim.inject(Target::Token, Fault::status(503), 1);
+    builder(mps(&config), &sim).build().unwrap().token().await.unwrap();
     let mut wrong = config.clone();
     wrong.password = "USER-PASSWORD-9921-typo".into();
     let err = builder(mps(&wrong), &sim).build().unwrap().token().await.unwrap_err();

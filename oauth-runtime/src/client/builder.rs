@@ -8,7 +8,6 @@ use super::{Client, Inner};
 use crate::{
     HttpTransport, TokenParams,
     cache::TokenHook,
-    credential::Credential,
     error::Error,
     provider::{Provider, ProviderSpec},
     storm::TokenRequestBudget,
@@ -55,6 +54,9 @@ pub struct ClientBuilder<P> {
     token: Option<Token>,
     token_requests: (u32, Duration),
     store: Option<Arc<dyn crate::store::TokenStore>>,
+    grant: Option<Arc<dyn crate::grant::TokenGrant>>,
+    client_auth: Option<Arc<dyn crate::auth::ClientAuthentication>>,
+    presentation: Option<Arc<dyn crate::present::Presentation>>,
 }
 
 impl<P: Provider> ClientBuilder<P> {
@@ -79,6 +81,9 @@ impl<P: Provider> ClientBuilder<P> {
             token: None,
             token_requests: TokenRequestBudget::DEFAULT,
             store: None,
+            grant: None,
+            client_auth: None,
+            presentation: None,
         }
     }
 
@@ -233,6 +238,45 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Obtains tokens with `grant` instead of the grant the vendor's declaration names: a
+    /// grant of your own (any `grant_type` with its parameters), see [`crate::grant`].
+    ///
+    /// ```no_run
+    /// # use oauth_runtime::{Client, Credentials, Error, TokenRequest, grant::TokenGrant};
+    /// #[derive(Debug)]
+    /// struct AccountCredentials { account_id: String }
+    /// impl TokenGrant for AccountCredentials {
+    ///     fn grant_type(&self) -> &str { "account_credentials" }
+    ///     fn parameters(&self, _: &Credentials, request: &mut TokenRequest) -> Result<(), Error> {
+    ///         request.param("account_id", &self.account_id);
+    ///         Ok(())
+    ///     }
+    /// }
+    /// # fn demo<P: oauth_runtime::Provider>(credentials: P) -> Result<(), Error> {
+    /// let client = Client::builder(credentials)
+    ///     .base_url("https://zoom.example.com")
+    ///     .grant(AccountCredentials { account_id: "acc-1".into() })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn grant(mut self, grant: impl crate::grant::TokenGrant) -> Self {
+        self.grant = Some(Arc::new(grant));
+        self
+    }
+
+    /// Authenticates the client with `method` instead of the vendor's declared
+    /// `client_auth`; see [`crate::auth`].
+    pub fn client_auth(mut self, method: impl crate::auth::ClientAuthentication) -> Self {
+        self.client_auth = Some(Arc::new(method));
+        self
+    }
+
+    /// Presents tokens with `presentation` instead of Bearer; see [`crate::present`].
+    pub fn presentation(mut self, presentation: impl crate::present::Presentation) -> Self {
+        self.presentation = Some(Arc::new(presentation));
+        self
+    }
+
     /// Checks the configuration and builds the client. No request is sent yet.
     ///
     /// # Errors
@@ -257,23 +301,10 @@ impl<P: Provider> ClientBuilder<P> {
         }
         .reqwest()
         .clone();
-        let credentials = self.provider.credentials();
-        if credentials.len() != spec.fields.len() {
-            return Err(Error::config(format!(
-                "{}: {} credential values for {} declared fields",
-                spec.name,
-                credentials.len(),
-                spec.fields.len()
-            )));
-        }
-        // The spec's word decides what is secret, whatever type the value came in.
-        let credentials: Vec<Credential> = credentials
-            .into_iter()
-            .zip(spec.fields)
-            .map(
-                |(c, f)| if f.secret && !c.is_secret() { Credential::from(crate::Secret::from(c.expose())) } else { c },
-            )
-            .collect();
+        // The declaration decides what is secret, whatever type a value came in.
+        let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
+            .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
+        let engine = super::engine::Engine::new(spec, credentials, self.grant, self.client_auth, self.presentation);
         let budget = TokenRequestBudget::new(self.token_requests.0, self.token_requests.1);
         let transport = Transport {
             http,
@@ -287,7 +318,7 @@ impl<P: Provider> ClientBuilder<P> {
             spec,
             base,
             auth_base,
-            credentials,
+            engine,
             transport,
             deadline: self.deadline,
             max_api_body: self.max_api_body,
@@ -366,6 +397,7 @@ fn check_transport_security(url: &Url, allow_http: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Credential;
 
     struct Minimal;
 
@@ -383,7 +415,7 @@ mod tests {
         assert!(matches!(&err, Error::Config(m) if m.contains("seeded token")), "{err}");
         let good = Client::builder(Minimal).base_url("https://h").token(Token::new("fine")).build().unwrap();
         assert!(good.has_fresh_token());
-        assert!(!format!("{good:?}").contains("secret\""), "credentials redacted in Debug");
+        assert!(!format!("{good:?}").contains("\"secret\""), "credentials redacted in Debug");
     }
 
     /// A hand-written provider that hands its secret over as a public string.
@@ -399,7 +431,7 @@ mod tests {
     #[test]
     fn the_spec_decides_what_is_secret() {
         let client = Client::builder(Careless).base_url("https://h").build().unwrap();
-        assert!(client.inner.credentials[1].is_secret());
+        assert!(client.inner.engine.credentials.get(crate::provider::Role::ClientSecret).unwrap().is_secret());
         let shown = format!("{client:?}");
         assert!(!shown.contains("careless-secret-42") && shown.contains("\"id\""), "{shown}");
     }

@@ -11,12 +11,9 @@ use std::{
     time::{Duration, Instant, SystemTime},
 };
 
-use tracing::Instrument as _;
-
 use super::{Inner, Session, renew::refresh_rejected};
 use crate::{
     error::Error,
-    request,
     store::{LockId, StoreError, StoreKey, StoredToken, TokenStore},
     token::Token,
 };
@@ -159,19 +156,11 @@ impl Inner {
         base: Option<&Token>,
         current: Option<&Token>,
     ) -> Result<Token, Failure> {
-        let request = base.and_then(|t| {
-            let rt = t.refresh_token()?;
-            request::refresh(self.spec, &self.auth_base, &self.credentials, rt.expose_secret(), &session.params)
-        });
-        let Some(request) = request else { return self.grant(session).await.map_err(Failure::Token) };
-        let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name, store = true);
-        match self.fetch(session, &request).instrument(span).await {
-            Ok(mut token) => {
-                if let Some(base) = base {
-                    token.inherit_refresh_token(base);
-                }
-                Ok(token)
-            }
+        let Some(result) = self.refresh(session, base).await else {
+            return self.grant(session).await.map_err(Failure::Token);
+        };
+        match result {
+            Ok(token) => Ok(token),
             Err(error) if refresh_rejected(&error) => {
                 // Someone may have refreshed with it meanwhile (a process whose lock expired):
                 // their token is in the store then, and a grant would be one request too many.

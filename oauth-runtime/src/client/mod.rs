@@ -4,7 +4,9 @@
 
 mod api;
 mod builder;
+mod engine;
 mod fleet;
+mod flow;
 mod lease;
 mod renew;
 
@@ -21,16 +23,17 @@ use url::Url;
 
 pub use api::ApiRequest;
 pub use builder::ClientBuilder;
+#[cfg_attr(not(any(feature = "reqwest-middleware", feature = "tower")), allow(unused_imports))]
+pub(crate) use flow::{Dispatch, Failure};
 pub use lease::Authorization;
 
 use crate::{
     TokenParams,
     cache::{Entry, TokenCache, TokenHook},
-    credential::Credential,
     error::Error,
     provider::{Provider, ProviderSpec},
-    request::{self, TokenRequest},
     token::Token,
+    token_request,
     transport::Transport,
 };
 
@@ -73,7 +76,8 @@ pub(crate) struct Inner {
     base: Url,
     /// Where token requests go.
     auth_base: Url,
-    credentials: Vec<Credential>,
+    /// The credentials, the grant, the client authentication and the presentation.
+    engine: engine::Engine,
     transport: Transport,
     /// Longest a caller waits for a token.
     deadline: Duration,
@@ -87,15 +91,14 @@ pub(crate) struct Inner {
     store: Option<(Arc<dyn crate::store::TokenStore>, Duration)>,
 }
 
-/// The tokens of one parameter set: their cache, with its own single flight, and the grant
-/// request that obtains them.
+/// The tokens of one parameter set: their cache, with its own single flight.
 pub(crate) struct Session {
     params: TokenParams,
-    /// Built once: it depends on nothing but the credentials, the URL and the parameters.
-    grant_request: TokenRequest,
     cache: Arc<TokenCache>,
     /// Where the tokens are shared with other clients, if anywhere.
     fleet: Option<fleet::Fleet>,
+    /// The renewals API 401s caused lately (see `lease.rs`).
+    rejections: crate::storm::TokenRequestBudget,
 }
 
 impl<P: Provider> Client<P> {
@@ -249,7 +252,7 @@ impl<P> fmt::Debug for Client<P> {
         f.debug_struct("Client")
             .field("vendor", &self.inner.spec.name)
             .field("base_url", &self.inner.base.as_str())
-            .field("credentials", &self.inner.credentials)
+            .field("credentials", &self.inner.engine.credentials)
             .field("token_params", &self.session.params)
             .field("token", &self.session.cache.current().map(|e| e.token.clone()))
             .finish_non_exhaustive()
@@ -269,7 +272,7 @@ impl Inner {
                     self.base.origin().ascii_serialization()
                 )));
             }
-            Err(_) => request::join(&self.base, path),
+            Err(_) => token_request::join(&self.base, path),
         };
         Ok(self.transport.http.request(method, url))
     }
@@ -281,13 +284,18 @@ impl Inner {
             return session.clone();
         }
         let session = Arc::new(Session {
-            grant_request: request::grant(self.spec, &self.auth_base, &self.credentials, &params),
-            cache: Arc::new(TokenCache::new(self.spec.name, self.skew, self.on_token.clone())),
+            cache: Arc::new(TokenCache::new(
+                self.spec.name,
+                self.skew,
+                self.on_token.clone(),
+                self.engine.presentation.clone(),
+            )),
             fleet: self
                 .store
                 .as_ref()
                 .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
             params: params.clone(),
+            rejections: crate::storm::TokenRequestBudget::new(lease::REJECTION_RENEWALS, lease::REJECTION_WINDOW),
         });
         sessions.insert(params, session.clone());
         session
@@ -295,14 +303,8 @@ impl Inner {
 
     /// What identifies `params`' tokens in a store: no secret credential.
     fn key_id<'a>(&'a self, params: &'a TokenParams) -> crate::store::KeyId<'a> {
-        let public = self
-            .spec
-            .fields
-            .iter()
-            .zip(&self.credentials)
-            .filter(|(_, c)| !c.is_secret())
-            .map(|(f, c)| (f.name, c.expose()))
-            .collect();
+        let public =
+            self.engine.credentials.iter().filter(|(_, c)| !c.is_secret()).map(|(f, c)| (f.name, c.expose())).collect();
         crate::store::KeyId { vendor: self.spec.name, token_url: self.auth_base.as_str(), public, params }
     }
 
@@ -310,8 +312,7 @@ impl Inner {
     /// `session`'s cached token and refresh token.
     fn with_secrets<R>(&self, session: &Session, f: impl FnOnce(&[&str]) -> R) -> R {
         let current = session.cache.current();
-        let mut secrets: Vec<&str> =
-            self.credentials.iter().filter(|c| c.is_secret()).map(Credential::expose).collect();
+        let mut secrets: Vec<&str> = self.engine.credentials.secrets().collect();
         if let Some(entry) = &current {
             secrets.push(entry.token.access_token().expose_secret());
             if let Some(rt) = entry.token.refresh_token() {

@@ -1,15 +1,14 @@
 //! One renewal: by refresh where the vendor has one, by the grant otherwise.
 
-use std::{future::Future, sync::Arc, time::SystemTime};
+use std::{future::Future, sync::Arc};
 
 use reqwest::StatusCode;
 use tracing::Instrument as _;
 
 use super::{Inner, Session};
 use crate::{
+    TokenRequestKind,
     error::{Error, ErrorCode},
-    parse::{self, ParseContext},
-    request::{self, TokenRequest},
     token::Token,
 };
 
@@ -36,19 +35,9 @@ impl Inner {
     /// A new token: by refresh when possible, by the grant otherwise or when the refresh is
     /// rejected (a revoked or rotated-away refresh token must not strand the client).
     pub(super) async fn renew_local(&self, session: &Session, current: Option<Arc<Token>>) -> Result<Token, Error> {
-        let refreshable = current.as_deref().and_then(|t| {
-            let rt = t.refresh_token()?;
-            request::refresh(self.spec, &self.auth_base, &self.credentials, rt.expose_secret(), &session.params)
-        });
-        let Some(req) = refreshable else { return self.grant(session).await };
-        let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name);
-        match self.fetch(session, &req).instrument(span).await {
-            Ok(mut token) => {
-                if let Some(previous) = &current {
-                    token.inherit_refresh_token(previous);
-                }
-                Ok(token)
-            }
+        let Some(result) = self.refresh(session, current.as_deref()).await else { return self.grant(session).await };
+        match result {
+            Ok(token) => Ok(token),
             Err(error) if refresh_rejected(&error) => {
                 tracing::warn!(vendor = self.spec.name, %error, "refresh rejected; running the grant again");
                 self.grant(session).await
@@ -59,26 +48,30 @@ impl Inner {
 
     pub(super) async fn grant(&self, session: &Session) -> Result<Token, Error> {
         let span =
-            tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.spec.token.grant.as_str());
-        self.fetch(session, &session.grant_request).instrument(span).await
+            tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.engine.grant.grant_type());
+        let build = || self.grant_request(&session.params);
+        self.fetch(session, TokenRequestKind::Grant, &build).instrument(span).await
     }
 
-    pub(super) async fn fetch(&self, session: &Session, req: &TokenRequest) -> Result<Token, Error> {
-        let raw = self.transport.send(req).await?;
-        let result = self.with_secrets(session, |secrets| {
-            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
-            parse::token_response(&ctx, &raw, SystemTime::now())
-        });
-        // Never sent bare: a token that needs a proof of possession is an error here.
-        let result = result.and_then(|token| match token.scheme() {
-            scheme if scheme.is_supported() => Ok(token),
-            scheme => Err(Error::UnsupportedTokenType { vendor: self.spec.name, scheme }),
-        });
-        match &result {
-            Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
-            Err(error) => tracing::warn!(%error, "token request failed"),
+    /// A refresh with `base`'s refresh token, or `None` if there is none or the vendor has no
+    /// refresh. The new token keeps `base`'s refresh token when the vendor sent none.
+    pub(super) async fn refresh(&self, session: &Session, base: Option<&Token>) -> Option<Result<Token, Error>> {
+        let base = base?;
+        let rt = base.refresh_token()?;
+        // Checked once before the first attempt, so that `None` means no refresh at all.
+        if let Err(error) = self.refresh_request(rt.expose_secret(), &session.params)? {
+            return Some(Err(error));
         }
-        result
+        let build = || {
+            self.refresh_request(rt.expose_secret(), &session.params)
+                .unwrap_or_else(|| Err(Error::config("no refresh")))
+        };
+        let span = tracing::info_span!("oauth.refresh", vendor = self.spec.name);
+        let result = self.fetch(session, TokenRequestKind::Refresh, &build).instrument(span).await;
+        Some(result.map(|mut token| {
+            token.inherit_refresh_token(base);
+            token
+        }))
     }
 }
 

@@ -1,15 +1,17 @@
 //! The client's tokens in other HTTP stacks: a [`reqwest-middleware`] middleware (feature
 //! `reqwest-middleware`) and a [`tower`] layer (feature `tower`).
 //!
-//! Both follow the rules of [`ApiRequest::send`](crate::ApiRequest::send), because both are
-//! built on [`Client::authorization`](crate::Client::authorization) and
-//! [`Client::after_response`](crate::Client::after_response):
+//! Both follow the rules of [`ApiRequest::send`](crate::ApiRequest::send), because all three
+//! go through the client's one send path (attach the token, send, judge the answer, renew,
+//! send once more at most):
 //!
 //! - the token is the client's cached one, renewed before expiry in the background, with one
 //!   token request however many calls are waiting (single flight);
 //! - after a 401 the token is never used again and, if the request can be sent twice, it is
 //!   renewed and the request sent once more; the second answer is returned as it is;
-//! - an API that keeps rejecting fresh tokens causes one renewal per 30 s, not one per call.
+//! - a 401 whose challenge blames something else (`error="insufficient_scope"`) renews
+//!   nothing; an API that keeps rejecting fresh tokens causes one renewal per 30 s, and 401s
+//!   cause at most 3 renewals a minute whatever happened in between, not one per call.
 //!
 //! The token is attached only to requests for the client's API origin (the scheme, host and
 //! port of its [base URL](crate::Client::base_url)); any other request goes through untouched,

@@ -12,14 +12,16 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
+use std::{fmt, future::Future};
 
 use http::Extensions;
-use reqwest::{Request, Response, header::AUTHORIZATION};
+use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
-use tracing::Instrument as _;
 
-use crate::Client;
+use crate::{
+    Client,
+    client::{Dispatch, Failure},
+};
 
 /// Attaches `Authorization: <type> <token>` from a [`Client`] to every request for the client's
 /// API origin, with the rules of [`ApiRequest::send`](crate::ApiRequest::send): the token is
@@ -79,34 +81,26 @@ impl<P: 'static> Middleware for OAuthMiddleware<P> {
         if !super::same_origin_url(req.url(), self.client.base_url()) {
             return next.run(req, extensions).await;
         }
-        let client = &self.client;
         let replay = req.try_clone();
-        let auth = client.authorization().await.map_err(reqwest_middleware::Error::middleware)?;
-        let response = next.clone().run(with_auth(req, auth.header_value()), extensions).await?;
-        if !client.after_response(&auth, response.status()) {
-            return Ok(response);
-        }
-        let vendor = client.vendor();
-        let Some(replay) = replay else {
-            tracing::info!(vendor, "API answered 401; the request has a streaming body, so it is not sent again");
-            return Ok(response);
-        };
-        let span = tracing::info_span!("oauth.reauth", vendor);
-        async move {
-            tracing::info!("API answered 401; renewing the token and sending the request again");
-            // The first answer is dropped before the second request, freeing its connection.
-            drop(response);
-            let auth = client.authorization().await.map_err(reqwest_middleware::Error::middleware)?;
-            let response = next.run(with_auth(replay, auth.header_value()), extensions).await?;
-            client.after_response(&auth, response.status());
-            Ok(response)
-        }
-        .instrument(span)
-        .await
+        let mut chain = Chain { next, extensions };
+        self.client.send_authorized(req, replay, &mut chain).await.map_err(|failure| match failure {
+            Failure::Token(error) => reqwest_middleware::Error::middleware(error),
+            Failure::Send(error) => error,
+        })
     }
 }
 
-fn with_auth(mut req: Request, value: http::HeaderValue) -> Request {
-    req.headers_mut().insert(AUTHORIZATION, value);
-    req
+/// The rest of the middleware chain, as the send path's way of sending.
+struct Chain<'a, 'e> {
+    next: Next<'a>,
+    extensions: &'e mut Extensions,
+}
+
+impl Dispatch<Request> for Chain<'_, '_> {
+    type Response = Response;
+    type Error = reqwest_middleware::Error;
+
+    fn dispatch(&mut self, request: Request) -> impl Future<Output = reqwest_middleware::Result<Response>> + Send {
+        self.next.clone().run(request, self.extensions)
+    }
 }

@@ -41,15 +41,21 @@ use std::{
     future::Future,
     marker::PhantomData,
     pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     task::{Context, Poll},
 };
 
-use http::{Request, Response, header::AUTHORIZATION};
+use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
-use tracing::Instrument as _;
 
-use crate::Client;
+use crate::{
+    Client,
+    client::{Dispatch, Failure},
+};
 
 /// The error type of [`OAuthService`], as in tower's own middleware: the inner service's
 /// error, or the client's [`Error`](crate::Error) when no token could be had (get it back with
@@ -69,7 +75,8 @@ pub struct NoReplay;
 /// A [`Layer`] wrapping services in [`OAuthService`].
 ///
 /// The token is attached to requests whose URI is absolute and on the client's API origin;
-/// others (another host, a bare path) pass through without a token.
+/// others (another host, a bare path) pass through without a token, unless the layer
+/// [trusts the service's destination](OAuthLayer::trust_service_destination) for bare paths.
 ///
 /// Where it sits in the stack matters: layers inside it (closer to the network) see every
 /// attempt, the replay after a 401 included; layers outside it see one request and its final
@@ -77,25 +84,67 @@ pub struct NoReplay;
 /// outside it unless that is what you want.
 pub struct OAuthLayer<P, R = Replay> {
     client: Client<P>,
+    destination: Destination,
     _replay: PhantomData<fn() -> R>,
+}
+
+/// Which requests get the token: those for the API's origin, and bare paths when the service
+/// is trusted to send them to the API alone.
+#[derive(Clone)]
+struct Destination {
+    trust_paths: bool,
+    /// Set once a bare path went by untouched, so the warning is logged once per layer.
+    warned: Arc<AtomicBool>,
+}
+
+impl Destination {
+    fn new() -> Destination {
+        Destination { trust_paths: false, warned: Arc::new(AtomicBool::new(false)) }
+    }
+
+    fn authorizes(&self, uri: &http::Uri, base: &url::Url, vendor: &'static str) -> bool {
+        if uri.scheme().is_some() || uri.authority().is_some() {
+            return super::same_origin_uri(uri, base);
+        }
+        if !self.trust_paths && !self.warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                vendor,
+                "a request with a bare path (no scheme and host) went through without a token; if this service sends only to the API (a gRPC channel, say), use `OAuthLayer::trust_service_destination`"
+            );
+        }
+        self.trust_paths
+    }
 }
 
 impl<P> OAuthLayer<P, Replay> {
     /// A layer attaching `client`'s tokens (its [token parameters](Client::with_token_params)
     /// included), for request bodies that are `Clone`: see the [module docs](self).
     pub fn new(client: Client<P>) -> Self {
-        OAuthLayer { client, _replay: PhantomData }
+        OAuthLayer { client, destination: Destination::new(), _replay: PhantomData }
     }
 
     /// The same layer for request bodies of any type, which never sends a request twice.
     pub fn without_replay(self) -> OAuthLayer<P, NoReplay> {
-        OAuthLayer { client: self.client, _replay: PhantomData }
+        OAuthLayer { client: self.client, destination: self.destination, _replay: PhantomData }
+    }
+}
+
+impl<P, R> OAuthLayer<P, R> {
+    /// Attaches the token to requests whose URI is a bare path (`/pkg.Service/Method`), as
+    /// tonic's requests are at a layer over its channel: the service decides where they go, so
+    /// say so only for a service that sends nowhere but the client's API. Absolute URIs on
+    /// another origin still pass through without a token.
+    ///
+    /// Without it, bare paths pass through without a token, and the first one logs a WARN.
+    pub fn trust_service_destination(mut self) -> Self {
+        self.destination.trust_paths = true;
+        self
     }
 }
 
 impl<P, R> Clone for OAuthLayer<P, R> {
     fn clone(&self) -> Self {
-        OAuthLayer { client: self.client.clone(), _replay: PhantomData }
+        OAuthLayer { client: self.client.clone(), destination: self.destination.clone(), _replay: PhantomData }
     }
 }
 
@@ -109,7 +158,7 @@ impl<S, P, R> Layer<S> for OAuthLayer<P, R> {
     type Service = OAuthService<S, P, R>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        OAuthService { inner, client: self.client.clone(), _replay: PhantomData }
+        OAuthService { inner, client: self.client.clone(), destination: self.destination.clone(), _replay: PhantomData }
     }
 }
 
@@ -124,13 +173,14 @@ impl<S, P, R> Layer<S> for OAuthLayer<P, R> {
 pub struct OAuthService<S, P, R = Replay> {
     inner: S,
     client: Client<P>,
+    destination: Destination,
     _replay: PhantomData<fn() -> R>,
 }
 
 impl<S, P> OAuthService<S, P, Replay> {
     /// Wraps `inner`, for request bodies that are `Clone`.
     pub fn new(inner: S, client: Client<P>) -> Self {
-        OAuthService { inner, client, _replay: PhantomData }
+        OAuthService { inner, client, destination: Destination::new(), _replay: PhantomData }
     }
 
     /// An [`OAuthLayer`] for `client`, as tower-http's services offer.
@@ -163,7 +213,12 @@ impl<S, P, R> OAuthService<S, P, R> {
 
 impl<S: Clone, P, R> Clone for OAuthService<S, P, R> {
     fn clone(&self) -> Self {
-        OAuthService { inner: self.inner.clone(), client: self.client.clone(), _replay: PhantomData }
+        OAuthService {
+            inner: self.inner.clone(),
+            client: self.client.clone(),
+            destination: self.destination.clone(),
+            _replay: PhantomData,
+        }
     }
 }
 
@@ -241,42 +296,56 @@ impl<S, P, R> OAuthService<S, P, R> {
         // The instance polled ready is the one to call; a clone takes its place.
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        if !super::same_origin_uri(req.uri(), self.client.base_url()) {
+        if !self.destination.authorizes(req.uri(), self.client.base_url(), self.client.vendor()) {
             let call = inner.call(req);
             return ResponseFuture::new(async move { call.await.map_err(Into::into) });
         }
         let replay = replay(&req);
         let client = self.client.clone();
         ResponseFuture::new(async move {
-            let auth = client.authorization().await?;
-            let response = inner.call(with_auth(req, &auth)).await.map_err(Into::into)?;
-            if !client.after_response(&auth, response.status()) {
-                return Ok(response);
-            }
-            let vendor = client.vendor();
-            let Some(replay) = replay else {
-                tracing::info!(vendor, "API answered 401; the request is not replayable, so it is not sent again");
-                return Ok(response);
-            };
-            let span = tracing::info_span!("oauth.reauth", vendor);
-            async move {
-                tracing::info!("API answered 401; renewing the token and sending the request again");
-                drop(response);
-                let auth = client.authorization().await?;
-                std::future::poll_fn(|cx| inner.poll_ready(cx)).await.map_err(Into::into)?;
-                let response = inner.call(with_auth(replay, &auth)).await.map_err(Into::into)?;
-                client.after_response(&auth, response.status());
-                Ok(response)
-            }
-            .instrument(span)
-            .await
+            let template = inner.clone();
+            let mut service = Ready { ready: Some(inner), template };
+            client.send_authorized(req, replay, &mut service).await.map_err(|failure| match failure {
+                Failure::Token(error) => BoxError::from(error),
+                Failure::Send(error) => error,
+            })
         })
     }
 }
 
-fn with_auth<B>(mut req: Request<B>, auth: &crate::Authorization) -> Request<B> {
-    req.headers_mut().insert(AUTHORIZATION, auth.header_value());
-    req
+/// The inner service as the send path's way of sending: the instance polled ready for the
+/// first attempt, a clone polled ready for the replay.
+struct Ready<S> {
+    ready: Option<S>,
+    template: S,
+}
+
+impl<S, B, ResB> Dispatch<Request<B>> for Ready<S>
+where
+    S: Service<Request<B>, Response = Response<ResB>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    B: Send + 'static,
+    ResB: Send + 'static,
+{
+    type Response = Response<ResB>;
+    type Error = BoxError;
+
+    fn dispatch(&mut self, request: Request<B>) -> impl Future<Output = Result<Response<ResB>, BoxError>> + Send {
+        let ready = self.ready.take();
+        let template = self.template.clone();
+        async move {
+            let mut service = match ready {
+                Some(service) => service,
+                None => {
+                    let mut service = template;
+                    std::future::poll_fn(|cx| service.poll_ready(cx)).await.map_err(Into::into)?;
+                    service
+                }
+            };
+            service.call(request).await.map_err(Into::into)
+        }
+    }
 }
 
 /// The response future of [`OAuthService`]: the token, the inner call and the replay, boxed.

@@ -3,16 +3,18 @@
 
 mod typed;
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 
 use reqwest::header;
 use serde::Serialize;
 use tracing::Instrument as _;
 
-use super::{Inner, Session};
+use super::{
+    Client, Inner, Session,
+    flow::{Dispatch, Failure},
+};
 use crate::{
     api_error::{self, ErrorDecoder},
-    cache::Entry,
     error::Error,
 };
 
@@ -160,34 +162,38 @@ impl ApiRequest {
     }
 }
 
-/// The token attached, and the 401 handling of [`ApiRequest::send`].
+/// The token attached, and the 401 handling of [`ApiRequest::send`]: the one send path.
 async fn send(
     inner: &Arc<Inner>,
     session: &Arc<Session>,
     request: reqwest::Request,
 ) -> Result<reqwest::Response, Error> {
-    let vendor = inner.spec.name;
+    let client: Client<()> = Client { inner: inner.clone(), session: session.clone(), _provider: PhantomData };
     let replay = request.try_clone();
-    let entry = inner.entry(session).await?;
-    let response = execute(inner, request, &entry).await?;
-    if !session.after_response(vendor, &entry, response.status()) {
-        return Ok(response);
+    let mut http = Execute { inner };
+    client.send_authorized(request, replay, &mut http).await.map_err(|failure| match failure {
+        Failure::Token(error) | Failure::Send(error) => error,
+    })
+}
+
+/// Sends with the client's transport and its per-call timeout.
+struct Execute<'a> {
+    inner: &'a Inner,
+}
+
+impl Dispatch<reqwest::Request> for Execute<'_> {
+    type Response = reqwest::Response;
+    type Error = Error;
+
+    fn dispatch(
+        &mut self,
+        mut request: reqwest::Request,
+    ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send {
+        let inner = self.inner;
+        let timeout = *request.timeout_mut().get_or_insert(inner.transport.timeout);
+        let sent = inner.transport.http.execute(request);
+        async move { sent.await.map_err(|e| Error::transport(inner.spec.name, e, Some(timeout))) }
     }
-    let Some(replay) = replay else {
-        tracing::info!(vendor, "API answered 401; the request has a streaming body, so it is not sent again");
-        return Ok(response);
-    };
-    let span = tracing::info_span!("oauth.reauth", vendor);
-    async {
-        tracing::info!("API answered 401; renewing the token and sending the call again");
-        let entry = inner.entry(session).await?;
-        let response = execute(inner, replay, &entry).await?;
-        // Reported like any answer (the middleware do the same); no third attempt either way.
-        session.after_response(vendor, &entry, response.status());
-        Ok(response)
-    }
-    .instrument(span)
-    .await
 }
 
 impl fmt::Debug for ApiRequest {
@@ -197,10 +203,4 @@ impl fmt::Debug for ApiRequest {
             .field("operation", &self.operation)
             .finish_non_exhaustive()
     }
-}
-
-async fn execute(inner: &Inner, mut request: reqwest::Request, entry: &Entry) -> Result<reqwest::Response, Error> {
-    let timeout = *request.timeout_mut().get_or_insert(inner.transport.timeout);
-    request.headers_mut().insert(header::AUTHORIZATION, entry.header.clone());
-    inner.transport.http.execute(request).await.map_err(|e| Error::transport(inner.spec.name, e, Some(timeout)))
 }

@@ -1,0 +1,326 @@
+//! Token requests from the client's parts: the grant, the client authentication and the
+//! presentation each add theirs to a request built anew for every attempt.
+
+use std::{borrow::Cow, sync::Arc, time::SystemTime};
+
+use super::{Inner, Session};
+use crate::{
+    Credentials, Error, TokenParams, TokenRequest, TokenRequestKind,
+    auth::ClientAuthentication,
+    grant::{self, TokenGrant},
+    parse::{self, ParseContext},
+    present::Presentation,
+    provider::ProviderSpec,
+    token::Token,
+    token_request::join,
+};
+
+/// What obtains and presents this client's tokens.
+pub(crate) struct Engine {
+    pub credentials: Credentials,
+    pub grant: Arc<dyn TokenGrant>,
+    pub client_auth: Arc<dyn ClientAuthentication>,
+    pub presentation: Arc<dyn Presentation>,
+}
+
+impl Engine {
+    /// The vendor's declared parts, or those the builder was given instead.
+    pub fn new(
+        spec: &ProviderSpec,
+        credentials: Credentials,
+        grant: Option<Arc<dyn TokenGrant>>,
+        client_auth: Option<Arc<dyn ClientAuthentication>>,
+        presentation: Option<Arc<dyn Presentation>>,
+    ) -> Engine {
+        Engine {
+            credentials,
+            grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
+            client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
+            presentation: presentation.unwrap_or_else(crate::present::default_presentation),
+        }
+    }
+}
+
+impl Inner {
+    /// The request that obtains a token with the grant.
+    pub(crate) fn grant_request(&self, params: &TokenParams) -> Result<TokenRequest, Error> {
+        let token = &self.spec.token;
+        let mut request =
+            TokenRequest::new(join(&self.auth_base, token.path), TokenRequestKind::Grant, token.body_style);
+        let engine = &self.engine;
+        if token.send_grant_type {
+            request.set_grant_type(Some(Cow::Owned(engine.grant.grant_type().to_owned())));
+        }
+        engine.client_auth.apply(&engine.credentials, &mut request)?;
+        engine.grant.parameters(&engine.credentials, &mut request)?;
+        self.finish(&mut request, params, true)?;
+        Ok(request)
+    }
+
+    /// The request that renews a token with `refresh_token`, or `None` if the vendor has no
+    /// refresh or the grant does not use it.
+    pub(crate) fn refresh_request(
+        &self,
+        refresh_token: &str,
+        params: &TokenParams,
+    ) -> Option<Result<TokenRequest, Error>> {
+        let shape = grant::refresh::shape(self.spec.refresh).filter(|_| self.engine.grant.refreshes())?;
+        let mut request =
+            TokenRequest::new(join(&self.auth_base, shape.path), TokenRequestKind::Refresh, self.spec.token.body_style);
+        let result = (|| {
+            if shape.standard {
+                self.engine.client_auth.apply(&self.engine.credentials, &mut request)?;
+            }
+            shape.apply(refresh_token, &mut request);
+            self.finish(&mut request, params, shape.standard)?;
+            Ok(())
+        })();
+        Some(result.map(|()| request))
+    }
+
+    /// The parts every token request shares: the vendor's fixed parameters, the handle's
+    /// token parameters (each replacing a value of the same name, RFC 6749 section 3.1), and
+    /// the presentation's.
+    fn finish(&self, request: &mut TokenRequest, params: &TokenParams, with_params: bool) -> Result<(), Error> {
+        if with_params {
+            for (name, value) in self.spec.token.params.iter().copied() {
+                request.param(name, value);
+            }
+            if params.has_resources() {
+                request.remove_param("resource");
+            }
+            for (name, value) in params.pairs() {
+                match name {
+                    "resource" => request.append_param(name, value),
+                    _ => request.param(name, value),
+                }
+            }
+        }
+        self.engine.presentation.on_token_request(request)
+    }
+
+    /// Sends a token request (built anew for each attempt) and reads the token it answers.
+    pub(crate) async fn fetch(
+        &self,
+        session: &Session,
+        kind: TokenRequestKind,
+        build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
+    ) -> Result<Token, Error> {
+        let raw = self.transport.send(kind, build).await?;
+        let result = self.with_secrets(session, |secrets| {
+            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
+            parse::token_response(&ctx, &raw, SystemTime::now())
+        });
+        // Never sent bare: a token this client cannot present is an error here.
+        let result = result.and_then(|token| match token.scheme() {
+            scheme if self.engine.presentation.accepts(&scheme) => Ok(token),
+            scheme => Err(Error::UnsupportedTokenType { vendor: self.spec.name, scheme }),
+        });
+        match &result {
+            Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
+            Err(error) => tracing::warn!(%error, "token request failed"),
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use crate::{Client, Credential, Provider, Secret, TokenParams, TokenRequest, provider::*};
+
+    /// A provider of `SPEC` with the secret credential values `VALUES`.
+    macro_rules! vendor {
+        ($name:ident, $spec:expr, [$($value:expr),*]) => {
+            struct $name;
+            impl Provider for $name {
+                const SPEC: &'static ProviderSpec = &$spec;
+                fn credentials(self) -> Vec<Credential> {
+                    vec![$(Credential::Secret(Secret::from($value))),*]
+                }
+            }
+        };
+    }
+
+    const MPS: ProviderSpec = ProviderSpec::new("MPS", TokenEndpoint::new("/token", Grant::Password))
+        .with_fields(&[
+            FieldSpec::new("client_id", Role::ClientId),
+            FieldSpec::new("client_secret", Role::ClientSecret),
+            FieldSpec::new("username", Role::Username),
+            FieldSpec::new("password", Role::Password),
+            FieldSpec::new("scope", Role::Param),
+        ])
+        .with_refresh(Refresh::refresh_token_grant("/token", "refresh_token"));
+
+    fn text(r: &TokenRequest) -> String {
+        String::from_utf8(r.body().1.to_vec()).unwrap()
+    }
+
+    fn client<P: Provider>(p: P, base: &str) -> Client<P> {
+        Client::builder(p).base_url(base).build().unwrap()
+    }
+
+    #[test]
+    fn mps_password_grant_and_refresh() {
+        vendor!(Mps, MPS, ["id", "s&cret", "test@test.com", "Password123!", "account"]);
+        let c = client(Mps, "https://api.example.com");
+        let r = c.inner.grant_request(&TokenParams::new()).unwrap();
+        assert_eq!(r.wire_url().as_str(), "https://api.example.com/token");
+        assert_eq!(r.body().0, "application/x-www-form-urlencoded");
+        assert_eq!(
+            text(&r),
+            "grant_type=password&client_id=id&client_secret=s%26cret&username=test%40test.com&password=Password123%21&scope=account"
+        );
+        let r = c.inner.refresh_request("rt", &TokenParams::new()).unwrap().unwrap();
+        assert_eq!(text(&r), "grant_type=refresh_token&client_id=id&client_secret=s%26cret&refresh_token=rt");
+    }
+
+    #[test]
+    fn json_endpoint_refresh_without_grant_type() {
+        const MONTA: ProviderSpec = ProviderSpec::new(
+            "Monta",
+            TokenEndpoint::new("/auth/token", Grant::ClientCredentials)
+                .with_body_style(BodyStyle::Json)
+                .with_send_grant_type(false),
+        )
+        .with_fields(&[FieldSpec::new("clientId", Role::ClientId), FieldSpec::new("clientSecret", Role::ClientSecret)])
+        .with_refresh(Refresh::endpoint("/auth/refresh", "refreshToken"));
+        vendor!(Monta, MONTA, ["id", "sec"]);
+        let c = client(Monta, "http://127.0.0.1:1/prefix/");
+        let r = c.inner.grant_request(&TokenParams::new()).unwrap();
+        assert_eq!(r.wire_url().as_str(), "http://127.0.0.1:1/prefix/auth/token");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&r.body().1).unwrap(),
+            serde_json::json!({"clientId":"id","clientSecret":"sec"})
+        );
+        let r = c.inner.refresh_request("rt", &TokenParams::new().scope("x")).unwrap().unwrap();
+        assert_eq!(r.url().path(), "/prefix/auth/refresh");
+        assert_eq!(text(&r), r#"{"refreshToken":"rt"}"#, "a vendor endpoint takes the refresh token alone");
+        assert!(r.headers().is_empty());
+    }
+
+    #[test]
+    fn basic_auth_encodes_before_base64_and_raw_does_not() {
+        const D: ProviderSpec = ProviderSpec::new(
+            "D",
+            TokenEndpoint::new("/t", Grant::ClientCredentials).with_client_auth(ClientAuth::Basic),
+        )
+        .with_fields(ProviderSpec::minimal("D", "/t").fields);
+        vendor!(Deyel, D, ["my id", "p:ss"]);
+        let r = client(Deyel, "https://h").inner.grant_request(&TokenParams::new()).unwrap();
+        assert_eq!(text(&r), "grant_type=client_credentials");
+        // base64("my+id:p%3Ass")
+        assert_eq!(r.headers()["authorization"], "Basic bXkraWQ6cCUzQXNz");
+        assert!(r.headers()["authorization"].is_sensitive());
+        const RAW: ProviderSpec = ProviderSpec { token: D.token.with_client_auth(ClientAuth::BasicRaw), ..D };
+        vendor!(Raw, RAW, ["my id", "p:ss"]);
+        let r = client(Raw, "https://h").inner.grant_request(&TokenParams::new()).unwrap();
+        // base64("my id:p:ss")
+        assert_eq!(r.headers()["authorization"], "Basic bXkgaWQ6cDpzcw==");
+    }
+
+    #[test]
+    fn worst_case_escapes_fit_the_reserved_buffers() {
+        // Control characters take six bytes in JSON, non-ASCII bytes three in a form body: the
+        // writers' debug assertions check that no buffer had to grow (and leave a copy behind).
+        const NASTY: &str = "\u{1}\u{1f}\"\\é€😀 &=+%";
+        vendor!(Form, MPS, [NASTY, NASTY, NASTY, NASTY, NASTY]);
+        let r = client(Form, "https://h").inner.grant_request(&TokenParams::new()).unwrap();
+        let decoded: Vec<(String, String)> = form_urlencoded::parse(&r.body().1).into_owned().collect();
+        assert_eq!(decoded.len(), 6);
+        assert!(decoded[1..].iter().all(|(_, v)| v == NASTY), "{decoded:?}");
+        const JSON: ProviderSpec = ProviderSpec { token: MPS.token.with_body_style(BodyStyle::Json), ..MPS };
+        vendor!(Json, JSON, [NASTY, NASTY, NASTY, NASTY, NASTY]);
+        let r = client(Json, "https://h").inner.grant_request(&TokenParams::new()).unwrap();
+        let value = serde_json::from_slice::<Value>(&r.body().1).unwrap();
+        assert_eq!((value["password"].as_str(), value["grant_type"].as_str()), (Some(NASTY), Some("password")));
+    }
+
+    #[test]
+    fn token_params_replace_the_vendors_and_go_on_the_refresh_grant() {
+        vendor!(Mps, MPS, ["id", "s", "u", "p", "account"]);
+        let c = client(Mps, "https://api.example.com");
+        let params = TokenParams::new().scope("b a").audience("https://x").resource("urn:r1").resource("urn:r2");
+        let tail = "&audience=https%3A%2F%2Fx&resource=urn%3Ar1&resource=urn%3Ar2";
+        let grant = text(&c.inner.grant_request(&params).unwrap());
+        // The handle's scope replaces the vendor's `scope` field: sent once (RFC 6749 section 3.1).
+        assert_eq!(grant.matches("scope=").count(), 1, "{grant}");
+        assert!(grant.ends_with(&format!("password=p&scope=a+b{tail}")), "{grant}");
+        let refresh = text(&c.inner.refresh_request("rt", &params).unwrap().unwrap());
+        assert!(refresh.ends_with(&format!("refresh_token=rt&scope=a+b{tail}")), "{refresh}");
+    }
+
+    #[test]
+    fn fixed_vendor_parameters_are_replaced_by_the_handles() {
+        const FIXED: ProviderSpec = ProviderSpec::new(
+            "F",
+            TokenEndpoint::new("/t", Grant::ClientCredentials)
+                .with_params(&[("scope", "default"), ("resource", "urn:v")]),
+        )
+        .with_fields(ProviderSpec::minimal("F", "/t").fields);
+        vendor!(Fixed, FIXED, ["id", "s"]);
+        let c = client(Fixed, "https://h");
+        let plain = text(&c.inner.grant_request(&TokenParams::new()).unwrap());
+        assert!(plain.ends_with("scope=default&resource=urn%3Av"), "{plain}");
+        let mine = text(&c.inner.grant_request(&TokenParams::new().scope("mine").resource("urn:m")).unwrap());
+        assert_eq!((mine.matches("scope=").count(), mine.matches("resource=").count()), (1, 1), "{mine}");
+        assert!(mine.contains("scope=mine") && mine.contains("resource=urn%3Am"), "{mine}");
+    }
+
+    #[test]
+    fn public_client_sends_its_id_but_no_secret() {
+        const PUBLIC: ProviderSpec = ProviderSpec::new(
+            "P",
+            TokenEndpoint::new("/t", Grant::ClientCredentials).with_client_auth(ClientAuth::None),
+        )
+        .with_fields(ProviderSpec::minimal("P", "/t").fields)
+        .with_refresh(Refresh::refresh_token_grant("/t", "refresh_token"));
+        vendor!(Public, PUBLIC, ["pub id", "unused"]);
+        let c = client(Public, "https://h");
+        assert_eq!(
+            text(&c.inner.grant_request(&TokenParams::new()).unwrap()),
+            "grant_type=client_credentials&client_id=pub+id"
+        );
+        let r = c.inner.refresh_request("rt", &TokenParams::new()).unwrap().unwrap();
+        assert_eq!(text(&r), "grant_type=refresh_token&client_id=pub+id&refresh_token=rt");
+        assert!(r.headers().is_empty());
+    }
+
+    #[test]
+    fn grant_in_query_style() {
+        const MB: ProviderSpec = ProviderSpec::new(
+            "M",
+            TokenEndpoint::new("/OAuth/GetAccessToken", Grant::ClientCredentials)
+                .with_body_style(BodyStyle::FormGrantInQuery),
+        )
+        .with_fields(ProviderSpec::minimal("M", "/t").fields);
+        vendor!(Mb, MB, ["a", "b"]);
+        let r = client(Mb, "https://h").inner.grant_request(&TokenParams::new()).unwrap();
+        assert_eq!(r.wire_url().as_str(), "https://h/OAuth/GetAccessToken?grant_type=client_credentials");
+        assert_eq!(text(&r), "client_id=a&client_secret=b");
+    }
+
+    #[test]
+    fn a_grant_of_ones_own_is_built_on_every_request() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        #[derive(Debug, Default)]
+        struct Counting(AtomicU32);
+        impl crate::grant::TokenGrant for Counting {
+            fn grant_type(&self) -> &str {
+                "urn:example:counting"
+            }
+            fn parameters(&self, _: &crate::Credentials, request: &mut TokenRequest) -> Result<(), crate::Error> {
+                let n = self.0.fetch_add(1, Ordering::Relaxed);
+                request.param("jti", &n.to_string());
+                Ok(())
+            }
+        }
+        vendor!(Own, ProviderSpec::minimal("O", "/t"), ["id", "s"]);
+        let c = Client::builder(Own).base_url("https://h").grant(Counting::default()).build().unwrap();
+        let one = c.inner.grant_request(&TokenParams::new()).unwrap();
+        let two = c.inner.grant_request(&TokenParams::new()).unwrap();
+        assert_eq!(one.grant_type(), Some("urn:example:counting"));
+        assert_eq!((one.get("jti"), two.get("jti")), (Some("0"), Some("1")), "fresh on every request");
+    }
+}

@@ -1,0 +1,215 @@
+//! The one send path: attach the token, send, judge the answer (a presentation's challenge,
+//! the 401 rules), renew, and send once more at most. [`ApiRequest`](super::ApiRequest), the
+//! reqwest middleware and the tower layer all go through [`Client::send_authorized`]; each
+//! supplies only how a request is sent ([`Dispatch`]).
+
+use std::{borrow::Cow, future::Future};
+
+use reqwest::{
+    Method, StatusCode,
+    header::{self, HeaderMap},
+};
+use tracing::Instrument as _;
+
+use super::{Authorization, Client};
+use crate::{error::Error, present::Call};
+
+/// A request the send path can put a token on.
+pub(crate) trait Outgoing: Send {
+    fn method(&self) -> &Method;
+    fn url(&self) -> Cow<'_, str>;
+    fn headers_mut(&mut self) -> &mut HeaderMap;
+}
+
+/// An answer the send path can judge.
+pub(crate) trait Incoming {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+}
+
+/// How one integration sends a request.
+pub(crate) trait Dispatch<R> {
+    type Response: Incoming + Send;
+    type Error: Send;
+    fn dispatch(&mut self, request: R) -> impl Future<Output = Result<Self::Response, Self::Error>> + Send;
+}
+
+/// Why the send path gave up: no token, or the integration's own send failed.
+pub(crate) enum Failure<E> {
+    Token(Error),
+    Send(E),
+}
+
+/// What an answer asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The answer stands.
+    Done,
+    /// The token was rejected: a new one, then one more attempt.
+    Renew,
+    /// The presentation asks for one more attempt with the same token (a DPoP nonce).
+    SameToken,
+}
+
+impl<P> Client<P> {
+    /// Sends `request` with the token; after a 401 that the rules say to renew for (or a
+    /// presentation's challenge), sends `replay` once with the new (or same) token. Without a
+    /// replay copy the first answer is returned as it is; the rejected token is never used
+    /// again either way.
+    pub(crate) async fn send_authorized<R, D>(
+        &self,
+        mut request: R,
+        replay: Option<R>,
+        dispatch: &mut D,
+    ) -> Result<D::Response, Failure<D::Error>>
+    where
+        R: Outgoing,
+        D: Dispatch<R> + Send,
+    {
+        let auth = self.authorization().await.map_err(Failure::Token)?;
+        self.attach(&auth, &mut request).map_err(Failure::Token)?;
+        let response = dispatch.dispatch(request).await.map_err(Failure::Send)?;
+        let verdict = self.judge(&auth, response.status(), response.headers());
+        if verdict == Verdict::Done {
+            return Ok(response);
+        }
+        let vendor = self.inner.spec.name;
+        let Some(mut replay) = replay else {
+            tracing::info!(
+                vendor,
+                "API answered 401; the request cannot be sent twice (a streaming body), so it is not"
+            );
+            return Ok(response);
+        };
+        let span = tracing::info_span!("oauth.reauth", vendor);
+        async move {
+            // The first answer goes before the second request, freeing its connection.
+            drop(response);
+            let auth = match verdict {
+                Verdict::SameToken => {
+                    tracing::info!("the API asked for another attempt with the same token");
+                    auth
+                }
+                _ => {
+                    tracing::info!("API answered 401; renewing the token and sending the call again");
+                    self.authorization().await.map_err(Failure::Token)?
+                }
+            };
+            self.attach(&auth, &mut replay).map_err(Failure::Token)?;
+            let response = dispatch.dispatch(replay).await.map_err(Failure::Send)?;
+            // Reported like any answer; no third attempt whatever it says.
+            self.judge(&auth, response.status(), response.headers());
+            Ok(response)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Puts `auth`'s token on `request` the way the client presents tokens.
+    fn attach<R: Outgoing>(&self, auth: &Authorization, request: &mut R) -> Result<(), Error> {
+        let method = request.method().clone();
+        let url = request.url().into_owned();
+        let mut call = Call::new(&method, &url, request.headers_mut());
+        self.inner.engine.presentation.attach(&auth.entry.token, &auth.entry.prepared, &mut call)
+    }
+
+    /// What the answer to a request sent with `auth` asks for.
+    pub(crate) fn judge(&self, auth: &Authorization, status: StatusCode, headers: &HeaderMap) -> Verdict {
+        use crate::present::Challenge;
+        if self.inner.engine.presentation.challenge(status, headers) == Challenge::RetrySameToken {
+            return Verdict::SameToken;
+        }
+        if self.session.after_response(self.inner.spec.name, &auth.entry, status, headers) {
+            Verdict::Renew
+        } else {
+            Verdict::Done
+        }
+    }
+}
+
+impl Outgoing for reqwest::Request {
+    fn method(&self) -> &Method {
+        reqwest::Request::method(self)
+    }
+    fn url(&self) -> Cow<'_, str> {
+        Cow::Borrowed(reqwest::Request::url(self).as_str())
+    }
+    fn headers_mut(&mut self) -> &mut HeaderMap {
+        reqwest::Request::headers_mut(self)
+    }
+}
+
+impl Incoming for reqwest::Response {
+    fn status(&self) -> StatusCode {
+        reqwest::Response::status(self)
+    }
+    fn headers(&self) -> &HeaderMap {
+        reqwest::Response::headers(self)
+    }
+}
+
+#[cfg(feature = "tower")]
+impl<B: Send> Outgoing for http::Request<B> {
+    fn method(&self) -> &Method {
+        http::Request::method(self)
+    }
+    fn url(&self) -> Cow<'_, str> {
+        Cow::Owned(self.uri().to_string())
+    }
+    fn headers_mut(&mut self) -> &mut HeaderMap {
+        http::Request::headers_mut(self)
+    }
+}
+
+#[cfg(feature = "tower")]
+impl<B> Incoming for http::Response<B> {
+    fn status(&self) -> StatusCode {
+        http::Response::status(self)
+    }
+    fn headers(&self) -> &HeaderMap {
+        http::Response::headers(self)
+    }
+}
+
+/// The `error` parameter of a `WWW-Authenticate` challenge (RFC 6750 section 3), if any: one
+/// of `invalid_token`, `insufficient_scope`, `invalid_request`, or a vendor's word.
+pub(crate) fn challenge_error(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).find_map(error_param)
+}
+
+/// `error="..."` or `error=token` in a challenge, not `error_description` or `error_uri`.
+fn error_param(challenge: &str) -> Option<String> {
+    let bytes = challenge.as_bytes();
+    let mut from = 0;
+    while let Some(at) = challenge[from..].to_ascii_lowercase().find("error").map(|i| i + from) {
+        from = at + 5;
+        let starts_param = at == 0 || matches!(bytes[at - 1], b' ' | b',' | b'\t');
+        let rest = challenge[from..].trim_start_matches([' ', '\t']);
+        let (true, Some(value)) = (starts_param, rest.strip_prefix('=')) else { continue };
+        let value = value.trim_start_matches([' ', '\t']);
+        let value = match value.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next().unwrap_or_default(),
+            None => value.split([',', ' ', '\t']).next().unwrap_or_default(),
+        };
+        return Some(value.to_owned());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_param;
+
+    #[test]
+    fn challenge_errors() {
+        assert_eq!(error_param(r#"Bearer realm="x", error="invalid_token""#).as_deref(), Some("invalid_token"));
+        assert_eq!(
+            error_param(r#"Bearer error_description="no", error = "insufficient_scope""#).as_deref(),
+            Some("insufficient_scope")
+        );
+        assert_eq!(error_param("Bearer error=invalid_token, scope=x").as_deref(), Some("invalid_token"));
+        assert_eq!(error_param(r#"Bearer realm="error""#), None);
+        assert_eq!(error_param("Bearer"), None);
+        assert_eq!(error_param(r#"Bearer error_uri="https://x""#), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! Grants: how a token is obtained, how it is renewed with a refresh token, and whether it can
+//! be obtained again without a person.
+//!
+//! One module per grant, each behind [`TokenGrant`]: [`Password`] (RFC 6749 section 4.3) and
+//! [`ClientCredentials`] (section 4.4) today. A vendor's declaration names its grant
+//! ([`provider::Grant`](crate::provider::Grant)); [`ClientBuilder::grant`](crate::ClientBuilder::grant)
+//! plugs in one of your own.
+//!
+//! A grant that needs a person (authorization code, device) or a refresh token obtained
+//! elsewhere cannot run again unattended ([`TokenGrant::unattended`] is `false`): when its
+//! refresh token is rejected, the caller gets
+//! [`Error::ReauthorizationRequired`](crate::Error::ReauthorizationRequired), never a silent
+//! new grant.
+
+mod client_credentials;
+mod password;
+pub(crate) mod refresh;
+
+use std::{fmt, sync::Arc};
+
+pub use client_credentials::ClientCredentials;
+pub use password::Password;
+
+use crate::{Credentials, Error, TokenRequest, provider::ProviderSpec};
+
+/// A way of obtaining tokens.
+///
+/// The runtime builds every token request anew: it sets the URL and `grant_type`
+/// ([`TokenGrant::grant_type`]), lets the client authentication add its part, then calls
+/// [`TokenGrant::parameters`] for the grant's own parameters; the vendor's fixed parameters and
+/// the handle's [`TokenParams`](crate::TokenParams) come last.
+///
+/// ```
+/// use oauth_runtime::{Credentials, Error, TokenRequest, grant::TokenGrant};
+///
+/// /// Zoom's server-to-server grant: `grant_type=account_credentials&account_id=...`.
+/// #[derive(Debug)]
+/// struct AccountCredentials { account_id: String }
+///
+/// impl TokenGrant for AccountCredentials {
+///     fn grant_type(&self) -> &str { "account_credentials" }
+///     fn parameters(&self, _: &Credentials, request: &mut TokenRequest) -> Result<(), Error> {
+///         request.param("account_id", &self.account_id);
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait TokenGrant: Send + Sync + fmt::Debug + 'static {
+    /// The `grant_type` value on the wire.
+    fn grant_type(&self) -> &str;
+
+    /// Adds the grant's parameters to a token request (the user name and password, say).
+    ///
+    /// # Errors
+    ///
+    /// Whatever keeps the request from being built; it is returned to the caller as is.
+    fn parameters(&self, credentials: &Credentials, request: &mut TokenRequest) -> Result<(), Error>;
+
+    /// Whether the grant can run again without a person, when a refresh token is rejected or
+    /// there is none (default `true`). `false` for grants that need a person and for refresh
+    /// tokens obtained elsewhere.
+    fn unattended(&self) -> bool {
+        true
+    }
+
+    /// Whether tokens are renewed with their refresh token, where the vendor declares a
+    /// refresh ([`ProviderSpec::refresh`]) and the token has one (default `true`).
+    fn refreshes(&self) -> bool {
+        true
+    }
+}
+
+/// The grant a vendor's declaration names.
+pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
+    use crate::provider::Grant;
+    match spec.token.grant {
+        Grant::Password => Arc::new(Password),
+        Grant::ClientCredentials => Arc::new(ClientCredentials),
+    }
+}
+
+/// The credentials that are the grant's own parameters: every field but the client's id and
+/// secret (the client authentication's business), under its wire name.
+pub(crate) fn add_fields(credentials: &Credentials, request: &mut TokenRequest) {
+    use crate::provider::Role;
+    for (field, value) in credentials.iter() {
+        if !matches!(field.role, Role::ClientId | Role::ClientSecret) {
+            request.param(field.name, value.expose());
+        }
+    }
+}
