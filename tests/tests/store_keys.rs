@@ -1,0 +1,137 @@
+//! The token store's keys, errors and timing over real HTTP: an MPS Monitor simulator
+//! (password grant, rotating refresh tokens, reuse detection) and a real `redis-server` on an
+//! ephemeral port.
+
+mod common;
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use oauth_runtime::{
+    Client, Error, Secret,
+    store::{EncryptionKey, MemoryStore, RedisStore, TokenStore},
+};
+use oauth_sim::{SimConfig, Simulator, Vendor};
+use oauth_specs::MpsMonitor;
+use redis_server::RedisServer;
+
+/// MPS Monitor (password grant, rotating refresh tokens) with reuse detection on.
+async fn strict_sim() -> Simulator {
+    let config = SimConfig::for_vendor(Vendor::MpsMonitor)
+        .token_lifetime(Duration::from_secs(3600))
+        .refresh_reuse_detection(true);
+    Simulator::start_with(config).await.expect("simulator starts")
+}
+
+fn redis_store(url: &str, key: &EncryptionKey, prefix: &str) -> RedisStore {
+    RedisStore::builder(url, key.clone())
+        .prefix(prefix)
+        .connect_timeout(Duration::from_millis(300))
+        .response_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap()
+}
+
+/// The simulator's user, but with a password that is not theirs.
+fn impostor(sim: &Simulator) -> MpsMonitor {
+    MpsMonitor { password: Secret::from("not-the-password".to_owned()), ..mps(sim.config()) }
+}
+
+/// The right user gets a token through `store`; a client that knows the user name but not
+/// the password, sharing `store`, must not be handed that token: it goes to the vendor and
+/// gets the vendor's refusal.
+async fn a_wrong_password_gets_no_token_from(store: impl TokenStore + Clone) {
+    let sim = strict_sim().await;
+    let user = builder(mps(sim.config()), &sim).store(store.clone()).build().unwrap();
+    let token = user.token().await.expect("the right user gets a token");
+    assert_eq!(sim.counters().token_requests, 1);
+
+    let intruder: Client<MpsMonitor> = builder(impostor(&sim), &sim).store(store).build().unwrap();
+    let outcome = bounded(Duration::from_secs(10), intruder.token()).await;
+    match outcome {
+        Err(Error::OAuth(e)) => assert_eq!(e.code.as_str(), "invalid_grant", "the vendor's refusal: {e}"),
+        Err(other) => panic!("expected the vendor's OAuth error, got {other}"),
+        Ok(stolen) => {
+            // Not printed: a token in a test log is a token in CI's log.
+            let same = stolen.access_token().expose_secret() == token.access_token().expose_secret();
+            panic!("a client with a wrong password got a token (the real user's: {same})");
+        }
+    }
+    assert_eq!(sim.counters().token_requests, 2, "the impostor's grant reached the simulator");
+}
+
+#[tokio::test]
+async fn memory_store_keys_bind_the_password() {
+    a_wrong_password_gets_no_token_from(MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn redis_store_keys_bind_the_password() {
+    let redis = RedisServer::start();
+    a_wrong_password_gets_no_token_from(redis_store(&redis.url(), &EncryptionKey::generate(), "secrets")).await;
+}
+
+/// A Redis key is a keyed digest: it names no user, and a reader without the store's key
+/// cannot recompute it from the public parts (the same user under another store key is
+/// another name), so it cannot confirm which users have tokens.
+#[tokio::test]
+async fn redis_keys_are_keyed_digests_that_name_no_user() {
+    let sim = strict_sim().await;
+    let redis = RedisServer::start();
+    for _ in 0..2 {
+        let store = redis_store(&redis.url(), &EncryptionKey::generate(), "names");
+        builder(mps(sim.config()), &sim).store(store).build().unwrap().token().await.unwrap();
+    }
+    let keys = redis.command("KEYS names:token:*").expect("KEYS answers");
+    let names: Vec<&str> = keys.lines().filter(|l| l.starts_with("names:token:")).collect();
+    assert_eq!(names.len(), 2, "two store keys, two names for one user: {keys}");
+    for name in names {
+        let digest = name.trim_start_matches("names:token:");
+        assert!(digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()), "{name}");
+        assert!(!name.contains(&sim.config().username) && !name.contains(&sim.config().client_id), "{name}");
+    }
+}
+
+/// With nothing listening on Redis's port (connections refused), a renewal tries the store,
+/// fails fast and renews in this process: no reconnection backoff in between.
+#[tokio::test]
+async fn a_refused_redis_costs_a_renewal_little_time() {
+    let sim = strict_sim().await;
+    let url = format!("redis://127.0.0.1:{}/0", redis_server::free_port());
+    let client = builder(mps(sim.config()), &sim)
+        .store(redis_store(&url, &EncryptionKey::generate(), "refused"))
+        .build()
+        .unwrap();
+    for round in 0..3 {
+        let started = Instant::now();
+        let token = if round == 0 { client.token().await } else { client.refresh().await };
+        let took = started.elapsed();
+        token.expect("renewed locally");
+        // The bound is generous (the connect timeout is 300 ms; a refusal is immediate):
+        // before the fix, the connection manager's backoff made each renewal wait ~3.4 s.
+        assert!(took < Duration::from_millis(1_500), "renewal {round} with Redis refused took {took:?}");
+    }
+}
+
+/// Redis went away after the store had connected (nothing listens any more: connections
+/// refused): each renewal still fails over to a local one within about the connect timeout.
+#[tokio::test]
+async fn a_redis_gone_away_costs_a_renewal_little_time() {
+    let sim = strict_sim().await;
+    let mut redis = RedisServer::start();
+    // The default timeouts (2 s to connect, 2 s per command), as a user has them.
+    let store = RedisStore::new(&redis.url(), EncryptionKey::generate()).unwrap();
+    let client = builder(mps(sim.config()), &sim).store(store).build().unwrap();
+    client.token().await.expect("a token through the store");
+    redis.stop();
+    for round in 0..3 {
+        let started = Instant::now();
+        let token = client.refresh().await;
+        let took = started.elapsed();
+        token.expect("renewed locally");
+        eprintln!("renewal {round}: {took:?}");
+        assert!(took < Duration::from_millis(1_500), "renewal {round} with Redis refused took {took:?}");
+    }
+}
