@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use oauth_runtime::{
     Client, Error, Secret,
-    store::{EncryptionKey, MemoryStore, RedisStore, TokenStore},
+    store::{DigestKey, EncryptionKey, MemoryStore, RedisStore, RedisStoreBuilder, TokenStore},
 };
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::MpsMonitor;
@@ -134,4 +134,104 @@ async fn a_redis_gone_away_costs_a_renewal_little_time() {
         eprintln!("renewal {round}: {took:?}");
         assert!(took < Duration::from_millis(1_500), "renewal {round} with Redis refused took {took:?}");
     }
+}
+
+/// The id a sealed entry names its key by (bytes 1 to 8 of the value), as `Debug` shows it.
+fn key_id(key: &EncryptionKey) -> String {
+    let shown = format!("{key:?}");
+    shown.split('"').nth(1).expect("EncryptionKey's Debug shows its id").to_owned()
+}
+
+/// The id of the key that sealed the one entry under `prefix`.
+async fn sealed_under(redis: &RedisServer, prefix: &str) -> String {
+    let mut raw = redis::Client::open(redis.url()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}:token:*")).query_async(&mut raw).await.unwrap();
+    assert_eq!(keys.len(), 1, "one entry for the fleet's one credential set: {keys:?}");
+    let sealed: Vec<u8> = redis::cmd("HGET").arg(&keys[0]).arg("d").query_async(&mut raw).await.unwrap();
+    sealed[1..9].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A key rotation rolled out replica by replica, in the documented phases: (1) the new key
+/// added read-only (`next_key`), (2) the new key sealing with the old one as `previous_key`,
+/// (3) the old key dropped; the digest key pinned to the old key's throughout. At every step
+/// of every rolling deploy, replicas of two configurations share one Redis and each renews
+/// through the store several times: no replica finds an entry unreadable, the fleet never
+/// needs a second grant, and the simulator (rotating refresh tokens, reuse detection) sees no
+/// refresh token presented twice.
+#[tokio::test]
+async fn a_phased_key_rotation_in_a_rolling_deploy_keeps_the_fleet_sharing() {
+    let (logs, _guard) = capture_logs();
+    let sim = strict_sim().await;
+    let redis = RedisServer::start();
+    let (old, new) = (EncryptionKey::generate(), EncryptionKey::generate());
+    let names = DigestKey::derive_from(&old);
+    let url = redis.url();
+    let replica = |store: RedisStoreBuilder| {
+        let store = store
+            .prefix("rotation")
+            .connect_timeout(Duration::from_millis(300))
+            .response_timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        builder(mps(sim.config()), &sim).store(store).build().unwrap()
+    };
+    // Before the rotation: the old key and the default digest key.
+    let before = || replica(RedisStore::builder(&url, old.clone()));
+    let phase1 = || replica(RedisStore::builder(&url, old.clone()).next_key(new.clone()).digest_key(names.clone()));
+    let phase2 = || replica(RedisStore::builder(&url, new.clone()).previous_key(old.clone()).digest_key(names.clone()));
+    let phase3 = || replica(RedisStore::builder(&url, new.clone()).digest_key(names.clone()));
+
+    let mut fleet = vec![before(), before()];
+    let steps: [(&str, usize, &dyn Fn() -> Client<MpsMonitor>); 6] = [
+        ("phase 1, half deployed", 0, &phase1),
+        ("phase 1, deployed", 1, &phase1),
+        ("phase 2, half deployed", 0, &phase2),
+        ("phase 2, deployed", 1, &phase2),
+        ("phase 3, half deployed", 0, &phase3),
+        ("phase 3, deployed", 1, &phase3),
+    ];
+    fleet[0].token().await.expect("the fleet's first grant");
+    for (step, replaced, deploy) in steps {
+        fleet[replaced] = deploy();
+        // Each replica renews in turn, the order alternating, so that both refresh (and write
+        // under their sealing key) and both adopt the other's token: a renewal either takes a
+        // newer token from the store or refreshes with the stored refresh token.
+        let mut wrote = [false; 2];
+        for round in 0..6 {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let requests = sim.counters().refresh_requests;
+                let renewed = fleet[i].refresh().await;
+                assert!(renewed.is_ok(), "{step}: replica {i}, round {round}: {:?}", renewed.err());
+                wrote[i] |= sim.counters().refresh_requests > requests;
+            }
+        }
+        assert_eq!(wrote, [true, true], "{step}: both replicas wrote, each read what the other wrote");
+        let c = sim.counters();
+        assert!(
+            !logs.text().contains("cannot be read"),
+            "{step}: a replica found an entry unreadable:\n{}",
+            logs.text()
+        );
+        assert_eq!(c.refresh_reuse_detected, 0, "{step}: a refresh token was presented twice");
+        assert_eq!(c.token_requests, 1, "{step}: the fleet shared one token family, no second grant");
+        // One replica takes the other's latest token from the store, sealed under the other's
+        // key (another configuration, in a half-deployed step), without a request of its own:
+        // replica 0 if replica 1 wrote last; otherwise replica 0 refreshes and replica 1 adopts.
+        let requests = sim.counters().refresh_requests;
+        let first = fleet[0].refresh().await.unwrap();
+        let (adopted, written) = if sim.counters().refresh_requests == requests {
+            (first, fleet[1].cached_token().unwrap())
+        } else {
+            let adopted = fleet[1].refresh().await.unwrap();
+            assert_eq!(sim.counters().refresh_requests, requests + 1, "{step}: replica 1 adopted replica 0's token");
+            (adopted, first)
+        };
+        assert!(adopted.access_token().expose_secret() == written.access_token().expose_secret(), "{step}");
+        let sealing = if step.starts_with("phase 1") { &old } else { &new };
+        if !step.ends_with("half deployed") {
+            assert_eq!(sealed_under(&redis, "rotation").await, key_id(sealing), "{step}: sealed under the phase's key");
+        }
+    }
+    assert!(sim.counters().refresh_requests >= 6, "the entries were rewritten at every step");
 }
