@@ -3,6 +3,8 @@
 //! ephemeral port.
 
 mod common;
+// Shared with fleet.rs, which uses the server's other helpers (restart, flush, ...).
+#[allow(dead_code)]
 #[path = "common/redis_server.rs"]
 mod redis_server;
 
@@ -181,8 +183,9 @@ async fn a_phased_key_rotation_in_a_rolling_deploy_keeps_the_fleet_sharing() {
     let phase2 = || replica(RedisStore::builder(&url, new.clone()).previous_key(old.clone()).digest_key(names.clone()));
     let phase3 = || replica(RedisStore::builder(&url, new.clone()).digest_key(names.clone()));
 
-    let mut fleet = vec![before(), before()];
-    let steps: [(&str, usize, &dyn Fn() -> Client<MpsMonitor>); 6] = [
+    let mut fleet = [before(), before()];
+    type Deploy<'a> = &'a dyn Fn() -> Client<MpsMonitor>;
+    let steps: [(&str, usize, Deploy<'_>); 6] = [
         ("phase 1, half deployed", 0, &phase1),
         ("phase 1, deployed", 1, &phase1),
         ("phase 2, half deployed", 0, &phase2),

@@ -75,6 +75,7 @@ impl DigestKey {
 
     /// A key derived from `secret` for one `purpose`: HMAC-SHA256 under `secret` of a label
     /// naming the purpose, so that one secret yields unrelated keys for unrelated uses.
+    #[cfg(any(feature = "redis", test))]
     pub(crate) fn derive(secret: &[u8], purpose: &str) -> DigestKey {
         let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
         mac.update(b"oauth-vendors/derive/v1|");
