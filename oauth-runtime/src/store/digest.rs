@@ -118,7 +118,13 @@ impl KeyId<'_> {
 
     /// The identity as bytes that hold the secrets, zeroed on drop: only ever fed to HMAC.
     fn canonical(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(b"oauth-vendors/token-key/v2".to_vec());
+        // Sized up front: a reallocation would leave a copy of the secrets behind, unzeroed.
+        let params: Vec<_> = self.params.pairs().collect();
+        let parts =
+            [self.vendor, &self.token_url].into_iter().chain(self.credentials.iter().flat_map(|(n, v)| [*n, *v]));
+        let size = parts.chain(params.iter().flat_map(|(n, v)| [*n, *v])).map(|p| p.len() + 24).sum::<usize>() + 96;
+        let mut out = Zeroizing::new(Vec::with_capacity(size));
+        out.extend_from_slice(b"oauth-vendors/token-key/v2");
         let mut part = |s: &str| {
             out.push(b'|');
             out.extend_from_slice(s.len().to_string().as_bytes());
@@ -132,7 +138,6 @@ impl KeyId<'_> {
             part(name);
             part(value);
         }
-        let params: Vec<_> = self.params.pairs().collect();
         part(&params.len().to_string());
         for (name, value) in params {
             part(name);

@@ -20,7 +20,9 @@
 //!
 //! Stores: [`MemoryStore`] (several clients of one process) and, with the `redis` feature,
 //! `RedisStore` (several processes or hosts, values encrypted). Write your own by implementing
-//! [`TokenStore`].
+//! [`TokenStore`]: derive its keys with [`StoreKey::derive`] under a secret [`DigestKey`] (the
+//! rule is on [`TokenStore::key`]), encode its values with [`codec`], and report failures
+//! with a [`StoreError`] of the right [`StoreErrorKind`].
 
 pub mod codec;
 #[cfg(feature = "redis")]
