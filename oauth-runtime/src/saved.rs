@@ -2,11 +2,9 @@
 
 use std::{fmt, time::SystemTime};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser::SerializeStruct as _};
-use serde_json::{Map, Value};
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-use crate::{Secret, Token};
+use crate::{Token, TokenParams, store::codec};
 
 /// A [`Token`] in a form that can be written to storage and read back, to seed a client at
 /// start-up with [`ClientBuilder::token`](crate::ClientBuilder::token) instead of requesting
@@ -42,17 +40,16 @@ use crate::{Secret, Token};
 /// // seed a client: Client::builder(credentials).token(restored)
 /// ```
 ///
-/// The format is a JSON-friendly struct: `access_token`, `token_type`, `refresh_token` (or
-/// `null`), `expires_at` and `issued_at` as RFC 3339 instants, and `extra`, the response's
-/// other fields. Its `Debug` shows no token.
+/// The format is the [token codec](crate::store::codec)'s, version 2: a JSON-friendly struct
+/// with `v`, `access_token`, `token_type`, `refresh_token` (or `null`), `expires_at` and
+/// `issued_at` as RFC 3339 instants, `extra` (the response's other fields) and, when known,
+/// `params` (the [`TokenParams`] the token was requested with: see
+/// [`SavedToken::with_params`]). What earlier releases wrote (without `v`) still reads. Its
+/// `Debug` shows no token.
 #[derive(Clone)]
 pub struct SavedToken {
-    access_token: Secret,
-    token_type: String,
-    refresh_token: Option<Secret>,
-    expires_at: SystemTime,
-    issued_at: SystemTime,
-    extra: Map<String, Value>,
+    token: Token,
+    params: Option<TokenParams>,
 }
 
 impl Token {
@@ -66,110 +63,71 @@ impl Token {
 impl SavedToken {
     /// The token, to seed a client with.
     pub fn into_token(self) -> Token {
-        Token::from(self)
+        self.token
     }
 
     /// When the saved token expires: a token read back after that is of no use.
     pub fn expires_at(&self) -> SystemTime {
-        self.expires_at
+        self.token.expires_at()
+    }
+
+    /// The same, saved with the token parameters it was requested with, so that whoever reads
+    /// it back seeds the right handle ([`Client::with_token_params`](crate::Client::with_token_params)).
+    ///
+    /// ```
+    /// use oauth_runtime::{SavedToken, Token, TokenParams};
+    /// let saved = Token::new("a").to_saved().with_params(TokenParams::new().scope("read"));
+    /// let json = serde_json::to_string(&saved).unwrap();
+    /// let back: SavedToken = serde_json::from_str(&json).unwrap();
+    /// assert_eq!(back.params().and_then(TokenParams::scope_str), Some("read"));
+    /// ```
+    #[must_use]
+    pub fn with_params(mut self, params: TokenParams) -> SavedToken {
+        self.params = Some(params);
+        self
+    }
+
+    /// The token parameters it was saved with, if any.
+    pub fn params(&self) -> Option<&TokenParams> {
+        self.params.as_ref()
     }
 }
 
 impl From<&Token> for SavedToken {
     fn from(token: &Token) -> SavedToken {
-        SavedToken {
-            access_token: token.access_token().clone(),
-            token_type: token.token_type().to_owned(),
-            refresh_token: token.refresh_token().cloned(),
-            expires_at: token.expires_at(),
-            issued_at: token.issued_at(),
-            extra: token.extra().clone(),
-        }
+        SavedToken { token: token.clone(), params: None }
     }
 }
 
 impl From<SavedToken> for Token {
     fn from(saved: SavedToken) -> Token {
-        Token::from_parts(
-            saved.access_token.expose_secret().to_owned(),
-            crate::TokenScheme::for_token_type(Some(&saved.token_type)),
-            None,
-            saved.refresh_token.as_ref().map(|r| r.expose_secret().to_owned()),
-            saved.issued_at,
-            saved.expires_at,
-            // Kept as the instant it was computed to be.
-            crate::LifetimeSource::Instant,
-            saved.extra,
-        )
+        saved.token
     }
 }
 
 impl fmt::Debug for SavedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SavedToken")
-            .field("access_token", &self.access_token)
-            .field("token_type", &self.token_type)
-            .field("refresh_token", &self.refresh_token)
-            .field("expires_at", &self.expires_at)
-            .field("extra_fields", &self.extra.keys().collect::<Vec<_>>())
+            .field("access_token", self.token.access_token())
+            .field("token_type", &self.token.token_type())
+            .field("refresh_token", &self.token.refresh_token())
+            .field("expires_at", &self.token.expires_at())
+            .field("extra_fields", &self.token.extra().keys().collect::<Vec<_>>())
+            .field("params", &self.params)
             .finish()
     }
 }
 
 impl Serialize for SavedToken {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let instant = |at: SystemTime| {
-            OffsetDateTime::from(at).format(&Rfc3339).map_err(|e| serde::ser::Error::custom(format!("instant: {e}")))
-        };
-        let mut s = serializer.serialize_struct("SavedToken", 6)?;
-        s.serialize_field("access_token", self.access_token.expose_secret())?;
-        s.serialize_field("token_type", &self.token_type)?;
-        s.serialize_field("refresh_token", &self.refresh_token.as_ref().map(Secret::expose_secret))?;
-        s.serialize_field("expires_at", &instant(self.expires_at)?)?;
-        s.serialize_field("issued_at", &instant(self.issued_at)?)?;
-        s.serialize_field("extra", &self.extra)?;
-        s.end()
+        codec::Encoded::new(&self.token, self.params.as_ref()).serialize(serializer)
     }
-}
-
-/// The serialised form as read; the token strings move into `Secret`s without a copy.
-#[derive(Deserialize)]
-struct Wire {
-    access_token: String,
-    #[serde(default)]
-    token_type: Option<String>,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    expires_at: String,
-    #[serde(default)]
-    issued_at: Option<String>,
-    #[serde(default)]
-    extra: Map<String, Value>,
 }
 
 impl<'de> Deserialize<'de> for SavedToken {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SavedToken, D::Error> {
-        let wire = Wire::deserialize(deserializer)?;
-        let instant = |field: &str, raw: &str| {
-            OffsetDateTime::parse(raw, &Rfc3339)
-                .map(SystemTime::from)
-                .map_err(|_| de::Error::custom(format!("`{field}` is not an RFC 3339 instant")))
-        };
-        let expires_at = instant("expires_at", &wire.expires_at)?;
-        let issued_at = match &wire.issued_at {
-            Some(raw) => instant("issued_at", raw)?,
-            None => SystemTime::now(),
-        };
-        // Normalised (`bearer` → `Bearer`) when the token is made.
-        let token_type = wire.token_type.unwrap_or_else(|| "Bearer".to_owned());
-        Ok(SavedToken {
-            access_token: Secret::new(wire.access_token),
-            token_type,
-            refresh_token: wire.refresh_token.map(Secret::new),
-            expires_at,
-            issued_at,
-            extra: wire.extra,
-        })
+        let decoded = codec::AnyForm::deserialize(deserializer)?.into_decoded().map_err(de::Error::custom)?;
+        Ok(SavedToken { token: decoded.token, params: decoded.params })
     }
 }
 
@@ -177,7 +135,10 @@ impl<'de> Deserialize<'de> for SavedToken {
 mod tests {
     use std::time::Duration;
 
+    use serde_json::{Map, Value};
+
     use super::*;
+    use crate::Secret;
 
     #[test]
     fn round_trip_keeps_everything() {
@@ -212,5 +173,18 @@ mod tests {
         assert!(!format!("{saved:?}").contains("\"a\""), "Debug shows no token");
         let err = serde_json::from_str::<SavedToken>(r#"{"access_token":"a","expires_at":"soon"}"#).unwrap_err();
         assert!(err.to_string().contains("`expires_at` is not an RFC 3339 instant"), "{err}");
+    }
+
+    #[test]
+    fn saved_tokens_are_the_codec_and_carry_params() {
+        let token = Token::new("acc").with_refresh_token("ref");
+        let params = TokenParams::new().scope("read").resource("https://r");
+        let json = serde_json::to_vec(&token.to_saved().with_params(params.clone())).unwrap();
+        // One format: what SavedToken writes, the codec reads, and the other way round.
+        let decoded = codec::decode(&json).unwrap();
+        assert_eq!((decoded.version, decoded.params.as_ref()), (codec::VERSION, Some(&params)));
+        let back: SavedToken = serde_json::from_slice(&codec::encode(&token, Some(&params))).unwrap();
+        assert_eq!(back.params(), Some(&params));
+        assert_eq!(back.into_token().refresh_token().map(Secret::expose_secret), Some("ref"));
     }
 }

@@ -24,7 +24,7 @@ use std::{
 use common::*;
 use oauth_runtime::{
     Client,
-    store::{EncryptionKey, MemoryStore, RedisStore},
+    store::{DigestKey, EncryptionKey, MemoryStore, RedisStore},
 };
 use oauth_sim::{Fault, SimConfig, Simulator, Target, Vendor};
 use oauth_specs::MpsMonitor;
@@ -345,7 +345,19 @@ async fn an_unreadable_entry_is_a_miss() {
     let a = fleet_client(&sim, Some(redis_store(&redis.url(), &key, "corrupt")));
     a.token().await.unwrap();
 
-    let other_key = fleet_client(&sim, Some(redis_store(&redis.url(), &EncryptionKey::generate(), "corrupt")));
+    // Another encryption key under the same names (the digest key pinned to `key`'s, as in a
+    // rotation): the entry is found but does not open. With the default digest key, another
+    // encryption key names its entries apart and would never meet this one.
+    let other_key = fleet_client(
+        &sim,
+        Some(
+            RedisStore::builder(&redis.url(), EncryptionKey::generate())
+                .digest_key(DigestKey::derive_from(&key))
+                .prefix("corrupt")
+                .build()
+                .unwrap(),
+        ),
+    );
     other_key.token().await.unwrap();
     assert!(logs.text().contains("encrypted under a key this store does not have"), "{}", logs.text());
     assert_eq!(sim.counters().token_requests, 2);

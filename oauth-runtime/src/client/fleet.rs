@@ -199,33 +199,3 @@ impl Inner {
         token.expires_at().checked_sub(early).is_some_and(|at| SystemTime::now() < at)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::{Client, Credential, Provider, Secret, TokenParams, provider::*};
-
-    struct Owner;
-
-    impl Provider for Owner {
-        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Owner", "/token");
-        fn credentials(self) -> Vec<Credential> {
-            vec![Credential::from("the-client-id"), Credential::from(Secret::from("the-client-secret"))]
-        }
-    }
-
-    #[test]
-    fn store_keys_name_no_secret_and_differ_by_token_parameters() {
-        let client = Client::builder(Owner).base_url("https://h.example").build().unwrap();
-        let (none, scoped) = (TokenParams::new(), TokenParams::new().scope("read"));
-        let plain = client.inner.key_id(&none).canonical();
-        assert!(plain.contains("the-client-id") && !plain.contains("the-client-secret"), "{plain}");
-        assert_ne!(plain, client.inner.key_id(&scoped).canonical());
-        let other = Client::builder(Owner).base_url("https://other.example").build().unwrap();
-        assert_ne!(plain, other.inner.key_id(&none).canonical(), "another token endpoint, other tokens");
-        #[cfg(feature = "redis")]
-        {
-            let digest = client.inner.key_id(&none).digest();
-            assert!(digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) && !digest.contains("client"));
-        }
-    }
-}

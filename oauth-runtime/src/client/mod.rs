@@ -301,11 +301,17 @@ impl Inner {
         session
     }
 
-    /// What identifies `params`' tokens in a store: no secret credential.
+    /// What identifies `params`' tokens in a store: every credential, the secret ones too (a
+    /// client with a wrong password must never share the right one's tokens), the token URL
+    /// and the parameters. Stores see it only through a keyed digest ([`StoreKey::derive`]).
+    ///
+    /// [`StoreKey::derive`]: crate::store::StoreKey::derive
     fn key_id<'a>(&'a self, params: &'a TokenParams) -> crate::store::KeyId<'a> {
-        let public =
-            self.engine.credentials.iter().filter(|(_, c)| !c.is_secret()).map(|(f, c)| (f.name, c.expose())).collect();
-        crate::store::KeyId { vendor: self.spec.name, token_url: self.auth_base.as_str(), public, params }
+        let credentials = self.engine.credentials.iter().map(|(f, c)| (f.name, c.expose())).collect();
+        // The token endpoint itself, not only its base: two providers that share a host but
+        // not a token path are two identities.
+        let token_url = token_request::join(&self.auth_base, self.spec.token.path).to_string().into();
+        crate::store::KeyId { vendor: self.spec.name, token_url, credentials, params }
     }
 
     /// Calls `f` with every secret an excerpt must not show: the secret credentials and
@@ -325,5 +331,46 @@ impl Inner {
     /// A usable cache entry, renewing in the background or waiting as needed.
     async fn entry(self: &Arc<Self>, session: &Arc<Session>) -> Result<Arc<Entry>, Error> {
         session.cache.get(self.deadline, |current| self.renewal(session, current)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        Client, Credential, Provider, Secret, TokenParams,
+        provider::*,
+        store::{DigestKey, StoreKey},
+    };
+
+    struct Owner(&'static str);
+
+    impl Provider for Owner {
+        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Owner", "/token");
+        fn credentials(self) -> Vec<Credential> {
+            vec![Credential::from("the-client-id"), Credential::from(Secret::from(self.0))]
+        }
+    }
+
+    /// Keys bind the secret too (a wrong secret is another identity), the token endpoint and
+    /// the token parameters, and name no credential.
+    #[test]
+    fn store_keys_bind_every_credential_and_name_none() {
+        let key = DigestKey::generate();
+        let derive = |secret: &'static str, base: &str, params: &TokenParams| {
+            let client = Client::builder(Owner(secret)).base_url(base).build().unwrap();
+            StoreKey::derive(&key, &client.inner.key_id(params)).as_str().to_owned()
+        };
+        let (none, scoped) = (TokenParams::new(), TokenParams::new().scope("read"));
+        let plain = derive("the-client-secret", "https://h.example", &none);
+        assert!(!plain.contains("client") && plain.len() == 64, "{plain}");
+        assert_eq!(plain, derive("the-client-secret", "https://h.example", &none), "stable");
+        assert_ne!(plain, derive("another-secret", "https://h.example", &none), "the secret is bound");
+        assert_ne!(plain, derive("the-client-secret", "https://h.example", &scoped), "the parameters are bound");
+        assert_ne!(plain, derive("the-client-secret", "https://other.example", &none), "the endpoint is bound");
+        let client = Client::builder(Owner("the-client-secret")).base_url("https://h.example").build().unwrap();
+        let id = client.inner.key_id(&none);
+        let shown = format!("{id:?}");
+        assert!(!shown.contains("the-client-secret") && !shown.contains("the-client-id"), "{shown}");
+        assert!(shown.contains("https://h.example/token"), "the token URL itself: {shown}");
     }
 }

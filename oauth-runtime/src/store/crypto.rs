@@ -15,6 +15,7 @@ use chacha20poly1305::{
 use sha2::Digest as _;
 use zeroize::Zeroizing;
 
+use super::DigestKey;
 use crate::Error;
 
 const FORMAT: u8 = 1;
@@ -26,13 +27,64 @@ const NONCE_LEN: usize = 24;
 /// Every process of a fleet needs the same key. Generate one with `openssl rand -base64 32`,
 /// keep it with your other secrets, and load it with [`EncryptionKey::from_base64`].
 ///
-/// Rotation: give the new key to [`RedisStoreBuilder::new`](super::RedisStoreBuilder::new)
-/// and the old one to [`previous_key`](super::RedisStoreBuilder::previous_key) on every
-/// process; entries are rewritten under the new key at their next renewal, after which the
-/// old key can go. An entry that no key opens is a miss (logged at WARN): the fleet renews
-/// once and writes it anew.
+/// # Two secrets: sealing, and naming
+///
+/// A store uses a key for two things, through separate derived keys:
+///
+/// - **sealing**: XChaCha20-Poly1305 of each entry under the sealing key (the one given to
+///   [`RedisStoreBuilder::new`](super::RedisStoreBuilder::new)); any key the store has
+///   ([`previous_key`](super::RedisStoreBuilder::previous_key),
+///   [`next_key`](super::RedisStoreBuilder::next_key)) opens;
+/// - **naming**: the Redis key of an entry is HMAC-SHA256 of its identity (every credential,
+///   secrets included, the token URL, the token parameters) under a [`DigestKey`]. By
+///   default that is [`DigestKey::derive_from`] the sealing key, a separate subkey (HMAC of a
+///   fixed label under the key), never the encryption key itself.
+///
+/// Names must **not** change when the encryption key rotates, or replicas on the old and new
+/// keys would look for the same tokens under different names and stop sharing them (each
+/// renewing on its own). So a store whose keys rotate names its entries under a digest key
+/// that you pin with [`RedisStoreBuilder::digest_key`], the same on every replica and through
+/// every phase: `DigestKey::derive_from(&first_key)`, which names entries exactly as a store
+/// with the default did under `first_key` (so pinning moves nothing), or any key of your own
+/// (`DigestKey::from_base64`; set it before the first deploy, since changing it moves every
+/// entry once). A store given `previous_key` or `next_key` without a pinned digest key
+/// refuses to build.
+///
+/// # Rotation in a rolling deploy
+///
+/// Each phase is a complete deploy of every replica before the next one starts:
+///
+/// 1. **Add the new key, read-only**: `RedisStore::builder(url, old).next_key(new)
+///    .digest_key(DigestKey::derive_from(&old))`. Replicas open entries sealed under `new`
+///    but still seal under `old`, so replicas not yet deployed read everything written.
+/// 2. **Seal with the new key**: `RedisStore::builder(url, new).previous_key(old)
+///    .digest_key(DigestKey::derive_from(&old))`. Every replica already opens `new`; entries
+///    move to it at their next renewal.
+/// 3. **Drop the old key** once every entry has been renewed (one access-token lifetime plus
+///    the store's retention, or sooner if you accept one extra renewal for idle entries):
+///    `RedisStore::builder(url, new).digest_key(DigestKey::derive_from(&old))`.
+///
+/// The digest key derived from `old` stays: it is only a naming secret. If `old` leaked, pin
+/// a fresh digest key instead, accepting that entries move once (one renewal per token).
+/// Skipping phase 1 (going from `old` alone to `new` + `previous_key(old)`) leaves replicas
+/// that cannot read what the new ones write: they treat the entry as unreadable and renew
+/// from their own refresh token, which a server with rotation rejects as reused.
+///
+/// An entry that no key opens is a miss (logged at WARN): the fleet renews once and writes
+/// it anew.
 ///
 /// `Debug` shows the key's id (a hash prefix), never the key.
+///
+/// ```
+/// use oauth_runtime::store::{DigestKey, EncryptionKey, RedisStore};
+/// # fn main() -> Result<(), oauth_runtime::Error> {
+/// let (old, new) = (EncryptionKey::generate(), EncryptionKey::generate());
+/// let names = DigestKey::derive_from(&old); // fixed through the rotation
+/// let phase1 = RedisStore::builder("redis://127.0.0.1/0", old.clone()).next_key(new.clone()).digest_key(names.clone()).build()?;
+/// let phase2 = RedisStore::builder("redis://127.0.0.1/0", new.clone()).previous_key(old).digest_key(names.clone()).build()?;
+/// let phase3 = RedisStore::builder("redis://127.0.0.1/0", new).digest_key(names).build()?;
+/// # let _ = (phase1, phase2, phase3); Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct EncryptionKey {
     bytes: Zeroizing<[u8; 32]>,
@@ -75,8 +127,31 @@ impl EncryptionKey {
         Zeroizing::new(STANDARD.encode(self.bytes.as_ref()))
     }
 
+    /// The key that names a store's entries by default, derived from this one (see the
+    /// type's docs); the same as [`DigestKey::derive_from`].
+    pub(crate) fn naming_key(&self) -> DigestKey {
+        DigestKey::derive(self.bytes.as_ref(), "store-key-names")
+    }
+
     fn cipher(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(self.bytes.as_ref()))
+    }
+}
+
+impl DigestKey {
+    /// The digest key a [`RedisStore`](super::RedisStore) sealing with `key` names its entries
+    /// under by default: HMAC-SHA256 under `key` of a fixed label, a subkey unrelated to the
+    /// encryption. Pin it with [`RedisStoreBuilder::digest_key`](super::RedisStoreBuilder::digest_key)
+    /// before rotating `key` (see [`EncryptionKey`]).
+    ///
+    /// ```
+    /// use oauth_runtime::store::{DigestKey, EncryptionKey};
+    /// let key = EncryptionKey::generate();
+    /// assert_eq!(DigestKey::derive_from(&key), DigestKey::derive_from(&key));
+    /// assert_ne!(DigestKey::derive_from(&key), DigestKey::derive_from(&EncryptionKey::generate()));
+    /// ```
+    pub fn derive_from(key: &EncryptionKey) -> DigestKey {
+        key.naming_key()
     }
 }
 
@@ -182,6 +257,13 @@ mod tests {
         let (old, new) = (EncryptionKey::generate(), EncryptionKey::generate());
         let sealed = seal(&old, "k", 1, b"t");
         assert_eq!(open(&[new, old], "k", 1, &sealed).unwrap().as_slice(), b"t");
+    }
+
+    #[test]
+    fn the_naming_key_is_a_subkey() {
+        let key = EncryptionKey::from_bytes([9; 32]);
+        assert_ne!(key.naming_key(), DigestKey::from_bytes([9; 32]), "not the encryption key itself");
+        assert_eq!(key.naming_key(), DigestKey::derive_from(&EncryptionKey::from_bytes([9; 32])));
     }
 
     #[test]

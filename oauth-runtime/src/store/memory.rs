@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{KeyId, LockId, StoreFuture, StoreKey, StoredToken, TokenStore};
+use super::{DigestKey, KeyId, LockId, StoreFuture, StoreKey, StoredToken, TokenStore};
 use crate::Token;
 
 /// A [`TokenStore`] in this process's memory: clients built with clones of one `MemoryStore`
@@ -21,16 +21,28 @@ use crate::Token;
 /// `MemoryStore` is for the case of several clients for the same credentials, built apart
 /// (by different libraries, say), and for testing the fleet protocol without Redis.
 ///
+/// Keys bind every credential, secrets included ([`StoreKey::derive`]): a client holding a
+/// wrong password never reads the right one's token. They are digests under a random
+/// [`DigestKey`] each store makes for itself (its clones share it), so that no password, nor
+/// a hash anyone could recompute, sits in memory as a key.
+///
 /// ```
 /// use oauth_runtime::store::MemoryStore;
 /// let store = MemoryStore::new();
 /// let shared = store.clone(); // the same entries
 /// # let _ = shared;
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MemoryStore {
     entries: Arc<Mutex<HashMap<StoreKey, Slot>>>,
     owners: Arc<AtomicU64>,
+    digest_key: Arc<DigestKey>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> MemoryStore {
+        MemoryStore { entries: Arc::default(), owners: Arc::default(), digest_key: Arc::new(DigestKey::generate()) }
+    }
 }
 
 #[derive(Default)]
@@ -59,7 +71,7 @@ impl fmt::Debug for MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn key(&self, id: &KeyId<'_>) -> StoreKey {
-        StoreKey::new(id.canonical())
+        StoreKey::derive(&self.digest_key, id)
     }
 
     fn get<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, Option<StoredToken>> {

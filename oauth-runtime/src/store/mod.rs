@@ -20,25 +20,29 @@
 //!
 //! Stores: [`MemoryStore`] (several clients of one process) and, with the `redis` feature,
 //! `RedisStore` (several processes or hosts, values encrypted). Write your own by implementing
-//! [`TokenStore`].
+//! [`TokenStore`]: derive its keys with [`StoreKey::derive`] under a secret [`DigestKey`] (the
+//! rule is on [`TokenStore::key`]), encode its values with [`codec`], and report failures
+//! with a [`StoreError`] of the right [`StoreErrorKind`].
 
+pub mod codec;
 #[cfg(feature = "redis")]
 mod crypto;
+mod digest;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 
 use std::{
+    error::Error as StdError,
     fmt,
     future::Future,
+    hash::{Hash, Hasher},
     pin::Pin,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    sync::Arc,
+    time::Duration,
 };
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-
-pub use memory::MemoryStore;
+pub use self::{digest::DigestKey, memory::MemoryStore};
 
 #[cfg(feature = "redis")]
 pub use self::{
@@ -58,8 +62,25 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// not an error: [`TokenStore::get`] returns it with `token: None` and its version, logging
 /// why at WARN, so that the next write replaces it.
 pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
-    /// The key of the tokens described by `id`. Stores that leave the process must derive it
-    /// with a cryptographic hash ([`KeyId::digest`]), so that it holds no credential.
+    /// The key of the tokens described by `id`, computed once per client and token parameter
+    /// set.
+    ///
+    /// The rule: two ids share a key only if they are the same in every part (vendor, token
+    /// URL, every credential **secrets included**, token parameters), so that a client with a
+    /// wrong password never reads the right one's tokens; and a key names no credential.
+    /// Follow it with [`StoreKey::derive`] (HMAC-SHA256 under a [`DigestKey`]): under a
+    /// secret key of the store's own, never a key anyone could recompute, since the digest
+    /// covers the secrets; and under the same key in every process that must share tokens.
+    ///
+    /// ```
+    /// use oauth_runtime::store::{DigestKey, KeyId, StoreKey};
+    /// struct MyStore { digest_key: DigestKey }
+    /// impl MyStore {
+    ///     fn key(&self, id: &KeyId<'_>) -> StoreKey {
+    ///         StoreKey::derive(&self.digest_key, id)
+    ///     }
+    /// }
+    /// ```
     fn key(&self, id: &KeyId<'_>) -> StoreKey;
 
     /// The entry under `key`, or `None` if there is none.
@@ -77,74 +98,80 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
     fn unlock<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId) -> StoreFuture<'a, bool>;
 }
 
-/// A key in a [`TokenStore`], derived once per client and token parameter set.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct StoreKey(String);
+/// A key in a [`TokenStore`], derived once per client and token parameter set, most often
+/// with [`StoreKey::derive`].
+///
+/// Two keys are equal when their texts are; the token parameters a derived key carries (see
+/// [`StoreKey::params`]) follow from its text.
+#[derive(Clone)]
+pub struct StoreKey {
+    text: String,
+    params: Option<TokenParams>,
+}
 
 impl StoreKey {
-    /// A key with this text.
+    /// A key with this text, carrying no token parameters.
     pub fn new(key: impl Into<String>) -> StoreKey {
-        StoreKey(key.into())
+        StoreKey { text: key.into(), params: None }
     }
 
     /// The key's text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The token parameters of the tokens under this key, for a key made by
+    /// [`StoreKey::derive`]; `None` for [`StoreKey::new`]. Stores pass them to
+    /// [`codec::encode`] so that an entry says which parameters its token was requested with.
+    pub fn params(&self) -> Option<&TokenParams> {
+        self.params.as_ref()
+    }
+}
+
+impl PartialEq for StoreKey {
+    fn eq(&self, other: &StoreKey) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for StoreKey {}
+
+impl Hash for StoreKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 
 impl fmt::Debug for StoreKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StoreKey").field(&self.0).finish()
+        f.debug_tuple("StoreKey").field(&self.text).finish()
     }
 }
 
-/// What identifies a set of tokens: the vendor, its token endpoint, the credentials that are
-/// not secret (client id, user name, fixed parameters) and the token parameters. Secrets are
-/// left out: two clients that differ only by a secret share tokens, and no hash of a password
-/// is ever written anywhere.
+/// What identifies a set of tokens: the vendor, its token endpoint, every credential (the
+/// secret ones too: a client with another password is another identity) and the token
+/// parameters. The runtime makes one for [`TokenStore::key`]; turn it into a key with
+/// [`StoreKey::derive`] or [`KeyId::digest_with`].
+///
+/// It holds the secrets: its `Debug` shows only the vendor, the token URL, the credentials'
+/// field names and the parameters.
 pub struct KeyId<'a> {
     pub(crate) vendor: &'a str,
-    pub(crate) token_url: &'a str,
-    pub(crate) public: Vec<(&'a str, &'a str)>,
+    pub(crate) token_url: std::borrow::Cow<'a, str>,
+    /// Every credential, by field name, in the provider's field order.
+    pub(crate) credentials: Vec<(&'a str, &'a str)>,
     pub(crate) params: &'a TokenParams,
 }
 
 impl KeyId<'_> {
-    /// The identity as one unambiguous string (each part length-prefixed). It holds the
-    /// client id and user name in clear: for keys that stay in the process.
-    pub fn canonical(&self) -> String {
-        let mut out = String::from("oauth-vendors/token-key/v1");
-        let mut part = |s: &str| {
-            out.push('|');
-            out.push_str(&s.len().to_string());
-            out.push(':');
-            out.push_str(s);
-        };
-        part(self.vendor);
-        part(self.token_url);
-        for (name, value) in &self.public {
-            part(name);
-            part(value);
-        }
-        for (name, value) in self.params.pairs() {
-            part(name);
-            part(value);
-        }
-        out
-    }
-
-    /// SHA-256 of [`KeyId::canonical`], in lower-case hex: a key that names no credential.
-    #[cfg(feature = "redis")]
-    pub fn digest(&self) -> String {
-        use sha2::Digest as _;
-        let hash = sha2::Sha256::digest(self.canonical().as_bytes());
-        hash.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
     /// The vendor's name.
     pub fn vendor(&self) -> &str {
         self.vendor
+    }
+
+    /// The token parameters.
+    pub fn params(&self) -> &TokenParams {
+        self.params
     }
 }
 
@@ -153,7 +180,7 @@ impl fmt::Debug for KeyId<'_> {
         f.debug_struct("KeyId")
             .field("vendor", &self.vendor)
             .field("token_url", &self.token_url)
-            .field("public", &self.public)
+            .field("credentials", &self.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("params", self.params)
             .finish()
     }
@@ -199,25 +226,117 @@ impl fmt::Debug for LockId {
     }
 }
 
-/// A store that could not be used: unreachable, timing out, or answering nonsense. The
-/// message never holds a password or a token.
+/// What kind of failure a [`StoreError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// The store cannot be reached: connection refused or reset, DNS, TLS.
+    Unavailable,
+    /// The store did not answer in time.
+    Timeout,
+    /// The store answered, but with an error or something this client does not expect (a
+    /// script error, a wrong type, an authentication failure).
+    Protocol,
+    /// A value could not be encoded or decoded ([`codec`]).
+    Codec,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for StoreErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StoreErrorKind::Unavailable => "unavailable",
+            StoreErrorKind::Timeout => "timeout",
+            StoreErrorKind::Protocol => "protocol error",
+            StoreErrorKind::Codec => "codec error",
+            StoreErrorKind::Other => "error",
+        })
+    }
+}
+
+/// A store that could not be used: unreachable, timing out, or answering nonsense; see
+/// [`StoreError::kind`]. Its message never holds a password or a token, nor does its
+/// [`source`](std::error::Error::source), which the built-in stores attach only when its text
+/// holds no secret.
+///
+/// For a store of your own:
+///
+/// ```
+/// use oauth_runtime::store::{StoreError, StoreErrorKind};
+/// let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+/// let error = StoreError::unavailable("my store at db.internal: cannot connect").with_source(io);
+/// assert_eq!(error.kind(), StoreErrorKind::Unavailable);
+/// assert!(std::error::Error::source(&error).is_some());
+/// ```
 #[derive(Clone, Debug)]
-pub struct StoreError(String);
+pub struct StoreError {
+    kind: StoreErrorKind,
+    message: String,
+    source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
+}
 
 impl StoreError {
-    /// An error with this message (which must hold no secret).
+    /// An error of kind [`StoreErrorKind::Other`] with this message (which must hold no
+    /// secret).
     pub fn new(message: impl Into<String>) -> StoreError {
-        StoreError(message.into())
+        StoreError::with_kind(StoreErrorKind::Other, message)
+    }
+
+    /// An error of `kind` with this message (which must hold no secret).
+    pub fn with_kind(kind: StoreErrorKind, message: impl Into<String>) -> StoreError {
+        StoreError { kind, message: message.into(), source: None }
+    }
+
+    /// [`StoreErrorKind::Unavailable`]: the store cannot be reached.
+    pub fn unavailable(message: impl Into<String>) -> StoreError {
+        StoreError::with_kind(StoreErrorKind::Unavailable, message)
+    }
+
+    /// [`StoreErrorKind::Timeout`]: the store did not answer in time.
+    pub fn timeout(message: impl Into<String>) -> StoreError {
+        StoreError::with_kind(StoreErrorKind::Timeout, message)
+    }
+
+    /// [`StoreErrorKind::Protocol`]: the store answered with an error or nonsense.
+    pub fn protocol(message: impl Into<String>) -> StoreError {
+        StoreError::with_kind(StoreErrorKind::Protocol, message)
+    }
+
+    /// [`StoreErrorKind::Codec`]: a value could not be encoded or decoded.
+    pub fn codec(message: impl Into<String>) -> StoreError {
+        StoreError::with_kind(StoreErrorKind::Codec, message)
+    }
+
+    /// The same error, caused by `source` (whose `Display` must hold no secret either).
+    #[must_use]
+    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> StoreError {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+
+    /// The message, without the kind.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for StoreError {}
+impl StdError for StoreError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|s| s as &(dyn StdError + 'static))
+    }
+}
 
 /// How long a store lock is held at most: an upper bound on one renewal, so that a live holder
 /// never loses its lock and a dead one (killed mid-renewal) blocks the fleet no longer.
@@ -248,100 +367,35 @@ pub fn lock_ttl(timeout: Duration, retry: &RetryPolicy) -> Duration {
     request.saturating_mul(2).saturating_add(Duration::from_secs(1))
 }
 
-/// A token as stored: every field, instants in Unix milliseconds.
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    access: String,
-    token_type: String,
-    /// The vendor's own word for the type, when it sent one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    sent_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    refresh: Option<String>,
-    expires_at_ms: u64,
-    issued_at_ms: u64,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    extra: Map<String, Value>,
-}
-
-fn unix_ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-/// The token as JSON, in memory zeroed on drop.
-#[cfg_attr(not(feature = "redis"), allow(dead_code))]
-pub(crate) fn encode(token: &Token) -> zeroize::Zeroizing<Vec<u8>> {
-    let wire = Wire {
-        access: token.access_token().expose_secret().to_owned(),
-        token_type: token.token_type().to_owned(),
-        sent_type: token.token_type_sent().map(str::to_owned),
-        refresh: token.refresh_token().map(|r| r.expose_secret().to_owned()),
-        expires_at_ms: unix_ms(token.expires_at()),
-        issued_at_ms: unix_ms(token.issued_at()),
-        extra: token.extra().clone(),
-    };
-    let bytes = serde_json::to_vec(&wire).unwrap_or_default();
-    // The strings copied into `wire` are secrets too.
-    let Wire { access, refresh, .. } = wire;
-    drop(zeroize::Zeroizing::new(access));
-    drop(refresh.map(zeroize::Zeroizing::new));
-    zeroize::Zeroizing::new(bytes)
-}
-
-/// The token [`encode`] wrote, or `None`.
-#[cfg_attr(not(feature = "redis"), allow(dead_code))]
-pub(crate) fn decode(bytes: &[u8]) -> Option<Token> {
-    let wire: Wire = serde_json::from_slice(bytes).ok()?;
-    let at = |ms: u64| UNIX_EPOCH + Duration::from_millis(ms);
-    Some(Token::from_parts(
-        wire.access,
-        crate::TokenScheme::for_token_type(Some(&wire.token_type)),
-        wire.sent_type,
-        wire.refresh,
-        at(wire.issued_at_ms),
-        at(wire.expires_at_ms),
-        // What another process read, kept as the instant it computed.
-        crate::LifetimeSource::Instant,
-        wire.extra,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tokens_round_trip() {
-        let mut extra = Map::new();
-        extra.insert("userName".into(), Value::from("ann"));
-        let at = UNIX_EPOCH + Duration::from_millis(1_900_000_000_123);
-        let token = Token::from_parts(
-            "acc".into(),
-            crate::TokenScheme::Bearer,
-            Some("BearerToken".into()),
-            Some("ref".into()),
-            at,
-            at,
-            crate::LifetimeSource::Duration,
-            extra,
-        );
-        let back = decode(&encode(&token)).unwrap();
-        assert_eq!(back.access_token().expose_secret(), "acc");
-        assert_eq!(back.refresh_token().unwrap().expose_secret(), "ref");
-        assert_eq!((back.token_type(), back.expires_at(), back.issued_at()), ("Bearer", at, at));
-        assert_eq!(back.token_type_sent(), Some("BearerToken"));
-        assert_eq!(back.field("userName"), Some(&Value::from("ann")));
-        assert!(decode(b"{\"access\":1}").is_none());
+    fn store_errors_have_a_kind_and_a_source() {
+        let plain = StoreError::new("x");
+        assert_eq!((plain.kind(), plain.to_string()), (StoreErrorKind::Other, "x".to_owned()));
+        assert!(plain.source().is_none());
+        let timeout = StoreError::timeout("slow").with_source(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        assert_eq!(timeout.kind(), StoreErrorKind::Timeout);
+        assert!(timeout.source().is_some_and(|s| s.is::<std::io::Error>()));
+        for (error, kind) in [
+            (StoreError::unavailable("a"), StoreErrorKind::Unavailable),
+            (StoreError::protocol("a"), StoreErrorKind::Protocol),
+            (StoreError::codec("a"), StoreErrorKind::Codec),
+        ] {
+            assert_eq!(error.kind(), kind);
+        }
     }
 
     #[test]
-    fn canonical_ids_are_unambiguous() {
-        let params = TokenParams::new().scope("a b");
-        let id = |public| KeyId { vendor: "V", token_url: "https://h/t", public, params: &params };
-        let one = id(vec![("client_id", "a|b"), ("username", "c")]).canonical();
-        let two = id(vec![("client_id", "a"), ("username", "b|c")]).canonical();
-        assert_ne!(one, two);
-        assert!(one.contains("5:scope") || one.contains("|5:scope"), "{one}");
+    fn store_keys_compare_by_text() {
+        let params = TokenParams::new().scope("s");
+        let id = KeyId { vendor: "V", token_url: "https://h/t".into(), credentials: vec![("u", "p")], params: &params };
+        let derived = StoreKey::derive(&DigestKey::from_bytes([7; 32]), &id);
+        assert_eq!(derived.params(), Some(&params));
+        assert_eq!(StoreKey::new(derived.as_str()), derived);
+        assert!(!format!("{id:?}").contains("\"p\""), "KeyId's Debug shows no credential value");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The Redis (or Valkey) store: one token per key for a whole fleet, encrypted at rest.
 //!
-//! Layout, for a prefix `p` and a key digest `h` (SHA-256 of the key's identity):
+//! Layout, for a prefix `p` and a key digest `h` (HMAC-SHA256 of the key's identity, secrets
+//! included, under the store's [`DigestKey`]; see [`StoreKey::derive`]):
 //!
 //! - `p:token:h`, a hash: `v` the version (an integer), `d` the sealed token
-//!   ([`crypto`](super::crypto)); it expires `retention` after the access token;
+//!   ([`crypto`](super::crypto)) of the [`codec`](super::codec) encoding; it expires `retention` after the access token;
 //! - `p:lock:h`, a string: the lock owner's random value, set with `SET NX PX`.
 //!
 //! Reads, compare-and-set writes and releases are Lua scripts, each atomic on the server.
@@ -19,7 +20,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use super::{
-    KeyId, LockId, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore,
+    DigestKey, KeyId, LockId, StoreError, StoreErrorKind, StoreFuture, StoreKey, StoredToken, TokenStore, codec,
     crypto::{self, EncryptionKey},
 };
 use crate::{Error, Token};
@@ -55,9 +56,12 @@ return 0
 
 /// A [`TokenStore`] on Redis or Valkey, for processes on any number of hosts.
 ///
-/// Keys are SHA-256 digests of the key's identity ([`KeyId::digest`]) under a prefix; values
-/// are sealed with XChaCha20-Poly1305 under your [`EncryptionKey`], bound to their key and
-/// version. `rediss://` URLs connect over TLS (rustls, the system's root certificates). A
+/// Keys are HMAC-SHA256 digests of the key's identity, every credential included
+/// ([`StoreKey::derive`]), under a [`DigestKey`] derived from your [`EncryptionKey`] (or one
+/// you pin: see [`EncryptionKey`] for rotation), and a prefix: a client with a wrong password
+/// never finds the right one's token, and whoever reads the keys cannot tell whose tokens
+/// they are. Values are sealed with XChaCha20-Poly1305 under your [`EncryptionKey`], bound to
+/// their key and version. `rediss://` URLs connect over TLS (rustls, the system's root certificates). A
 /// password in the URL never shows in `Debug` or in errors.
 ///
 /// The connection is made on first use and re-made after a failure by itself; while Redis is
@@ -84,6 +88,8 @@ struct Inner {
     connection: Mutex<Option<ConnectionManager>>,
     /// The first key seals; all of them open.
     keys: Vec<EncryptionKey>,
+    /// Names the entries ([`StoreKey::derive`]).
+    digest_key: DigestKey,
     prefix: String,
     retention: Duration,
     connect_timeout: Duration,
@@ -97,7 +103,11 @@ struct Inner {
 #[must_use]
 pub struct RedisStoreBuilder {
     url: String,
+    /// The first key seals; all of them open.
     keys: Vec<EncryptionKey>,
+    /// Whether `previous_key` or `next_key` was given: a rotation, which needs `digest_key`.
+    rotating: bool,
+    digest_key: Option<DigestKey>,
     prefix: String,
     retention: Duration,
     connect_timeout: Duration,
@@ -134,18 +144,22 @@ impl RedisStore {
         if let Some(connection) = &*slot {
             return Ok(connection.clone());
         }
+        // No retries inside the manager. In redis 0.32 its backoff (backon's) starts at a fixed
+        // 1 s, whatever `set_factor` says (a growth factor, not a unit) and `set_max_delay`
+        // (which never shortens that first pause): with retries, a refused connection cost
+        // each renewal seconds before it went local. `run` re-sends once on a fresh connection
+        // after a dropped one, and the next renewal connects afresh, which is all the
+        // retrying a store that is only ever a shortcut needs.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(self.inner.connect_timeout)
             .set_response_timeout(self.inner.response_timeout)
-            .set_number_of_retries(2)
-            .set_factor(50)
-            .set_max_delay(1_000);
+            .set_number_of_retries(0);
         let connect = ConnectionManager::new_with_config(self.inner.client.clone(), config);
         let connection = match tokio::time::timeout(self.inner.connect_timeout * 2, connect).await {
             Ok(Ok(connection)) => connection,
-            Ok(Err(error)) => return Err(self.error("cannot connect", &error)),
+            Ok(Err(error)) => return Err(self.error("cannot connect", error)),
             Err(_) => {
-                return Err(StoreError::new(format!(
+                return Err(StoreError::timeout(format!(
                     "cannot connect to Redis at {}: no connection within {:?}",
                     self.inner.redacted_url, self.inner.connect_timeout
                 )));
@@ -155,16 +169,27 @@ impl RedisStore {
         Ok(connection)
     }
 
-    /// A store error for `error`, with the URL's password masked wherever it appears.
-    fn error(&self, doing: &str, error: &redis::RedisError) -> StoreError {
-        let mut message = format!("Redis at {}: {doing}: {error}", self.inner.redacted_url);
+    /// A store error for `error`, with the URL's password masked wherever it appears. The
+    /// redis error is its source only if its text holds no password (masking changed nothing).
+    fn error(&self, doing: &str, error: redis::RedisError) -> StoreError {
+        let text = error.to_string();
+        let mut redacted = text.clone();
         if let Some(password) = self.inner.password.as_deref().filter(|p| !p.is_empty()) {
-            message = message.replace(password, "[REDACTED]");
+            redacted = redacted.replace(password, "[REDACTED]");
             if let Ok(decoded) = percent_encoding::percent_decode_str(password).decode_utf8() {
-                message = message.replace(decoded.as_ref(), "[REDACTED]");
+                redacted = redacted.replace(decoded.as_ref(), "[REDACTED]");
             }
         }
-        StoreError::new(message)
+        let kind = if error.is_timeout() {
+            StoreErrorKind::Timeout
+        } else if error.is_connection_refusal() || error.is_connection_dropped() || error.is_io_error() {
+            StoreErrorKind::Unavailable
+        } else {
+            StoreErrorKind::Protocol
+        };
+        let store_error =
+            StoreError::with_kind(kind, format!("Redis at {}: {doing}: {redacted}", self.inner.redacted_url));
+        if redacted == text { store_error.with_source(error) } else { store_error }
     }
 
     /// Runs `op` on the connection, bounded by the response timeout. A command that met a
@@ -186,14 +211,14 @@ impl RedisStore {
                         retried = true;
                         continue;
                     }
-                    self.error(doing, &error)
+                    self.error(doing, error)
                 }
-                Ok(Err(error)) => return Err(self.error(doing, &error)),
+                Ok(Err(error)) => return Err(self.error(doing, error)),
                 Err(_) => {
                     // The manager may be stuck in its own reconnection backoff: the next
                     // command starts a connection afresh.
                     self.inner.connection.lock().await.take();
-                    StoreError::new(format!(
+                    StoreError::timeout(format!(
                         "Redis at {}: {doing}: no answer within {:?}",
                         self.inner.redacted_url, self.inner.response_timeout
                     ))
@@ -210,10 +235,13 @@ impl RedisStore {
             self.run("read", |mut c| async move { script.key(storage_key).invoke_async(&mut c).await }).await?;
         let Some((version, sealed)) = found else { return Ok(None) };
         let token = match crypto::open(&self.inner.keys, storage_key, version, &sealed) {
-            Ok(plain) => super::decode(&plain).or_else(|| {
-                tracing::warn!(key = %storage_key, "the stored token does not parse; treating it as absent");
-                None
-            }),
+            Ok(plain) => match codec::decode(&plain) {
+                Ok(decoded) => Some(decoded.token),
+                Err(why) => {
+                    tracing::warn!(key = %storage_key, reason = %why, "the stored token does not parse; treating it as absent");
+                    None
+                }
+            },
             Err(why) => {
                 tracing::warn!(key = %storage_key, reason = %why, "the stored token cannot be read; treating it as absent");
                 None
@@ -225,7 +253,7 @@ impl RedisStore {
     async fn write(&self, key: &StoreKey, token: &Token, expected: u64) -> Result<Option<u64>, StoreError> {
         let storage_key = &self.storage_key(key);
         let version = expected + 1;
-        let sealed = &crypto::seal(&self.inner.keys[0], storage_key, version, &super::encode(token));
+        let sealed = &crypto::seal(&self.inner.keys[0], storage_key, version, &codec::encode(token, key.params()));
         let keep = token.expires_in().saturating_add(self.inner.retention);
         let keep_ms = u64::try_from(keep.as_millis()).unwrap_or(u64::MAX).max(1);
         let script = &self.inner.put;
@@ -274,7 +302,7 @@ impl RedisStore {
 
 impl TokenStore for RedisStore {
     fn key(&self, id: &KeyId<'_>) -> StoreKey {
-        StoreKey::new(id.digest())
+        StoreKey::derive(&self.inner.digest_key, id)
     }
 
     fn get<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, Option<StoredToken>> {
@@ -314,6 +342,8 @@ impl RedisStoreBuilder {
         RedisStoreBuilder {
             url: url.to_owned(),
             keys: vec![key],
+            rotating: false,
+            digest_key: None,
             prefix: "oauth-vendors".to_owned(),
             retention: Duration::from_secs(24 * 60 * 60),
             connect_timeout: Duration::from_secs(2),
@@ -321,10 +351,42 @@ impl RedisStoreBuilder {
         }
     }
 
-    /// A former key, to read entries written before a key rotation (see [`EncryptionKey`]).
-    /// Never used to write.
+    /// A former key, to read entries written before a key rotation: phase 2 of a rotation
+    /// (see [`EncryptionKey`]). Never used to seal. Needs a pinned
+    /// [`digest_key`](Self::digest_key).
     pub fn previous_key(mut self, key: EncryptionKey) -> Self {
         self.keys.push(key);
+        self.rotating = true;
+        self
+    }
+
+    /// The key a rotation is moving to, read-only: entries sealed under it open, nothing is
+    /// sealed with it. Phase 1 of a rotation (see [`EncryptionKey`]): once every replica can
+    /// read the new key, the next deploy may seal with it. Needs a pinned
+    /// [`digest_key`](Self::digest_key).
+    ///
+    /// ```
+    /// use oauth_runtime::store::{DigestKey, EncryptionKey, RedisStore};
+    /// # fn main() -> Result<(), oauth_runtime::Error> {
+    /// let (old, new) = (EncryptionKey::generate(), EncryptionKey::generate());
+    /// let store = RedisStore::builder("redis://127.0.0.1/0", old.clone())
+    ///     .next_key(new)
+    ///     .digest_key(DigestKey::derive_from(&old))
+    ///     .build()?;
+    /// # let _ = store; Ok(()) }
+    /// ```
+    pub fn next_key(mut self, key: EncryptionKey) -> Self {
+        self.keys.push(key);
+        self.rotating = true;
+        self
+    }
+
+    /// The secret the entries' Redis keys are derived under ([`StoreKey::derive`]); by
+    /// default [`DigestKey::derive_from`] the sealing key. It must be the same on every
+    /// process that shares tokens and must stay the same while the encryption key rotates
+    /// (see [`EncryptionKey`]); changing it moves every entry (one renewal per token).
+    pub fn digest_key(mut self, key: DigestKey) -> Self {
+        self.digest_key = Some(key);
         self
     }
 
@@ -359,8 +421,19 @@ impl RedisStoreBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for a URL that is not a Redis URL (the message redacts its password).
+    /// [`Error::Config`] for a URL that is not a Redis URL (the message redacts its password),
+    /// or for a [`previous_key`](Self::previous_key) or [`next_key`](Self::next_key) without
+    /// a [`digest_key`](Self::digest_key): the default digest key follows the sealing key, so
+    /// the entries' names would move during the rotation.
     pub fn build(self) -> Result<RedisStore, Error> {
+        if self.rotating && self.digest_key.is_none() {
+            return Err(Error::config(
+                "a RedisStore with a previous_key or next_key needs a digest_key, the same on every replica \
+                 through the rotation (DigestKey::derive_from(&the key you started with) names entries as \
+                 before): otherwise entries move to new names as the sealing key changes",
+            ));
+        }
+        let digest_key = self.digest_key.unwrap_or_else(|| self.keys[0].naming_key());
         let (redacted_url, password) = redact_url(&self.url);
         let client = redis::Client::open(self.url.as_str()).map_err(|error| {
             let mut message = format!("invalid Redis URL {redacted_url}: {error}");
@@ -376,6 +449,7 @@ impl RedisStoreBuilder {
                 password,
                 connection: Mutex::new(None),
                 keys: self.keys,
+                digest_key,
                 prefix: self.prefix,
                 retention: self.retention,
                 connect_timeout: self.connect_timeout,
@@ -448,5 +522,25 @@ mod tests {
         let text = format!("{err} {err:?}");
         assert!(!text.contains("hunter2") && text.contains("127.0.0.1:1"), "{text}");
         assert!(store.get(&StoreKey::new("k")).await.is_err());
+        assert_eq!(err.kind(), StoreErrorKind::Unavailable, "{err}");
+        let source = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
+        assert!(!source.contains("hunter2"), "{source}");
+    }
+
+    #[test]
+    fn a_rotation_needs_a_pinned_digest_key() {
+        let (old, new) = (EncryptionKey::generate(), EncryptionKey::generate());
+        let url = "redis://127.0.0.1:1";
+        for builder in [
+            RedisStore::builder(url, old.clone()).next_key(new.clone()),
+            RedisStore::builder(url, new.clone()).previous_key(old.clone()),
+        ] {
+            let err = builder.build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)) && err.to_string().contains("digest_key"), "{err}");
+        }
+        // Pinned to the old key's naming key: the names of a store that never rotated.
+        let plain = RedisStore::new(url, old.clone()).unwrap();
+        let pinned = RedisStore::builder(url, new).previous_key(old.clone()).digest_key(DigestKey::derive_from(&old));
+        assert_eq!(pinned.build().unwrap().inner.digest_key, plain.inner.digest_key);
     }
 }
