@@ -106,3 +106,55 @@ fn token_errors_are_returned() {
     let err = client.get(Vendor::Deyel.protected_path()).send().unwrap_err();
     assert!(err.is_rejection(), "{err}");
 }
+
+/// Runs `body` on a thread of its own and fails if it does not finish within `limit`: a
+/// blocking call that hangs a thread cannot be interrupted by a Tokio timeout on that thread.
+fn within(limit: Duration, body: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let runner = thread::spawn(move || {
+        body();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => runner.join().unwrap(),
+        // The body panicked: show its panic.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::panic::resume_unwind(runner.join().unwrap_err()),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("hung for more than {limit:?}"),
+    }
+}
+
+/// Defect 5: the async client pools a connection on a current-thread runtime (that runtime's
+/// thread drives it), then the blocking client behind the same pool is called from that
+/// runtime. Called in `spawn_blocking`, the runtime's thread is free and the call completes;
+/// called on the runtime's thread itself, it must end with a typed error, never hang (it hung
+/// until the request timeout: the pooled connection waited for the thread it blocked).
+#[test]
+fn after_the_async_client_pooled_a_connection_on_a_current_thread_runtime() {
+    within(Duration::from_secs(15), || {
+        let (sim_rt, sim) = background_sim();
+        let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        caller.block_on(async {
+            // A request timeout longer than the bound: a hang is not cut short by it.
+            let client = builder(deyel(sim.config()), &sim).timeout(Duration::from_secs(60)).build().unwrap();
+            let status = client.get(Vendor::Deyel.protected_path()).send().await.unwrap().status();
+            assert_eq!(status, StatusCode::OK, "a connection is now pooled, driven by this runtime");
+            let blocking = client.clone().blocking().unwrap();
+            let in_blocking_task = blocking.clone();
+            let status = tokio::task::spawn_blocking(move || {
+                in_blocking_task.get(Vendor::Deyel.protected_path()).send().map(|r| r.status())
+            })
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(status, StatusCode::OK, "from spawn_blocking the call completes");
+            let err = blocking.get(Vendor::Deyel.protected_path()).send().unwrap_err();
+            assert!(matches!(err, Error::Config(ref m) if m.contains("spawn_blocking")), "{err:?}");
+            assert!(blocking.token().is_err(), "every call is refused there, token included");
+            // The async client still works on this runtime afterwards.
+            client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+        });
+        drop(caller);
+        drop(sim);
+        drop(sim_rt);
+    });
+}

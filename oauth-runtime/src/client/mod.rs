@@ -9,10 +9,10 @@ mod lease;
 mod renew;
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     fmt,
     marker::PhantomData,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
@@ -81,10 +81,76 @@ pub(crate) struct Inner {
     max_api_body: usize,
     skew: Duration,
     on_token: Option<TokenHook>,
-    /// One session per token parameter set, kept for the client's lifetime.
-    sessions: Mutex<HashMap<TokenParams, Arc<Session>>>,
+    /// The sessions of the token parameter sets in use.
+    sessions: Mutex<Sessions>,
     /// The token store shared with other clients, and its lock's lifetime.
     store: Option<(Arc<dyn crate::store::TokenStore>, Duration)>,
+}
+
+/// The sessions of a client, by token parameter set.
+///
+/// The map holds them weakly: a session lives as long as a handle (or a renewal in flight)
+/// holds it, plus while it is among the `idle_max` sessions used last, which the map holds
+/// strongly so that handles made per request and dropped keep finding their cached token.
+/// Memory is then bounded by the live handles' sessions plus `idle_max`, whatever the number
+/// of parameter sets ever used.
+pub(crate) struct Sessions {
+    map: HashMap<TokenParams, Weak<Session>>,
+    /// The sessions used last, oldest first.
+    recent: VecDeque<Arc<Session>>,
+    idle_max: usize,
+    /// When the map reaches this size, its dead entries are pruned (twice the size left by
+    /// the last pruning, so that pruning costs O(1) per insertion on average).
+    prune_at: usize,
+}
+
+/// The smallest size at which the session map is pruned.
+const PRUNE_FLOOR: usize = 64;
+
+impl Sessions {
+    pub(crate) fn new(idle_max: usize) -> Sessions {
+        Sessions { map: HashMap::new(), recent: VecDeque::new(), idle_max, prune_at: PRUNE_FLOOR }
+    }
+
+    /// The live session of `params`, marked as used last, and the sessions no longer kept
+    /// idle (see [`Sessions::insert`]).
+    fn get(&mut self, params: &TokenParams) -> Option<(Arc<Session>, Vec<Arc<Session>>)> {
+        let session = self.map.get(params)?.upgrade()?;
+        let evicted = self.touch(&session);
+        Some((session, evicted))
+    }
+
+    /// Adds `session`; returns the sessions no longer kept idle, to be dropped outside the lock
+    /// (a session's drop runs the token hook's and the store's drops).
+    fn insert(&mut self, session: &Arc<Session>) -> Vec<Arc<Session>> {
+        if self.map.len() >= self.prune_at {
+            self.map.retain(|_, s| s.strong_count() > 0);
+            self.prune_at = (self.map.len() * 2).max(PRUNE_FLOOR);
+        }
+        self.map.insert(session.params.clone(), Arc::downgrade(session));
+        self.touch(session)
+    }
+
+    /// Moves `session` to the back of the recent list, and drops the oldest beyond `idle_max`.
+    fn touch(&mut self, session: &Arc<Session>) -> Vec<Arc<Session>> {
+        if self.idle_max == 0 {
+            return Vec::new();
+        }
+        // The list is short (`idle_max`), and a hit at the back, the common case, is O(1).
+        if !self.recent.back().is_some_and(|s| Arc::ptr_eq(s, session)) {
+            if let Some(at) = self.recent.iter().position(|s| Arc::ptr_eq(s, session)) {
+                self.recent.remove(at);
+            }
+            self.recent.push_back(session.clone());
+        }
+        let excess = self.recent.len().saturating_sub(self.idle_max);
+        self.recent.drain(..excess).collect()
+    }
+
+    /// The sessions alive now.
+    fn live(&self) -> Vec<Arc<Session>> {
+        self.map.values().filter_map(Weak::upgrade).collect()
+    }
 }
 
 /// The tokens of one parameter set: their cache, with its own single flight, and the grant
@@ -197,9 +263,15 @@ impl<P> Client<P> {
     }
 
     /// A handle on the same client whose tokens are requested with `params` (scope, audience,
-    /// resource). Each parameter set has its own token cache and single flight, kept for the
-    /// client's lifetime, so handles for one set share tokens and a caller never receives a
-    /// token requested for another set. Cheap enough to call per request.
+    /// resource). Each parameter set has its own token cache and single flight, so handles for
+    /// one set share tokens and a caller never receives a token requested for another set.
+    /// Cheap enough to call per request.
+    ///
+    /// A set's cache lives as long as a handle for it does, and after the last one is dropped
+    /// while it is among the [`max_idle_sessions`](ClientBuilder::max_idle_sessions) sets used
+    /// last (64 by default): handles made per request keep finding their token, and a client
+    /// that sees unboundedly many sets keeps memory bounded. A set whose cache was reclaimed
+    /// gets a new token when next used.
     ///
     /// ```no_run
     /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
@@ -211,6 +283,29 @@ impl<P> Client<P> {
     pub fn with_token_params(&self, params: TokenParams) -> Client<P> {
         let session = self.inner.session(params);
         Client { inner: self.inner.clone(), session, _provider: PhantomData }
+    }
+
+    /// How many token parameter sets the client's session map holds an entry for (live or not
+    /// yet pruned): for the tests that bound it. Not part of the API.
+    #[doc(hidden)]
+    pub fn __session_count(&self) -> usize {
+        self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner).map.len()
+    }
+
+    /// Waits for every token renewal in flight on this client, for every token parameter set:
+    /// the token request, the store's write (with a [store](ClientBuilder::store)) and the
+    /// [`on_token`](ClientBuilder::on_token) hook. Call it before the program exits, so that a
+    /// renewal running in the background (a token due for renewal is used while it is renewed
+    /// behind the caller) is not cut off, and a rotated refresh token is saved.
+    ///
+    /// The client stays usable: a renewal started after the call began is not waited for, and
+    /// dropping the future only stops the wait. Each renewal is bounded by the client's
+    /// timeouts and retries; wrap the call in `tokio::time::timeout` to bound the wait more.
+    pub async fn drain(&self) {
+        let sessions = self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner).live();
+        for session in &sessions {
+            session.cache.settle().await;
+        }
     }
 
     /// The token parameters of this handle.
@@ -274,11 +369,13 @@ impl Inner {
         Ok(self.transport.http.request(method, url))
     }
 
-    /// The session of `params`, created on first use.
+    /// The session of `params`: the live one, or a new one.
     fn session(&self, params: TokenParams) -> Arc<Session> {
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(session) = sessions.get(&params) {
-            return session.clone();
+        if let Some((session, evicted)) = sessions.get(&params) {
+            drop(sessions);
+            drop(evicted);
+            return session;
         }
         let session = Arc::new(Session {
             grant_request: request::grant(self.spec, &self.auth_base, &self.credentials, &params),
@@ -287,9 +384,11 @@ impl Inner {
                 .store
                 .as_ref()
                 .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
-            params: params.clone(),
+            params,
         });
-        sessions.insert(params, session.clone());
+        let evicted = sessions.insert(&session);
+        drop(sessions);
+        drop(evicted);
         session
     }
 
