@@ -197,7 +197,9 @@ pub enum Error {
         retry_in: Duration,
     },
 
-    /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...).
+    /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...), or is
+    /// used where it cannot work (a `blocking::BlockingClient` called on the thread of a
+    /// current-thread runtime).
     #[error("invalid configuration: {0}")]
     Config(String),
 
