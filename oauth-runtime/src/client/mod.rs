@@ -200,12 +200,23 @@ impl<P> Client<P> {
     /// A token due for renewal but not yet expired is returned at once while the renewal runs
     /// in the background. Concurrent callers share one token request; all of them get its
     /// token or its error. Dropping the returned future never cancels a token request: the
-    /// renewal runs in a task of its own and its token is stored for the next caller.
+    /// renewal runs in a task of its own and its token is stored for the next caller. When
+    /// this call caused or joined a renewal, it returns once that renewal's
+    /// [`on_token`](ClientBuilder::on_token) hook has run.
+    ///
+    /// The renewal task runs on the Tokio runtime of the call that started it. If that runtime
+    /// shuts down before the renewal ends (a `Runtime` built for one call, a test's runtime),
+    /// the renewal is dropped with it and leaves nothing behind: callers waiting on it from
+    /// other runtimes start a new one on theirs, and the next call starts afresh. Only what the
+    /// dropped renewal had obtained is lost (with a rotating refresh token, the next refresh may
+    /// then be refused and the grant run again). Use [`Client::drain`] before shutting a
+    /// runtime down to let renewals finish.
     ///
     /// # Errors
     ///
-    /// The renewal's error, or [`Error::Deadline`] when no token arrived within the
-    /// [token deadline](ClientBuilder::token_deadline).
+    /// The renewal's error, [`Error::Deadline`] when no token arrived within the
+    /// [token deadline](ClientBuilder::token_deadline), or [`Error::Internal`] (transient) when
+    /// the renewal panicked or its runtime kept shutting down under it.
     pub async fn token(&self) -> Result<Arc<Token>, Error> {
         Ok(self.inner.entry(&self.session).await?.token.clone())
     }
