@@ -427,3 +427,65 @@ impl Drop for Landed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache() -> Arc<TokenCache> {
+        Arc::new(TokenCache::new("V", Duration::from_secs(60), None))
+    }
+
+    /// A renewal that panics gives its callers a transient `Error::Internal` (it used to be
+    /// `Error::Config`, from a channel closed without an outcome), and the next call renews.
+    #[tokio::test]
+    async fn a_panicking_renewal_is_an_internal_error_and_leaves_nothing_behind() {
+        let cache = cache();
+        let outcome = cache
+            .get(Duration::from_secs(5), |_| async {
+                if true {
+                    panic!("a renewal that panics");
+                }
+                Ok(Token::new("never"))
+            })
+            .await;
+        let Err(err) = outcome else { panic!("a token from a renewal that panicked") };
+        assert!(matches!(err, Error::Internal { .. }) && err.is_transient(), "{err:?}");
+        let entry = cache.get(Duration::from_secs(5), |_| async { Ok(Token::new("fresh")) }).await.unwrap();
+        assert_eq!(entry.token.access_token().expose_secret(), "fresh");
+    }
+
+    /// A flight whose task was dropped unpolled (its runtime ended) is replaced by the next
+    /// caller; the guard of the dead flight never clears its successor.
+    #[test]
+    fn a_flight_dropped_unpolled_is_replaced() {
+        let cache = cache();
+        let a = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        a.block_on(async {
+            drop(cache.flight(&|_| async { Ok(Token::new("from A")) }));
+        });
+        assert!(cache.slot().flight.is_some(), "the flight was registered");
+        drop(a);
+        assert!(cache.slot().flight.is_none(), "its guard freed the slot when the task was dropped");
+        let b = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let entry = b.block_on(cache.force(Duration::from_secs(5), |_| async { Ok(Token::new("from B")) })).unwrap();
+        assert_eq!(entry.token.access_token().expose_secret(), "from B");
+        assert!(cache.slot().flight.is_none());
+    }
+
+    /// `settle` waits for the flight in progress, hook included, and returns at once without one.
+    #[tokio::test]
+    async fn settle_waits_for_the_hook() {
+        let hooked = Arc::new(AtomicBool::new(false));
+        let seen = hooked.clone();
+        let hook: TokenHook = Arc::new(move |_| seen.store(true, Ordering::SeqCst));
+        let cache = Arc::new(TokenCache::new("V", Duration::from_secs(60), Some(hook)));
+        drop(cache.flight(&|_| async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(Token::new("slow"))
+        }));
+        cache.settle().await;
+        assert!(hooked.load(Ordering::SeqCst));
+        tokio::time::timeout(Duration::from_millis(50), cache.settle()).await.unwrap();
+    }
+}

@@ -436,3 +436,46 @@ impl Inner {
         session.cache.get(self.deadline, |current| self.renewal(session, current)).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Secret, provider::ProviderSpec};
+
+    struct Minimal;
+
+    impl Provider for Minimal {
+        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Minimal", "/token");
+        fn credentials(self) -> Vec<Credential> {
+            vec![Credential::from("id"), Credential::from(Secret::from("secret"))]
+        }
+    }
+
+    fn scoped(client: &Client<Minimal>, scope: &str) -> Client<Minimal> {
+        client.with_token_params(TokenParams::new().scope(scope))
+    }
+
+    /// Idle sessions are kept up to the bound, the ones used last; live ones whatever the bound;
+    /// and the map of dead entries is pruned, so it stays bounded.
+    #[test]
+    fn sessions_are_kept_while_live_or_among_the_last_idle_ones() {
+        let client = Client::builder(Minimal).base_url("https://h").max_idle_sessions(2).build().unwrap();
+        let kept = scoped(&client, "kept");
+        let idle: Vec<Weak<Session>> =
+            (0..5).map(|i| Arc::downgrade(&scoped(&client, &format!("s{i}")).session)).collect();
+        let alive: Vec<bool> = idle.iter().map(|w| w.strong_count() > 0).collect();
+        assert_eq!(alive, [false, false, false, true, true], "the two used last are kept idle");
+        assert!(Arc::ptr_eq(&scoped(&client, "kept").session, &kept.session), "a live handle keeps its session");
+        assert!(Arc::ptr_eq(&scoped(&client, "s4").session, &idle[4].upgrade().unwrap()), "an idle one is found");
+        for i in 0..1000 {
+            drop(scoped(&client, &format!("churn{i}")));
+        }
+        assert!(client.__session_count() <= 2 * PRUNE_FLOOR, "{}", client.__session_count());
+        assert!(Arc::ptr_eq(&scoped(&client, "kept").session, &kept.session));
+        assert!(Arc::ptr_eq(&client.with_token_params(TokenParams::new()).session, &client.session));
+
+        let none_idle = Client::builder(Minimal).base_url("https://h").max_idle_sessions(0).build().unwrap();
+        let gone = Arc::downgrade(&scoped(&none_idle, "once").session);
+        assert_eq!(gone.strong_count(), 0, "with no idle sessions, a dropped handle's is freed at once");
+    }
+}
