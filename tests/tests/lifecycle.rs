@@ -255,7 +255,12 @@ fn a_renewal_killed_by_its_runtime_is_restarted_by_its_waiters() {
         // Kills the renewal task, mid-request.
         drop(a);
     });
-    std::thread::sleep(Duration::from_millis(100));
+    // Joins once runtime A's token request reached the server (it is slow, so still in flight).
+    let since = std::time::Instant::now();
+    while sim.counters().token_requests == 0 {
+        assert!(since.elapsed() < Duration::from_secs(5), "runtime A never sent its token request");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let b = current_thread();
     let token = b.block_on(bounded(Duration::from_secs(5), client.token())).expect("the waiter started afresh");
     runtime_a.join().unwrap();
