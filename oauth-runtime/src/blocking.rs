@@ -26,15 +26,28 @@ use crate::{ApiRequest, Client, Error, Token, TokenParams};
 /// It owns a Tokio runtime: a current-thread runtime on a thread of its own, started by
 /// [`BlockingClient::new`] and stopped when the last clone is dropped. Each call is handed to
 /// that thread and the caller waits for its outcome, so a `BlockingClient` works from any
-/// thread, including one inside another Tokio runtime: nothing panics there (unlike
-/// `reqwest::blocking`, which panics when used in an async context). It still blocks that
-/// thread, which stalls the tasks of a runtime's worker (all of them, on a current-thread
-/// runtime): in async code, use the async [`Client`], or call this one in
-/// `tokio::task::spawn_blocking`.
+/// thread without a runtime, from `tokio::task::spawn_blocking`, and from the threads of a
+/// multi-thread Tokio runtime. Nothing panics in an async context (unlike `reqwest::blocking`).
+///
+/// # Not on the thread of a current-thread runtime
+///
+/// Called on the thread that runs a current-thread Tokio runtime (`#[tokio::main(flavor =
+/// "current_thread")]`, `#[tokio::test]`, inside `Runtime::block_on` or a task of such a
+/// runtime), every call returns [`Error::Config`] at once instead of blocking: the
+/// connections the async client pooled on that runtime are driven by that thread, so a call
+/// that reuses one would wait for the thread it blocks, until its timeout. Call it in
+/// `tokio::task::spawn_blocking` there (the runtime's thread stays free), or use the async
+/// [`Client`]. (A call from a task of such a runtime is told apart from one in
+/// `spawn_blocking` by asking the runtime to run a no-op task: a runtime that does not run it
+/// within a second counts as blocked by the caller.)
+///
+/// On a multi-thread runtime a call blocks one worker thread, and its other workers drive the
+/// connections; still, in async code prefer the async [`Client`] or `spawn_blocking`.
 ///
 /// The client behind it keeps every rule of the async one (the token cache, renewal in the
-/// background, single flight, the replay after a 401); renewals run on the blocking client's
-/// runtime. Clones share the runtime, the token cache and the connection pool.
+/// background, single flight, the replay after a 401); renewals started by its calls run on
+/// the blocking client's runtime. Clones share the runtime, the token cache and the connection
+/// pool.
 pub struct BlockingClient<P> {
     client: Client<P>,
     runtime: Arc<Background>,
@@ -45,7 +58,7 @@ impl<P> Client<P> {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the runtime or its thread cannot be started.
+    /// [`Error::Internal`] if the runtime or its thread cannot be started.
     pub fn blocking(self) -> Result<BlockingClient<P>, Error> {
         BlockingClient::new(self)
     }
@@ -56,7 +69,7 @@ impl<P> BlockingClient<P> {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the runtime or its thread cannot be started.
+    /// [`Error::Internal`] if the runtime or its thread cannot be started.
     pub fn new(client: Client<P>) -> Result<BlockingClient<P>, Error> {
         Ok(BlockingClient { client, runtime: Arc::new(Background::start()?) })
     }
@@ -100,6 +113,23 @@ impl<P> BlockingClient<P> {
     /// The cached token if it is valid and not due for renewal; never waits.
     pub fn cached_token(&self) -> Option<Arc<Token>> {
         self.client.cached_token()
+    }
+
+    /// Waits for every token renewal in flight, as [`Client::drain`] does: call it before the
+    /// program exits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] on the thread of a current-thread runtime (see [`BlockingClient`]).
+    pub fn drain(&self) -> Result<(), Error>
+    where
+        P: 'static,
+    {
+        let client = self.client.clone();
+        self.runtime.run(async move {
+            client.drain().await;
+            Ok(())
+        })
     }
 
     /// A handle whose tokens are requested with `params`, as [`Client::with_token_params`]
@@ -360,7 +390,7 @@ impl Background {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::config(format!("cannot start the blocking client's runtime: {e}")))?;
+            .map_err(|e| Error::internal(VENDOR, format!("cannot start the blocking client's runtime: {e}")))?;
         let handle = runtime.handle().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = thread::Builder::new()
@@ -370,17 +400,18 @@ impl Background {
                 // context, is what Tokio requires.
                 let _ = runtime.block_on(stopped);
             })
-            .map_err(|e| Error::config(format!("cannot start the blocking client's thread: {e}")))?;
+            .map_err(|e| Error::internal(VENDOR, format!("cannot start the blocking client's thread: {e}")))?;
         Ok(Background { handle, stop: Some(stop), thread: Some(thread) })
     }
 
     /// Runs `fut` on the runtime thread and waits for its outcome. A std channel rather than
     /// `Runtime::block_on` or Tokio's `blocking_recv`, which both panic in an async context.
-    fn run<F>(&self, fut: F) -> F::Output
+    fn run<F, T>(&self, fut: F) -> Result<T, Error>
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
     {
+        refuse_on_a_current_thread_runtime()?;
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         self.handle.spawn(async move {
             let _ = tx.send(fut.await);
@@ -389,6 +420,40 @@ impl Background {
         // panicked, which is a bug in this crate: pass it on.
         rx.recv().expect("the blocking client's task panicked")
     }
+}
+
+/// The blocking client's own errors name no vendor.
+const VENDOR: &str = "blocking client";
+
+/// How long the runtime of a caller in one of its tasks has to run a no-op task before the
+/// caller counts as blocking it.
+const PROBE: Duration = Duration::from_secs(1);
+
+/// `Err` on the thread that runs a current-thread runtime: blocking it would stall the
+/// connections that runtime drives, which the call may be waiting for (see [`BlockingClient`]).
+fn refuse_on_a_current_thread_runtime() -> Result<(), Error> {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else { return Ok(()) };
+    if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+        return Ok(());
+    }
+    let refused = || {
+        Error::config(
+            "a BlockingClient cannot block the thread that runs a current-thread Tokio runtime: \
+             the connections that runtime drives would wait for it; call it in \
+             tokio::task::spawn_blocking, or use the async Client",
+        )
+    };
+    // Not in a task: in `block_on` itself (or under `Handle::enter`), so the runtime's thread.
+    if tokio::task::try_id().is_none() {
+        return Err(refused());
+    }
+    // In a task: one of `spawn_blocking`, whose runtime's thread is free to run a task, or an
+    // async one, on the very thread that would run it.
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    handle.spawn(async move {
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(PROBE).map_err(|_| refused())
 }
 
 impl Drop for Background {

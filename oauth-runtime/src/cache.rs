@@ -6,14 +6,30 @@
 //! stored, rotated refresh token included. Callers that need the renewal's outcome await it
 //! through a `watch` channel; callers holding a token that is due for renewal but not expired
 //! keep using it while the renewal runs behind them.
+//!
+//! The task runs on the Tokio runtime of the caller that started it, the only runtime this
+//! crate can count on. That runtime may shut down first (a `Runtime` built for one call, a
+//! test's runtime): the task is then dropped, before its first poll or mid-request. Nothing of
+//! it stays behind: a guard created with the flight, outside the task's future, clears the
+//! flight slot however the future ends, run or not, and a flight whose task is gone without an
+//! outcome counts as none. Callers waiting on it from another runtime start a new renewal on
+//! theirs. What a killed renewal had obtained is lost (the next renewal asks again; with a
+//! rotating refresh token the old one may be refused, and the grant runs then).
+//!
+//! Order in the task: the token goes into the cache (readers use it at once), then the
+//! `on_token` hook runs, then the flight slot is freed, then the outcome goes to the callers
+//! waiting on the flight. So when a call that caused a renewal returns, that renewal's hook
+//! has run; and [`TokenCache::settle`] waits for the flight in progress, hook included.
 
 use std::{
     future::Future,
     panic::AssertUnwindSafe,
+    pin::Pin,
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, Ordering},
     },
+    task::{Context, Poll},
     time::{Duration, Instant, SystemTime},
 };
 
@@ -110,8 +126,8 @@ type Outcome = Result<Arc<Entry>, Error>;
 /// The token cache of one client (or of one set of token parameters).
 pub(crate) struct TokenCache {
     current: ArcSwapOption<Entry>,
-    /// The renewal in flight, if any; its outcome arrives on the channel.
-    flight: Mutex<Option<watch::Receiver<Option<Outcome>>>>,
+    /// The renewal in flight, if any.
+    flight: Mutex<Slot>,
     /// An API rejected the cached token since the last renewal.
     rejected: AtomicBool,
     skew: Duration,
@@ -122,6 +138,32 @@ pub(crate) struct TokenCache {
 
 /// How long a still-valid token is kept after its renewal failed before trying again.
 const RETRY_PAUSE: Duration = Duration::from_secs(5);
+
+/// How many renewals a caller starts in a row when each one's task is dropped before it has an
+/// outcome (its runtime shut down), before giving up with [`Error::Internal`]. More than one:
+/// the caller's own runtime is alive, so the next one normally runs there.
+const RESTARTS: usize = 3;
+
+/// The flight slot: the renewal in flight, and the number of the last one started.
+struct Slot {
+    flight: Option<Flight>,
+    last_id: u64,
+}
+
+/// One renewal: its outcome arrives on `outcome`; `id` tells it apart from the ones before
+/// and after it, so that a late guard never clears its successor.
+struct Flight {
+    id: u64,
+    outcome: watch::Receiver<Option<Outcome>>,
+}
+
+impl Flight {
+    /// Its task is gone without an outcome: dropped, run or not, when its runtime shut down.
+    /// (A task that ends normally frees the slot before it sends the outcome.)
+    fn is_dead(&self) -> bool {
+        self.outcome.has_changed().is_err() && self.outcome.borrow().is_none()
+    }
+}
 
 impl TokenCache {
     pub fn new(
@@ -134,7 +176,7 @@ impl TokenCache {
             presentation,
             vendor,
             current: ArcSwapOption::empty(),
-            flight: Mutex::new(None),
+            flight: Mutex::new(Slot { flight: None, last_id: 0 }),
             rejected: AtomicBool::new(false),
             skew,
             on_token,
@@ -195,10 +237,19 @@ impl TokenCache {
         F: Fn(Option<Arc<Token>>) -> Fut,
         Fut: Future<Output = Result<Token, Error>> + Send + 'static,
     {
-        let mut flight = self.flight(&renew);
-        match tokio::time::timeout(deadline, outcome(&mut flight)).await {
+        match tokio::time::timeout(deadline, self.join(&renew)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(Error::deadline(self.vendor, deadline)),
+        }
+    }
+
+    /// Waits until the renewal in flight, if any, has ended: its token stored, its hook run.
+    /// A renewal started after this call is not waited for.
+    pub async fn settle(&self) {
+        let flight = self.slot().flight.as_ref().map(|f| f.outcome.clone());
+        if let Some(mut outcome) = flight {
+            // An error means the task is gone without an outcome: nothing left to wait for.
+            let _ = outcome.wait_for(Option::is_some).await;
         }
     }
 
@@ -211,8 +262,7 @@ impl TokenCache {
     {
         let mut last = None;
         for _ in 0..2 {
-            let mut flight = self.flight(renew);
-            let result = outcome(&mut flight).await;
+            let result = self.join(renew).await;
             let now = Instant::now();
             let current = self.current.load_full();
             let entry = match result {
@@ -227,7 +277,39 @@ impl TokenCache {
             last = Some(entry);
         }
         // Revoked twice in a row: the API keeps rejecting fresh tokens; let the call show it.
-        last.ok_or_else(|| Error::config("token renewal produced no token"))
+        last.ok_or_else(|| Error::internal(self.vendor, "token renewal produced no token"))
+    }
+
+    /// The outcome of the renewal in flight, or of a new one. A flight whose task was dropped
+    /// before it had an outcome (its runtime shut down) is replaced by a new one, started from
+    /// here, on the caller's runtime.
+    async fn join<F, Fut>(self: &Arc<Self>, renew: &F) -> Outcome
+    where
+        F: Fn(Option<Arc<Token>>) -> Fut,
+        Fut: Future<Output = Result<Token, Error>> + Send + 'static,
+    {
+        for _ in 0..RESTARTS {
+            let mut flight = self.flight(renew);
+            match flight.wait_for(Option::is_some).await {
+                Ok(outcome) => {
+                    if let Some(outcome) = &*outcome {
+                        return outcome.clone();
+                    }
+                }
+                Err(_) => tracing::debug!(
+                    vendor = self.vendor,
+                    "the token renewal was dropped before it finished (its runtime shut down); starting another"
+                ),
+            }
+        }
+        Err(Error::internal(
+            self.vendor,
+            "the token renewal was dropped before it finished, every time: the Tokio runtime it ran on shut down",
+        ))
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.flight.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The renewal in flight, or a new one started in its own task.
@@ -236,28 +318,38 @@ impl TokenCache {
         F: Fn(Option<Arc<Token>>) -> Fut,
         Fut: Future<Output = Result<Token, Error>> + Send + 'static,
     {
-        let mut slot = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(flight) = &*slot {
-            return flight.clone();
+        let mut slot = self.slot();
+        if let Some(flight) = slot.flight.as_ref().filter(|f| !f.is_dead()) {
+            return flight.outcome.clone();
         }
+        slot.last_id += 1;
+        let id = slot.last_id;
         let (tx, rx) = watch::channel(None);
-        *slot = Some(rx.clone());
+        slot.flight = Some(Flight { id, outcome: rx.clone() });
         drop(slot);
-        let job = renew(self.current().map(|e| e.token.clone()));
-        let cache = Arc::clone(self);
+        // Made before the task and moved into it: it frees the slot however the task ends,
+        // even dropped unpolled with its runtime, when nothing inside the task runs.
+        let landed = Landed { cache: Arc::clone(self), id };
+        let job = CatchUnwind(Box::pin(renew(self.current().map(|e| e.token.clone()))));
         tokio::spawn(async move {
-            // Clears the slot even if the renewal panics, so the next caller starts afresh.
-            let landed = Landed(&cache);
-            let outcome = cache.publish(job.await);
-            // Free the slot first: whoever comes after this outcome is sent starts afresh.
-            drop(landed);
-            tx.send_replace(Some(outcome.clone()));
+            let cache = &landed.cache;
+            let result = job.await.unwrap_or_else(|| {
+                tracing::error!(vendor = cache.vendor, "the token renewal panicked");
+                Err(Error::internal(cache.vendor, "the token renewal panicked"))
+            });
+            // Stored first: readers use the new token while the hook runs.
+            let outcome = cache.publish(result);
             if let (Ok(entry), Some(hook)) = (&outcome, &cache.on_token) {
-                // After publication: a panicking or slow hook delays nobody and loses nothing.
+                // Before the outcome goes out, so that a caller who caused this renewal returns
+                // only once the token is saved (a program that refreshes and exits keeps a
+                // rotated refresh token). Caught: a panicking hook loses nothing.
                 if std::panic::catch_unwind(AssertUnwindSafe(|| hook(&entry.token))).is_err() {
                     tracing::error!("the on_token hook panicked; the token was stored regardless");
                 }
             }
+            // Free the slot first: whoever comes after this outcome is sent starts afresh.
+            drop(landed);
+            tx.send_replace(Some(outcome));
         });
         rx
     }
@@ -268,10 +360,8 @@ impl TokenCache {
         match result {
             Ok(token) => {
                 let Some(mut entry) = Entry::new(token, self.skew, &*self.presentation) else {
-                    return Err(Error::config(format!(
-                        "{}: the issued token is not a valid header value",
-                        self.vendor
-                    )));
+                    // The parser and the presentation's scheme check rule this out for issued tokens.
+                    return Err(Error::internal(self.vendor, "the issued token cannot be presented"));
                 };
                 entry.after_rejection = self.rejected.swap(false, Ordering::AcqRel);
                 let entry = Arc::new(entry);
@@ -321,21 +411,97 @@ impl TokenCache {
     }
 }
 
-async fn outcome(flight: &mut watch::Receiver<Option<Outcome>>) -> Outcome {
-    match flight.wait_for(Option::is_some).await {
-        Ok(value) => value.clone().unwrap_or_else(|| Err(Error::config("token renewal ended early"))),
-        // The task ended without an outcome: it panicked, or the runtime is shutting down.
-        Err(_) => {
-            Err(Error::config("token renewal ended without an outcome (it panicked, or the runtime is shutting down)"))
+/// A future whose panic ends it with `None` instead of unwinding through the renewal task, so
+/// that the task still publishes an outcome to its waiters.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Option<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Some(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(None),
         }
     }
 }
 
-/// Clears the flight slot when the renewal task ends, however it ends.
-struct Landed<'a>(&'a TokenCache);
+/// Frees the flight slot when the renewal task ends, however it ends (unpolled included),
+/// unless a newer flight holds it already.
+struct Landed {
+    cache: Arc<TokenCache>,
+    id: u64,
+}
 
-impl Drop for Landed<'_> {
+impl Drop for Landed {
     fn drop(&mut self) {
-        *self.0.flight.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        let mut slot = self.cache.slot();
+        if slot.flight.as_ref().is_some_and(|f| f.id == self.id) {
+            slot.flight = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache() -> Arc<TokenCache> {
+        Arc::new(TokenCache::new("V", Duration::from_secs(60), None, crate::present::default_presentation()))
+    }
+
+    /// A renewal that panics gives its callers a transient `Error::Internal` (it used to be
+    /// `Error::Config`, from a channel closed without an outcome), and the next call renews.
+    #[tokio::test]
+    async fn a_panicking_renewal_is_an_internal_error_and_leaves_nothing_behind() {
+        let cache = cache();
+        let outcome = cache
+            .get(Duration::from_secs(5), |_| async {
+                if true {
+                    panic!("a renewal that panics");
+                }
+                Ok(Token::new("never"))
+            })
+            .await;
+        let Err(err) = outcome else { panic!("a token from a renewal that panicked") };
+        assert!(matches!(err, Error::Internal { .. }) && err.is_transient(), "{err:?}");
+        let entry = cache.get(Duration::from_secs(5), |_| async { Ok(Token::new("fresh")) }).await.unwrap();
+        assert_eq!(entry.token.access_token().expose_secret(), "fresh");
+    }
+
+    /// A flight whose task was dropped unpolled (its runtime ended) is replaced by the next
+    /// caller; the guard of the dead flight never clears its successor.
+    #[test]
+    fn a_flight_dropped_unpolled_is_replaced() {
+        let cache = cache();
+        let a = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        a.block_on(async {
+            drop(cache.flight(&|_| async { Ok(Token::new("from A")) }));
+        });
+        assert!(cache.slot().flight.is_some(), "the flight was registered");
+        drop(a);
+        assert!(cache.slot().flight.is_none(), "its guard freed the slot when the task was dropped");
+        let b = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let entry = b.block_on(cache.force(Duration::from_secs(5), |_| async { Ok(Token::new("from B")) })).unwrap();
+        assert_eq!(entry.token.access_token().expose_secret(), "from B");
+        assert!(cache.slot().flight.is_none());
+    }
+
+    /// `settle` waits for the flight in progress, hook included, and returns at once without one.
+    #[tokio::test]
+    async fn settle_waits_for_the_hook() {
+        let hooked = Arc::new(AtomicBool::new(false));
+        let seen = hooked.clone();
+        let hook: TokenHook = Arc::new(move |_| seen.store(true, Ordering::SeqCst));
+        let cache =
+            Arc::new(TokenCache::new("V", Duration::from_secs(60), Some(hook), crate::present::default_presentation()));
+        drop(cache.flight(&|_| async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(Token::new("slow"))
+        }));
+        cache.settle().await;
+        assert!(hooked.load(Ordering::SeqCst));
+        tokio::time::timeout(Duration::from_millis(50), cache.settle()).await.unwrap();
     }
 }

@@ -15,8 +15,9 @@ use reqwest::StatusCode;
 /// [`Error::is_transient`] and [`Error::is_rejection`] never are both true:
 ///
 /// - transient: the vendor was unreachable, slow or overloaded (timeouts, connection
-///   failures, 5xx, 429, `temporarily_unavailable`, `server_error`); the same request may
-///   succeed later, so retrying with backoff is reasonable;
+///   failures, 5xx, 429, `temporarily_unavailable`, `server_error`), or a renewal of the
+///   client's was cut short ([`Error::Internal`]); the same request may succeed later, so
+///   retrying with backoff is reasonable;
 /// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
 ///   the same request is useless until the configuration changes;
 /// - neither: a response the client could not read, a request it could not build, a wrong
@@ -196,9 +197,24 @@ pub enum Error {
         retry_in: Duration,
     },
 
-    /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...).
+    /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...), or is
+    /// used where it cannot work (a `blocking::BlockingClient` called on the thread of a
+    /// current-thread runtime).
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// The client failed in itself rather than the vendor or the configuration: a token
+    /// renewal that panicked, or that was dropped before it finished because the Tokio runtime
+    /// it ran on shut down, or a thread or runtime that could not be started. Transient: the
+    /// next call starts afresh.
+    #[error("{vendor}: internal failure: {reason}")]
+    #[non_exhaustive]
+    Internal {
+        /// Vendor name.
+        vendor: &'static str,
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// `Timeout`'s message: the limit when it is known.
@@ -246,6 +262,11 @@ impl Error {
         Error::Config(msg.into())
     }
 
+    /// A failure of the client itself (see [`Error::Internal`]).
+    pub(crate) fn internal(vendor: &'static str, reason: impl Into<String>) -> Error {
+        Error::Internal { vendor, reason: reason.into() }
+    }
+
     /// The HTTP status of the vendor's answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -279,13 +300,14 @@ impl Error {
             | Error::Request { vendor, .. }
             | Error::Deadline { vendor, .. }
             | Error::UnsupportedTokenType { vendor, .. }
-            | Error::TokenRequestLimit { vendor, .. } => Some(vendor),
+            | Error::TokenRequestLimit { vendor, .. }
+            | Error::Internal { vendor, .. } => Some(vendor),
             Error::Config(_) => None,
         }
     }
 
     /// Whether the same request may succeed later: a timeout, a connection failure, the token
-    /// deadline, the token request limit, a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
+    /// deadline, the token request limit, an [internal failure](Error::Internal), a 5xx or 429 answer, or the OAuth2 codes `temporarily_unavailable` and
     /// `server_error`. Never true together with [`Error::is_rejection`].
     ///
     /// The client already retried token requests per its
@@ -320,7 +342,8 @@ impl Error {
             Error::Timeout { .. }
             | Error::Connect { .. }
             | Error::Deadline { .. }
-            | Error::TokenRequestLimit { .. } => Class::Transient,
+            | Error::TokenRequestLimit { .. }
+            | Error::Internal { .. } => Class::Transient,
             Error::OAuth(e) if e.is_transient() => Class::Transient,
             Error::OAuth(_) => Class::Rejection,
             Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
@@ -695,10 +718,11 @@ mod tests {
             Error::UnsupportedTokenType { .. } => "UnsupportedTokenType",
             Error::TokenRequestLimit { .. } => "TokenRequestLimit",
             Error::Config(_) => "Config",
+            Error::Internal { .. } => "Internal",
         }
     }
 
-    const VARIANTS: usize = 12;
+    const VARIANTS: usize = 13;
 
     #[test]
     fn every_variant_is_classified() {
@@ -728,6 +752,7 @@ mod tests {
             (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
             (Error::deadline("V", Duration::from_secs(2)), Transient),
             (Error::config("bad URL"), Other),
+            (Error::internal("V", "the renewal panicked"), Transient),
             (api(404), Other),
             (api(401), Other),
             (api(503), Transient),
@@ -772,6 +797,7 @@ mod tests {
             (Error::Timeout { vendor: "V", timeout: None }, "V: timed out"),
             (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
             (Error::config("bad URL"), "invalid configuration: bad URL"),
+            (Error::internal("V", "the renewal panicked"), "V: internal failure: the renewal panicked"),
             (
                 Error::Request { vendor: "V", source: TransportError::new(builder_error()) },
                 "V: cannot build the request: builder error",

@@ -79,11 +79,14 @@ fn many_threads_share_one_token_request() {
     assert_eq!(sim.counters().token_requests, 1, "8 threads, one token request");
 }
 
+/// Inside a Tokio runtime it never panics: on a multi-thread runtime's thread the call is made;
+/// on a current-thread runtime's thread it is refused with a typed error (see the test below);
+/// in `spawn_blocking` it is made; and dropping it there is fine.
 #[test]
 fn inside_a_tokio_runtime_it_neither_panics_nor_hangs() {
     let (_rt, sim) = background_sim();
-    let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let status = caller.block_on(async {
+    let multi = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let status = multi.block_on(async {
         let client = blocking_client(&sim);
         let status =
             client.get(Vendor::Deyel.protected_path()).timeout(Duration::from_secs(5)).send().unwrap().status();
@@ -91,6 +94,14 @@ fn inside_a_tokio_runtime_it_neither_panics_nor_hangs() {
         status
     });
     assert_eq!(status, StatusCode::OK);
+    let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let refused = caller.block_on(async {
+        let client = blocking_client(&sim);
+        let refused = client.get(Vendor::Deyel.protected_path()).send().unwrap_err();
+        drop(client);
+        refused
+    });
+    assert!(matches!(refused, Error::Config(_)), "{refused:?}");
     let from_blocking_task = caller.block_on(async {
         let client = blocking_client(&sim);
         tokio::task::spawn_blocking(move || client.token().map(|_| ())).await.unwrap()
@@ -105,4 +116,64 @@ fn token_errors_are_returned() {
     let client = builder(wrong, &sim).build().unwrap().blocking().unwrap();
     let err = client.get(Vendor::Deyel.protected_path()).send().unwrap_err();
     assert!(err.is_rejection(), "{err}");
+}
+
+/// Runs `body` on a thread of its own and fails if it does not finish within `limit`: a
+/// blocking call that hangs a thread cannot be interrupted by a Tokio timeout on that thread.
+fn within(limit: Duration, body: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let runner = thread::spawn(move || {
+        body();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => runner.join().unwrap(),
+        // The body panicked: show its panic.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::panic::resume_unwind(runner.join().unwrap_err()),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("hung for more than {limit:?}"),
+    }
+}
+
+/// Defect 5: the async client pools a connection on a current-thread runtime (that runtime's
+/// thread drives it), then the blocking client behind the same pool is called from that
+/// runtime. Called in `spawn_blocking`, the runtime's thread is free and the call completes;
+/// called on the runtime's thread itself, it must end with a typed error, never hang. Before
+/// the fix it hung (past this test's 15 s bound, until the request timeout): the pooled
+/// connection waited for the thread the call blocked.
+#[test]
+fn after_the_async_client_pooled_a_connection_on_a_current_thread_runtime() {
+    within(Duration::from_secs(15), || {
+        let (sim_rt, sim) = background_sim();
+        let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        caller.block_on(async {
+            // A request timeout longer than the bound: a hang is not cut short by it.
+            let client = builder(deyel(sim.config()), &sim).timeout(Duration::from_secs(60)).build().unwrap();
+            let status = client.get(Vendor::Deyel.protected_path()).send().await.unwrap().status();
+            assert_eq!(status, StatusCode::OK, "a connection is now pooled, driven by this runtime");
+            let blocking = client.clone().blocking().unwrap();
+            let in_blocking_task = blocking.clone();
+            let status = tokio::task::spawn_blocking(move || {
+                in_blocking_task.get(Vendor::Deyel.protected_path()).send().map(|r| r.status())
+            })
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(status, StatusCode::OK, "from spawn_blocking the call completes");
+            let err = blocking.get(Vendor::Deyel.protected_path()).send().unwrap_err();
+            assert!(matches!(err, Error::Config(ref m) if m.contains("spawn_blocking")), "{err:?}");
+            assert!(matches!(blocking.token(), Err(Error::Config(_))), "every call is refused there, token included");
+            // From an async task of this runtime (not `block_on` itself): refused too.
+            let in_task = blocking.clone();
+            let err = tokio::spawn(async move { in_task.get(Vendor::Deyel.protected_path()).send().map(|_| ()) })
+                .await
+                .unwrap()
+                .unwrap_err();
+            assert!(matches!(err, Error::Config(ref m) if m.contains("spawn_blocking")), "{err:?}");
+            // The async client still works on this runtime afterwards.
+            client.get(Vendor::Deyel.protected_path()).send().await.unwrap();
+        });
+        drop(caller);
+        drop(sim);
+        drop(sim_rt);
+    });
 }

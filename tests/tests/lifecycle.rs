@@ -154,10 +154,11 @@ async fn an_api_that_rejects_every_token_renews_once() {
     assert_eq!(sim.counters().token_requests, 3);
 }
 
-/// The token hook runs after the token is stored and handed out: a hook that blocks delays no
-/// caller, and one that panics loses nothing.
+/// The token hook runs after the token is stored and before the callers of its renewal get it:
+/// a hook that blocks holds up only those callers (every other one finds the token in the
+/// cache), and one that panics loses nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_token_hook_can_neither_stall_nor_lose_a_token() {
+async fn the_token_hook_can_neither_stall_readers_nor_lose_a_token() {
     let sim = sim(Vendor::MpsMonitor, Duration::from_secs(3600)).await;
     let release = Arc::new(AtomicBool::new(false));
     let calls = Arc::new(AtomicUsize::new(0));
@@ -165,7 +166,7 @@ async fn the_token_hook_can_neither_stall_nor_lose_a_token() {
     let client = builder(mps(sim.config()), &sim)
         .on_token(move |_| {
             if n.fetch_add(1, Ordering::SeqCst) == 0 {
-                // The first call blocks until the test has its token.
+                // The first call blocks until the test releases it.
                 while !r.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(5));
                 }
@@ -175,21 +176,154 @@ async fn the_token_hook_can_neither_stall_nor_lose_a_token() {
         })
         .build()
         .unwrap();
-    let first = bounded(Duration::from_secs(5), client.token()).await.unwrap();
+    let renewing = tokio::spawn({
+        let client = client.clone();
+        async move { client.token().await }
+    });
+    // While the hook blocks, the token is in the cache and other callers use it at once.
+    let cached = fresh_token(&client).await;
+    let other = bounded(Duration::from_millis(500), client.token()).await.unwrap();
+    assert!(same(&other, &cached));
+    assert!(!renewing.is_finished(), "the renewal's own caller waits for its hook");
     release.store(true, Ordering::SeqCst);
+    let first = bounded(Duration::from_secs(5), renewing).await.unwrap().unwrap();
+    assert!(same(&first, &cached));
     let second = bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
     assert!(!same(&second, &first));
     // The panicking hook did not lose the rotated refresh token: the next refresh uses it.
     bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
     let c = sim.counters();
     assert_eq!((c.token_requests, c.refresh_requests), (1, 2));
-    // The hook runs after callers have their token: wait for the third call.
-    bounded(Duration::from_secs(5), async {
-        while calls.load(Ordering::SeqCst) < 3 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await;
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "each call returned after its renewal's hook");
+}
+
+/// The simulator on a runtime of its own, so that the tests below can build and drop the
+/// runtimes their client runs on.
+fn background_sim(vendor: Vendor, lifetime: Duration) -> (tokio::runtime::Runtime, Simulator) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let sim = rt.block_on(sim(vendor, lifetime));
+    (rt, sim)
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// Defect 2: a renewal task dropped before its first poll (its runtime ended first) left a
+/// closed channel in the flight slot, and every later renewal failed with `Error::Config`.
+/// Before the fix, the call on runtime B failed with "token renewal ended without an outcome".
+#[test]
+fn a_renewal_whose_runtime_ended_before_it_ran_leaves_nothing_behind() {
+    let (sim_rt, sim) = background_sim(Vendor::Deyel, Duration::from_secs(3600));
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    // Runtime A: the first poll of `token()` spawns the renewal; the block_on ends at once,
+    // so the task is dropped with the runtime without ever running.
+    let a = current_thread();
+    a.block_on(async {
+        let mut call = std::pin::pin!(client.token());
+        std::future::poll_fn(|cx| {
+            assert!(call.as_mut().poll(cx).is_pending(), "a renewal is in flight");
+            std::task::Poll::Ready(())
+        })
+        .await;
+    });
+    drop(a);
+    assert_eq!(sim.counters().token_requests, 0, "the renewal never ran");
+    // Runtime B: a renewal starts afresh and succeeds.
+    let b = current_thread();
+    let token = b.block_on(bounded(Duration::from_secs(5), client.token())).expect("renewed on runtime B");
+    assert!(client.cached_token().is_some_and(|t| same(&t, &token)));
+    b.block_on(bounded(Duration::from_secs(5), client.refresh())).expect("and forced renewals too");
+    drop(b);
+    drop(sim);
+    drop(sim_rt);
+}
+
+/// A renewal killed mid-flight by the end of its runtime: a caller waiting on it from another
+/// runtime starts a new one instead of failing. Before the fix, that caller got
+/// `Error::Config` ("token renewal ended without an outcome").
+#[test]
+fn a_renewal_killed_by_its_runtime_is_restarted_by_its_waiters() {
+    let (sim_rt, sim) = background_sim(Vendor::Deyel, Duration::from_secs(3600));
+    sim.inject(Target::Token, Fault::slow(SLOW), 1);
+    let client = builder(deyel(sim.config()), &sim).build().unwrap();
+    let first = client.clone();
+    let runtime_a = std::thread::spawn(move || {
+        let a = current_thread();
+        let gave_up = a.block_on(async { tokio::time::timeout(Duration::from_millis(400), first.token()).await });
+        assert!(gave_up.is_err(), "the slow token request was still in flight");
+        // Kills the renewal task, mid-request.
+        drop(a);
+    });
+    // Joins once runtime A's token request reached the server (it is slow, so still in flight).
+    let since = std::time::Instant::now();
+    while sim.counters().token_requests == 0 {
+        assert!(since.elapsed() < Duration::from_secs(5), "runtime A never sent its token request");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let b = current_thread();
+    let token = b.block_on(bounded(Duration::from_secs(5), client.token())).expect("the waiter started afresh");
+    runtime_a.join().unwrap();
+    assert!(client.cached_token().is_some_and(|t| same(&t, &token)));
+    assert_eq!(sim.counters().token_requests, 2, "the killed request and the new one");
+    drop(b);
+    drop(sim);
+    drop(sim_rt);
+}
+
+/// Defect 15: the hook ran after the outcome was published, so a program that refreshed and
+/// exited could lose the rotated refresh token its hook was about to save. Now the caller of
+/// a renewal gets its answer only once the hook ran. Before the fix, the hook had recorded
+/// nothing yet when `token()` returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_returns_after_its_hook_saved_the_rotated_refresh_token() {
+    let sim = sim(Vendor::MpsMonitor, Duration::from_secs(3600)).await;
+    let saved = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = saved.clone();
+    let client = builder(mps(sim.config()), &sim)
+        .on_token(move |token| {
+            // A slow save (a file, a database): the caller must not return before it is done.
+            std::thread::sleep(Duration::from_millis(200));
+            let rt = token.refresh_token().expect("MPS issues refresh tokens").expose_secret().to_owned();
+            record.lock().unwrap().push(rt);
+        })
+        .build()
+        .unwrap();
+    let rt = |t: &Token| t.refresh_token().unwrap().expose_secret().to_owned();
+    let first = bounded(Duration::from_secs(5), client.token()).await.unwrap();
+    assert_eq!(*saved.lock().unwrap(), [rt(&first)], "token() returned after the hook ran");
+    let second = bounded(Duration::from_secs(5), client.refresh()).await.unwrap();
+    assert_ne!(rt(&second), rt(&first), "the refresh token rotated");
+    assert_eq!(*saved.lock().unwrap(), [rt(&first), rt(&second)], "refresh() returned after the hook ran");
+}
+
+/// `drain()` waits for a renewal running in the background (a due but usable token), its
+/// hook included, so a program can wait for it before exiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drain_waits_for_a_background_renewal_and_its_hook() {
+    let sim = sim(Vendor::Deyel, Duration::from_secs(4)).await;
+    let hooked = Arc::new(AtomicUsize::new(0));
+    let count = hooked.clone();
+    let client = builder(deyel(sim.config()), &sim)
+        .refresh_skew(Duration::from_secs(60))
+        .on_token(move |_| {
+            count.fetch_add(1, Ordering::SeqCst);
+        })
+        .build()
+        .unwrap();
+    let first = client.token().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    sim.inject(Target::Token, Fault::slow(SLOW), 1);
+    let still = bounded(Duration::from_millis(500), client.token()).await.unwrap();
+    assert!(same(&still, &first), "the usable token, while its renewal runs behind");
+    assert_eq!(hooked.load(Ordering::SeqCst), 1);
+    let started = std::time::Instant::now();
+    bounded(Duration::from_secs(5), client.drain()).await;
+    assert!(started.elapsed() >= Duration::from_millis(500), "drain waited for the slow renewal");
+    assert_eq!(hooked.load(Ordering::SeqCst), 2, "the renewal's hook ran before drain returned");
+    assert!(client.cached_token().is_some_and(|t| !same(&t, &first)), "the renewed token is stored");
+    // Nothing in flight: returns at once.
+    bounded(Duration::from_millis(100), client.drain()).await;
 }
 
 fn same(a: &Token, b: &Token) -> bool {

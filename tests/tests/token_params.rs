@@ -109,3 +109,36 @@ async fn concurrent_callers_with_mixed_scopes_get_their_own_tokens() {
     assert_eq!(again.token_params().scope_str(), Some("read"));
     assert!(client.cached_token().is_some(), "the default set has its own token too");
 }
+
+/// Defect 12: every parameter set kept a session (a cache and a copy of the grant body with
+/// its secret) for the client's lifetime. Sessions of dropped handles are reclaimed now, beyond
+/// a few idle ones kept for handles made per request; a live handle keeps its own. Before the
+/// fix, the client held 10,002 sessions here.
+#[tokio::test]
+async fn sessions_of_dropped_handles_are_reclaimed() {
+    let server = Server::default();
+    let app = Router::new().route("/token", post(token)).route("/data", get(data)).with_state(server.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let creds = Scoped { client_id: "app".into(), client_secret: Secret::from("s3cret") };
+    let client = Client::builder(creds).base_url(&base).build().unwrap();
+
+    let kept = client.with_token_params(TokenParams::new().scope("kept"));
+    let token = kept.token().await.unwrap();
+    for i in 0..10_000 {
+        let handle = client.with_token_params(TokenParams::new().scope(format!("scope-{i}")));
+        assert_eq!(handle.token_params().scope_str(), Some(format!("scope-{i}").as_str()));
+    }
+    let held = client.__session_count();
+    assert!(held <= 200, "{held} sessions held for 2 live handles");
+    // The live handle kept its session: a new handle for its set shares its cache.
+    let again = client.with_token_params(TokenParams::new().scope("kept"));
+    assert!(again.cached_token().is_some_and(|t| Arc::ptr_eq(&t, &token)), "the same cached token");
+    assert_eq!(server.token_requests.load(Ordering::SeqCst), 1);
+    // A handle made per request and dropped still finds its token: idle sessions are kept too.
+    client.with_token_params(TokenParams::new().scope("per-request")).token().await.unwrap();
+    let later = client.with_token_params(TokenParams::new().scope("per-request"));
+    assert!(later.cached_token().is_some(), "an idle session keeps its token");
+    assert_eq!(server.token_requests.load(Ordering::SeqCst), 2);
+}

@@ -57,6 +57,7 @@ pub struct ClientBuilder<P> {
     grant: Option<Arc<dyn crate::grant::TokenGrant>>,
     client_auth: Option<Arc<dyn crate::auth::ClientAuthentication>>,
     presentation: Option<Arc<dyn crate::present::Presentation>>,
+    idle_sessions: usize,
 }
 
 impl<P: Provider> ClientBuilder<P> {
@@ -84,6 +85,7 @@ impl<P: Provider> ClientBuilder<P> {
             grant: None,
             client_auth: None,
             presentation: None,
+            idle_sessions: 64,
         }
     }
 
@@ -191,10 +193,17 @@ impl<P: Provider> ClientBuilder<P> {
 
     /// Calls `hook` with every newly issued token, e.g. to persist the refresh token.
     ///
-    /// The hook runs after the token is stored and every waiting caller has it, in the task
-    /// that renewed it: a slow hook delays no caller, and a panicking one is logged and loses
-    /// nothing. Keep it short all the same (it runs on the async runtime); to do I/O, send the
-    /// token to a channel of your own.
+    /// The hook runs in the task that renewed the token, after the token is stored (callers
+    /// that find it in the cache use it at once) and before the callers waiting on that renewal
+    /// get it: when [`Client::token`], [`Client::refresh`] or an API call that caused a renewal
+    /// returns, the renewal's hook has run, so a program that refreshes and exits has saved the
+    /// rotated refresh token. [`Client::drain`] waits for the hooks of renewals in flight (one
+    /// running in the background, say). A panicking hook is logged and loses nothing.
+    ///
+    /// A slow hook delays the callers waiting on its renewal (not those holding a usable token)
+    /// and holds a thread of the async runtime while it runs: keep it short. To write to slow
+    /// storage without holding up callers, send the token to a channel of your own, and wait
+    /// for that writer yourself before exiting.
     pub fn on_token(mut self, hook: impl Fn(&Token) + Send + Sync + 'static) -> Self {
         self.on_token = Some(Arc::new(hook));
         self
@@ -206,6 +215,18 @@ impl<P: Provider> ClientBuilder<P> {
     /// answers (tokens issued already expired, errors on every request).
     pub fn max_token_requests(mut self, count: u32, per: Duration) -> Self {
         self.token_requests = (count, per);
+        self
+    }
+
+    /// How many token parameter sets with no live handle keep their token cache (default 64):
+    /// those used last. See [`Client::with_token_params`]: a set's cache lives as long as a
+    /// handle for it does, and after that only while it is among these; a set used again after
+    /// its cache was reclaimed gets a new token. `0` keeps only the sets a handle holds.
+    ///
+    /// Raise it when handles are made per request for more sets than that, so that each
+    /// request does not cause a token request.
+    pub fn max_idle_sessions(mut self, count: usize) -> Self {
+        self.idle_sessions = count;
         self
     }
 
@@ -324,7 +345,7 @@ impl<P: Provider> ClientBuilder<P> {
             max_api_body: self.max_api_body,
             skew: self.skew,
             on_token: self.on_token,
-            sessions: Default::default(),
+            sessions: std::sync::Mutex::new(super::Sessions::new(self.idle_sessions)),
             store: self.store.map(|store| (store, crate::store::lock_ttl(self.timeout, &self.retry))),
         });
         let session = inner.session(TokenParams::new());

@@ -11,10 +11,10 @@ mod lease;
 mod renew;
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     fmt,
     marker::PhantomData,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
@@ -85,10 +85,76 @@ pub(crate) struct Inner {
     max_api_body: usize,
     skew: Duration,
     on_token: Option<TokenHook>,
-    /// One session per token parameter set, kept for the client's lifetime.
-    sessions: Mutex<HashMap<TokenParams, Arc<Session>>>,
+    /// The sessions of the token parameter sets in use.
+    sessions: Mutex<Sessions>,
     /// The token store shared with other clients, and its lock's lifetime.
     store: Option<(Arc<dyn crate::store::TokenStore>, Duration)>,
+}
+
+/// The sessions of a client, by token parameter set.
+///
+/// The map holds them weakly: a session lives as long as a handle (or a renewal in flight)
+/// holds it, plus while it is among the `idle_max` sessions used last, which the map holds
+/// strongly so that handles made per request and dropped keep finding their cached token.
+/// Memory is then bounded by the live handles' sessions plus `idle_max`, whatever the number
+/// of parameter sets ever used.
+pub(crate) struct Sessions {
+    map: HashMap<TokenParams, Weak<Session>>,
+    /// The sessions used last, oldest first.
+    recent: VecDeque<Arc<Session>>,
+    idle_max: usize,
+    /// When the map reaches this size, its dead entries are pruned (twice the size left by
+    /// the last pruning, so that pruning costs O(1) per insertion on average).
+    prune_at: usize,
+}
+
+/// The smallest size at which the session map is pruned.
+const PRUNE_FLOOR: usize = 64;
+
+impl Sessions {
+    pub(crate) fn new(idle_max: usize) -> Sessions {
+        Sessions { map: HashMap::new(), recent: VecDeque::new(), idle_max, prune_at: PRUNE_FLOOR }
+    }
+
+    /// The live session of `params`, marked as used last, and the sessions no longer kept
+    /// idle (see [`Sessions::insert`]).
+    fn get(&mut self, params: &TokenParams) -> Option<(Arc<Session>, Vec<Arc<Session>>)> {
+        let session = self.map.get(params)?.upgrade()?;
+        let evicted = self.touch(&session);
+        Some((session, evicted))
+    }
+
+    /// Adds `session`; returns the sessions no longer kept idle, to be dropped outside the lock
+    /// (a session's drop runs the token hook's and the store's drops).
+    fn insert(&mut self, session: &Arc<Session>) -> Vec<Arc<Session>> {
+        if self.map.len() >= self.prune_at {
+            self.map.retain(|_, s| s.strong_count() > 0);
+            self.prune_at = (self.map.len() * 2).max(PRUNE_FLOOR);
+        }
+        self.map.insert(session.params.clone(), Arc::downgrade(session));
+        self.touch(session)
+    }
+
+    /// Moves `session` to the back of the recent list, and drops the oldest beyond `idle_max`.
+    fn touch(&mut self, session: &Arc<Session>) -> Vec<Arc<Session>> {
+        if self.idle_max == 0 {
+            return Vec::new();
+        }
+        // The list is short (`idle_max`), and a hit at the back, the common case, is O(1).
+        if !self.recent.back().is_some_and(|s| Arc::ptr_eq(s, session)) {
+            if let Some(at) = self.recent.iter().position(|s| Arc::ptr_eq(s, session)) {
+                self.recent.remove(at);
+            }
+            self.recent.push_back(session.clone());
+        }
+        let excess = self.recent.len().saturating_sub(self.idle_max);
+        self.recent.drain(..excess).collect()
+    }
+
+    /// The sessions alive now.
+    fn live(&self) -> Vec<Arc<Session>> {
+        self.map.values().filter_map(Weak::upgrade).collect()
+    }
 }
 
 /// The tokens of one parameter set: their cache, with its own single flight.
@@ -137,12 +203,23 @@ impl<P> Client<P> {
     /// A token due for renewal but not yet expired is returned at once while the renewal runs
     /// in the background. Concurrent callers share one token request; all of them get its
     /// token or its error. Dropping the returned future never cancels a token request: the
-    /// renewal runs in a task of its own and its token is stored for the next caller.
+    /// renewal runs in a task of its own and its token is stored for the next caller. When
+    /// this call caused or joined a renewal, it returns once that renewal's
+    /// [`on_token`](ClientBuilder::on_token) hook has run.
+    ///
+    /// The renewal task runs on the Tokio runtime of the call that started it. If that runtime
+    /// shuts down before the renewal ends (a `Runtime` built for one call, a test's runtime),
+    /// the renewal is dropped with it and leaves nothing behind: callers waiting on it from
+    /// other runtimes start a new one on theirs, and the next call starts afresh. Only what the
+    /// dropped renewal had obtained is lost (with a rotating refresh token, the next refresh may
+    /// then be refused and the grant run again). Use [`Client::drain`] before shutting a
+    /// runtime down to let renewals finish.
     ///
     /// # Errors
     ///
-    /// The renewal's error, or [`Error::Deadline`] when no token arrived within the
-    /// [token deadline](ClientBuilder::token_deadline).
+    /// The renewal's error, [`Error::Deadline`] when no token arrived within the
+    /// [token deadline](ClientBuilder::token_deadline), or [`Error::Internal`] (transient) when
+    /// the renewal panicked or its runtime kept shutting down under it.
     pub async fn token(&self) -> Result<Arc<Token>, Error> {
         Ok(self.inner.entry(&self.session).await?.token.clone())
     }
@@ -200,9 +277,15 @@ impl<P> Client<P> {
     }
 
     /// A handle on the same client whose tokens are requested with `params` (scope, audience,
-    /// resource). Each parameter set has its own token cache and single flight, kept for the
-    /// client's lifetime, so handles for one set share tokens and a caller never receives a
-    /// token requested for another set. Cheap enough to call per request.
+    /// resource). Each parameter set has its own token cache and single flight, so handles for
+    /// one set share tokens and a caller never receives a token requested for another set.
+    /// Cheap enough to call per request.
+    ///
+    /// A set's cache lives as long as a handle for it does, and after the last one is dropped
+    /// while it is among the [`max_idle_sessions`](ClientBuilder::max_idle_sessions) sets used
+    /// last (64 by default): handles made per request keep finding their token, and a client
+    /// that sees unboundedly many sets keeps memory bounded. A set whose cache was reclaimed
+    /// gets a new token when next used.
     ///
     /// ```no_run
     /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
@@ -214,6 +297,29 @@ impl<P> Client<P> {
     pub fn with_token_params(&self, params: TokenParams) -> Client<P> {
         let session = self.inner.session(params);
         Client { inner: self.inner.clone(), session, _provider: PhantomData }
+    }
+
+    /// How many token parameter sets the client's session map holds an entry for (live or not
+    /// yet pruned): for the tests that bound it. Not part of the API.
+    #[doc(hidden)]
+    pub fn __session_count(&self) -> usize {
+        self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner).map.len()
+    }
+
+    /// Waits for every token renewal in flight on this client, for every token parameter set:
+    /// the token request, the store's write (with a [store](ClientBuilder::store)) and the
+    /// [`on_token`](ClientBuilder::on_token) hook. Call it before the program exits, so that a
+    /// renewal running in the background (a token due for renewal is used while it is renewed
+    /// behind the caller) is not cut off, and a rotated refresh token is saved.
+    ///
+    /// The client stays usable: a renewal started after the call began is not waited for, and
+    /// dropping the future only stops the wait. Each renewal is bounded by the client's
+    /// timeouts and retries; wrap the call in `tokio::time::timeout` to bound the wait more.
+    pub async fn drain(&self) {
+        let sessions = self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner).live();
+        for session in &sessions {
+            session.cache.settle().await;
+        }
     }
 
     /// The token parameters of this handle.
@@ -277,11 +383,13 @@ impl Inner {
         Ok(self.transport.http.request(method, url))
     }
 
-    /// The session of `params`, created on first use.
+    /// The session of `params`: the live one, or a new one.
     fn session(&self, params: TokenParams) -> Arc<Session> {
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(session) = sessions.get(&params) {
-            return session.clone();
+        if let Some((session, evicted)) = sessions.get(&params) {
+            drop(sessions);
+            drop(evicted);
+            return session;
         }
         let session = Arc::new(Session {
             cache: Arc::new(TokenCache::new(
@@ -294,10 +402,12 @@ impl Inner {
                 .store
                 .as_ref()
                 .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
-            params: params.clone(),
+            params,
             rejections: crate::storm::TokenRequestBudget::new(lease::REJECTION_RENEWALS, lease::REJECTION_WINDOW),
         });
-        sessions.insert(params, session.clone());
+        let evicted = sessions.insert(&session);
+        drop(sessions);
+        drop(evicted);
         session
     }
 
@@ -336,41 +446,85 @@ impl Inner {
 
 #[cfg(test)]
 mod tests {
-    use crate::{
-        Client, Credential, Provider, Secret, TokenParams,
-        provider::*,
-        store::{DigestKey, StoreKey},
-    };
+    mod keys {
+        use crate::{
+            Client, Credential, Provider, Secret, TokenParams,
+            provider::*,
+            store::{DigestKey, StoreKey},
+        };
 
-    struct Owner(&'static str);
+        struct Owner(&'static str);
 
-    impl Provider for Owner {
-        const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Owner", "/token");
-        fn credentials(self) -> Vec<Credential> {
-            vec![Credential::from("the-client-id"), Credential::from(Secret::from(self.0))]
+        impl Provider for Owner {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Owner", "/token");
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("the-client-id"), Credential::from(Secret::from(self.0))]
+            }
+        }
+
+        /// Keys bind the secret too (a wrong secret is another identity), the token endpoint and
+        /// the token parameters, and name no credential.
+        #[test]
+        fn store_keys_bind_every_credential_and_name_none() {
+            let key = DigestKey::generate();
+            let derive = |secret: &'static str, base: &str, params: &TokenParams| {
+                let client = Client::builder(Owner(secret)).base_url(base).build().unwrap();
+                StoreKey::derive(&key, &client.inner.key_id(params)).as_str().to_owned()
+            };
+            let (none, scoped) = (TokenParams::new(), TokenParams::new().scope("read"));
+            let plain = derive("the-client-secret", "https://h.example", &none);
+            assert!(!plain.contains("client") && plain.len() == 64, "{plain}");
+            assert_eq!(plain, derive("the-client-secret", "https://h.example", &none), "stable");
+            assert_ne!(plain, derive("another-secret", "https://h.example", &none), "the secret is bound");
+            assert_ne!(plain, derive("the-client-secret", "https://h.example", &scoped), "the parameters are bound");
+            assert_ne!(plain, derive("the-client-secret", "https://other.example", &none), "the endpoint is bound");
+            let client = Client::builder(Owner("the-client-secret")).base_url("https://h.example").build().unwrap();
+            let id = client.inner.key_id(&none);
+            let shown = format!("{id:?}");
+            assert!(!shown.contains("the-client-secret") && !shown.contains("the-client-id"), "{shown}");
+            assert!(shown.contains("https://h.example/token"), "the token URL itself: {shown}");
         }
     }
 
-    /// Keys bind the secret too (a wrong secret is another identity), the token endpoint and
-    /// the token parameters, and name no credential.
-    #[test]
-    fn store_keys_bind_every_credential_and_name_none() {
-        let key = DigestKey::generate();
-        let derive = |secret: &'static str, base: &str, params: &TokenParams| {
-            let client = Client::builder(Owner(secret)).base_url(base).build().unwrap();
-            StoreKey::derive(&key, &client.inner.key_id(params)).as_str().to_owned()
-        };
-        let (none, scoped) = (TokenParams::new(), TokenParams::new().scope("read"));
-        let plain = derive("the-client-secret", "https://h.example", &none);
-        assert!(!plain.contains("client") && plain.len() == 64, "{plain}");
-        assert_eq!(plain, derive("the-client-secret", "https://h.example", &none), "stable");
-        assert_ne!(plain, derive("another-secret", "https://h.example", &none), "the secret is bound");
-        assert_ne!(plain, derive("the-client-secret", "https://h.example", &scoped), "the parameters are bound");
-        assert_ne!(plain, derive("the-client-secret", "https://other.example", &none), "the endpoint is bound");
-        let client = Client::builder(Owner("the-client-secret")).base_url("https://h.example").build().unwrap();
-        let id = client.inner.key_id(&none);
-        let shown = format!("{id:?}");
-        assert!(!shown.contains("the-client-secret") && !shown.contains("the-client-id"), "{shown}");
-        assert!(shown.contains("https://h.example/token"), "the token URL itself: {shown}");
+    mod sessions {
+        use super::super::*;
+        use crate::{Credential, Secret, provider::ProviderSpec};
+
+        struct Minimal;
+
+        impl Provider for Minimal {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Minimal", "/token");
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("id"), Credential::from(Secret::from("secret"))]
+            }
+        }
+
+        fn scoped(client: &Client<Minimal>, scope: &str) -> Client<Minimal> {
+            client.with_token_params(TokenParams::new().scope(scope))
+        }
+
+        /// Idle sessions are kept up to the bound, the ones used last; live ones whatever the bound;
+        /// and the map of dead entries is pruned, so it stays bounded.
+        #[test]
+        fn sessions_are_kept_while_live_or_among_the_last_idle_ones() {
+            let client = Client::builder(Minimal).base_url("https://h").max_idle_sessions(2).build().unwrap();
+            let kept = scoped(&client, "kept");
+            let idle: Vec<Weak<Session>> =
+                (0..5).map(|i| Arc::downgrade(&scoped(&client, &format!("s{i}")).session)).collect();
+            let alive: Vec<bool> = idle.iter().map(|w| w.strong_count() > 0).collect();
+            assert_eq!(alive, [false, false, false, true, true], "the two used last are kept idle");
+            assert!(Arc::ptr_eq(&scoped(&client, "kept").session, &kept.session), "a live handle keeps its session");
+            assert!(Arc::ptr_eq(&scoped(&client, "s4").session, &idle[4].upgrade().unwrap()), "an idle one is found");
+            for i in 0..1000 {
+                drop(scoped(&client, &format!("churn{i}")));
+            }
+            assert!(client.__session_count() <= 2 * PRUNE_FLOOR, "{}", client.__session_count());
+            assert!(Arc::ptr_eq(&scoped(&client, "kept").session, &kept.session));
+            assert!(Arc::ptr_eq(&client.with_token_params(TokenParams::new()).session, &client.session));
+
+            let none_idle = Client::builder(Minimal).base_url("https://h").max_idle_sessions(0).build().unwrap();
+            let gone = Arc::downgrade(&scoped(&none_idle, "once").session);
+            assert_eq!(gone.strong_count(), 0, "with no idle sessions, a dropped handle's is freed at once");
+        }
     }
 }
