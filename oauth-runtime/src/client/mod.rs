@@ -4,7 +4,6 @@
 
 mod api;
 mod builder;
-mod fleet;
 mod lease;
 mod renew;
 
@@ -94,8 +93,9 @@ pub(crate) struct Session {
     /// Built once: it depends on nothing but the credentials, the URL and the parameters.
     grant_request: TokenRequest,
     cache: Arc<TokenCache>,
-    /// Where the tokens are shared with other clients, if anywhere.
-    fleet: Option<fleet::Fleet>,
+    /// Where the tokens are shared with other clients, if anywhere, and what this process
+    /// knows of its refresh tokens (`renew`).
+    renewal: renew::Renewal,
 }
 
 impl<P: Provider> Client<P> {
@@ -283,10 +283,11 @@ impl Inner {
         let session = Arc::new(Session {
             grant_request: request::grant(self.spec, &self.auth_base, &self.credentials, &params),
             cache: Arc::new(TokenCache::new(self.spec.name, self.skew, self.on_token.clone())),
-            fleet: self
-                .store
-                .as_ref()
-                .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
+            renewal: renew::Renewal::new(
+                self.store
+                    .as_ref()
+                    .map(|(store, ttl)| renew::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
+            ),
             params: params.clone(),
         });
         sessions.insert(params, session.clone());
