@@ -6,13 +6,18 @@
 //! task of the cache (see [`ClientBuilder::store`](crate::ClientBuilder::store)):
 //!
 //! 1. read the store: another process may have renewed already; if its token is fresh, use it;
-//! 2. take the store's lock for the key (an owner value and an expiry), or wait for its holder
-//!    by polling the store, then read the holder's token;
+//! 2. take the store's lock for the key (an owner value and a short lease, [`LOCK_LEASE`]), or
+//!    wait for its holder by polling the store, then read the holder's token; the holder
+//!    extends its lease ([`TokenStore::extend`]) while it renews;
 //! 3. with the lock held, read again (double-check), then renew with the refresh token found
-//!    **in the store**, never a local copy that another process may have rotated away; after a
-//!    rejected refresh, read the store once more before falling back to the grant;
+//!    **in the store**, never a local copy that another process may have rotated away; an
+//!    empty store means the grant, unless this process holds a token the store lost or never
+//!    got (its own, which races nobody); a refresh token this process presented once (rotated
+//!    away, rejected, or its answer lost) is never presented again;
 //! 4. write with a compare-and-set on the version read in step 3, so that a holder whose lock
-//!    expired while it was slow cannot overwrite a newer token (fencing); release the lock.
+//!    expired while it was slow cannot overwrite a newer token (fencing); a store emptied
+//!    meanwhile gets the token as a new entry, and a failed write leaves it with this process,
+//!    which writes it at its next renewal; release the lock.
 //!
 //! A store that fails (unreachable, timing out) is logged at WARN and the renewal happens in
 //! this process alone, with the process-local single flight; the next renewal tries the store
