@@ -324,7 +324,7 @@ impl Inner {
         let mut pause = POLL_MIN;
         loop {
             if let Some(lock) = store.lock(key, fleet.lease).await? {
-                let outcome = self.holding(fleet, &lock, self.renew_locked(session, fleet, current)).await;
+                let outcome = holding(self.spec.name, fleet, &lock, self.renew_locked(session, fleet, current)).await;
                 self.release(fleet, &lock).await;
                 return outcome;
             }
@@ -344,34 +344,6 @@ impl Inner {
                 session.renewal.clear_private();
                 return Ok(token);
             }
-        }
-    }
-
-    /// Runs `work` while extending `lock` every third of its lease; the extensions stop when
-    /// `work` ends. A lost lock (expired, taken over) is logged and `work` carries on: its
-    /// write is fenced by the version compare-and-set.
-    async fn holding<T>(&self, fleet: &Fleet, lock: &LockId, work: impl Future<Output = T>) -> T {
-        let keep = async {
-            loop {
-                tokio::time::sleep(fleet.lease / 3).await;
-                match fleet.store.extend(&fleet.key, lock, fleet.lease).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        tracing::warn!(
-                            vendor = self.spec.name,
-                            "the token store lock was lost mid-renewal; the write stays fenced by its version"
-                        );
-                        break;
-                    }
-                    // The lease may still be ours: try again at the next beat.
-                    Err(error) => tracing::debug!(%error, "could not extend the token store lock"),
-                }
-            }
-            std::future::pending::<()>().await;
-        };
-        tokio::select! {
-            out = work => out,
-            () = keep => unreachable!("the extensions never end by themselves"),
         }
     }
 
@@ -465,6 +437,34 @@ impl Inner {
     }
 }
 
+/// Runs `work` while extending `lock` every third of its lease; the extensions stop when
+/// `work` ends. A lost lock (expired, taken over) is logged and `work` carries on: its
+/// write is fenced by the version compare-and-set.
+async fn holding<T>(vendor: &'static str, fleet: &Fleet, lock: &LockId, work: impl Future<Output = T>) -> T {
+    let keep = async {
+        loop {
+            tokio::time::sleep(fleet.lease / 3).await;
+            match fleet.store.extend(&fleet.key, lock, fleet.lease).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(
+                        vendor,
+                        "the token store lock was lost mid-renewal; the write stays fenced by its version"
+                    );
+                    break;
+                }
+                // The lease may still be ours: try again at the next beat.
+                Err(error) => tracing::debug!(%error, "could not extend the token store lock"),
+            }
+        }
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        out = work => out,
+        () = keep => unreachable!("the extensions never end by themselves"),
+    }
+}
+
 /// A rejected refresh: the refresh token is dead, so only the grant can help.
 fn refresh_rejected(error: &Error) -> bool {
     match error {
@@ -531,6 +531,51 @@ mod tests {
             let digest = client.inner.key_id(&none).digest();
             assert!(digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) && !digest.contains("client"));
         }
+    }
+
+    #[tokio::test]
+    async fn a_live_holder_keeps_its_lease_and_a_dead_one_loses_it_within_one() {
+        use std::{sync::Arc, time::Duration};
+
+        use crate::store::{MemoryStore, StoreKey, TokenStore};
+        let store = MemoryStore::new();
+        let key = StoreKey::new("k");
+        let fleet = super::Fleet {
+            store: Arc::new(store.clone()),
+            key: key.clone(),
+            lease: Duration::from_millis(300),
+            renewal_bound: Duration::from_secs(10),
+        };
+        let lock = store.lock(&key, fleet.lease).await.unwrap().unwrap();
+        // A renewal four leases long: the lock stays its holder's throughout.
+        let contender = async {
+            for _ in 0..12 {
+                tokio::time::sleep(Duration::from_millis(80)).await;
+                assert!(store.lock(&key, Duration::from_secs(1)).await.unwrap().is_none(), "the live holder's lock");
+            }
+        };
+        super::holding("V", &fleet, &lock, contender).await;
+        // The extensions stopped with the renewal: the lock lapses within one lease.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(!store.extend(&key, &lock, fleet.lease).await.unwrap(), "expired once nobody extends it");
+        assert!(store.lock(&key, Duration::from_secs(1)).await.unwrap().is_some());
+    }
+
+    #[test]
+    fn only_a_request_that_never_left_spends_nothing() {
+        use std::time::Duration;
+
+        use super::{Error, nothing_sent};
+        let limit = Error::TokenRequestLimit {
+            vendor: "V",
+            limit: 1,
+            interval: Duration::from_secs(1),
+            retry_in: Duration::from_secs(1),
+        };
+        assert!(nothing_sent(&limit) && nothing_sent(&Error::config("bad")));
+        assert!(!nothing_sent(&Error::Timeout { vendor: "V", timeout: Some(Duration::from_secs(1)) }));
+        assert!(!nothing_sent(&Error::deadline("V", Duration::from_secs(1))));
+        assert!(!nothing_sent(&Error::ReauthorizationRequired { vendor: "V" }));
     }
 
     #[test]
