@@ -197,6 +197,18 @@ pub enum Error {
         retry_in: Duration,
     },
 
+    /// The refresh token is dead (the vendor rejected it, or a refresh whose answer was lost
+    /// may have spent it) and the grant cannot run unattended: only the person whose consent
+    /// the refresh token carried can authorize the client again. A rejection: retrying the
+    /// same call is useless. Send the user through the authorization flow again, then give
+    /// the client the new token ([`ClientBuilder::token`](crate::ClientBuilder::token)).
+    #[error("{vendor}: the refresh token is no longer valid and the grant needs the user: authorize again")]
+    #[non_exhaustive]
+    ReauthorizationRequired {
+        /// Vendor name.
+        vendor: &'static str,
+    },
+
     /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...), or is
     /// used where it cannot work (a `blocking::BlockingClient` called on the thread of a
     /// current-thread runtime).
@@ -301,7 +313,8 @@ impl Error {
             | Error::Deadline { vendor, .. }
             | Error::UnsupportedTokenType { vendor, .. }
             | Error::TokenRequestLimit { vendor, .. }
-            | Error::Internal { vendor, .. } => Some(vendor),
+            | Error::Internal { vendor, .. }
+            | Error::ReauthorizationRequired { vendor } => Some(vendor),
             Error::Config(_) => None,
         }
     }
@@ -345,7 +358,7 @@ impl Error {
             | Error::TokenRequestLimit { .. }
             | Error::Internal { .. } => Class::Transient,
             Error::OAuth(e) if e.is_transient() => Class::Transient,
-            Error::OAuth(_) => Class::Rejection,
+            Error::OAuth(_) | Error::ReauthorizationRequired { .. } => Class::Rejection,
             Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
                 if transient_status(*status) =>
             {
@@ -717,12 +730,13 @@ mod tests {
             Error::Decode { .. } => "Decode",
             Error::UnsupportedTokenType { .. } => "UnsupportedTokenType",
             Error::TokenRequestLimit { .. } => "TokenRequestLimit",
+            Error::ReauthorizationRequired { .. } => "ReauthorizationRequired",
             Error::Config(_) => "Config",
             Error::Internal { .. } => "Internal",
         }
     }
 
-    const VARIANTS: usize = 13;
+    const VARIANTS: usize = 14;
 
     #[test]
     fn every_variant_is_classified() {
@@ -778,6 +792,7 @@ mod tests {
                 },
                 Transient,
             ),
+            (Error::ReauthorizationRequired { vendor: "V" }, Rejection),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (err, class) in &cases {

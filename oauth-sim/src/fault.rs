@@ -87,6 +87,15 @@ pub enum Fault {
     /// token presented is valid); for [`Target::Token`] and
     /// [`Target::Refresh`] the vendor's client or refresh-token rejection body.
     Unauthorized,
+    /// The request is processed as usual (tokens issued, a refresh token
+    /// rotated away), then the inner fault is served instead of the answer:
+    /// the answer lost after the vendor acted on the request, as with a 500 from
+    /// a gateway behind the server or a timeout while the answer travels.
+    /// [`Fault::Slow`] inside delays the normal answer after processing. Only
+    /// MPS Monitor's token endpoint processes first; elsewhere it is a 500.
+    /// Built with [`Fault::after_processing`].
+    #[non_exhaustive]
+    AfterProcessing(Box<Fault>),
 }
 
 impl Fault {
@@ -119,12 +128,44 @@ impl Fault {
     pub fn redirect(location: impl Into<String>) -> Fault {
         Fault::Redirect(location.into())
     }
+
+    /// [`Fault::AfterProcessing`]: the request is processed, then `fault` is served.
+    pub fn after_processing(fault: Fault) -> Fault {
+        Fault::AfterProcessing(Box::new(fault))
+    }
 }
 
 /// Serves the next queued fault for `target`, if any. `Slow` only delays, so
 /// it yields `None` and the caller carries on normally.
 pub(crate) async fn intercept(shared: &Shared, target: Target) -> Option<Response> {
-    let fault = shared.next_fault(target)?;
+    match intercept_before(shared, target).await {
+        Err(response) => Some(response),
+        // Handlers that do not process first: served as a plain 500.
+        Ok(Some(_)) => Some(render(Fault::Status(500))),
+        Ok(None) => None,
+    }
+}
+
+/// As [`intercept`], for handlers that process first: `Ok(Some(fault))` is a
+/// [`Fault::AfterProcessing`]'s inner fault, to serve with [`after`] once the
+/// request was processed.
+pub(crate) async fn intercept_before(shared: &Shared, target: Target) -> Result<Option<Fault>, Response> {
+    match shared.next_fault(target) {
+        None => Ok(None),
+        Some(Fault::AfterProcessing(inner)) => Ok(Some(*inner)),
+        Some(fault) => serve(shared, target, fault).await.map_or(Ok(None), Err),
+    }
+}
+
+/// The answer to a processed request under `fault`, instead of `normal`.
+pub(crate) async fn after(shared: &Shared, target: Target, fault: Fault, normal: Response) -> Response {
+    match serve(shared, target, fault).await {
+        Some(response) => response,
+        None => normal,
+    }
+}
+
+async fn serve(shared: &Shared, target: Target, fault: Fault) -> Option<Response> {
     Some(match fault {
         Fault::Slow(delay) => {
             tokio::time::sleep(delay).await;
@@ -190,8 +231,8 @@ fn render(fault: Fault) -> Response {
             Err(_) => render(Fault::Status(500)),
         },
         Fault::Reset => reset(),
-        // Handled by `intercept`, which knows the vendor.
-        Fault::Slow(_) | Fault::Unauthorized => render(Fault::Status(500)),
+        // Handled by `serve`, which knows the vendor.
+        Fault::Slow(_) | Fault::Unauthorized | Fault::AfterProcessing(_) => render(Fault::Status(500)),
     }
 }
 

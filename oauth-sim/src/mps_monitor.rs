@@ -16,7 +16,7 @@ use axum::{
 
 use crate::{
     Target, Vendor,
-    fault::intercept,
+    fault::{self, intercept},
     http::{FORM, Form, bearer, has_basic, is_media, json, object, read_body, with_header},
     state::{Access, Grant, Shared},
     token,
@@ -73,9 +73,23 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
         _ => Target::Token,
     };
     shared.count_request(target);
-    if let Some(response) = intercept(&shared, target).await {
-        return response;
+    let after = match fault::intercept_before(&shared, target).await {
+        Ok(after) => after,
+        Err(response) => return response,
+    };
+    let response = token_answer(&shared, &parts, &form, grant_type.as_deref());
+    match after {
+        Some(fault) => fault::after(&shared, target, fault, response).await,
+        None => response,
     }
+}
+
+fn token_answer(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    form: &Form,
+    grant_type: Option<&str>,
+) -> Response {
     // Not in the document: a repeated parameter (RFC 6749 section 3.2) or the client
     // authenticated in HTTP Basic and the body (section 2.3) is refused as Katana refuses
     // malformed requests, with a bare `invalid_request`.
@@ -84,9 +98,9 @@ async fn token_endpoint(State(shared): State<Arc<Shared>>, request: Request) -> 
     {
         return token_error(INVALID_REQUEST);
     }
-    match grant_type.as_deref() {
-        Some("password") => password_grant(&shared, &form),
-        Some("refresh_token") => refresh_grant(&shared, &form),
+    match grant_type {
+        Some("password") => password_grant(shared, form),
+        Some("refresh_token") => refresh_grant(shared, form),
         _ => token_error(UNSUPPORTED_GRANT_TYPE),
     }
 }

@@ -33,6 +33,11 @@ pub struct Counters {
     /// Refreshes that presented a refresh token already rotated away, with
     /// [`SimConfig::refresh_reuse_detection`] on: each revoked a token family.
     pub refresh_reuse_detected: usize,
+    /// Refreshes that presented a rotating refresh token this simulator had already
+    /// processed once, whatever the outcome (with or without reuse detection, and also when
+    /// the first answer was lost to [`Fault::AfterProcessing`]): a client must never
+    /// present one refresh token twice.
+    pub refresh_tokens_repeated: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -75,6 +80,7 @@ struct AtomicCounters {
     api_authorized: AtomicUsize,
     faults_served: AtomicUsize,
     refresh_reuse_detected: AtomicUsize,
+    refresh_tokens_repeated: AtomicUsize,
 }
 
 pub(crate) struct Shared {
@@ -187,6 +193,9 @@ impl Shared {
         // With reuse detection, a rotated-away refresh token presented again revokes its
         // whole family: every access and refresh token issued from the same grant.
         let reused = tokens.spent.get(token).copied();
+        if reused.is_some() {
+            self.counters.refresh_tokens_repeated.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(grant) = reused.filter(|_| self.config.refresh_reuse_detection) {
             self.counters.refresh_reuse_detected.fetch_add(1, Ordering::Relaxed);
             let now = Instant::now();
@@ -300,6 +309,7 @@ impl Shared {
             api_authorized: c.api_authorized.load(Ordering::Relaxed),
             faults_served: c.faults_served.load(Ordering::Relaxed),
             refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
+            refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
         }
     }
 }

@@ -307,16 +307,20 @@ async fn redis_restarted_mid_run() {
         assert_eq!(client.get(Vendor::MpsMonitor.protected_path()).send().await.unwrap().status(), StatusCode::OK);
     }
     redis.restart();
-    let renewed = clients[1].refresh().await.unwrap(); // refreshes the fleet's token, stores it
+    // The restarted Redis is empty: the fleet's refresh token may be in flight in another
+    // process, so it is never refreshed outside the store's protocol; a grant, stored.
+    let renewed = clients[1].refresh().await.unwrap();
     for client in [&clients[2], &clients[0]] {
         let token = client.refresh().await.unwrap();
         assert!(same(&token, &renewed) && !same(&token, &alone), "took the stored token: {}", logs.text());
     }
     let c = sim.counters();
-    assert_eq!((c.token_requests, c.refresh_requests, c.refresh_reuse_detected), (2, 1, 0));
+    assert_eq!((c.token_requests, c.refresh_requests, c.refresh_reuse_detected), (3, 0, 0));
 }
 
-/// A flushed Redis: the clients renewing together after it make one request between them.
+/// A flushed Redis: the clients renewing together after it make one request between them, a
+/// grant (the fleet's refresh token, no longer in the store, is never refreshed from a local
+/// copy that another process may be presenting).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_flushed_refetches_once() {
     let sim = strict_sim(Duration::from_secs(3600)).await;
@@ -331,7 +335,7 @@ async fn redis_flushed_refetches_once() {
     let first = renewed[0].as_ref().unwrap();
     assert!(renewed.iter().all(|t| same(t.as_ref().unwrap(), first)), "one token for all");
     let c = sim.counters();
-    assert_eq!((c.token_requests, c.refresh_requests, c.refresh_reuse_detected), (1, 1, 0));
+    assert_eq!((c.token_requests, c.refresh_requests, c.refresh_reuse_detected), (2, 0, 0));
 }
 
 /// An entry that cannot be read (another key, garbage, a value of the wrong type) is a miss
@@ -423,4 +427,172 @@ async fn a_killed_lock_holder_is_taken_over_after_the_lock_expiry() {
     assert!(waited >= Duration::from_millis(2_500), "the lock was respected until it expired: {waited:?}");
     assert!(waited < Duration::from_millis(5_000), "taken over soon after the expiry: {waited:?}");
     assert_eq!(sim.counters().token_requests, 2, "the dead holder's request, then the new holder's");
+}
+
+/// Defect 7: the lock is a short lease that its live holder extends, so a holder killed
+/// (SIGKILL) mid-renewal blocks the fleet for seconds, even with a renewal bound of minutes
+/// (30 s timeout, 2 retries: a 201 s bound, the old lock's lifetime).
+#[tokio::test]
+async fn a_killed_lock_holder_is_replaced_within_seconds_whatever_the_renewal_bound() {
+    let sim = strict_sim(Duration::from_secs(3600)).await;
+    let redis = RedisServer::start();
+    let key = EncryptionKey::generate();
+    sim.inject(Target::Token, Fault::slow(Duration::from_secs(60)), 1);
+    let vars = [
+        ("FLEET_MODE", "token".to_owned()),
+        ("FLEET_TIMEOUT_MS", "30000".to_owned()),
+        ("FLEET_RETRIES", "2".to_owned()),
+        ("FLEET_PREFIX", "lease".to_owned()),
+    ];
+    let mut holder = worker(&sim, Some(&redis), &key, &vars).spawn().unwrap();
+    bounded(Duration::from_secs(20), async {
+        while sim.counters().token_requests == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    // Long enough for the holder to have extended its lease at least once.
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
+    let killed_at = Instant::now();
+    holder.kill().await.unwrap(); // SIGKILL: no unlock, no cleanup
+
+    let client = builder(mps(sim.config()), &sim)
+        .timeout(Duration::from_secs(30))
+        .store(redis_store(&redis.url(), &key, "lease"))
+        .build()
+        .unwrap();
+    let token = bounded(Duration::from_secs(20), client.token()).await.unwrap();
+    let waited = killed_at.elapsed();
+    assert!(!token.access_token().expose_secret().is_empty());
+    assert!(waited < Duration::from_secs(15), "taken over within seconds, not minutes: {waited:?}");
+    assert_eq!(sim.counters().token_requests, 2, "the dead holder's request, then the new holder's");
+}
+
+/// A TCP proxy to `upstream` that forwards everything, except that it drops the connection
+/// after forwarding the first `SET ... NX` command, before its reply: the lock is set, the
+/// client never hears it.
+async fn proxy_losing_the_first_set_nx_reply(upstream: u16) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else { return };
+            let tripped = tripped.clone();
+            tokio::spawn(async move {
+                let mut server = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await.unwrap();
+                let (mut up, mut down) = ([0u8; 8192], [0u8; 8192]);
+                loop {
+                    tokio::select! {
+                        n = client.read(&mut up) => {
+                            let Ok(n @ 1..) = n else { return };
+                            let chunk = &up[..n];
+                            let set_nx = chunk.windows(3).any(|w| w == b"SET")
+                                && chunk.windows(6).any(|w| w == b"\r\nNX\r\n");
+                            if server.write_all(chunk).await.is_err() { return }
+                            if set_nx && !tripped.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                                let _ = server.read(&mut down).await; // the reply, lost
+                                return; // both connections dropped
+                            }
+                        }
+                        n = server.read(&mut down) => {
+                            let Ok(n @ 1..) = n else { return };
+                            if client.write_all(&down[..n]).await.is_err() { return }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Defect 8: the reply to `SET NX` is lost after Redis set the lock; the store sends it again
+/// on a new connection, finds the lock under its own owner value and knows it is its own,
+/// instead of waiting out its own lease as if another process held it.
+#[tokio::test]
+async fn a_lost_set_nx_reply_still_takes_the_lock() {
+    use oauth_runtime::store::{StoreKey, TokenStore};
+    let redis = RedisServer::start();
+    let port: u16 = redis.url().rsplit(':').next().unwrap().trim_end_matches("/0").parse().unwrap();
+    let proxy = proxy_losing_the_first_set_nx_reply(port).await;
+    let store = redis_store(&format!("redis://127.0.0.1:{proxy}/0"), &EncryptionKey::generate(), "lost");
+    let key = StoreKey::new("k");
+    let started = Instant::now();
+    let lock = bounded(Duration::from_secs(5), store.lock(&key, Duration::from_secs(30)))
+        .await
+        .expect("the store answers")
+        .expect("the lock is this call's own, set by the attempt whose reply was lost");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    let held = redis.command("GET lost:lock:k").unwrap();
+    assert!(held.contains(lock.owner()), "Redis holds this owner value: {held}");
+    assert!(store.extend(&key, &lock, Duration::from_secs(30)).await.unwrap());
+    assert!(store.unlock(&key, &lock).await.unwrap(), "released by its owner");
+    let again = store.lock(&key, Duration::from_secs(30)).await.unwrap().expect("free again");
+    let other = store.lock(&key, Duration::from_secs(30)).await.unwrap();
+    assert!(other.is_none(), "a second call, with its own owner value, does not take a held lock");
+    assert!(
+        !store.extend(&key, &oauth_runtime::store::LockId::new("someone else"), Duration::from_secs(1)).await.unwrap()
+    );
+    assert!(store.unlock(&key, &again).await.unwrap());
+}
+
+/// Defect 17: Redis flushed, or killed and restarted empty, while the fleet's refresh is in
+/// flight (a slow refresh). No process refreshes the refresh token the fleet shared (they run
+/// the grant, as when the store is unreachable); no family is revoked; no call fails.
+async fn fleet_survives_store_loss_mid_refresh(restart: bool) {
+    let sim = strict_sim(Duration::from_millis(2_000)).await;
+    let mut redis = RedisServer::start();
+    let key = EncryptionKey::generate();
+    sim.inject(Target::Refresh, Fault::slow(Duration::from_millis(1_500)), 1);
+    let prefix = if restart { "lost-restart" } else { "lost-flush" };
+    let vars = [
+        ("FLEET_TASKS", "4".to_owned()),
+        ("FLEET_MILLIS", "5000".to_owned()),
+        ("FLEET_SKEW_MS", "50".to_owned()),
+        ("FLEET_TIMEOUT_MS", "5000".to_owned()),
+        ("FLEET_PREFIX", prefix.to_owned()),
+    ];
+    let children: Vec<_> = (0..3).map(|_| worker(&sim, Some(&redis), &key, &vars).spawn().unwrap()).collect();
+    bounded(Duration::from_secs(20), async {
+        while sim.counters().refresh_requests == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    // The others are polling the holder's lock by now.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    if restart {
+        redis.restart();
+    } else {
+        redis.flush();
+    }
+    let mut failed = 0;
+    for child in children {
+        let out = bounded(Duration::from_secs(60), child.wait_with_output()).await.unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "worker failed: {}\n{stderr}", out.status);
+        let report = parse(&stdout);
+        assert!(report.calls > 0, "{stdout}\n{stderr}");
+        if report.failed > 0 {
+            eprintln!("worker stderr:\n{stderr}");
+        }
+        failed += report.failed;
+    }
+    let c = sim.counters();
+    println!("store lost (restart {restart}): {c:?}");
+    assert_eq!(c.refresh_reuse_detected, 0, "restart {restart}: no family revoked");
+    assert_eq!(c.refresh_tokens_repeated, 0, "restart {restart}: no refresh token presented twice");
+    assert_eq!(failed, 0, "restart {restart}: no call failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_flushed_while_a_refresh_is_in_flight() {
+    fleet_survives_store_loss_mid_refresh(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_restarted_while_a_refresh_is_in_flight() {
+    fleet_survives_store_loss_mid_refresh(true).await;
 }

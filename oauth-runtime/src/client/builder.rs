@@ -249,11 +249,13 @@ impl<P: Provider> ClientBuilder<P> {
     /// for the whole fleet, renewed by one of them at a time. See [`crate::store`].
     ///
     /// The cached token is still read from memory on every call; the store is consulted only
-    /// when a renewal is due. The store's lock for a renewal lasts
+    /// when a renewal is due. The store's lock is a short lease
+    /// ([`store::LOCK_LEASE`](crate::store::LOCK_LEASE)) that the renewing process extends
+    /// while it renews, so the fleet waits one lease at most for a process killed mid-renewal;
     /// [`store::lock_ttl`](crate::store::lock_ttl) of this builder's [`timeout`](Self::timeout)
-    /// and [`retry`](Self::retry) policy: the longest a renewal can take, and the longest the
-    /// fleet waits for a process killed mid-renewal. Without a store (the default), tokens stay
-    /// in this client.
+    /// and [`retry`](Self::retry) policy, the longest a renewal can take, bounds how long a
+    /// process waits for another one's renewal. Without a store (the default), tokens stay in
+    /// this client.
     pub fn store<S: crate::store::TokenStore>(mut self, store: S) -> Self {
         self.store = Some(Arc::new(store));
         self

@@ -5,7 +5,6 @@
 mod api;
 mod builder;
 mod engine;
-mod fleet;
 mod flow;
 mod lease;
 mod renew;
@@ -161,8 +160,9 @@ impl Sessions {
 pub(crate) struct Session {
     params: TokenParams,
     cache: Arc<TokenCache>,
-    /// Where the tokens are shared with other clients, if anywhere.
-    fleet: Option<fleet::Fleet>,
+    /// Where the tokens are shared with other clients, if anywhere, and what this process
+    /// knows of its refresh tokens (`renew`).
+    renewal: renew::Renewal,
     /// The renewals API 401s caused lately (see `lease.rs`).
     rejections: crate::storm::TokenRequestBudget,
 }
@@ -398,10 +398,11 @@ impl Inner {
                 self.on_token.clone(),
                 self.engine.presentation.clone(),
             )),
-            fleet: self
-                .store
-                .as_ref()
-                .map(|(store, ttl)| fleet::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
+            renewal: renew::Renewal::new(
+                self.store
+                    .as_ref()
+                    .map(|(store, ttl)| renew::Fleet::new(store.clone(), store.key(&self.key_id(&params)), *ttl)),
+            ),
             params,
             rejections: crate::storm::TokenRequestBudget::new(lease::REJECTION_RENEWALS, lease::REJECTION_WINDOW),
         });

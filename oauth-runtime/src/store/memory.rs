@@ -108,6 +108,18 @@ impl TokenStore for MemoryStore {
         Box::pin(async move { Ok(taken) })
     }
 
+    fn extend<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId, ttl: Duration) -> StoreFuture<'a, bool> {
+        let now = Instant::now();
+        let extended = self.with(|e| match e.get_mut(key).and_then(|slot| slot.lock.as_mut()) {
+            Some((owner, until)) if now < *until && owner.to_string() == lock.owner() => {
+                *until = now + ttl;
+                true
+            }
+            _ => false,
+        });
+        Box::pin(async move { Ok(extended) })
+    }
+
     fn unlock<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId) -> StoreFuture<'a, bool> {
         let now = Instant::now();
         let released = self.with(|e| match e.get_mut(key) {
@@ -159,5 +171,22 @@ mod tests {
         assert!(run(store.lock(&key, Duration::from_secs(1))).is_none(), "the second owner still holds it");
         assert!(run(store.unlock(&key, &second)));
         assert!(run(store.lock(&key, Duration::from_secs(1))).is_some());
+    }
+
+    #[test]
+    fn only_the_owner_extends_a_lock_and_only_before_it_expires() {
+        let store = MemoryStore::new();
+        let key = StoreKey::new("k");
+        let lock = run(store.lock(&key, Duration::from_millis(40))).unwrap();
+        assert!(!run(store.extend(&key, &LockId::new("someone else"), Duration::from_secs(1))));
+        assert!(run(store.extend(&key, &lock, Duration::from_millis(200))));
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(run(store.lock(&key, Duration::from_secs(1))).is_none(), "extended past its first expiry");
+        assert!(run(store.extend(&key, &lock, Duration::from_millis(10))));
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!run(store.extend(&key, &lock, Duration::from_secs(1))), "expired: nothing to extend");
+        let other = run(store.lock(&key, Duration::from_secs(1))).expect("taken over");
+        assert!(!run(store.extend(&key, &lock, Duration::from_secs(1))), "another owner's lock stays");
+        assert!(run(store.unlock(&key, &other)));
     }
 }

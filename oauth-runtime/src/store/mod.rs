@@ -6,13 +6,18 @@
 //! task of the cache (see [`ClientBuilder::store`](crate::ClientBuilder::store)):
 //!
 //! 1. read the store: another process may have renewed already; if its token is fresh, use it;
-//! 2. take the store's lock for the key (an owner value and an expiry), or wait for its holder
-//!    by polling the store, then read the holder's token;
+//! 2. take the store's lock for the key (an owner value and a short lease, [`LOCK_LEASE`]), or
+//!    wait for its holder by polling the store, then read the holder's token; the holder
+//!    extends its lease ([`TokenStore::extend`]) while it renews;
 //! 3. with the lock held, read again (double-check), then renew with the refresh token found
-//!    **in the store**, never a local copy that another process may have rotated away; after a
-//!    rejected refresh, read the store once more before falling back to the grant;
+//!    **in the store**, never a local copy that another process may have rotated away; an
+//!    empty store means the grant, unless this process holds a token the store lost or never
+//!    got (its own, which races nobody); a refresh token this process presented once (rotated
+//!    away, rejected, or its answer lost) is never presented again;
 //! 4. write with a compare-and-set on the version read in step 3, so that a holder whose lock
-//!    expired while it was slow cannot overwrite a newer token (fencing); release the lock.
+//!    expired while it was slow cannot overwrite a newer token (fencing); a store emptied
+//!    meanwhile gets the token as a new entry, and a failed write leaves it with this process,
+//!    which writes it at its next renewal; release the lock.
 //!
 //! A store that fails (unreachable, timing out) is logged at WARN and the renewal happens in
 //! this process alone, with the process-local single flight; the next renewal tries the store
@@ -90,8 +95,24 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
     /// and returns the new version; `None` if the version moved on (nothing written).
     fn put<'a>(&'a self, key: &'a StoreKey, token: &'a Token, expected: u64) -> StoreFuture<'a, Option<u64>>;
 
-    /// Takes the lock of `key` for at most `ttl`, or returns `None` if another owner holds it.
+    /// Takes the lock of `key` for at most `ttl` (a lease, which its holder extends with
+    /// [`TokenStore::extend`] while it renews), or returns `None` if another owner holds it.
+    ///
+    /// The owner value is chosen once per call, before the first attempt: a store that sends
+    /// its command again after a lost reply must recognise the lock it finds under its own
+    /// owner value as taken by this call (it is, by the attempt whose reply was lost), never
+    /// as someone else's, or the caller would wait out its own lease.
     fn lock<'a>(&'a self, key: &'a StoreKey, ttl: Duration) -> StoreFuture<'a, Option<LockId>>;
+
+    /// Extends the lock of `key` to expire `ttl` from now if `lock` still owns it (compare,
+    /// then set the expiry, atomically); `false` if it expired or belongs to another owner,
+    /// whose lock is left as it is.
+    ///
+    /// The runtime holds a short lease and extends it while its renewal runs, so that a holder
+    /// that dies (killed mid-renewal) blocks the fleet for one lease at most, never for the
+    /// longest renewal. A holder whose extension fails carries on: its write is still fenced
+    /// by the version compare-and-set of [`TokenStore::put`].
+    fn extend<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId, ttl: Duration) -> StoreFuture<'a, bool>;
 
     /// Releases the lock of `key` if `lock` still owns it; `false` if it had expired (and may
     /// now belong to another owner, whose lock stays).
@@ -338,8 +359,16 @@ impl StdError for StoreError {
     }
 }
 
-/// How long a store lock is held at most: an upper bound on one renewal, so that a live holder
-/// never loses its lock and a dead one (killed mid-renewal) blocks the fleet no longer.
+/// The store lock's lease: a holder that dies is replaced within this; a live one extends it
+/// every third of it while its renewal runs ([`TokenStore::extend`]). Five seconds: several
+/// times a store's usual response timeout (the Redis store's default is 2 s), so that one
+/// slow extension does not lose a live holder's lock.
+pub const LOCK_LEASE: Duration = Duration::from_secs(5);
+
+/// An upper bound on one renewal: how long a process waits at most for another one's renewal
+/// (twice this) before giving up. The lock itself is a short lease ([`LOCK_LEASE`] at most,
+/// this when shorter) that the live holder extends while it renews, so that a holder killed
+/// mid-renewal blocks the fleet for one lease, not for this.
 ///
 /// A renewal is at most two token requests (a refresh, then the grant if the refresh is
 /// rejected); a request is at most `max_retries + 1` attempts of `timeout` each, with a pause

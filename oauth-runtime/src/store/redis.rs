@@ -54,6 +54,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 ";
 
+/// Sets the lock's expiry to ARGV[2] ms only if ARGV[1] still owns it.
+const EXTEND: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+";
+
 /// A [`TokenStore`] on Redis or Valkey, for processes on any number of hosts.
 ///
 /// Keys are HMAC-SHA256 digests of the key's identity, every credential included
@@ -96,6 +102,7 @@ struct Inner {
     response_timeout: Duration,
     get: Script,
     put: Script,
+    extend: Script,
     unlock: Script,
 }
 
@@ -266,17 +273,37 @@ impl RedisStore {
     }
 
     async fn acquire(&self, key: &StoreKey, ttl: Duration) -> Result<Option<LockId>, StoreError> {
+        // Chosen once, before the first attempt: `run` sends `SET NX` again after a dropped
+        // connection, and the first attempt may have set the lock before its reply was lost.
         let mut owner = [0u8; 16];
         OsRng.fill_bytes(&mut owner);
         let owner: String = owner.iter().map(|b| format!("{b:02x}")).collect();
         let (lock_key, value) = (&self.lock_key(key), &owner);
-        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let ttl_ms = millis(ttl);
         let set: Option<String> = self
             .run("lock", |mut c| async move {
                 redis::cmd("SET").arg(lock_key).arg(value).arg("NX").arg("PX").arg(ttl_ms).query_async(&mut c).await
             })
             .await?;
-        Ok(set.map(|_| LockId::new(owner)))
+        if set.is_some() {
+            return Ok(Some(LockId::new(owner)));
+        }
+        // Held: by another owner, or by this call's own earlier attempt whose reply was lost.
+        let holder: Option<String> =
+            self.run("lock", |mut c| async move { redis::cmd("GET").arg(lock_key).query_async(&mut c).await }).await?;
+        Ok((holder.as_deref() == Some(owner.as_str())).then(|| LockId::new(owner)))
+    }
+
+    async fn prolong(&self, key: &StoreKey, lock: &LockId, ttl: Duration) -> Result<bool, StoreError> {
+        let lock_key = &self.lock_key(key);
+        let script = &self.inner.extend;
+        let ttl_ms = millis(ttl);
+        let extended: i64 = self
+            .run("extend the lock", |mut c| async move {
+                script.key(lock_key).arg(lock.owner()).arg(ttl_ms).invoke_async(&mut c).await
+            })
+            .await?;
+        Ok(extended == 1)
     }
 
     async fn release(&self, key: &StoreKey, lock: &LockId) -> Result<bool, StoreError> {
@@ -317,9 +344,18 @@ impl TokenStore for RedisStore {
         Box::pin(self.acquire(key, ttl))
     }
 
+    fn extend<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId, ttl: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(self.prolong(key, lock, ttl))
+    }
+
     fn unlock<'a>(&'a self, key: &'a StoreKey, lock: &'a LockId) -> StoreFuture<'a, bool> {
         Box::pin(self.release(key, lock))
     }
+}
+
+/// `ttl` in whole milliseconds, at least 1 (`PX 0` is an error).
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 impl fmt::Debug for RedisStore {
@@ -456,6 +492,7 @@ impl RedisStoreBuilder {
                 response_timeout: self.response_timeout,
                 get: Script::new(GET),
                 put: Script::new(PUT),
+                extend: Script::new(EXTEND),
                 unlock: Script::new(UNLOCK),
             }),
         })
