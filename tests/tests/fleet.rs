@@ -596,3 +596,29 @@ async fn redis_flushed_while_a_refresh_is_in_flight() {
 async fn redis_restarted_while_a_refresh_is_in_flight() {
     fleet_survives_store_loss_mid_refresh(true).await;
 }
+
+/// A server that revokes the old access token at each refresh: a client whose cached token was
+/// superseded by another client's refresh gets one 401, takes the newer token from the store
+/// (no token request of its own) and its call is replayed with it (issue 17, defect 17).
+#[tokio::test]
+async fn a_401_after_another_clients_refresh_takes_the_stored_token() {
+    let config = SimConfig::for_vendor(Vendor::MpsMonitor)
+        .token_lifetime(Duration::from_secs(3600))
+        .refresh_reuse_detection(true)
+        .revoke_superseded_access_tokens(true);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let store = MemoryStore::new();
+    let a = builder(mps(sim.config()), &sim).store(store.clone()).build().unwrap();
+    let b = builder(mps(sim.config()), &sim).store(store.clone()).build().unwrap();
+    let first = b.token().await.unwrap();
+    assert!(same(&a.token().await.unwrap(), &first), "one token for both, through the store");
+    let newer = a.refresh().await.unwrap();
+    assert!(!same(&newer, &first));
+    // B still holds the superseded token: its call is answered 401, then replayed.
+    let response = b.get(Vendor::MpsMonitor.protected_path()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(same(&b.cached_token().unwrap(), &newer), "B took A's token from the store");
+    let c = sim.counters();
+    assert_eq!((c.token_requests, c.refresh_requests), (1, 1), "no token request of B's own");
+    assert_eq!(c.refresh_reuse_detected, 0);
+}
