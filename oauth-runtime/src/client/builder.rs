@@ -312,6 +312,9 @@ impl<P: Provider> ClientBuilder<P> {
         let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
         check_transport_security(&auth_base, self.allow_http)?;
+        // Whether the transport can carry a client certificate: the user configured it (this
+        // crate cannot look inside a reqwest client to see an identity).
+        let configured_tls = self.transport.is_some() || !self.configure_http.is_empty();
         let http = match self.transport {
             Some(shared) => shared,
             None => {
@@ -328,6 +331,12 @@ impl<P: Provider> ClientBuilder<P> {
         let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
             .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
         let engine = super::engine::Engine::new(spec, credentials, self.grant, self.client_auth, self.presentation);
+        if engine.client_auth.requires_client_certificate() && !configured_tls {
+            return Err(Error::config(format!(
+                "{}: the client authentication presents a TLS client certificate, but the transport has none: add one with `.configure_http(|b| b.identity(..))` or a shared `.transport(..)` built with it",
+                spec.name
+            )));
+        }
         let budget = TokenRequestBudget::new(self.token_requests.0, self.token_requests.1);
         let transport = Transport {
             http,
