@@ -253,7 +253,8 @@ impl<P> fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("vendor", &self.inner.spec.name)
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &builder::redact_url(self.inner.base.as_str()))
+            .field("auth_base_url", &builder::redact_url(self.inner.auth_base.as_str()))
             .field("credentials", &self.inner.credentials)
             .field("token_params", &self.session.params)
             .field("token", &self.session.cache.current().map(|e| e.token.clone()))
