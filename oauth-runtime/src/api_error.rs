@@ -36,7 +36,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The start of the body, with every token and secret redacted.
     pub excerpt: String,
-    headers: HeaderMap,
+    /// Shared: it keeps `Error` small, and clones cheap.
+    headers: Arc<HeaderMap>,
     body: Option<TypedBody>,
 }
 
@@ -63,16 +64,18 @@ impl ApiError {
         excerpt: String,
         body: Option<TypedBody>,
     ) -> ApiError {
-        ApiError { vendor, operation, status, excerpt, headers: HeaderMap::new(), body }
+        ApiError { vendor, operation, status, excerpt, headers: Arc::default(), body }
     }
 
     /// The same, keeping the answer's `headers` but those that may carry a secret.
     pub(crate) fn with_headers(mut self, headers: &HeaderMap) -> ApiError {
-        self.headers = headers
-            .iter()
-            .filter(|(name, _)| !secret_header(name.as_str()))
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
+        self.headers = Arc::new(
+            headers
+                .iter()
+                .filter(|(name, _)| !secret_header(name.as_str()))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+        );
         self
     }
 

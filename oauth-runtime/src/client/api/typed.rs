@@ -74,7 +74,7 @@ impl ApiRequest {
         let response = self.send().await?;
         let status = response.status();
         // Kept for the error alone: a 2xx answer's headers are not copied.
-        let headers = (!status.is_success()).then(|| response.headers().clone()).unwrap_or_default();
+        let headers = if status.is_success() { Default::default() } else { response.headers().clone() };
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
             Ok(body) => Bytes::from(body),
