@@ -19,8 +19,9 @@ use reqwest::StatusCode;
 ///   succeed later, so retrying with backoff is reasonable;
 /// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
 ///   the same request is useless until the configuration changes;
-/// - neither: a response the client could not read, a request it could not build, a wrong
-///   configuration. Retrying does not help either; the message says what to fix.
+/// - neither: a response the client could not read, a request it could not build, an argument
+///   it refused ([`Error::Argument`]), a wrong configuration. Retrying does not help either;
+///   the message says what to fix.
 ///
 /// ```
 /// use oauth_runtime::Error;
