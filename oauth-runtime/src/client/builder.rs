@@ -383,16 +383,15 @@ pub(crate) fn redact_url(raw: &str) -> String {
 /// The `Authorization` value reqwest derives from the user info of `url` (`https://user:pw@host`)
 /// for every request to it, which the client replaces with the token: not one the caller set.
 pub(super) fn userinfo_authorization(url: &Url) -> Option<reqwest::header::HeaderValue> {
+    use base64::Engine as _;
     if url.username().is_empty() && url.password().is_none() {
         return None;
     }
+    // As reqwest's `basic_auth` writes it, from the decoded user info.
     let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
-    let request = reqwest::Client::new()
-        .get("http://h/")
-        .basic_auth(decode(url.username()), url.password().map(decode))
-        .build()
-        .ok()?;
-    request.headers().get(reqwest::header::AUTHORIZATION).cloned()
+    let pair = format!("{}:{}", decode(url.username()), url.password().map(decode).unwrap_or_default());
+    let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+    reqwest::header::HeaderValue::from_str(&value).ok()
 }
 
 fn parse_base(raw: &str) -> Result<Url, Error> {
@@ -473,6 +472,19 @@ mod tests {
         assert_eq!(redact_url("https://h/x"), "https://h/x");
         assert_eq!(redact_url("https://u:pw@[::1"), "https://u:[REDACTED]@[::1");
         assert_eq!(redact_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn userinfo_authorization_is_what_reqwest_derives() {
+        let http = reqwest::Client::new();
+        for raw in ["https://u:p%40ss@h/", "https://u@h/", "https://:pw@h/", "https://%C3%A9:%20@h/x"] {
+            let url = Url::parse(raw).unwrap();
+            let request = http.get(url.clone()).build().unwrap();
+            let derived = request.headers().get(reqwest::header::AUTHORIZATION);
+            assert!(derived.is_some(), "{raw}");
+            assert_eq!(derived, userinfo_authorization(&url).as_ref(), "{raw}");
+        }
+        assert!(userinfo_authorization(&Url::parse("https://h/").unwrap()).is_none());
     }
 
     #[test]
