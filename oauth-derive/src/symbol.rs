@@ -330,23 +330,101 @@ pub(crate) const KEPT_ATTRS: &[&str] =
 /// The attributes among [`KEPT_ATTRS`] that also go on the generated implementation.
 pub(crate) const IMPL_ATTRS: &[&str] = &["allow", "warn", "deny", "expect", "forbid", "cfg"];
 
-/// Inherent methods of `Client`: an operation of the same name would be shadowed by them in
-/// `client.name(..)` calls.
+/// The public inherent methods of `Client` (in any `impl<P> Client<P>` block of the runtime,
+/// feature-gated ones included), and `clone`: an operation of the same name would be shadowed
+/// by them in `client.name(..)` calls. Kept in step with the runtime by
+/// `tests::client_methods_follow_the_runtime`, which reads its sources.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "spec",
+    "after_response",
+    "auth_base_url",
+    "authorization",
     "base_url",
-    "http",
-    "token",
+    "blocking",
+    "builder",
     "cached_token",
-    "has_fresh_token",
-    "refresh",
-    "request",
-    "operation",
+    "clone",
+    "delete",
     "get",
+    "has_fresh_token",
+    "http",
+    "operation",
+    "patch",
     "post",
     "put",
-    "patch",
-    "delete",
-    "clone",
+    "refresh",
+    "request",
+    "spec",
+    "token",
+    "token_params",
+    "with_token_params",
 ];
+
+/// Methods every `Client` has through a trait in the prelude, so that they shadow an operation
+/// as the inherent ones do.
+#[cfg(test)]
+const CLIENT_TRAIT_METHODS: &[&str] = &["clone"];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use syn::visit::Visit;
+
+    use super::{CLIENT_METHODS, CLIENT_TRAIT_METHODS};
+
+    /// The `pub fn` names of every inherent `impl .. Client<..>` block in `file`.
+    struct InherentMethods(BTreeSet<String>);
+
+    impl Visit<'_> for InherentMethods {
+        fn visit_item_impl(&mut self, item: &syn::ItemImpl) {
+            let is_client = match &*item.self_ty {
+                syn::Type::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Client"),
+                _ => false,
+            };
+            if is_client && item.trait_.is_none() {
+                for member in &item.items {
+                    match member {
+                        syn::ImplItem::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => {
+                            self.0.insert(f.sig.ident.to_string());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::visit::visit_item_impl(self, item);
+        }
+    }
+
+    fn visit_dir(dir: &Path, methods: &mut InherentMethods) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit_dir(&path, methods);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                methods.visit_file(&file);
+            }
+        }
+    }
+
+    /// Defect 13: `authorization`, `token_params`, `blocking`.. were missing, so operations of
+    /// those names compiled and were never called. The list now follows the runtime's sources.
+    #[test]
+    fn client_methods_follow_the_runtime() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../oauth-runtime/src");
+        let mut found = InherentMethods(BTreeSet::new());
+        visit_dir(&src, &mut found);
+        assert!(found.0.contains("get") && found.0.contains("authorization"), "the parser found {:?}", found.0);
+        found.0.extend(CLIENT_TRAIT_METHODS.iter().map(|m| m.to_string()));
+        let listed: BTreeSet<String> = CLIENT_METHODS.iter().map(|m| m.to_string()).collect();
+        assert_eq!(listed.len(), CLIENT_METHODS.len(), "no name twice in CLIENT_METHODS");
+        let missing: Vec<_> = found.0.difference(&listed).collect();
+        let stale: Vec<_> = listed.difference(&found.0).collect();
+        assert!(
+            missing.is_empty() && stale.is_empty(),
+            "CLIENT_METHODS must list `Client`'s public inherent methods: add {missing:?}, remove {stale:?}"
+        );
+    }
+}

@@ -20,8 +20,9 @@ use reqwest::StatusCode;
 ///   retrying with backoff is reasonable;
 /// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
 ///   the same request is useless until the configuration changes;
-/// - neither: a response the client could not read, a request it could not build, a wrong
-///   configuration. Retrying does not help either; the message says what to fix.
+/// - neither: a response the client could not read, a request it could not build, an argument
+///   it refused ([`Error::Argument`]), a wrong configuration. Retrying does not help either;
+///   the message says what to fix.
 ///
 /// ```
 /// use oauth_runtime::Error;
@@ -130,6 +131,22 @@ pub enum Error {
         vendor: &'static str,
         /// What the transport reported.
         source: TransportError,
+    },
+
+    /// A value given to a call cannot be sent as it is, so nothing was sent: a path argument
+    /// that is empty or a dot segment (`.`, `..`, `..;x`, `%2E%2E`), which would move the call
+    /// to another endpoint, or an `Authorization` header set on an
+    /// [`ApiRequest`](crate::ApiRequest), which the client sets itself. Neither transient nor a
+    /// rejection: change the value.
+    #[error("{vendor}: {op}{message}", op = operation.map(|o| format!("`{o}`: ")).unwrap_or_default())]
+    #[non_exhaustive]
+    Argument {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The operation's name, for calls made through a declared operation.
+        operation: Option<&'static str>,
+        /// What is wrong with the value, and what to do.
+        message: String,
     },
 
     /// No token could be obtained within the client's token deadline, retries included.
@@ -269,6 +286,11 @@ impl Error {
         Error::Deadline { vendor, deadline }
     }
 
+    /// A value given to a call that cannot be sent.
+    pub(crate) fn argument(vendor: &'static str, operation: Option<&'static str>, message: impl Into<String>) -> Error {
+        Error::Argument { vendor, operation, message: message.into() }
+    }
+
     /// A configuration mistake.
     pub(crate) fn config(msg: impl Into<String>) -> Error {
         Error::Config(msg.into())
@@ -310,6 +332,7 @@ impl Error {
             | Error::Timeout { vendor, .. }
             | Error::Connect { vendor, .. }
             | Error::Request { vendor, .. }
+            | Error::Argument { vendor, .. }
             | Error::Deadline { vendor, .. }
             | Error::UnsupportedTokenType { vendor, .. }
             | Error::TokenRequestLimit { vendor, .. }
@@ -368,6 +391,7 @@ impl Error {
             Error::MalformedResponse { .. }
             | Error::ResponseTooLarge { .. }
             | Error::Request { .. }
+            | Error::Argument { .. }
             | Error::Api(_)
             | Error::Decode { .. }
             | Error::UnsupportedTokenType { .. }
@@ -725,6 +749,7 @@ mod tests {
             Error::Timeout { .. } => "Timeout",
             Error::Connect { .. } => "Connect",
             Error::Request { .. } => "Request",
+            Error::Argument { .. } => "Argument",
             Error::Deadline { .. } => "Deadline",
             Error::Api(_) => "Api",
             Error::Decode { .. } => "Decode",
@@ -736,7 +761,7 @@ mod tests {
         }
     }
 
-    const VARIANTS: usize = 14;
+    const VARIANTS: usize = 15;
 
     #[test]
     fn every_variant_is_classified() {
@@ -764,6 +789,8 @@ mod tests {
             (Error::Timeout { vendor: "V", timeout: None }, Transient),
             (Error::Connect { vendor: "V", source: TransportError::new(builder_error()) }, Transient),
             (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
+            (Error::argument("V", Some("user"), "a path argument is empty"), Other),
+            (Error::argument("V", None, "no"), Other),
             (Error::deadline("V", Duration::from_secs(2)), Transient),
             (Error::config("bad URL"), Other),
             (Error::internal("V", "the renewal panicked"), Transient),
@@ -813,6 +840,11 @@ mod tests {
             (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
             (Error::config("bad URL"), "invalid configuration: bad URL"),
             (Error::internal("V", "the renewal panicked"), "V: internal failure: the renewal panicked"),
+            (
+                Error::argument("V", Some("user"), "the path argument `id` is empty"),
+                "V: `user`: the path argument `id` is empty",
+            ),
+            (Error::argument("V", None, "no header"), "V: no header"),
             (
                 Error::Request { vendor: "V", source: TransportError::new(builder_error()) },
                 "V: cannot build the request: builder error",

@@ -137,7 +137,7 @@ pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
-pub use path::encode_segment;
+pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
 pub use saved::SavedToken;
@@ -155,6 +155,7 @@ pub use oauth_derive::{oauth_api, oauth_provider};
 #[doc(hidden)]
 pub mod __private {
     use crate::ApiRequest;
+    pub use crate::path::PathPiece;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
     pub use bytes::Bytes;

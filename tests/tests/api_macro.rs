@@ -100,6 +100,10 @@ trait EchoApi {
     #[get("/bytes")]
     async fn bytes_shared(&self) -> Result<bytes::Bytes, Error>;
 
+    /// Two path arguments, each a whole segment.
+    #[get("/users/{user}/repos/{repo}")]
+    async fn repo(&self, user: &str, repo: &str) -> Result<Value, Error>;
+
     /// An argument named like the generated code's locals.
     #[get("/locals/{value}")]
     async fn locals(&self, value: u8, #[query] request: u8, #[query] output: u8) -> Result<Value, Error>;
@@ -180,9 +184,55 @@ async fn operations_send_what_their_arguments_say() {
 
     // A path argument cannot move an operation elsewhere.
     let err = client.charge("..", None, 1, &[], "t", None).await.unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("`charge`")), "{err:?}");
+    assert!(matches!(&err, Error::Argument { operation: Some("charge"), .. }), "{err:?}");
     assert_eq!(seen.0.lock().unwrap().len(), 10);
     assert_eq!(auth.counters().token_requests, 1);
+}
+
+/// Defect 11: an empty path argument made `/users//repos/x` (or `/users/x/repos/`, another
+/// endpoint), and `..;` went out raw (`..` to servers that strip `;` parameters). Such
+/// arguments are refused before anything is sent, as an argument error; `;` is encoded.
+#[tokio::test]
+async fn empty_and_dot_like_path_arguments_never_reach_the_server() {
+    let auth = sim(Vendor::Deyel, Duration::from_secs(3600)).await;
+    let seen = Echo::default();
+    let app = Router::new().fallback(any(echo)).with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::builder(deyel(auth.config()))
+        .base_url(&format!("{api}/v2"))
+        .auth_base_url(&auth.base_url())
+        .retry(FAST_RETRY)
+        .build()
+        .unwrap();
+
+    let got = client.repo("ann", "a;b").await.unwrap();
+    assert_eq!(got["path"], "/v2/users/ann/repos/a%3Bb", "`;` is encoded");
+    let got = client.repo("ann", "...").await.unwrap();
+    assert_eq!(got["path"], "/v2/users/ann/repos/...", "three dots are a name");
+    let sent = seen.0.lock().unwrap().len();
+
+    let bad = [
+        ("", "x"),
+        ("ann", ""),
+        ("..", "x"),
+        ("ann", "."),
+        ("ann", "..;"),
+        ("ann", ".;x"),
+        ("%2e%2E", "x"),
+        ("ann", "..%3B"),
+    ];
+    for (user, repo) in bad {
+        let err = client.repo(user, repo).await.unwrap_err();
+        let Error::Argument { vendor, operation, message, .. } = &err else { panic!("{user:?}/{repo:?}: {err:?}") };
+        assert_eq!((*vendor, *operation), ("Deyel", Some("repo")), "{err}");
+        let name = if user == "ann" { "`repo`" } else { "`user`" };
+        assert!(message.contains(name), "{user:?}/{repo:?}: {message}");
+        assert!(!err.is_transient() && !err.is_rejection(), "{err:?}");
+        assert!(err.to_string().starts_with("Deyel: `repo`: the path argument"), "{err}");
+    }
+    assert_eq!(seen.0.lock().unwrap().len(), sent, "no refused call reached the server");
 }
 
 #[tokio::test]

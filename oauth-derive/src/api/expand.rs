@@ -59,24 +59,21 @@ fn method(op: &Op, p: &TokenStream) -> TokenStream {
     }
 }
 
-/// The path: a literal, or `format!` with each placeholder percent-encoded.
+/// The path: a literal, or the template's pieces, each argument by name for the runtime to
+/// check and percent-encode.
 fn path_expr(pieces: &[PathPiece], p: &TokenStream) -> TokenStream {
     if let [PathPiece::Text(text)] = pieces {
         return quote!(#text);
     }
-    let mut template = String::new();
-    let mut values = Vec::new();
-    for piece in pieces {
-        match piece {
-            PathPiece::Text(text) => template.push_str(text),
-            PathPiece::Arg(arg, ty) => {
-                template.push_str("{}");
-                // At the argument's type, so that a type without `Display` is reported there.
-                values.push(respan(quote!(#p::encode_segment(&#arg)), ty.span()));
-            }
+    let pieces = pieces.iter().map(|piece| match piece {
+        PathPiece::Text(text) => quote!(#p::PathPiece::Text(#text)),
+        PathPiece::Arg(arg, ty) => {
+            let name = crate::symbol::unraw(arg);
+            // At the argument's type, so that a type without `Display` is reported there.
+            respan(quote!(#p::PathPiece::Arg(#name, &#arg)), ty.span())
         }
-    }
-    quote!(&::std::format!(#template, #(#values),*))
+    });
+    quote!(&[#(#pieces),*])
 }
 
 /// One step of building the request.

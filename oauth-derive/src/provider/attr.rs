@@ -291,12 +291,35 @@ impl FromMeta for Sp<String> {
         let key = path_to_string(meta.path());
         match (lit_of(expr), expr) {
             (Some(Lit::Str(s)), _) => Ok(Sp::new(s.value(), s.span())),
+            (Some(lit @ (Lit::Int(_) | Lit::Float(_))), _) => Err(error_at(lit.span(), number_for_string(&key))),
             (_, Expr::Path(p)) if p.path.get_ident().is_some() => Err(error_at(
                 expr.span(),
                 format!("write the value in double quotes: `{key} = \"{}\"`", path_to_string(&p.path)),
             )),
             _ => Err(error_at(expr.span(), format!("expected a string in double quotes: `{key} = \"...\"`"))),
         }
+    }
+}
+
+/// What to write when a number stands where a string was meant: for the keys that name a field
+/// of the token response, that they name it (`expires_in = 3600` meant the lifetime).
+fn number_for_string(key: &str) -> String {
+    let field = |holds: &str| {
+        format!(
+            "`{key}` names the field of the token response that holds {holds}, not a value: write the \
+             field's name in double quotes, e.g. `{key} = \"{key}\"`"
+        )
+    };
+    match key {
+        "expires_in" => format!(
+            "{}; to give tokens sent without a lifetime one, write `default_lifetime = 3600`",
+            field("the token's lifetime in seconds")
+        ),
+        "expires_at" => field("the token's expiry instant"),
+        "access_token" => field("the access token"),
+        "refresh_token" => field("the refresh token"),
+        "token_type" => field("the token type"),
+        _ => format!("expected a string in double quotes: `{key} = \"...\"`"),
     }
 }
 

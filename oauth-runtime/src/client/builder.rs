@@ -91,7 +91,8 @@ impl<P: Provider> ClientBuilder<P> {
 
     /// The vendor's base URL (scheme, host, optional path prefix), e.g. `https://api.example.com`:
     /// API calls go there, and so do token requests unless [`Self::auth_base_url`] says
-    /// otherwise. Overrides the vendor's named environments.
+    /// otherwise. Overrides the vendor's named environments; one of their URLs (such as the
+    /// generated `Vendor::PRODUCTION`) picks that environment, token host included.
     pub fn base_url(mut self, url: &str) -> Self {
         self.base_url = Some(url.to_owned());
         self
@@ -374,17 +375,20 @@ impl<P: Provider> fmt::Debug for ClientBuilder<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("vendor", &P::SPEC.name)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field("auth_base_url", &self.auth_base_url.as_deref().map(redact_url))
             .field("environment", &self.environment)
             .finish_non_exhaustive()
     }
 }
 
 /// The API's and the token endpoints' base URLs: explicit ones first, then the environment's,
-/// then the vendor's first environment.
+/// then the vendor's first environment. An explicit base URL that is one of the vendor's
+/// environments (`Vendor::PRODUCTION`) brings that environment's token host along: its token
+/// requests, client secret included, must not go to the API host.
 fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, Url), Error> {
     let environment = match (&b.base_url, &b.environment) {
-        (Some(_), _) => None,
+        (Some(url), _) => named_environment(spec, url)?,
         (None, Some(name)) => Some(spec.environment(name).ok_or_else(|| {
             let known: Vec<_> = spec.base_urls.iter().map(|b| b.name).collect();
             Error::config(format!("{} has no base URL named {name:?}; known: {known:?}", spec.name))
@@ -398,10 +402,66 @@ fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, U
     Ok((parse_base(api)?, parse_base(auth)?))
 }
 
+/// The vendor's environment whose API URL `url` is (ignoring a trailing slash), if any.
+/// Two environments with this API URL but different token hosts leave the choice to the user.
+fn named_environment(spec: &ProviderSpec, url: &str) -> Result<Option<&'static crate::provider::BaseUrl>, Error> {
+    let same = |published: &str| published.trim_end_matches('/') == url.trim_end_matches('/');
+    let mut matching = spec.base_urls.iter().filter(|e| same(e.url));
+    let Some(first) = matching.next() else { return Ok(None) };
+    match matching.find(|e| e.auth_url() != first.auth_url()) {
+        None => Ok(Some(first)),
+        Some(other) => Err(Error::config(format!(
+            "{}: the base URL {} is both the `{}` and the `{}` environment, whose token hosts differ: \
+             pick one with `.environment(..)`, or set `.auth_base_url(..)`",
+            spec.name,
+            redact_url(url),
+            first.name,
+            other.name
+        ))),
+    }
+}
+
+/// `raw` with the password of its user info, if any, replaced by `[REDACTED]`: for every
+/// message and `Debug` output that shows a base URL.
+pub(crate) fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(url) if url.password().is_some() => {
+            // The serialization is `scheme://user:password@host..`; the first `:password@` is it.
+            let password = format!(":{}@", url.password().unwrap_or_default());
+            url.as_str().replacen(&password, ":[REDACTED]@", 1)
+        }
+        Ok(_) => raw.to_owned(),
+        // Not a URL: mask whatever sits between `://` and an `@` before the path.
+        Err(_) => match (raw.find("://"), raw.rfind('@')) {
+            (Some(start), Some(at)) if at > start && !raw[start + 3..at].contains('/') => {
+                let userinfo = &raw[start + 3..at];
+                let user = userinfo.split(':').next().unwrap_or_default();
+                format!("{}{user}:[REDACTED]{}", &raw[..start + 3], &raw[at..])
+            }
+            _ => raw.to_owned(),
+        },
+    }
+}
+
+/// The `Authorization` value reqwest derives from the user info of `url` (`https://user:pw@host`)
+/// for every request to it, which the client replaces with the token: not one the caller set.
+pub(super) fn userinfo_authorization(url: &Url) -> Option<reqwest::header::HeaderValue> {
+    use base64::Engine as _;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    // As reqwest's `basic_auth` writes it, from the decoded user info.
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let pair = format!("{}:{}", decode(url.username()), url.password().map(decode).unwrap_or_default());
+    let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+    reqwest::header::HeaderValue::from_str(&value).ok()
+}
+
 fn parse_base(raw: &str) -> Result<Url, Error> {
-    let url = Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {raw:?}: {e}")))?;
+    let shown = redact_url(raw);
+    let url = Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {shown:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Error::config(format!("base URL {raw:?} must be http(s)://host")));
+        return Err(Error::config(format!("base URL {shown:?} must be http(s)://host")));
     }
     Ok(url)
 }
@@ -421,7 +481,8 @@ fn check_transport_security(url: &Url, allow_http: bool) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::config(format!(
-            "refusing plain http to {url}: credentials would cross the network unencrypted; use https, or call `.danger_allow_insecure_http(true)` for a test rig"
+            "refusing plain http to {}: credentials would cross the network unencrypted; use https, or call `.danger_allow_insecure_http(true)` for a test rig",
+            redact_url(url.as_str())
         )))
     }
 }
@@ -466,6 +527,28 @@ mod tests {
         assert!(client.inner.engine.credentials.get(crate::provider::Role::ClientSecret).unwrap().is_secret());
         let shown = format!("{client:?}");
         assert!(!shown.contains("careless-secret-42") && shown.contains("\"id\""), "{shown}");
+    }
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(redact_url("https://u:p%40ss@h/x"), "https://u:[REDACTED]@h/x");
+        assert_eq!(redact_url("https://u@h/x"), "https://u@h/x");
+        assert_eq!(redact_url("https://h/x"), "https://h/x");
+        assert_eq!(redact_url("https://u:pw@[::1"), "https://u:[REDACTED]@[::1");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn userinfo_authorization_is_what_reqwest_derives() {
+        let http = reqwest::Client::new();
+        for raw in ["https://u:p%40ss@h/", "https://u@h/", "https://:pw@h/", "https://%C3%A9:%20@h/x"] {
+            let url = Url::parse(raw).unwrap();
+            let request = http.get(url.clone()).build().unwrap();
+            let derived = request.headers().get(reqwest::header::AUTHORIZATION);
+            assert!(derived.is_some(), "{raw}");
+            assert_eq!(derived, userinfo_authorization(&url).as_ref(), "{raw}");
+        }
+        assert!(userinfo_authorization(&Url::parse("https://h/").unwrap()).is_none());
     }
 
     #[test]

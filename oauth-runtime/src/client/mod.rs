@@ -260,18 +260,23 @@ impl<P> Client<P> {
     }
 
     /// A call of the declared operation `name` (its tracing span and errors carry the name).
-    /// Generated operations call this; see [`Self::request`] for `path`.
+    /// Generated operations call this with their template's pieces; a `&str` path works as in
+    /// [`Self::request`].
     ///
-    /// A path holding a dot segment (`..`, `%2E%2E`), which a path argument can only have
-    /// brought in, fails with [`Error::Config`] when sent.
-    pub fn operation(&self, name: &'static str, method: Method, path: &str) -> ApiRequest {
-        let builder = if crate::path::has_dot_segment(path) {
-            Err(Error::config(format!(
-                "{}: `{name}`: a path argument is `.` or `..`, which would change the endpoint",
-                self.inner.spec.name
-            )))
-        } else {
-            self.inner.builder(method, path)
+    /// A path argument that is empty, or a dot segment (`.`, `..`, `..;x`, `%2E%2E`, which URL
+    /// parsing or the server would resolve), makes the call fail with [`Error::Argument`] when
+    /// sent, and nothing is sent: a value cannot move a call to another endpoint. So does a
+    /// `&str` path holding a dot segment. Arguments are encoded as one segment each, `;`
+    /// included (see [`encode_segment`](crate::encode_segment)).
+    pub fn operation<'a>(
+        &self,
+        name: &'static str,
+        method: Method,
+        path: impl Into<crate::path::OperationPath<'a>>,
+    ) -> ApiRequest {
+        let builder = match path.into().render() {
+            Ok(path) => self.inner.builder(method, &path),
+            Err(message) => Err(Error::argument(self.inner.spec.name, Some(name), message)),
         };
         ApiRequest::new(self.inner.clone(), self.session.clone(), builder, Some(name))
     }
@@ -357,7 +362,8 @@ impl<P> fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("vendor", &self.inner.spec.name)
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &builder::redact_url(self.inner.base.as_str()))
+            .field("auth_base_url", &builder::redact_url(self.inner.auth_base.as_str()))
             .field("credentials", &self.inner.engine.credentials)
             .field("token_params", &self.session.params)
             .field("token", &self.session.cache.current().map(|e| e.token.clone()))

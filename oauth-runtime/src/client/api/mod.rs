@@ -146,7 +146,9 @@ impl ApiRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Request`] if the request cannot be built (a bad header, say), the token's error
+    /// [`Error::Request`] if the request cannot be built (a bad header, say),
+    /// [`Error::Argument`] if it carries an `Authorization` header of its own (set with
+    /// [`header`](Self::header) or [`map`](Self::map)) or a refused path argument, the token's error
     /// if none can be had, and [`Error::Timeout`] or [`Error::Connect`] if the API does not
     /// answer.
     pub async fn send(self) -> Result<reqwest::Response, Error> {
@@ -155,12 +157,20 @@ impl ApiRequest {
         let span = tracing::info_span!("oauth.call", vendor, operation = operation.unwrap_or("-"));
         async move {
             let request = self.builder?.build().map_err(|e| Error::transport(vendor, e, None))?;
+            // The client sets `Authorization` itself: one set by the caller would be replaced.
+            let from_url = super::builder::userinfo_authorization(&inner.base);
+            if request.headers().get_all(header::AUTHORIZATION).iter().any(|v| Some(v) != from_url.as_ref()) {
+                return Err(Error::argument(vendor, operation, AUTHORIZATION_SET));
+            }
             send(&inner, &session, request).await
         }
         .instrument(span)
         .await
     }
 }
+
+const AUTHORIZATION_SET: &str = "an `Authorization` header was set on the request, and the client \
+     sends its token there: remove it (use `client.http()` for a request with credentials of your own)";
 
 /// The token attached, and the 401 handling of [`ApiRequest::send`]: the one send path.
 async fn send(

@@ -73,6 +73,8 @@ impl ApiRequest {
         };
         let response = self.send().await?;
         let status = response.status();
+        // Kept for the error alone: a 2xx answer's headers are not copied.
+        let headers = if status.is_success() { Default::default() } else { response.headers().clone() };
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
             Ok(body) => Bytes::from(body),
@@ -84,7 +86,8 @@ impl ApiRequest {
         if !status.is_success() {
             let typed = ctx.decoder.and_then(|decode| decode(&body));
             let excerpt = ctx.inner.with_secrets(&ctx.session, |secrets| redact::excerpt(&body, secrets));
-            return Err(Error::Api(ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed)));
+            let api = ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed).with_headers(&headers);
+            return Err(Error::Api(api));
         }
         Ok((status, body, ctx))
     }
