@@ -29,7 +29,7 @@ use oauth_runtime::{
 };
 use serde_json::json;
 
-#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", client_auth = "none")]
 struct Zoomish {
     client_id: String,
 }
