@@ -335,7 +335,11 @@ pub(crate) const IMPL_ATTRS: &[&str] = &["allow", "warn", "deny", "expect", "for
 /// by them in `client.name(..)` calls. Kept in step with the runtime by
 /// `tests::client_methods_follow_the_runtime`, which reads its sources.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "__adopt_newer_from_store",
+    "__forbid_unattended_grant",
+    "__session_count",
     "after_response",
+    "after_response_headers",
     "auth_base_url",
     "authorization",
     "base_url",
@@ -344,6 +348,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "cached_token",
     "clone",
     "delete",
+    "drain",
     "get",
     "has_fresh_token",
     "http",
