@@ -63,7 +63,14 @@ static RIG: LazyLock<Rig> = LazyLock::new(|| {
     let (api, sim) =
         rt.block_on(async { (ApiServer::start().await.expect("API server"), deyel_sim().await.expect("simulator")) });
     let sdk = seeded_client(&api.base_url()).expect("client");
-    let sdk_tokens = deyel(sim.config()).client(&sim.base_url()).expect("client");
+    // Thousands of token requests a second by design: the storm guard (30 per 10 s) would
+    // refuse all but the first few.
+    let sdk_tokens = deyel(sim.config())
+        .client_builder()
+        .base_url(&sim.base_url())
+        .max_token_requests(u32::MAX, std::time::Duration::from_secs(1))
+        .build()
+        .expect("client");
     let rig = Rig {
         api_url: api.url(),
         _api: api,

@@ -17,6 +17,19 @@
 //! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
 //!   tokens redacted from every `Debug`, `Display`, error and log line.
 //!
+//! # The parts
+//!
+//! Each capability is one small trait with one module per method, so that a new protocol is
+//! a new type, not a new branch: [`grant::TokenGrant`] (how a token is obtained and whether it
+//! can be obtained again without a person), [`auth::ClientAuthentication`] (how the client
+//! proves who it is on each token request), [`present::Presentation`] (how a token goes on a
+//! request, and what a server's challenge asks of the next attempt) and [`store::TokenStore`]
+//! (where a fleet's tokens live). A vendor's declaration picks the built-in ones;
+//! [`ClientBuilder::grant`], [`ClientBuilder::client_auth`] and
+//! [`ClientBuilder::presentation`] plug in your own. Every way of sending a call
+//! ([`ApiRequest`], the reqwest middleware, the tower layer) goes through one send path, and
+//! every renewal, with a store or without, through one renewal path.
+//!
 //! # Reading token responses
 //!
 //! Every real-world token response is read by the same general rules, decided as

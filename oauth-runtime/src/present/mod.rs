@@ -33,6 +33,8 @@ impl Prepared {
     }
 
     /// An `Authorization` value that is the same for every request (marked sensitive here).
+    /// The runtime then sets it on every API call itself, without calling
+    /// [`Presentation::attach`].
     pub fn header(mut value: HeaderValue) -> Prepared {
         value.set_sensitive(true);
         Prepared { header: Some(value) }
@@ -105,7 +107,7 @@ pub trait Presentation: Send + Sync + fmt::Debug + 'static {
     /// If the token cannot be presented at all (a character no header allows).
     fn prepare(&self, token: &Token) -> Result<Prepared, Error>;
 
-    /// Puts `token` on an API call.
+    /// Puts `token` on an API call, when [`prepare`](Self::prepare) prepared no header.
     ///
     /// # Errors
     ///
