@@ -36,7 +36,12 @@ fn main() {
         let api = ApiServer::start().await.expect("API server");
         let sim = deyel_sim().await.expect("simulator");
         let sdk = seeded_client(&api.base_url()).expect("client");
-        let sdk_tokens = deyel(sim.config()).client(&sim.base_url()).expect("client");
+        let sdk_tokens = deyel(sim.config())
+            .client_builder()
+            .base_url(&sim.base_url())
+            .max_token_requests(u32::MAX, std::time::Duration::from_secs(1))
+            .build()
+            .expect("client");
         let raw = raw_http();
         let url = api.url();
         let bearer = HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header");

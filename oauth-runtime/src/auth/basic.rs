@@ -1,5 +1,7 @@
 //! `client_secret_basic`: the client id and secret in an HTTP Basic header.
 
+use std::{fmt, sync::OnceLock};
+
 use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use zeroize::Zeroizing;
@@ -20,21 +22,37 @@ use crate::{Credentials, Error, TokenRequest, provider::Role};
 /// assert_eq!(request.headers()["authorization"], "Basic bXkraWQ6cCUzQXNz");
 /// assert_eq!(request.params().count(), 0);
 /// ```
-#[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct ClientSecretBasic {
     url_encode: bool,
+    /// The header value, made on first use: a client's id and secret never change, and each
+    /// client has its own instance. Zeroed on drop.
+    value: OnceLock<Zeroizing<Vec<u8>>>,
+}
+
+impl Clone for ClientSecretBasic {
+    /// A clone starts without the header made from the original's credentials: it may serve
+    /// a client with others.
+    fn clone(&self) -> Self {
+        ClientSecretBasic { url_encode: self.url_encode, value: OnceLock::new() }
+    }
+}
+
+impl fmt::Debug for ClientSecretBasic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientSecretBasic").field("url_encode", &self.url_encode).finish_non_exhaustive()
+    }
 }
 
 impl ClientSecretBasic {
     /// Id and secret form-URL-encoded before base64, as RFC 6749 says.
     pub const fn new() -> ClientSecretBasic {
-        ClientSecretBasic { url_encode: true }
+        ClientSecretBasic { url_encode: true, value: OnceLock::new() }
     }
 
     /// Id and secret used as they are, for servers that do not decode them.
     pub const fn raw() -> ClientSecretBasic {
-        ClientSecretBasic { url_encode: false }
+        ClientSecretBasic { url_encode: false, value: OnceLock::new() }
     }
 }
 
@@ -46,6 +64,17 @@ impl Default for ClientSecretBasic {
 
 impl ClientAuthentication for ClientSecretBasic {
     fn apply(&self, credentials: &Credentials, request: &mut TokenRequest) -> Result<(), Error> {
+        let header = self.value.get_or_init(|| self.encode(credentials));
+        // base64 is always a valid header value.
+        let value = HeaderValue::from_bytes(header).map_err(|_| Error::config("unreachable: base64 header"))?;
+        request.header(AUTHORIZATION, value);
+        Ok(())
+    }
+}
+
+impl ClientSecretBasic {
+    /// `Basic base64(id:secret)`, in a buffer zeroed on drop.
+    fn encode(&self, credentials: &Credentials) -> Zeroizing<Vec<u8>> {
         let id = credentials.value(Role::ClientId).unwrap_or_default();
         let secret = credentials.value(Role::ClientSecret).unwrap_or_default();
         // Sized for the worst case up front, so no buffer holding the secret is left behind
@@ -67,9 +96,6 @@ impl ClientAuthentication for ClientSecretBasic {
         header[..PREFIX.len()].copy_from_slice(PREFIX);
         // The buffer has exactly the encoded length, so this cannot fail.
         let _ = base64::engine::general_purpose::STANDARD.encode_slice(pair.as_bytes(), &mut header[PREFIX.len()..]);
-        // base64 is always a valid header value.
-        let value = HeaderValue::from_bytes(&header).map_err(|_| Error::config("unreachable: base64 header"))?;
-        request.header(AUTHORIZATION, value);
-        Ok(())
+        header
     }
 }

@@ -331,7 +331,8 @@ impl<P: Provider> ClientBuilder<P> {
         // The declaration decides what is secret, whatever type a value came in.
         let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
             .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
-        let engine = super::engine::Engine::new(spec, credentials, self.grant, self.client_auth, self.presentation);
+        let engine =
+            super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
         if engine.client_auth.requires_client_certificate() && !configured_tls {
             return Err(Error::config(format!(
                 "{}: the client authentication presents a TLS client certificate, but the transport has none: add one with `.configure_http(|b| b.identity(..))` or a shared `.transport(..)` built with it",

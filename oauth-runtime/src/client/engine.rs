@@ -3,6 +3,8 @@
 
 use std::{borrow::Cow, sync::Arc, time::SystemTime};
 
+use url::Url;
+
 use super::{Inner, Session};
 use crate::{
     Credentials, Error, TokenParams, TokenRequest, TokenRequestKind,
@@ -17,6 +19,9 @@ use crate::{
 
 /// What obtains and presents this client's tokens.
 pub(crate) struct Engine {
+    /// The token endpoint and the refresh endpoint, joined once.
+    pub token_url: Url,
+    pub refresh_url: Option<Url>,
     pub credentials: Credentials,
     pub grant: Arc<dyn TokenGrant>,
     pub client_auth: Arc<dyn ClientAuthentication>,
@@ -27,12 +32,15 @@ impl Engine {
     /// The vendor's declared parts, or those the builder was given instead.
     pub fn new(
         spec: &ProviderSpec,
+        auth_base: &Url,
         credentials: Credentials,
         grant: Option<Arc<dyn TokenGrant>>,
         client_auth: Option<Arc<dyn ClientAuthentication>>,
         presentation: Option<Arc<dyn Presentation>>,
     ) -> Engine {
         Engine {
+            token_url: join(auth_base, spec.token.path),
+            refresh_url: grant::refresh::shape(spec.refresh).map(|shape| join(auth_base, shape.path)),
             credentials,
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
@@ -45,8 +53,7 @@ impl Inner {
     /// The request that obtains a token with the grant.
     pub(crate) fn grant_request(&self, params: &TokenParams) -> Result<TokenRequest, Error> {
         let token = &self.spec.token;
-        let mut request =
-            TokenRequest::new(join(&self.auth_base, token.path), TokenRequestKind::Grant, token.body_style);
+        let mut request = TokenRequest::new(self.engine.token_url.clone(), TokenRequestKind::Grant, token.body_style);
         let engine = &self.engine;
         if token.send_grant_type {
             request.set_grant_type(Some(Cow::Owned(engine.grant.grant_type().to_owned())));
@@ -65,8 +72,8 @@ impl Inner {
         params: &TokenParams,
     ) -> Option<Result<TokenRequest, Error>> {
         let shape = grant::refresh::shape(self.spec.refresh).filter(|_| self.engine.grant.refreshes())?;
-        let mut request =
-            TokenRequest::new(join(&self.auth_base, shape.path), TokenRequestKind::Refresh, self.spec.token.body_style);
+        let url = self.engine.refresh_url.clone()?;
+        let mut request = TokenRequest::new(url, TokenRequestKind::Refresh, self.spec.token.body_style);
         let result = (|| {
             if shape.standard {
                 self.engine.client_auth.apply(&self.engine.credentials, &mut request)?;
