@@ -101,9 +101,12 @@ impl Presentation for NonceHeader {
     }
 }
 
+/// One token request's body, as pairs in order.
+type Body = Vec<(String, String)>;
+
 #[derive(Clone, Default)]
 struct Seen {
-    token_bodies: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    token_bodies: Arc<Mutex<Vec<Body>>>,
     api_calls: Arc<AtomicU32>,
 }
 
