@@ -18,13 +18,13 @@ use std::sync::LazyLock;
 
 use divan::{Bencher, black_box, counter::ItemsCount};
 use oauth_bench::{
-    ApiServer, BENCH_TOKEN, RawToken, deyel, deyel_sim,
+    ApiServer, BENCH_TOKEN, RawToken, deyel_sim,
     integrations::{TowerStack, middleware_client, tower_with_constant_header, tower_with_layer},
-    raw_http, raw_http_with_settings, raw_token_fetch, seeded_client,
+    raw_http, raw_http_with_settings, raw_token_fetch, seeded_client, token_client,
 };
 use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
 use oauth_sim::Simulator;
-use oauth_specs::{DeyelClient, Provider};
+use oauth_specs::DeyelClient;
 use tokio::{runtime::Runtime, task::JoinSet};
 use tower::ServiceExt as _;
 
@@ -63,14 +63,7 @@ static RIG: LazyLock<Rig> = LazyLock::new(|| {
     let (api, sim) =
         rt.block_on(async { (ApiServer::start().await.expect("API server"), deyel_sim().await.expect("simulator")) });
     let sdk = seeded_client(&api.base_url()).expect("client");
-    // Thousands of token requests a second by design: the storm guard (30 per 10 s) would
-    // refuse all but the first few.
-    let sdk_tokens = deyel(sim.config())
-        .client_builder()
-        .base_url(&sim.base_url())
-        .max_token_requests(u32::MAX, std::time::Duration::from_secs(1))
-        .build()
-        .expect("client");
+    let sdk_tokens = token_client(&sim).expect("client");
     let rig = Rig {
         api_url: api.url(),
         _api: api,

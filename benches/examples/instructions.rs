@@ -16,12 +16,9 @@ use std::hint::black_box;
 use oauth_bench::{
     ApiServer, BENCH_TOKEN,
     baseline::{HandToken, MutexSource, RwLockSource},
-    deyel, deyel_sim, raw_http, raw_token_fetch, seeded_client,
+    deyel_sim, raw_http, raw_token_fetch, seeded_client, token_client,
 };
-use oauth_runtime::{
-    Provider,
-    reqwest::header::{AUTHORIZATION, HeaderValue},
-};
+use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
 
 const VARIANTS: &str = "get-sdk | get-raw | token-sdk | token-raw | cached-token | has-fresh-token | mutex-arc | rwlock-arc | mutex-string | rwlock-string";
 
@@ -36,12 +33,7 @@ fn main() {
         let api = ApiServer::start().await.expect("API server");
         let sim = deyel_sim().await.expect("simulator");
         let sdk = seeded_client(&api.base_url()).expect("client");
-        let sdk_tokens = deyel(sim.config())
-            .client_builder()
-            .base_url(&sim.base_url())
-            .max_token_requests(u32::MAX, std::time::Duration::from_secs(1))
-            .build()
-            .expect("client");
+        let sdk_tokens = token_client(&sim).expect("client");
         let raw = raw_http();
         let url = api.url();
         let bearer = HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header");

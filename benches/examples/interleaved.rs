@@ -15,12 +15,9 @@ use std::{
 };
 
 use oauth_bench::{
-    ApiServer, BENCH_TOKEN, deyel, deyel_sim, raw_http, raw_http_with_settings, raw_token_fetch, seeded_client,
+    ApiServer, BENCH_TOKEN, deyel_sim, raw_http, raw_http_with_settings, raw_token_fetch, seeded_client, token_client,
 };
-use oauth_runtime::{
-    Provider,
-    reqwest::header::{AUTHORIZATION, HeaderValue},
-};
+use oauth_runtime::reqwest::header::{AUTHORIZATION, HeaderValue};
 use tokio::task::JoinSet;
 
 type Call<'a> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + 'a>> + 'a>;
@@ -61,13 +58,7 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let (api, sim) = rt.block_on(async { (ApiServer::start().await.expect("API"), deyel_sim().await.expect("sim")) });
     let sdk = seeded_client(&api.base_url()).expect("client");
-    // Thousands of token requests by design: the storm guard (30 per 10 s) would refuse them.
-    let sdk_tokens = deyel(sim.config())
-        .client_builder()
-        .base_url(&sim.base_url())
-        .max_token_requests(u32::MAX, Duration::from_secs(1))
-        .build()
-        .expect("client");
+    let sdk_tokens = token_client(&sim).expect("client");
     let (raw, raw_set) = (raw_http(), raw_http_with_settings());
     let url = api.url();
     let bearer = HeaderValue::try_from(format!("Bearer {BENCH_TOKEN}")).expect("header");

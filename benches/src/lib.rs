@@ -107,6 +107,21 @@ pub fn seeded_client(base_url: &str) -> Result<DeyelClient, Error> {
     creds.client_builder().base_url(base_url).token(token).build()
 }
 
+/// A generated Deyel client for `sim` that fetches tokens as often as it is asked: the token
+/// benches send thousands a second by design, which the storm guard (30 per 10 s by default)
+/// would refuse.
+///
+/// # Errors
+///
+/// When the client cannot be built.
+pub fn token_client(sim: &Simulator) -> Result<DeyelClient, Error> {
+    deyel(sim.config())
+        .client_builder()
+        .base_url(&sim.base_url())
+        .max_token_requests(u32::MAX, Duration::from_secs(1))
+        .build()
+}
+
 /// The `reqwest` client hand-written glue would use: `reqwest::Client::new()`.
 pub fn raw_http() -> reqwest::Client {
     reqwest::Client::new()

@@ -64,6 +64,12 @@ impl Inner {
         Ok(request)
     }
 
+    /// Whether tokens are renewed with their refresh token: the vendor declares a refresh and
+    /// the grant uses it.
+    pub(crate) fn refreshes(&self) -> bool {
+        self.engine.refresh_url.is_some() && self.engine.grant.refreshes()
+    }
+
     /// The request that renews a token with `refresh_token`, or `None` if the vendor has no
     /// refresh or the grant does not use it.
     pub(crate) fn refresh_request(
@@ -71,7 +77,7 @@ impl Inner {
         refresh_token: &str,
         params: &TokenParams,
     ) -> Option<Result<TokenRequest, Error>> {
-        let shape = grant::refresh::shape(self.spec.refresh).filter(|_| self.engine.grant.refreshes())?;
+        let shape = grant::refresh::shape(self.spec.refresh).filter(|_| self.refreshes())?;
         let url = self.engine.refresh_url.clone()?;
         let mut request = TokenRequest::new(url, TokenRequestKind::Refresh, self.spec.token.body_style);
         let result = (|| {

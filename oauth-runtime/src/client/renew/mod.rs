@@ -224,14 +224,12 @@ impl Inner {
     /// refresh token. The new token inherits `base`'s refresh token when the vendor sends none.
     async fn refresh(&self, session: &Session, base: &Token) -> Option<Result<Token, Error>> {
         let rt = base.refresh_token()?;
-        // Built once first, so that `None` means no refresh at all and a failure to build one
-        // is reported before anything is sent.
-        if let Err(error) = self.refresh_request(rt.expose_secret(), &session.params)? {
-            return Some(Err(error));
+        if !self.refreshes() {
+            return None;
         }
         let build = || {
             self.refresh_request(rt.expose_secret(), &session.params)
-                .unwrap_or_else(|| Err(Error::internal(self.spec.name, "the refresh request went away")))
+                .unwrap_or_else(|| Err(Error::internal(self.spec.name, "the vendor has no refresh")))
         };
         let span =
             tracing::info_span!("oauth.refresh", vendor = self.spec.name, store = session.renewal.fleet.is_some());
