@@ -32,12 +32,24 @@ pub(crate) enum ClientAuth {
     Basic,
     BasicRaw,
     None,
+    Tls,
+    SelfSignedTls,
 }
 
 impl ClientAuth {
     /// Whether the client id and secret travel in an HTTP Basic header.
     pub(crate) fn is_basic(self) -> bool {
         matches!(self, ClientAuth::Basic | ClientAuth::BasicRaw)
+    }
+
+    /// Whether the client proves itself with a TLS client certificate (RFC 8705).
+    pub(crate) fn is_tls(self) -> bool {
+        matches!(self, ClientAuth::Tls | ClientAuth::SelfSignedTls)
+    }
+
+    /// Whether the method sends a client secret.
+    pub(crate) fn sends_secret(self) -> bool {
+        !matches!(self, ClientAuth::None) && !self.is_tls()
     }
 }
 
@@ -66,6 +78,7 @@ pub(crate) enum Role {
     Username,
     Password,
     Param,
+    ClientCertificate,
 }
 
 impl Role {
@@ -77,6 +90,7 @@ impl Role {
             Role::Username => "username",
             Role::Password => "password",
             Role::Param => "param",
+            Role::ClientCertificate => "client_certificate",
         }
     }
 
@@ -87,13 +101,19 @@ impl Role {
             "client_secret" => Some(Role::ClientSecret),
             "username" => Some(Role::Username),
             "password" => Some(Role::Password),
+            "client_certificate" => Some(Role::ClientCertificate),
             _ => None,
         }
     }
 
     /// Whether values in this role must never be shown.
     pub(crate) fn is_secret(self) -> bool {
-        matches!(self, Role::ClientSecret | Role::Password)
+        matches!(self, Role::ClientSecret | Role::Password | Role::ClientCertificate)
+    }
+
+    /// Whether values in this role are key material of a runtime type, not a `Secret` string.
+    pub(crate) fn is_material(self) -> bool {
+        matches!(self, Role::ClientCertificate)
     }
 }
 
@@ -143,7 +163,12 @@ choice!(ClientAuth {
     "basic" => ClientAuth::Basic,
     "basic_raw" => ClientAuth::BasicRaw,
     "none" => ClientAuth::None,
+    "tls_client_auth" => ClientAuth::Tls,
+    "self_signed_tls_client_auth" => ClientAuth::SelfSignedTls,
 } aliases {
+    "mtls" => "tls_client_auth",
+    "mutual_tls" => "tls_client_auth",
+    "self_signed" => "self_signed_tls_client_auth",
     "header" => "basic",
     "client_secret_basic" => "basic",
     "client_secret_post" => "body",
@@ -188,7 +213,10 @@ choice!(Role {
     "username" => Role::Username,
     "password" => Role::Password,
     "param" => Role::Param,
+    "client_certificate" => Role::ClientCertificate,
 } aliases {
+    "certificate" => "client_certificate",
+    "identity" => "client_certificate",
     "id" => "client_id",
     "client" => "client_id",
     "secret" => "client_secret",

@@ -68,11 +68,15 @@ impl From<&str> for Secret {
 /// assert_eq!(format!("{secret:?}"), "[REDACTED]");
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Credential {
     /// A value that may be shown, such as a client id or user name.
     Public(String),
     /// A value that is never shown.
     Secret(Secret),
+    /// Key material: a TLS client certificate and its key (mutual TLS), never shown and
+    /// never sent as a parameter.
+    Certificate(crate::ClientIdentity),
 }
 
 impl Credential {
@@ -82,12 +86,27 @@ impl Credential {
         match self {
             Credential::Public(s) => s,
             Credential::Secret(s) => s.expose_secret(),
+            Credential::Certificate(c) => c.expose(),
         }
     }
 
-    /// Whether the value is secret.
+    /// Whether the value is secret (key material always is).
     pub fn is_secret(&self) -> bool {
-        matches!(self, Credential::Secret(_))
+        !matches!(self, Credential::Public(_))
+    }
+
+    /// Whether the value is key material rather than a string for the wire: such values are
+    /// never sent as parameters.
+    pub fn is_material(&self) -> bool {
+        matches!(self, Credential::Certificate(_))
+    }
+
+    /// The TLS client identity, if this is one.
+    pub fn client_identity(&self) -> Option<&crate::ClientIdentity> {
+        match self {
+            Credential::Certificate(c) => Some(c),
+            _ => None,
+        }
     }
 }
 
@@ -96,6 +115,7 @@ impl fmt::Debug for Credential {
         match self {
             Credential::Public(s) => fmt::Debug::fmt(s, f),
             Credential::Secret(s) => fmt::Debug::fmt(s, f),
+            Credential::Certificate(c) => fmt::Debug::fmt(c, f),
         }
     }
 }
@@ -115,6 +135,12 @@ impl From<&str> for Credential {
 impl From<Secret> for Credential {
     fn from(s: Secret) -> Self {
         Credential::Secret(s)
+    }
+}
+
+impl From<crate::ClientIdentity> for Credential {
+    fn from(c: crate::ClientIdentity) -> Self {
+        Credential::Certificate(c)
     }
 }
 

@@ -124,6 +124,7 @@ mod credential;
 mod error;
 pub mod grant;
 mod http;
+mod identity;
 #[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
 pub mod middleware;
 #[cfg(feature = "__parse-internals")]
@@ -150,6 +151,7 @@ pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
+pub use identity::ClientIdentity;
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
@@ -189,6 +191,14 @@ pub mod __private {
 
     #[diagnostic::do_not_recommend]
     impl IsSecret for crate::Secret {
+        fn into_secret_credential(self) -> Credential {
+            Credential::from(self)
+        }
+    }
+
+    /// Key material is secret too (the macro checks its role's type by name first).
+    #[diagnostic::do_not_recommend]
+    impl IsSecret for crate::ClientIdentity {
         fn into_secret_credential(self) -> Credential {
             Credential::from(self)
         }

@@ -362,6 +362,14 @@ pub enum ClientAuth {
     BasicRaw,
     /// Not sent: `client_auth = "none"`.
     None,
+    /// Mutual TLS with a certificate from a certificate authority the server trusts (RFC 8705
+    /// section 2.1): the client id in the body, the certificate on the connection:
+    /// `client_auth = "tls_client_auth"`. Needs a field of role `client_certificate`.
+    Tls,
+    /// Mutual TLS with a self-signed certificate the client registered (RFC 8705 section
+    /// 2.2): `client_auth = "self_signed_tls_client_auth"`. Needs a field of role
+    /// `client_certificate`.
+    SelfSignedTls,
 }
 
 /// The part a credential field plays in a token request (field attribute key `role`).
@@ -384,12 +392,17 @@ pub enum Role {
     Password,
     /// Any other parameter sent with the grant, e.g. `scope`: `role = "param"`.
     Param,
+    /// A TLS client certificate and its key ([`ClientIdentity`](crate::ClientIdentity)),
+    /// presented on the client's connections, never sent as a parameter:
+    /// `role = "client_certificate"`.
+    ClientCertificate,
 }
 
 impl Role {
-    /// Whether values in this role are always secret: the client secret and the password.
+    /// Whether values in this role are always secret: the client secret, the password and a
+    /// client certificate with its key.
     pub const fn is_secret(self) -> bool {
-        matches!(self, Role::ClientSecret | Role::Password)
+        matches!(self, Role::ClientSecret | Role::Password | Role::ClientCertificate)
     }
 }
 

@@ -111,6 +111,9 @@ pub struct SimConfig {
     /// family, every access and refresh token issued since its grant, and counts in
     /// [`Counters::refresh_reuse_detected`](crate::Counters::refresh_reuse_detected).
     pub refresh_reuse_detection: bool,
+    /// HTTPS instead of plain HTTP, with client certificates asked for ([`SimConfig::tls`]).
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::TlsServer>,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -144,6 +147,8 @@ impl SimConfig {
             protected_path: vendor.protected_path().to_owned(),
             routes: Vec::new(),
             refresh_reuse_detection: false,
+            #[cfg(feature = "tls")]
+            tls: None,
         }
     }
 
@@ -237,6 +242,8 @@ impl SimConfig {
             rotate_refresh_tokens: true,
             expired_tokens: false,
             refresh_reuse_detection: false,
+            #[cfg(feature = "tls")]
+            tls: None,
             revoke_superseded_access_tokens: false,
             protected_path: "/protected".to_owned(),
             routes: Vec::new(),
@@ -268,6 +275,9 @@ impl SimConfig {
             let value = match &value {
                 Credential::Public(s) => s.clone(),
                 Credential::Secret(s) => s.expose_secret().to_owned(),
+                // Key material is registered with the simulator apart (a TLS client
+                // certificate through `TlsServer`).
+                _ => continue,
             };
             config = match field.role {
                 Role::ClientId => config.client_id(value),
@@ -392,6 +402,15 @@ impl SimConfig {
     /// Sets [`SimConfig::revoke_superseded_access_tokens`].
     pub fn revoke_superseded_access_tokens(mut self, revoke: bool) -> Self {
         self.revoke_superseded_access_tokens = revoke;
+        self
+    }
+
+    /// Serves HTTPS with `tls`'s identity and asks clients for certificates: mutual TLS (RFC
+    /// 8705). Tokens issued on a connection with a client certificate are bound to it (section
+    /// 3): an API call on a connection without that certificate gets a 401 `invalid_token`.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, tls: crate::TlsServer) -> Self {
+        self.tls = Some(tls);
         self
     }
 

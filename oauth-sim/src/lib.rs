@@ -106,8 +106,11 @@ mod http;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod peer;
 mod server;
 mod state;
+#[cfg(feature = "tls")]
+mod tls;
 mod token;
 mod vendor;
 
@@ -115,6 +118,8 @@ pub use config::{SimConfig, hostile};
 pub use fault::{Fault, Target};
 pub use server::Simulator;
 pub use state::Counters;
+#[cfg(feature = "tls")]
+pub use tls::TlsServer;
 pub use vendor::Vendor;
 
 /// Re-exported for [`SimConfig::route`]: handlers of your vendor's API operations.

@@ -143,11 +143,20 @@ impl Simulator {
         };
         let app = app.with_state(Arc::clone(&shared)).layer(axum::middleware::from_fn(run_to_completion));
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let server = axum::serve(SharedListener { inner: Arc::clone(&listener), addr }, app).with_graceful_shutdown(
-            async move {
-                let _ = stopped.await;
-            },
-        );
+        let stopped = async move {
+            let _ = stopped.await;
+        };
+        let plain = SharedListener { inner: Arc::clone(&listener), addr };
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &shared.config.tls {
+            let server =
+                axum::serve(tls.listener(plain)?, app.into_make_service_with_connect_info::<crate::peer::Peer>())
+                    .with_graceful_shutdown(stopped);
+            tokio::spawn(std::future::IntoFuture::into_future(server));
+            return Ok(Simulator { addr, shared, listener, shutdown: Some(shutdown) });
+        }
+        let server = axum::serve(plain, app.into_make_service_with_connect_info::<crate::peer::Peer>())
+            .with_graceful_shutdown(stopped);
         tokio::spawn(std::future::IntoFuture::into_future(server));
         Ok(Simulator { addr, shared, listener, shutdown: Some(shutdown) })
     }
@@ -168,9 +177,17 @@ impl Simulator {
         &self.shared.config
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with [`SimConfig::tls`]), without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme(), self.addr)
+    }
+
+    fn scheme(&self) -> &'static str {
+        #[cfg(feature = "tls")]
+        if self.shared.config.tls.is_some() {
+            return "https";
+        }
+        "http"
     }
 
     /// The address the simulator listens on.
@@ -282,7 +299,7 @@ impl Drop for Simulator {
 
 /// A listener the [`Simulator`] can close from `Drop` while the server task
 /// is waiting on it.
-struct SharedListener {
+pub(crate) struct SharedListener {
     inner: Arc<Mutex<Option<TcpListener>>>,
     addr: SocketAddr,
 }

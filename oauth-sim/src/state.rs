@@ -64,6 +64,8 @@ struct Tokens {
     refresh: HashMap<String, (Instant, Grant)>,
     /// Refresh tokens rotated away, with their grant: presenting one again is a reuse.
     spent: HashMap<String, Grant>,
+    /// Access tokens bound to a client certificate (RFC 8705 section 3): its `x5t#S256`.
+    bound: HashMap<String, String>,
     grants: u64,
 }
 
@@ -172,6 +174,16 @@ impl Shared {
 
     pub(crate) fn remember_refresh(&self, token: &str, lifetime: Duration, grant: Grant) {
         lock(&self.tokens).refresh.insert(token.to_owned(), (deadline(lifetime), grant));
+    }
+
+    /// Binds an access token to the certificate whose thumbprint is given.
+    pub(crate) fn bind_access(&self, token: &str, thumbprint: String) {
+        lock(&self.tokens).bound.insert(token.to_owned(), thumbprint);
+    }
+
+    /// The thumbprint of the certificate `token` is bound to, if it is.
+    pub(crate) fn access_binding(&self, token: &str) -> Option<String> {
+        lock(&self.tokens).bound.get(token).cloned()
     }
 
     pub(crate) fn check_access(&self, token: &str) -> Access {

@@ -128,14 +128,18 @@ impl<'a> Field<'a> {
 /// The name is all a macro can see; the generated code then makes the compiler check that the
 /// type really is `Secret` (see `expand`).
 pub(crate) fn is_secret_type(ty: &Type) -> bool {
+    is_type_named(ty, &["Secret", "SecretString"])
+}
+
+/// Whether `ty` is a plain path whose last segment is one of `names` (the runtime's types are
+/// recognised by name: a macro cannot resolve paths).
+pub(crate) fn is_type_named(ty: &Type, names: &[&str]) -> bool {
     match ty {
-        Type::Group(g) => is_secret_type(&g.elem),
-        Type::Paren(p) => is_secret_type(&p.elem),
-        Type::Path(p) if p.qself.is_none() => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| (s.ident == "Secret" || s.ident == "SecretString") && s.arguments.is_none()),
+        Type::Group(g) => is_type_named(&g.elem, names),
+        Type::Paren(p) => is_type_named(&p.elem, names),
+        Type::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().is_some_and(|s| names.iter().any(|n| s.ident == n) && s.arguments.is_none())
+        }
         _ => false,
     }
 }

@@ -85,6 +85,8 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         ClientAuth::Basic => quote!(#p::ClientAuth::Basic),
         ClientAuth::BasicRaw => quote!(#p::ClientAuth::BasicRaw),
         ClientAuth::None => quote!(#p::ClientAuth::None),
+        ClientAuth::Tls => quote!(#p::ClientAuth::Tls),
+        ClientAuth::SelfSignedTls => quote!(#p::ClientAuth::SelfSignedTls),
     };
     let params = spec.params.iter().map(|(k, v)| quote!((#k, #v)));
     let fields = spec.fields.iter().map(|f| {
@@ -95,6 +97,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
             Role::Username => quote!(#p::Role::Username),
             Role::Password => quote!(#p::Role::Password),
             Role::Param => quote!(#p::Role::Param),
+            Role::ClientCertificate => quote!(#p::Role::ClientCertificate),
         };
         quote!(#p::FieldSpec::new(#wire, #role).with_secret(#secret))
     });

@@ -726,3 +726,34 @@ fn vendor_shape_expansion() {
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
+
+#[test]
+fn mutual_tls_needs_an_identity_and_sends_no_secret() {
+    let args = || quote! { grant = "client_credentials", token_path = "/token", client_auth = "tls_client_auth" };
+    let ok =
+        spec(args(), parse_quote! { pub struct V { pub client_id: String, pub client_certificate: ClientIdentity } });
+    assert!(ok.fields.iter().any(|f| f.role == Role::ClientCertificate && f.secret));
+    assert_one(
+        errors(args(), parse_quote! { pub struct V { pub client_id: String } }),
+        "presents a TLS client certificate: add `client_certificate: ClientIdentity`",
+    );
+    assert_one(
+        errors(args(), parse_quote! { pub struct V { pub client_id: String, pub client_certificate: Secret } }),
+        "must be an `oauth_runtime::ClientIdentity`",
+    );
+    assert_one(
+        errors(
+            args(),
+            parse_quote! { pub struct V { pub client_id: String, pub client_secret: Secret, pub client_certificate: ClientIdentity } },
+        ),
+        "sends no client secret, so `client_secret` would never be sent",
+    );
+    let self_signed = quote! { grant = "client_credentials", token_path = "/t", client_auth = "self_signed" };
+    assert_one(
+        errors(
+            self_signed,
+            parse_quote! { pub struct V { pub client_id: String, pub client_certificate: ClientIdentity } },
+        ),
+        "self_signed_tls_client_auth",
+    );
+}

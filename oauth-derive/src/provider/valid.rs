@@ -7,7 +7,7 @@ use proc_macro2::Span;
 
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::provider::ast::{Field, Input, is_secret_type};
+use crate::provider::ast::{Field, Input, is_secret_type, is_type_named};
 use crate::provider::attr::base_url_const;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
@@ -43,6 +43,8 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     wire_names_are_unique(input, cx);
     grant_has_its_fields(input, cx);
     basic_auth_has_its_fields(input, cx);
+    certificates_are_identities(input, cx);
+    tls_auth_has_its_fields(input, cx);
 }
 
 /// `Provider` carries one `'static` spec per type, so a type parameter has nowhere to go.
@@ -550,7 +552,8 @@ fn role_said_once(input: &Input<'_>, cx: &mut Ctxt) {
 /// `Secret` redacts itself in `Debug` and zeroes on drop; a `String` would leak into logs.
 fn secrets_are_secret(input: &Input<'_>, cx: &mut Ctxt) {
     for field in input.fields().iter().filter(|f| f.must_be_secret()) {
-        if is_secret_type(field.ty) {
+        // Key material has a runtime type of its own (`certificates_are_identities`).
+        if is_secret_type(field.ty) || field.role.given().is_some_and(|r| r.value.is_material()) {
             continue;
         }
         let why = match field.role.given().map(|r| r.value) {
@@ -650,7 +653,7 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
         }
         Grant::ClientCredentials => {
             need(Role::ClientId, "String", cx, "");
-            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a != ClientAuth::None) {
+            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a.sends_secret()) {
                 need(
                     Role::ClientSecret,
                     "Secret",
@@ -693,6 +696,65 @@ fn basic_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
     );
 }
 
+/// A client certificate is key material the runtime reads as one value, the certificate chain
+/// with its key, redacted like a secret.
+fn certificates_are_identities(input: &Input<'_>, cx: &mut Ctxt) {
+    for field in input.fields() {
+        let Some(role) = field.role.given().filter(|r| r.value == Role::ClientCertificate) else {
+            continue;
+        };
+        if !is_type_named(field.ty, &["ClientIdentity"]) {
+            cx.error_spanned_by(
+                field.ty,
+                format!(
+                    "`{}` has role \"{}\", so it must be an `oauth_runtime::ClientIdentity` (a \
+                     certificate chain and its key, read with `ClientIdentity::from_pem`)",
+                    unraw(field.member),
+                    role.value.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// Mutual-TLS client authentication is the client id in the body and a certificate on the
+/// connection (RFC 8705 section 2); it sends no secret.
+fn tls_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(auth) = input.args.client_auth.given().filter(|a| a.value.is_tls()) else {
+        return;
+    };
+    if !input.roles_known() {
+        return;
+    }
+    let name = auth_name(auth.value);
+    if input.field_with(Role::ClientId).is_none() {
+        cx.error_at(
+            auth.span,
+            format!("`client_auth = \"{name}\"` sends the client id in the body: add `client_id: String`"),
+        );
+    }
+    if input.field_with(Role::ClientCertificate).is_none() {
+        cx.error_at(
+            auth.span,
+            format!(
+                "`client_auth = \"{name}\"` presents a TLS client certificate: add \
+                 `client_certificate: ClientIdentity` (or mark a `ClientIdentity` field \
+                 `#[oauth(role = \"client_certificate\")]`)"
+            ),
+        );
+    }
+    if let Some(secret) = input.field_with(Role::ClientSecret) {
+        cx.error_at(
+            secret.span(),
+            format!(
+                "`client_auth = \"{name}\"` sends no client secret, so `{}` would never be sent: \
+                 remove it, or use a client authentication that sends it",
+                unraw(secret.member)
+            ),
+        );
+    }
+}
+
 fn grant_name(grant: Grant) -> &'static str {
     name_of(grant)
 }
@@ -708,6 +770,7 @@ fn role_words(role: Role) -> &'static str {
         Role::Username => "username",
         Role::Password => "password",
         Role::Param => "parameter",
+        Role::ClientCertificate => "client certificate",
     }
 }
 

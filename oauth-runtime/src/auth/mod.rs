@@ -2,7 +2,8 @@
 //!
 //! One module per method, each behind [`ClientAuthentication`]: the id and secret as body
 //! parameters ([`ClientSecretPost`]), in an HTTP Basic header ([`ClientSecretBasic`], encoded
-//! as RFC 6749 section 2.3.1 says or raw), or only the id for a public client ([`PublicClient`]).
+//! as RFC 6749 section 2.3.1 says or raw), only the id for a public client ([`PublicClient`]),
+//! or the id with a TLS client certificate on the connection ([`TlsClientAuth`], RFC 8705).
 //! A vendor's declaration names its method ([`provider::ClientAuth`](crate::provider::ClientAuth));
 //! [`ClientBuilder::client_auth`](crate::ClientBuilder::client_auth) plugs in one of your own.
 //!
@@ -12,12 +13,14 @@
 mod basic;
 mod body;
 mod public;
+mod tls;
 
 use std::{fmt, sync::Arc};
 
 pub use basic::ClientSecretBasic;
 pub use body::ClientSecretPost;
 pub use public::PublicClient;
+pub use tls::TlsClientAuth;
 
 use crate::{Credentials, Error, TokenRequest, provider::ProviderSpec};
 
@@ -62,6 +65,8 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn ClientAuthentication> {
         ClientAuth::Basic => Arc::new(ClientSecretBasic::new()),
         ClientAuth::BasicRaw => Arc::new(ClientSecretBasic::raw()),
         ClientAuth::None => Arc::new(PublicClient),
+        ClientAuth::Tls => Arc::new(TlsClientAuth::pki()),
+        ClientAuth::SelfSignedTls => Arc::new(TlsClientAuth::self_signed()),
         _ => Arc::new(ClientSecretPost),
     }
 }

@@ -313,24 +313,40 @@ impl<P: Provider> ClientBuilder<P> {
         let (base, auth_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
         check_transport_security(&auth_base, self.allow_http)?;
-        // Whether the transport can carry a client certificate: the user configured it (this
-        // crate cannot look inside a reqwest client to see an identity).
-        let configured_tls = self.transport.is_some() || !self.configure_http.is_empty();
+        // The declaration decides what is secret, whatever type a value came in.
+        let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
+            .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
+        let identity = credentials.iter().find_map(|(field, c)| c.client_identity().map(|id| (field.name, id)));
+        // Whether the transport can carry a client certificate: a certificate field, or the
+        // user configured one (this crate cannot look inside a reqwest client to see one).
+        let configured_tls = identity.is_some() || self.transport.is_some() || !self.configure_http.is_empty();
         let http = match self.transport {
+            Some(_) if identity.is_some() => {
+                return Err(Error::config(format!(
+                    "{}: a shared `.transport(..)` cannot present this client's certificate: drop `.transport(..)` (the client then has a connection pool of its own), or leave the certificate out of the credentials and build the shared transport with it",
+                    spec.name
+                )));
+            }
             Some(shared) => shared,
             None => {
                 let mut transport = HttpTransport::builder().connect_timeout(self.connect_timeout);
                 for hook in self.configure_http {
                     transport = transport.configure(hook);
                 }
+                if let Some((field, identity)) = identity {
+                    let identity = identity.to_reqwest(&format!("{}'s field `{field}`", spec.name))?;
+                    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                    {
+                        transport = transport.configure(move |b| b.identity(identity));
+                    }
+                    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+                    match identity {}
+                }
                 transport.build()?
             }
         }
         .reqwest()
         .clone();
-        // The declaration decides what is secret, whatever type a value came in.
-        let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
-            .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
         let engine =
             super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
         if engine.client_auth.requires_client_certificate() && !configured_tls {

@@ -84,7 +84,7 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
 pub(crate) fn add_fields(credentials: &Credentials, request: &mut TokenRequest) {
     use crate::provider::Role;
     for (field, value) in credentials.iter() {
-        if !matches!(field.role, Role::ClientId | Role::ClientSecret) {
+        if !matches!(field.role, Role::ClientId | Role::ClientSecret) && !value.is_material() {
             request.param(field.name, value.expose());
         }
     }

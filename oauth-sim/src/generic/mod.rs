@@ -22,6 +22,7 @@ use crate::{
     config::Kind,
     fault::intercept,
     http::{self, FORM, Form, JSON, bearer, media_type, read_body, with_header},
+    peer::Peer,
     state::{Access, Grant, Shared},
     token,
 };
@@ -54,7 +55,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     if token || refresh {
         token_endpoint(&shared, spec, token, request).await
     } else if path == shared.config.protected_path {
-        protected(&shared, request.headers()).await.unwrap_or_else(assume::authorized)
+        let peer = Peer::of(request.extensions());
+        protected(&shared, request.headers(), &peer).await.unwrap_or_else(assume::authorized)
     } else {
         http::not_found().await
     }
@@ -62,24 +64,32 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
 
 /// The bearer check in front of the user's routes.
 async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    match protected(&shared, request.headers()).await {
+    match protected(&shared, request.headers(), &Peer::of(request.extensions())).await {
         Some(refused) => refused,
         None => next.run(request).await,
     }
 }
 
 /// Counts an API request and checks its token: `None` when it may go on.
-async fn protected(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
+async fn protected(shared: &Shared, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
     shared.count_request(Target::Api);
     if let Some(response) = intercept(shared, Target::Api).await {
         return Some(response);
     }
-    let access = bearer(headers).map(|t| shared.check_access(t));
+    let token = bearer(headers);
+    let access = token.map(|t| shared.check_access(t));
     if access != Some(Access::Valid) {
         return Some(match shared.config.kind() {
             Kind::Vendor(vendor) => vendor.unauthorized(Target::Api),
             Kind::Spec(spec) => assume::denied(spec.name, access),
         });
+    }
+    // A certificate-bound token is good only on a connection with its certificate (RFC 8705
+    // section 3): 401 `invalid_token` otherwise.
+    if let Some(bound) = token.and_then(|t| shared.access_binding(t)) {
+        if peer.thumbprint().as_deref() != Some(bound.as_str()) {
+            return Some(assume::denied(shared.config.spec().name, Some(Access::Unknown)));
+        }
     }
     shared.count_authorized();
     None
@@ -239,6 +249,15 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
                 return Err(wrong());
             }
         }
+        ClientAuth::Tls | ClientAuth::SelfSignedTls => {
+            if basic || in_body(secret_field) {
+                return Err(Rejection::InvalidClient("a mutual-TLS client sends no secret".to_owned()));
+            }
+            if id_field.is_some_and(|name| sent.body.value(name) != Some(config.client_id.as_str())) {
+                return Err(wrong());
+            }
+            mutual_tls(shared, spec.token.client_auth, &Peer::of(&sent.parts.extensions))?;
+        }
         ClientAuth::None => {
             if basic || in_body(secret_field) {
                 return Err(Rejection::InvalidClient("a public client sends no secret".to_owned()));
@@ -263,6 +282,34 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The certificate of a mutual-TLS client (RFC 8705 section 2): the registered one, or one
+/// from the client authority that names the registered DNS name.
+#[cfg(feature = "tls")]
+fn mutual_tls(shared: &Shared, auth: ClientAuth, peer: &Peer) -> Result<(), Rejection> {
+    use crate::tls::{Registration, names};
+    let refuse = |why: &str| Err(Rejection::InvalidClient(why.to_owned()));
+    let Some(certificate) = peer.certificate.as_deref() else {
+        return refuse("no client certificate was presented");
+    };
+    match (auth, shared.config.tls.as_ref().map(|t| &t.registration)) {
+        (ClientAuth::Tls, Some(Registration::SubjectDns(name))) if names(certificate, name) => Ok(()),
+        (ClientAuth::SelfSignedTls, Some(Registration::Thumbprints(known)))
+            if known.contains(&crate::peer::thumbprint(certificate)) =>
+        {
+            Ok(())
+        }
+        (_, Some(Registration::None) | None) => refuse(
+            "no mutual-TLS client is registered: configure `SimConfig::tls` with `TlsServer::client_ca` or `TlsServer::self_signed_client`",
+        ),
+        _ => refuse("the client certificate is not the registered client's"),
+    }
+}
+
+#[cfg(not(feature = "tls"))]
+fn mutual_tls(_: &Shared, _: ClientAuth, _: &Peer) -> Result<(), Rejection> {
+    Err(Rejection::InvalidClient("mutual TLS needs oauth-sim's `tls` feature".to_owned()))
 }
 
 fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
@@ -292,7 +339,7 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
             return Err(Rejection::InvalidRequest(format!("parameter {name} is missing or wrong")));
         }
     }
-    Ok(issue(shared, spec, shared.new_grant(), true))
+    Ok(issue(shared, spec, shared.new_grant(), true, sent))
 }
 
 fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
@@ -319,17 +366,21 @@ fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response
     let rotate = shared.config.rotate_refresh_tokens;
     let grant = if rotate { shared.redeem_refresh(refresh_token) } else { shared.use_refresh(refresh_token) };
     match grant {
-        Some(grant) => Ok(issue(shared, spec, grant, rotate)),
+        Some(grant) => Ok(issue(shared, spec, grant, rotate, sent)),
         None => Err(Rejection::InvalidGrant("the refresh token is invalid, used or expired".to_owned())),
     }
 }
 
 /// A token response in the spec's shape: its field names, its expiry, a refresh token where
-/// the spec refreshes with one (unless a refresh keeps the old one).
-fn issue(shared: &Shared, spec: &ProviderSpec, grant: Grant, with_refresh: bool) -> Response {
+/// the spec refreshes with one (unless a refresh keeps the old one). A token requested on a
+/// connection with a client certificate is bound to it (RFC 8705 section 3).
+fn issue(shared: &Shared, spec: &ProviderSpec, grant: Grant, with_refresh: bool, sent: &Sent) -> Response {
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::b64token(32);
     shared.remember_access(&access, lifetime, grant);
+    if let Some(thumbprint) = Peer::of(&sent.parts.extensions).thumbprint() {
+        shared.bind_access(&access, thumbprint);
+    }
     let response = &spec.response;
     let mut body = Value::Object(serde_json::Map::new());
     put(&mut body, response.access_token, access.into());
