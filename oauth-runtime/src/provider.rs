@@ -357,7 +357,6 @@ pub enum Grant {
     /// parameters (the fields other than the client's id and secret, and the fixed
     /// `params(..)`), such as Zoom's `account_credentials` with `account_id`:
     /// `grant_type = "account_credentials"`; built by [`Grant::custom`].
-    #[non_exhaustive]
     Custom(&'static str),
 }
 
