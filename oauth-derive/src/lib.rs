@@ -60,8 +60,11 @@ use proc_macro::TokenStream;
 /// | key | values | default |
 /// |---|---|---|
 /// | `name` | display name | the struct's name |
-/// | `grant` | `"password"`, `"client_credentials"` | required |
+/// | `grant` | `"password"`, `"client_credentials"`, `"token_exchange"` (RFC 8693) | required, unless `grant_type` |
+/// | `grant_type` | a grant type of the vendor's own by its wire name (`"account_credentials"`), sent with the declared parameters | instead of `grant` |
 /// | `token_path` | path starting with `/` | required |
+/// | `revocation_path` | path of the revocation endpoint (RFC 7009), for `client.revoke()` | none |
+/// | `issuer` | issuer identifier for metadata discovery (RFC 8414): an `https` URL, or a path under the token base URL | none |
 /// | `body_style` | `"form"`, `"json"`, `"form_grant_in_query"` | `"form"` |
 /// | `client_auth` | `"body"`, `"basic"`, `"basic_raw"`, `"none"` | `"body"` |
 /// | `send_grant_type` | `true`, `false` | `true` |

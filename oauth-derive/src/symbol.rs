@@ -15,6 +15,18 @@ use syn::ext::IdentExt;
 pub(crate) enum Grant {
     Password,
     ClientCredentials,
+    TokenExchange,
+}
+
+impl Grant {
+    /// The `grant_type` it sends, to recognise a `grant_type = ".."` that names it.
+    pub(crate) fn wire(self) -> &'static str {
+        match self {
+            Grant::Password => "password",
+            Grant::ClientCredentials => "client_credentials",
+            Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
+        }
+    }
 }
 
 /// How a token request is encoded.
@@ -126,15 +138,18 @@ pub(crate) trait Choice: Copy + 'static {
     /// Names other specs or libraries use for a value, to suggest ours: not accepted, since
     /// one spelling per value keeps attributes greppable.
     const ALIASES: &'static [(&'static str, &'static str)];
+    /// Said after an unknown value that resembles none of the names.
+    const OTHERWISE: &'static str = "";
 }
 
 /// Implements [`Choice`] from one list of spellings.
 macro_rules! choice {
-    ($ty:ty { $($name:literal => $value:expr,)* } aliases { $($alias:literal => $ours:literal,)* }) => {
+    ($ty:ty { $($name:literal => $value:expr,)* } aliases { $($alias:literal => $ours:literal,)* } $(otherwise $otherwise:literal)?) => {
         impl Choice for $ty {
             const VALUES: &'static [(&'static str, Self)] = &[$(($name, $value)),*];
             const NAMES: &'static [&'static str] = &[$($name),*];
             const ALIASES: &'static [(&'static str, &'static str)] = &[$(($alias, $ours)),*];
+            $(const OTHERWISE: &'static str = $otherwise;)?
         }
     };
 }
@@ -142,11 +157,14 @@ macro_rules! choice {
 choice!(Grant {
     "password" => Grant::Password,
     "client_credentials" => Grant::ClientCredentials,
+    "token_exchange" => Grant::TokenExchange,
 } aliases {
     "client" => "client_credentials",
     "resource_owner" => "password",
     "ropc" => "password",
-});
+    "urn:ietf:params:oauth:grant-type:token-exchange" => "token_exchange",
+    "exchange" => "token_exchange",
+} otherwise "for a grant type of the vendor's own, write its wire name as `grant_type = \"..\"` instead of `grant`");
 choice!(BodyStyle {
     "form" => BodyStyle::Form,
     "json" => BodyStyle::Json,
@@ -377,6 +395,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "clone",
     "delete",
     "drain",
+    "exchange",
     "get",
     "has_fresh_token",
     "http",
@@ -386,6 +405,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "put",
     "refresh",
     "request",
+    "revoke",
     "spec",
     "token",
     "token_params",

@@ -134,6 +134,11 @@ pub(crate) struct TokenCache {
     on_token: Option<TokenHook>,
     presentation: Arc<dyn Presentation>,
     vendor: &'static str,
+    /// Held shared by every renewal task, from before its renewal runs until its token is
+    /// stored and its hook has run; held exclusively by [`TokenCache::exclusive`] (a
+    /// revocation), so that no renewal lands a token while the cache is being emptied, and
+    /// none starts from a token being revoked. Only renewals touch it, never the hot path.
+    gate: tokio::sync::RwLock<()>,
 }
 
 /// How long a still-valid token is kept after its renewal failed before trying again.
@@ -180,6 +185,7 @@ impl TokenCache {
             rejected: AtomicBool::new(false),
             skew,
             on_token,
+            gate: tokio::sync::RwLock::new(()),
         }
     }
 
@@ -333,6 +339,8 @@ impl TokenCache {
         let job = CatchUnwind(Box::pin(renew(self.current().map(|e| e.token.clone()))));
         tokio::spawn(async move {
             let cache = &landed.cache;
+            // After any revocation under way: a renewal starts only once it has ended.
+            let open = cache.gate.read().await;
             let result = job.await.unwrap_or_else(|| {
                 tracing::error!(vendor = cache.vendor, "the token renewal panicked");
                 Err(Error::internal(cache.vendor, "the token renewal panicked"))
@@ -347,6 +355,7 @@ impl TokenCache {
                     tracing::error!("the on_token hook panicked; the token was stored regardless");
                 }
             }
+            drop(open);
             // Free the slot first: whoever comes after this outcome is sent starts afresh.
             drop(landed);
             tx.send_replace(Some(outcome));
@@ -383,6 +392,19 @@ impl TokenCache {
                 Err(error)
             }
         }
+    }
+
+    /// Runs `f` with the cached entry taken out of the cache, while no renewal runs: it waits
+    /// for the renewal in flight to store its token (which `f` then gets), and renewals
+    /// started meanwhile wait until `f` has ended, then start from an empty cache.
+    pub async fn exclusive<F, Fut, R>(&self, f: F) -> R
+    where
+        F: FnOnce(Option<Arc<Entry>>) -> Fut,
+        Fut: Future<Output = R>,
+    {
+        let _closed = self.gate.write().await;
+        let taken = self.current.swap(None);
+        f(taken).await
     }
 
     /// Whether `entry`'s token is still the cached, usable one (not replaced, not revoked).

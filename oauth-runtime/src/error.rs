@@ -72,11 +72,14 @@ pub enum Error {
 
     /// The vendor answered with something that is not a token nor an OAuth2 error: an HTML page,
     /// an empty or truncated body, a redirect, a non-2xx status with an unknown body.
-    #[error("{vendor}: unexpected response (HTTP {status}, {content_type}): {reason}; body starts: {excerpt:?}")]
+    #[error("{vendor}{}: unexpected response (HTTP {status}, {content_type}): {reason}; body starts: {excerpt:?}", At(.endpoint))]
     #[non_exhaustive]
     MalformedResponse {
         /// Vendor name.
         vendor: &'static str,
+        /// The token endpoint (or refresh, revocation endpoint) the request went to, when the
+        /// answer was to one.
+        endpoint: Option<Endpoint>,
         /// HTTP status of the response.
         status: StatusCode,
         /// `Content-Type` of the response, or `"no content type"`.
@@ -88,11 +91,13 @@ pub enum Error {
     },
 
     /// The response body was larger than the configured cap.
-    #[error("{vendor}: response body exceeds the {limit}-byte limit (HTTP {status})")]
+    #[error("{vendor}{}: response body exceeds the {limit}-byte limit (HTTP {status})", At(.endpoint))]
     #[non_exhaustive]
     ResponseTooLarge {
         /// Vendor name.
         vendor: &'static str,
+        /// The token endpoint the request went to, when it was a token request.
+        endpoint: Option<Endpoint>,
         /// HTTP status of the response.
         status: StatusCode,
         /// The cap in bytes.
@@ -100,11 +105,13 @@ pub enum Error {
     },
 
     /// No answer within a timeout.
-    #[error("{vendor}: {}", TimeoutText(*.timeout))]
+    #[error("{vendor}{}: {}", At(.endpoint), TimeoutText(*.timeout))]
     #[non_exhaustive]
     Timeout {
         /// Vendor name.
         vendor: &'static str,
+        /// The token endpoint the request went to, when it was a token request.
+        endpoint: Option<Endpoint>,
         /// The timeout that elapsed, when the runtime knows which one did: the client's
         /// request timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout));
         /// `None` otherwise, such as for the connect timeout.
@@ -112,11 +119,13 @@ pub enum Error {
     },
 
     /// The connection could not be made or broke before the response was complete.
-    #[error("{vendor}: connection failed: {source}")]
+    #[error("{vendor}{}: connection failed: {source}", At(.endpoint))]
     #[non_exhaustive]
     Connect {
         /// Vendor name.
         vendor: &'static str,
+        /// The token endpoint the request went to, when it was a token request.
+        endpoint: Option<Endpoint>,
         /// What the transport reported.
         source: TransportError,
     },
@@ -232,6 +241,20 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 
+    /// A server's metadata (RFC 8414, OpenID discovery) could not be used: another issuer, an
+    /// HTML page, a document too large, an error status, the server unreachable. Transient
+    /// only for [`MetadataErrorKind::Unavailable`](crate::discovery::MetadataErrorKind::Unavailable).
+    #[error("metadata of {issuer}: {}: {reason}", kind.as_str())]
+    #[non_exhaustive]
+    Metadata {
+        /// The issuer asked for.
+        issuer: String,
+        /// What was wrong.
+        kind: crate::discovery::MetadataErrorKind,
+        /// The details, naming the URL fetched.
+        reason: String,
+    },
+
     /// The client failed in itself rather than the vendor or the configuration: a token
     /// renewal that panicked, or that was dropped before it finished because the Tokio runtime
     /// it ran on shut down, or a thread or runtime that could not be started. Transient: the
@@ -258,6 +281,70 @@ impl fmt::Display for TimeoutText {
     }
 }
 
+/// Where a failed token request (or refresh, or revocation request) went: why it was made and
+/// its URL without query, fragment or user info (a query may carry a secret). Errors that
+/// answer one show it in their `Display`: `Vendor: token request to https://h/oauth/token: ...`.
+///
+/// ```
+/// use oauth_runtime::{Endpoint, TokenRequestKind};
+/// let at = Endpoint::new(TokenRequestKind::Grant, "https://user:pw@auth.example.com/oauth/token?grant_type=x#f");
+/// assert_eq!(at.url(), "https://auth.example.com/oauth/token");
+/// assert_eq!(at.to_string(), "token request to https://auth.example.com/oauth/token");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint(Arc<(crate::TokenRequestKind, String)>);
+
+impl Endpoint {
+    /// The endpoint at `url` (anything after `?` or `#`, and user info, dropped), for `kind`.
+    pub fn new(kind: crate::TokenRequestKind, url: &str) -> Endpoint {
+        let shown = match url::Url::parse(url) {
+            Ok(mut parsed) => {
+                parsed.set_query(None);
+                parsed.set_fragment(None);
+                let _ = parsed.set_username("");
+                let _ = parsed.set_password(None);
+                parsed.to_string()
+            }
+            Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+        };
+        Endpoint(Arc::new((kind, shown)))
+    }
+
+    /// Why the request was made.
+    pub fn kind(&self) -> crate::TokenRequestKind {
+        self.0.0
+    }
+
+    /// The URL, without query, fragment or user info.
+    pub fn url(&self) -> &str {
+        &self.0.1
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} request to {}", self.kind().noun(), self.url())
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint").field("kind", &self.kind()).field("url", &self.url()).finish()
+    }
+}
+
+/// `": <endpoint>"` when there is one, for the variants' messages.
+struct At<'a>(&'a Option<Endpoint>);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(endpoint) => write!(f, ": {endpoint}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Whether retrying may help: the one place both predicates come from, so they cannot overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -273,11 +360,48 @@ impl Error {
         if e.is_timeout() {
             // A timeout while connecting is the connect timeout, not the request timeout given.
             let timeout = if e.is_connect() { None } else { timeout };
-            Error::Timeout { vendor, timeout }
+            Error::Timeout { vendor, endpoint: None, timeout }
         } else if e.is_builder() {
             Error::Request { vendor, source: TransportError::new(e) }
         } else {
-            Error::Connect { vendor, source: TransportError::new(e) }
+            Error::Connect { vendor, endpoint: None, source: TransportError::new(e) }
+        }
+    }
+
+    /// This error, marked as the answer to a request to `endpoint` (a token request, say),
+    /// where its kind names the endpoint; other kinds are returned as they are.
+    pub(crate) fn at(mut self, endpoint: &Endpoint) -> Error {
+        match &mut self {
+            Error::OAuth(e) => e.endpoint = Some(endpoint.clone()),
+            Error::MalformedResponse { endpoint: at, .. }
+            | Error::ResponseTooLarge { endpoint: at, .. }
+            | Error::Timeout { endpoint: at, .. }
+            | Error::Connect { endpoint: at, .. } => *at = Some(endpoint.clone()),
+            _ => {}
+        }
+        self
+    }
+
+    /// The endpoint of the token request (or refresh, revocation request) this error answers,
+    /// if it answers one.
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) {
+    /// if let Err(error) = client.token().await {
+    ///     if let Some(endpoint) = error.endpoint() {
+    ///         eprintln!("{} failed at {}", endpoint.kind().as_str(), endpoint.url());
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        match self {
+            Error::OAuth(e) => e.endpoint.as_ref(),
+            Error::MalformedResponse { endpoint, .. }
+            | Error::ResponseTooLarge { endpoint, .. }
+            | Error::Timeout { endpoint, .. }
+            | Error::Connect { endpoint, .. } => endpoint.as_ref(),
+            _ => None,
         }
     }
 
@@ -338,7 +462,7 @@ impl Error {
             | Error::TokenRequestLimit { vendor, .. }
             | Error::Internal { vendor, .. }
             | Error::ReauthorizationRequired { vendor } => Some(vendor),
-            Error::Config(_) => None,
+            Error::Config(_) | Error::Metadata { .. } => None,
         }
     }
 
@@ -388,6 +512,7 @@ impl Error {
                 Class::Transient
             }
             Error::Api(e) if transient_status(e.status) => Class::Transient,
+            Error::Metadata { kind: crate::discovery::MetadataErrorKind::Unavailable, .. } => Class::Transient,
             Error::MalformedResponse { .. }
             | Error::ResponseTooLarge { .. }
             | Error::Request { .. }
@@ -395,6 +520,7 @@ impl Error {
             | Error::Api(_)
             | Error::Decode { .. }
             | Error::UnsupportedTokenType { .. }
+            | Error::Metadata { .. }
             | Error::Config(_) => Class::Other,
         }
     }
@@ -501,6 +627,8 @@ pub struct OAuthError {
     pub description: Option<String>,
     /// `error_uri` (or the vendor's equivalent), if any.
     pub uri: Option<String>,
+    /// The endpoint that answered (the token endpoint, say), when the runtime knows it.
+    pub endpoint: Option<Endpoint>,
     /// The code as sent and every other field of the error body, shared (errors are cloned
     /// to every waiting caller).
     pub(crate) fields: std::sync::Arc<ErrorFields>,
@@ -573,7 +701,7 @@ impl OAuthError {
 
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (HTTP {})", self.vendor, self.code, self.status)?;
+        write!(f, "{}{}: {} (HTTP {})", self.vendor, At(&self.endpoint), self.code, self.status)?;
         if let Some(d) = &self.description {
             write!(f, ": {d}")?;
         }
@@ -717,6 +845,7 @@ mod tests {
             code: ErrorCode::parse(code),
             description: None,
             uri: None,
+            endpoint: None,
             fields: std::sync::Arc::new(ErrorFields { raw_code: code.to_owned(), ..ErrorFields::default() }),
         })
     }
@@ -724,11 +853,16 @@ mod tests {
     fn malformed(http: u16) -> Error {
         Error::MalformedResponse {
             vendor: "V",
+            endpoint: None,
             status: status(http),
             content_type: "text/html".into(),
             reason: "HTML page".into(),
             excerpt: "<html>".into(),
         }
+    }
+
+    fn metadata(kind: crate::discovery::MetadataErrorKind) -> Error {
+        Error::Metadata { issuer: "https://a.example".into(), kind, reason: "why".into() }
     }
 
     fn api(code: u16) -> Error {
@@ -758,10 +892,11 @@ mod tests {
             Error::ReauthorizationRequired { .. } => "ReauthorizationRequired",
             Error::Config(_) => "Config",
             Error::Internal { .. } => "Internal",
+            Error::Metadata { .. } => "Metadata",
         }
     }
 
-    const VARIANTS: usize = 15;
+    const VARIANTS: usize = 16;
 
     #[test]
     fn every_variant_is_classified() {
@@ -783,17 +918,19 @@ mod tests {
             (malformed(500), Transient),
             (malformed(502), Transient),
             (malformed(429), Transient),
-            (Error::ResponseTooLarge { vendor: "V", status: status(200), limit: 10 }, Other),
-            (Error::ResponseTooLarge { vendor: "V", status: status(503), limit: 10 }, Transient),
-            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, Transient),
-            (Error::Timeout { vendor: "V", timeout: None }, Transient),
-            (Error::Connect { vendor: "V", source: TransportError::new(builder_error()) }, Transient),
+            (Error::ResponseTooLarge { vendor: "V", endpoint: None, status: status(200), limit: 10 }, Other),
+            (Error::ResponseTooLarge { vendor: "V", endpoint: None, status: status(503), limit: 10 }, Transient),
+            (Error::Timeout { vendor: "V", endpoint: None, timeout: Some(Duration::from_millis(100)) }, Transient),
+            (Error::Timeout { vendor: "V", endpoint: None, timeout: None }, Transient),
+            (Error::Connect { vendor: "V", endpoint: None, source: TransportError::new(builder_error()) }, Transient),
             (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
             (Error::argument("V", Some("user"), "a path argument is empty"), Other),
             (Error::argument("V", None, "no"), Other),
             (Error::deadline("V", Duration::from_secs(2)), Transient),
             (Error::config("bad URL"), Other),
             (Error::internal("V", "the renewal panicked"), Transient),
+            (metadata(crate::discovery::MetadataErrorKind::IssuerMismatch), Other),
+            (metadata(crate::discovery::MetadataErrorKind::Unavailable), Transient),
             (api(404), Other),
             (api(401), Other),
             (api(503), Transient),
@@ -827,7 +964,8 @@ mod tests {
             assert!(!(err.is_transient() && err.is_rejection()), "both: {err:?}");
             assert_eq!(err.is_transient(), *class == Transient, "is_transient: {err:?}");
             assert_eq!(err.is_rejection(), *class == Rejection, "is_rejection: {err:?}");
-            assert_eq!(err.vendor(), if variant(err) == "Config" { None } else { Some("V") }, "{err:?}");
+            let vendorless = matches!(variant(err), "Config" | "Metadata");
+            assert_eq!(err.vendor(), if vendorless { None } else { Some("V") }, "{err:?}");
         }
         assert_eq!(seen.len(), VARIANTS, "a sample of every variant: {seen:?}");
     }
@@ -835,8 +973,11 @@ mod tests {
     #[test]
     fn messages_say_what_happened() {
         let cases = [
-            (Error::Timeout { vendor: "V", timeout: Some(Duration::from_millis(100)) }, "V: no response within 100ms"),
-            (Error::Timeout { vendor: "V", timeout: None }, "V: timed out"),
+            (
+                Error::Timeout { vendor: "V", endpoint: None, timeout: Some(Duration::from_millis(100)) },
+                "V: no response within 100ms",
+            ),
+            (Error::Timeout { vendor: "V", endpoint: None, timeout: None }, "V: timed out"),
             (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
             (Error::config("bad URL"), "invalid configuration: bad URL"),
             (Error::internal("V", "the renewal panicked"), "V: internal failure: the renewal panicked"),

@@ -169,6 +169,7 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
 fn malformed(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error {
     Error::MalformedResponse {
         vendor: ctx.vendor,
+        endpoint: None,
         status: raw.status,
         content_type: raw.content_type.clone().unwrap_or_else(|| "no content type".to_owned()),
         reason,
@@ -370,6 +371,7 @@ fn build_error(
         },
         description: description.map(|d| redact::excerpt(d.as_bytes(), ctx.secrets)),
         uri: uri.map(|u| redact::known(u, ctx.secrets)),
+        endpoint: None,
         fields: {
             fields.raw_code = raw_code;
             std::sync::Arc::new(fields)

@@ -47,6 +47,15 @@ pub struct ProviderSpec {
     pub refresh: Refresh,
     /// Where the token response keeps each value.
     pub response: ResponseSpec,
+    /// Path of the token revocation endpoint (RFC 7009), relative to the token base URL, if
+    /// the vendor has one (attribute key `revocation_path`); see
+    /// [`Client::revoke`](crate::Client::revoke). Discovered metadata may give it instead.
+    pub revocation_path: Option<&'static str>,
+    /// The authorization server's issuer identifier (RFC 8414), if the vendor declares one
+    /// (attribute key `issuer`): an absolute `https` URL, or a path joined to the token base
+    /// URL. [`ClientBuilder::discover`](crate::ClientBuilder::discover) reads the server's
+    /// metadata from it.
+    pub issuer: Option<&'static str>,
 }
 
 impl ProviderSpec {
@@ -68,6 +77,8 @@ impl ProviderSpec {
             fields: &[],
             refresh: Refresh::Regrant,
             response: ResponseSpec::STANDARD,
+            revocation_path: None,
+            issuer: None,
         }
     }
 
@@ -135,6 +146,31 @@ impl ProviderSpec {
     /// ```
     pub const fn with_response(mut self, response: ResponseSpec) -> Self {
         self.response = response;
+        self
+    }
+
+    /// Sets the path of the token revocation endpoint (RFC 7009), joined to the token base URL.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/oauth/token").with_revocation_path("/oauth/revoke");
+    /// assert_eq!(SPEC.revocation_path, Some("/oauth/revoke"));
+    /// ```
+    pub const fn with_revocation_path(mut self, path: &'static str) -> Self {
+        self.revocation_path = Some(path);
+        self
+    }
+
+    /// Sets the issuer identifier whose metadata (RFC 8414, OpenID discovery) describes the
+    /// vendor's endpoints: an absolute URL, or a path joined to the token base URL.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/oauth2/v1/token").with_issuer("/oauth2/default");
+    /// assert_eq!(SPEC.issuer, Some("/oauth2/default"));
+    /// ```
+    pub const fn with_issuer(mut self, issuer: &'static str) -> Self {
+        self.issuer = Some(issuer);
         self
     }
 
@@ -297,11 +333,15 @@ impl TokenEndpoint {
     }
 }
 
-/// The OAuth2 grant used to obtain a token from the credentials (attribute key `grant`).
+/// The OAuth2 grant used to obtain a token from the credentials (attribute key `grant`, or
+/// `grant_type` for a vendor's own grant type).
 ///
 /// ```
 /// # use oauth_runtime::provider::Grant;
 /// assert_eq!(Grant::Password.as_str(), "password");
+/// assert_eq!(Grant::TokenExchange.as_str(), "urn:ietf:params:oauth:grant-type:token-exchange");
+/// const ZOOM: Grant = Grant::custom("account_credentials");
+/// assert_eq!(ZOOM.as_str(), "account_credentials");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -310,14 +350,32 @@ pub enum Grant {
     Password,
     /// Client credentials (RFC 6749 section 4.4): `grant = "client_credentials"`.
     ClientCredentials,
+    /// Token exchange (RFC 8693): a token for a subject token, obtained through
+    /// [`Client::exchange`](crate::Client::exchange): `grant = "token_exchange"`.
+    TokenExchange,
+    /// A grant type of the vendor's own, sent under its wire name with the declared
+    /// parameters (the fields other than the client's id and secret, and the fixed
+    /// `params(..)`), such as Zoom's `account_credentials` with `account_id`:
+    /// `grant_type = "account_credentials"`; built by [`Grant::custom`].
+    Custom(&'static str),
 }
 
 impl Grant {
+    /// The `grant_type` of token exchange (RFC 8693 section 2.1).
+    pub const TOKEN_EXCHANGE: &'static str = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    /// A grant type of the vendor's own, sent as `grant_type=<name>`.
+    pub const fn custom(name: &'static str) -> Self {
+        Grant::Custom(name)
+    }
+
     /// The `grant_type` value on the wire.
     pub const fn as_str(self) -> &'static str {
         match self {
             Grant::Password => "password",
             Grant::ClientCredentials => "client_credentials",
+            Grant::TokenExchange => Grant::TOKEN_EXCHANGE,
+            Grant::Custom(name) => name,
         }
     }
 }
@@ -370,6 +428,28 @@ pub enum ClientAuth {
     /// 2.2): `client_auth = "self_signed_tls_client_auth"`. Needs a field of role
     /// `client_certificate`.
     SelfSignedTls,
+}
+
+impl ClientAuth {
+    /// The method's name in the OAuth registry (RFC 8414 `token_endpoint_auth_methods_supported`,
+    /// RFC 7591): `client_secret_post`, `client_secret_basic` (raw Basic too) or `none`;
+    /// `None` for a method the registry has no name for.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::ClientAuth;
+    /// assert_eq!(ClientAuth::Basic.registered_name(), Some("client_secret_basic"));
+    /// assert_eq!(ClientAuth::Body.registered_name(), Some("client_secret_post"));
+    /// ```
+    // The wildcard is for methods that come with names of their own.
+    #[allow(unreachable_patterns)]
+    pub const fn registered_name(self) -> Option<&'static str> {
+        match self {
+            ClientAuth::Body => Some("client_secret_post"),
+            ClientAuth::Basic | ClientAuth::BasicRaw => Some("client_secret_basic"),
+            ClientAuth::None => Some("none"),
+            _ => None,
+        }
+    }
 }
 
 /// The part a credential field plays in a token request (field attribute key `role`).

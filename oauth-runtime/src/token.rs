@@ -173,6 +173,17 @@ impl Token {
         &self.extra
     }
 
+    /// The `issued_token_type` of a token exchange's answer (RFC 8693 section 2.2.1): the
+    /// type of the token issued, e.g. `urn:ietf:params:oauth:token-type:access_token`.
+    ///
+    /// ```
+    /// let token = oauth_runtime::Token::new("abc");
+    /// assert_eq!(token.issued_token_type(), None);
+    /// ```
+    pub fn issued_token_type(&self) -> Option<&str> {
+        self.extra.get("issued_token_type").and_then(serde_json::Value::as_str)
+    }
+
     /// One extra response field.
     ///
     /// ```

@@ -1,6 +1,8 @@
 //! Token parameters chosen per call or per handle: scope, audience, resource.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
+
+use crate::grant::Exchange;
 
 /// The parameters a token is requested with beyond the vendor's fixed ones: `scope`
 /// (RFC 6749 section 3.3), `audience` (as Auth0, Okta and RFC 8693 name it) and `resource`
@@ -22,6 +24,8 @@ pub struct TokenParams {
     scope: Option<String>,
     audience: Option<String>,
     resources: Vec<String>,
+    /// The subject of a token exchange (RFC 8693): each its own parameter set.
+    exchange: Option<Arc<Exchange>>,
 }
 
 impl TokenParams {
@@ -65,6 +69,29 @@ impl TokenParams {
         self
     }
 
+    /// Tokens obtained by exchanging a subject token (RFC 8693): see
+    /// [`Client::exchange`](crate::Client::exchange), which sets this. Each subject is a
+    /// parameter set of its own (its own cache); the subject never goes into
+    /// [`codec`](crate::store::codec) output, and a store sees it only through the key's HMAC.
+    ///
+    /// ```
+    /// use oauth_runtime::{Exchange, Subject, TokenParams};
+    /// let alice = TokenParams::new().audience("backend").exchange(Exchange::new(Subject::access_token("alice's")));
+    /// let bob = TokenParams::new().audience("backend").exchange(Exchange::new(Subject::access_token("bob's")));
+    /// assert_ne!(alice, bob);
+    /// assert!(alice.exchange_ref().is_some());
+    /// ```
+    #[must_use]
+    pub fn exchange(mut self, exchange: Exchange) -> TokenParams {
+        self.exchange = Some(Arc::new(exchange));
+        self
+    }
+
+    /// The token exchange, if set.
+    pub fn exchange_ref(&self) -> Option<&Exchange> {
+        self.exchange.as_deref()
+    }
+
     /// The scope, if set.
     pub fn scope_str(&self) -> Option<&str> {
         self.scope.as_deref()
@@ -89,6 +116,9 @@ impl fmt::Debug for TokenParams {
         let mut d = f.debug_struct("TokenParams");
         for (name, value) in self.pairs() {
             d.field(name, &value);
+        }
+        if let Some(exchange) = &self.exchange {
+            d.field("exchange", exchange);
         }
         d.finish()
     }

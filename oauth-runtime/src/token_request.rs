@@ -26,14 +26,26 @@ pub enum TokenRequestKind {
     Grant,
     /// A new token for a refresh token.
     Refresh,
+    /// A token revocation (RFC 7009).
+    Revocation,
 }
 
 impl TokenRequestKind {
-    /// `"grant"` or `"refresh"`, for logs.
+    /// `"grant"`, `"refresh"` or `"revocation"`, for logs.
     pub fn as_str(self) -> &'static str {
         match self {
             TokenRequestKind::Grant => "grant",
             TokenRequestKind::Refresh => "refresh",
+            TokenRequestKind::Revocation => "revocation",
+        }
+    }
+
+    /// What the request is called in messages: `token`, `refresh` or `revocation`.
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            TokenRequestKind::Grant => "token",
+            TokenRequestKind::Refresh => "refresh",
+            TokenRequestKind::Revocation => "revocation",
         }
     }
 }

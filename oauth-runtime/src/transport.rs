@@ -200,7 +200,12 @@ impl Transport {
         let body = match read_capped(response, self.max_body).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) => {
-                return Attempt::Fatal(Error::ResponseTooLarge { vendor: self.vendor, status, limit: self.max_body });
+                return Attempt::Fatal(Error::ResponseTooLarge {
+                    vendor: self.vendor,
+                    endpoint: None,
+                    status,
+                    limit: self.max_body,
+                });
             }
             Err(ReadError::Transport(e)) => {
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
@@ -210,6 +215,7 @@ impl Transport {
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             let error = Error::MalformedResponse {
                 vendor: self.vendor,
+                endpoint: None,
                 status,
                 content_type: raw.content_type.clone().unwrap_or_default(),
                 reason: "transient server error".to_owned(),

@@ -114,6 +114,14 @@ pub struct SimConfig {
     /// HTTPS instead of plain HTTP, with client certificates asked for ([`SimConfig::tls`]).
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::TlsServer>,
+    /// The issuer a spec simulator's metadata document claims, instead of its own
+    /// ([`Simulator::issuer`](crate::Simulator::issuer)): set it to test that a client
+    /// refuses a document naming another issuer (RFC 8414 section 3.3).
+    pub metadata_issuer: Option<String>,
+    /// Subject (and actor) tokens issued elsewhere that the token-exchange grant accepts, with
+    /// their token types (RFC 8693); it always accepts the valid access tokens it issued
+    /// itself, as `urn:ietf:params:oauth:token-type:access_token`.
+    pub subject_tokens: Vec<(String, String)>,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -146,6 +154,8 @@ impl SimConfig {
             revoke_superseded_access_tokens: false,
             protected_path: vendor.protected_path().to_owned(),
             routes: Vec::new(),
+            metadata_issuer: None,
+            subject_tokens: Vec::new(),
             refresh_reuse_detection: false,
             #[cfg(feature = "tls")]
             tls: None,
@@ -195,6 +205,18 @@ impl SimConfig {
     /// | a wrong `scope` field / another wrong parameter | 400 | `invalid_scope` / `invalid_request` |
     /// | an unknown, used, expired or revoked refresh token | 400 | `invalid_grant` |
     /// | the protected endpoint without a valid bearer token | 401 | `invalid_token`, `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no `error` without a token) |
+    /// | a parameter the spec does not name, for a grant type of the vendor's own (`grant_type = ".."`) or token exchange | 400 | `invalid_request` (their parameters are the vendor's: a misspelt one must not pass) |
+    /// | token exchange: `subject_token` or its type missing, a subject or actor token it neither issued nor was given ([`SimConfig::subject_token`]), a type that is not the token's, a `requested_token_type` other than an access token (RFC 8693 section 2.2.2) | 400 | `invalid_request` |
+    /// | revocation (the spec's `revocation_path`): not `POST`, not a form, no `token` | 405 / 400 | `invalid_request` |
+    /// | revocation: the client not authenticated as at the token endpoint | 401 | `invalid_client` |
+    /// | revocation of a token it never issued, or revoked already (RFC 7009 section 2.2) | 200 | empty |
+    ///
+    /// A revoked refresh token takes every token of its grant with it; a revoked access token
+    /// goes alone. The metadata document (RFC 8414) is served at
+    /// `/.well-known/oauth-authorization-server` and `/.well-known/openid-configuration` (under
+    /// the spec's `issuer` path, if it declares one) and describes the simulator itself: its
+    /// issuer, token and revocation endpoints, the spec's client authentication method and
+    /// grant type.
     ///
     /// Errors are JSON objects `{"error":"..","error_description":".."}`. Parameters the spec
     /// does not name are ignored, as RFC 6749 section 3.1 asks, and a parameter sent empty counts
@@ -247,6 +269,8 @@ impl SimConfig {
             revoke_superseded_access_tokens: false,
             protected_path: "/protected".to_owned(),
             routes: Vec::new(),
+            metadata_issuer: None,
+            subject_tokens: Vec::new(),
         }
     }
 
@@ -433,6 +457,28 @@ impl SimConfig {
             Some(slot) => slot.1 = value,
             None => self.params.push((name, value)),
         }
+        self
+    }
+
+    /// Sets [`SimConfig::metadata_issuer`].
+    pub fn metadata_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.metadata_issuer = Some(issuer.into());
+        self
+    }
+
+    /// Accepts `token`, of type `token_type`, as a subject or actor token of the
+    /// token-exchange grant ([`SimConfig::subject_tokens`]).
+    ///
+    /// ```
+    /// use oauth_runtime::provider::*;
+    /// use oauth_sim::SimConfig;
+    /// const SPEC: ProviderSpec = ProviderSpec::new("X", TokenEndpoint::new("/token", Grant::TokenExchange))
+    ///     .with_fields(ProviderSpec::minimal("X", "/token").fields);
+    /// let config = SimConfig::for_spec(&SPEC).subject_token("eyJ.a.b", "urn:ietf:params:oauth:token-type:jwt");
+    /// assert_eq!(config.subject_tokens.len(), 1);
+    /// ```
+    pub fn subject_token(mut self, token: impl Into<String>, token_type: impl Into<String>) -> Self {
+        self.subject_tokens.push((token.into(), token_type.into()));
         self
     }
 

@@ -130,6 +130,6 @@ async fn me(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 pub(crate) fn unauthorized(target: Target) -> Response {
     match target {
         Target::Api => invalid_token(Some(Access::Unknown)),
-        Target::Token | Target::Refresh => invalid_request("Invalid client_id"),
+        Target::Token | Target::Refresh | Target::Revocation | Target::Metadata => invalid_request("Invalid client_id"),
     }
 }

@@ -24,6 +24,10 @@ pub enum Target {
     Refresh,
     /// Requests to the protected API endpoint.
     Api,
+    /// Requests to a spec simulator's revocation endpoint (RFC 7009).
+    Revocation,
+    /// Requests for a spec simulator's metadata document (RFC 8414, OpenID discovery).
+    Metadata,
 }
 
 /// A failure served instead of (or, for [`Fault::Slow`], before) the normal

@@ -191,7 +191,7 @@ async fn me(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 pub(crate) fn unauthorized(target: Target) -> Response {
     match target {
         Target::Api => bad_access_token(),
-        Target::Token => bad_credentials(),
+        Target::Token | Target::Revocation | Target::Metadata => bad_credentials(),
         Target::Refresh => bad_refresh_token(),
     }
 }

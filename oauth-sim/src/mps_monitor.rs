@@ -210,7 +210,7 @@ async fn account(State(shared): State<Arc<Shared>>, request: Request) -> Respons
 pub(crate) fn unauthorized(target: Target) -> Response {
     match target {
         Target::Api => denied(),
-        Target::Token => token_error(INVALID_CLIENT),
+        Target::Token | Target::Revocation | Target::Metadata => token_error(INVALID_CLIENT),
         Target::Refresh => token_error(INVALID_REFRESH),
     }
 }

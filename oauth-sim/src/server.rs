@@ -135,7 +135,7 @@ impl Simulator {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
         let routes = generic::routes(&shared);
         let app = match shared.config.kind() {
             Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),
@@ -204,6 +204,31 @@ impl Simulator {
     pub fn refresh_url(&self) -> Option<String> {
         let path = self.spec().refresh.path()?;
         Some(format!("{}{}", self.base_url(), path))
+    }
+
+    /// The full URL of the revocation endpoint (RFC 7009), if the spec declares one.
+    pub fn revocation_url(&self) -> Option<String> {
+        Some(format!("{}{}", self.base_url(), self.spec().revocation_path?))
+    }
+
+    /// The issuer identifier a spec simulator's metadata document describes (RFC 8414): its
+    /// base URL, followed by the spec's `issuer` when that is a path. Its document is at
+    /// `/.well-known/oauth-authorization-server` (before that path) and at the issuer's
+    /// `/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        crate::generic::endpoints::issuer(&self.shared)
+    }
+
+    /// Whether the revocation endpoint revoked `token`: itself, or as part of the family of
+    /// a revoked refresh token.
+    pub fn is_revoked(&self, token: &str) -> bool {
+        self.shared.is_revoked(token)
+    }
+
+    /// The subject token the access token `access` was issued for by token exchange (RFC
+    /// 8693), if it was.
+    pub fn subject_of(&self, access: &str) -> Option<String> {
+        self.shared.subject_of(access)
     }
 
     /// The path of the protected API endpoint ([`SimConfig::protected_path`]).

@@ -2,7 +2,7 @@
 //! request counters.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, HashSet, VecDeque},
     sync::{
         Mutex, MutexGuard, PoisonError,
         atomic::{AtomicUsize, Ordering},
@@ -38,6 +38,10 @@ pub struct Counters {
     /// the first answer was lost to [`Fault::AfterProcessing`]): a client must never
     /// present one refresh token twice.
     pub refresh_tokens_repeated: usize,
+    /// Requests to the revocation endpoint (RFC 7009), faults included.
+    pub revocation_requests: usize,
+    /// Requests for the metadata document (RFC 8414, OpenID discovery), faults included.
+    pub metadata_requests: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -67,6 +71,10 @@ struct Tokens {
     /// Access tokens bound to a client certificate (RFC 8705 section 3): its `x5t#S256`.
     bound: HashMap<String, String>,
     grants: u64,
+    /// Every token the revocation endpoint revoked (RFC 7009).
+    revoked: HashSet<String>,
+    /// The subject token each token-exchange token was issued for (RFC 8693).
+    subjects: HashMap<String, String>,
 }
 
 /// Which grant a token belongs to, so that a refresh can supersede that grant's older access
@@ -83,15 +91,19 @@ struct AtomicCounters {
     faults_served: AtomicUsize,
     refresh_reuse_detected: AtomicUsize,
     refresh_tokens_repeated: AtomicUsize,
+    revocation_requests: AtomicUsize,
+    metadata_requests: AtomicUsize,
 }
 
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
+    /// `http://127.0.0.1:PORT`: what the metadata document names.
+    pub(crate) base_url: String,
     token_lifetime: Mutex<Duration>,
     tokens: Mutex<Tokens>,
-    faults: Mutex<[VecDeque<Fault>; 3]>,
+    faults: Mutex<[VecDeque<Fault>; 5]>,
     /// Faults served at random to a share of requests, after the queued ones.
-    rates: Mutex<[Vec<(Fault, f64)>; 3]>,
+    rates: Mutex<[Vec<(Fault, f64)>; 5]>,
     /// Position in the deterministic sequence of draws for `rates`.
     draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
@@ -116,6 +128,8 @@ fn slot(target: Target) -> usize {
         Target::Token => 0,
         Target::Refresh => 1,
         Target::Api => 2,
+        Target::Revocation => 3,
+        Target::Metadata => 4,
     }
 }
 
@@ -125,8 +139,9 @@ fn deadline(lifetime: Duration) -> Instant {
 }
 
 impl Shared {
-    pub(crate) fn new(config: SimConfig) -> Shared {
+    pub(crate) fn new(config: SimConfig, base_url: String) -> Shared {
         Shared {
+            base_url,
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
             tokens: Mutex::default(),
@@ -245,6 +260,49 @@ impl Shared {
         }
     }
 
+    /// Revokes `token` (RFC 7009 section 2.1): a refresh token with every token of its grant
+    /// (the family), an access token alone. `false` for a token it does not know, which the
+    /// endpoint answers with 200 all the same.
+    pub(crate) fn revoke_token(&self, token: &str) -> bool {
+        let mut tokens = lock(&self.tokens);
+        if let Some((_, grant)) = tokens.refresh.remove(token) {
+            tokens.revoked.insert(token.to_owned());
+            let family: Vec<String> = tokens
+                .access
+                .iter()
+                .chain(tokens.refresh.iter())
+                .filter(|(_, (_, g))| *g == grant)
+                .map(|(t, _)| t.clone())
+                .collect();
+            for t in family {
+                tokens.access.remove(&t);
+                tokens.refresh.remove(&t);
+                tokens.revoked.insert(t);
+            }
+            return true;
+        }
+        if tokens.access.remove(token).is_some() {
+            tokens.revoked.insert(token.to_owned());
+            return true;
+        }
+        false
+    }
+
+    /// Whether the revocation endpoint revoked `token` (directly or with its family).
+    pub(crate) fn is_revoked(&self, token: &str) -> bool {
+        lock(&self.tokens).revoked.contains(token)
+    }
+
+    /// Records that `access` was issued by exchanging `subject`.
+    pub(crate) fn bind_subject(&self, access: &str, subject: &str) {
+        lock(&self.tokens).subjects.insert(access.to_owned(), subject.to_owned());
+    }
+
+    /// The subject token `access` was exchanged for, if it was.
+    pub(crate) fn subject_of(&self, access: &str) -> Option<String> {
+        lock(&self.tokens).subjects.get(access).cloned()
+    }
+
     pub(crate) fn revoke_refresh_tokens(&self) {
         lock(&self.tokens).refresh.clear();
     }
@@ -304,6 +362,8 @@ impl Shared {
             Target::Token => &self.counters.token_requests,
             Target::Refresh => &self.counters.refresh_requests,
             Target::Api => &self.counters.api_requests,
+            Target::Revocation => &self.counters.revocation_requests,
+            Target::Metadata => &self.counters.metadata_requests,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -322,6 +382,8 @@ impl Shared {
             faults_served: c.faults_served.load(Ordering::Relaxed),
             refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
             refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
+            revocation_requests: c.revocation_requests.load(Ordering::Relaxed),
+            metadata_requests: c.metadata_requests.load(Ordering::Relaxed),
         }
     }
 }

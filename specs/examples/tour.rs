@@ -1,4 +1,4 @@
-//! The tour: the four generated clients against their simulators on loopback.
+//! The tour: the generated clients against their simulators on loopback.
 //!
 //! ```text
 //! cargo run -p oauth-specs --example tour
@@ -15,7 +15,9 @@
 use std::{env, time::Duration};
 
 use oauth_sim::{SimConfig, Simulator, Vendor};
-use oauth_specs::{Client, Deyel, Error, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret};
+use oauth_specs::{
+    Client, Deyel, Error, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret, Zoom,
+};
 
 /// Credentials as the tour knows them, from the simulator or the environment.
 struct Creds {
@@ -80,7 +82,7 @@ async fn main() {
         }
         return;
     }
-    println!("The tour: four generated clients against their simulators on 127.0.0.1\n");
+    println!("The tour: five generated clients against their simulators on 127.0.0.1\n");
     let mut failures = 0;
     failures += simulated(Vendor::MpsMonitor, mps).await;
     failures += typed_mps().await;
@@ -88,11 +90,12 @@ async fn main() {
     failures += typed_monta().await;
     failures += simulated(Vendor::Deyel, deyel).await;
     failures += simulated(Vendor::Microbilt, microbilt).await;
+    failures += zoom().await;
     if failures > 0 {
         eprintln!("{failures} step(s) did not go as expected");
         std::process::exit(1);
     }
-    println!("All four vendors: token, API call, renewal after a rejected token, typed error. Done.");
+    println!("All five vendors: token, API call, renewal or revocation, typed error. Done.");
 }
 
 /// One vendor's round against its simulator; returns the number of unexpected outcomes.
@@ -169,6 +172,71 @@ async fn call<P: Provider>(client: &Client<P>, path: &str, label: &str) -> usize
             1
         }
     }
+}
+
+/// Zoom's server-to-server grant against the simulator built from its definition: the token
+/// with `account_id`, a call, the endpoints read from the simulator's metadata document, a
+/// revocation (the next call gets a new token) and a wrong account id's typed error.
+async fn zoom() -> usize {
+    let zoom = Zoom {
+        client_id: "zoom-client-id".into(),
+        client_secret: Secret::from("zoom-client-secret"),
+        account_id: "zoom-account-id".into(),
+    };
+    let Ok(sim) = Simulator::for_provider(zoom.clone()).await else { return 1 };
+    println!("Zoom (spec simulator at {}, from `grant_type = \"account_credentials\"`)", sim.base_url());
+    let discovered = async {
+        zoom.clone().client_builder().base_url(&sim.base_url()).issuer(&sim.issuer()).discover().await?.build()
+    };
+    let client = match discovered.await {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  discover     failed: {e}");
+            return 1;
+        }
+    };
+    println!(
+        "  discover     token and revocation endpoints from {}/.well-known/oauth-authorization-server",
+        sim.issuer()
+    );
+    let mut failures = 0;
+    match client.token().await {
+        Ok(t) => println!(
+            "  token        {} token with account_id, expires in {} s",
+            t.token_type(),
+            t.expires_in().as_secs()
+        ),
+        Err(e) => {
+            println!("  token        failed: {e}");
+            failures += 1;
+        }
+    }
+    failures += call(&client, sim.protected_path(), "  API call    ").await;
+    match client.revoke().await {
+        Ok(()) => println!("  revoke       the token is revoked and gone from the cache"),
+        Err(e) => {
+            println!("  revoke       failed: {e}");
+            failures += 1;
+        }
+    }
+    failures += call(&client, sim.protected_path(), "  after revoke").await;
+    let wrong = Zoom { account_id: "another-account".into(), ..zoom };
+    match wrong.client(&sim.base_url()).map(|c| async move { c.token().await }) {
+        Ok(fut) => match fut.await {
+            Err(e @ Error::OAuth(_)) => println!("  wrong account typed error: {e}"),
+            other => {
+                println!("  wrong account unexpected: {other:?}");
+                failures += 1;
+            }
+        },
+        Err(e) => println!("  wrong account build failed: {e}"),
+    }
+    let c = sim.counters();
+    println!(
+        "  simulator    {} token request(s), {} revocation(s), {} metadata fetch(es), {} API call(s)\n",
+        c.token_requests, c.revocation_requests, c.metadata_requests, c.api_requests
+    );
+    failures
 }
 
 /// MPS Monitor's documented operation, `GET /account/getaccount`, through the generated method.

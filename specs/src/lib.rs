@@ -1,4 +1,4 @@
-//! Ready-made typed OAuth2 clients for four vendors, each defined in a few annotated lines.
+//! Ready-made typed OAuth2 clients for five vendors, each defined in a few annotated lines.
 //!
 //! | vendor | grant | request | client auth | expiry |
 //! |---|---|---|---|---|
@@ -6,6 +6,7 @@
 //! | [`Monta`] | own JSON flow, `/auth/refresh` | JSON, camelCase | body | absolute ISO-8601 |
 //! | [`Deyel`] | client_credentials | form | HTTP Basic | `expires_in` |
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
+//! | [`Zoom`] | Zoom's own `account_credentials` with `account_id`; revocation at `/oauth/revoke` | form | HTTP Basic | `expires_in` |
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -21,11 +22,13 @@ mod deyel;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod zoom;
 
 pub use deyel::{Deyel, DeyelClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};
+pub use zoom::{Zoom, ZoomClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
 // `client(..)` and `client_builder()` into scope.
 pub use oauth_runtime::{Client, Error, Provider, Secret, Token};

@@ -65,6 +65,8 @@ args! {
         /// Display name.
         name: String = "name",
         grant: Grant = "grant",
+        /// A grant type of the vendor's own, by its wire name.
+        grant_type: String = "grant_type",
         token_path: String = "token_path",
         body_style: BodyStyle = "body_style",
         client_auth: ClientAuth = "client_auth",
@@ -72,6 +74,8 @@ args! {
         refresh: RefreshKind = "refresh",
         refresh_path: String = "refresh_path",
         refresh_param: String = "refresh_param",
+        revocation_path: String = "revocation_path",
+        issuer: String = "issuer",
         access_token: String = "access_token",
         refresh_token: String = "refresh_token",
         token_type: String = "token_type",
@@ -655,8 +659,14 @@ impl<T: Choice> FromMeta for Sp<T> {
         let accepted: Vec<String> = T::NAMES.iter().map(|n| format!("\"{n}\"")).collect();
         let mut msg = format!("unknown {key} \"{}\": expected one of {}", s.value.escape_debug(), accepted.join(", "));
         let alias = T::ALIASES.iter().find(|(alias, _)| s.value.eq_ignore_ascii_case(alias));
-        if let Some(near) = alias.map(|(_, ours)| *ours).or_else(|| did_you_mean(&s.value, T::NAMES)) {
+        let near = alias.map(|(_, ours)| *ours).or_else(|| did_you_mean(&s.value, T::NAMES));
+        if let Some(near) = near {
             msg.push_str(&format!("; did you mean \"{near}\"?"));
+        }
+        // A value a letter or two from a name is a typo; anything else may be a name of its own.
+        let typo = alias.is_some() || near.is_some_and(|near| strsim::damerau_levenshtein(&s.value, near) <= 2);
+        if !T::OTHERWISE.is_empty() && !typo {
+            msg.push_str(&format!("; {}", T::OTHERWISE.replace("..", &s.value.escape_debug().to_string())));
         }
         Err(error_at(s.span, msg))
     }

@@ -12,7 +12,7 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::provider::items::ClientApi;
-use crate::provider::model::{ErrorShape, Expiry, Refresh, Response, Spec};
+use crate::provider::model::{ErrorShape, Expiry, GrantSpec, Refresh, Response, Spec};
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
 use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, TokenScheme, private};
@@ -70,9 +70,16 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         }
     });
     let path = &spec.token_path;
-    let grant = match spec.grant {
-        Grant::Password => quote!(#p::Grant::Password),
-        Grant::ClientCredentials => quote!(#p::Grant::ClientCredentials),
+    let grant = match &spec.grant {
+        GrantSpec::Known(Grant::Password) => quote!(#p::Grant::Password),
+        GrantSpec::Known(Grant::ClientCredentials) => quote!(#p::Grant::ClientCredentials),
+        GrantSpec::Known(Grant::TokenExchange) => quote!(#p::Grant::TokenExchange),
+        GrantSpec::Custom(name) => quote!(#p::Grant::custom(#name)),
+    };
+    let endpoints = {
+        let revocation = spec.revocation_path.as_ref().map(|path| quote!(.with_revocation_path(#path)));
+        let issuer = spec.issuer.as_ref().map(|issuer| quote!(.with_issuer(#issuer)));
+        quote!(#revocation #issuer)
     };
     let send_grant_type = spec.send_grant_type;
     let body_style = match spec.body_style {
@@ -120,6 +127,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_fields(&[#(#fields),*])
         .with_refresh(#refresh)
         .with_response(#response)
+        #endpoints
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) struct Spec {
     pub name: String,
     pub base_urls: Vec<BaseUrl>,
     pub token_path: String,
-    pub grant: Grant,
+    pub grant: GrantSpec,
     pub send_grant_type: bool,
     pub body_style: BodyStyle,
     pub client_auth: ClientAuth,
@@ -27,6 +27,14 @@ pub(crate) struct Spec {
     pub fields: Vec<Field>,
     pub refresh: Refresh,
     pub response: Response,
+    pub revocation_path: Option<String>,
+    pub issuer: Option<String>,
+}
+
+/// The grant: one the runtime knows, or a grant type of the vendor's own by its wire name.
+pub(crate) enum GrantSpec {
+    Known(Grant),
+    Custom(String),
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -173,7 +181,13 @@ impl Spec {
             name: string(&args.name, &unraw(&input.item.ident))?,
             base_urls,
             token_path,
-            grant: args.grant.given()?.value,
+            grant: match (args.grant.given(), args.grant_type.given()) {
+                (Some(grant), _) => GrantSpec::Known(grant.value),
+                (None, Some(custom)) => GrantSpec::Custom(custom.value.clone()),
+                (None, None) => return None,
+            },
+            revocation_path: args.revocation_path.given().map(|p| p.value.clone()),
+            issuer: args.issuer.given().map(|i| i.value.clone()),
             send_grant_type: args.send_grant_type.or_default(true)?,
             body_style: args.body_style.or_default(BodyStyle::Form)?,
             client_auth: args.client_auth.or_default(ClientAuth::Body)?,

@@ -5,7 +5,7 @@ use quote::quote;
 use syn::{DeriveInput, parse_quote};
 
 use super::ast::Input;
-use super::model::{Expiry, Refresh, Spec};
+use super::model::{Expiry, GrantSpec, Refresh, Spec};
 use super::{oauth_provider, valid};
 use crate::ctxt::Ctxt;
 use crate::symbol::{BodyStyle, Grant, InstantFormat, Role};
@@ -85,7 +85,7 @@ fn monta() -> DeriveInput {
 fn monta_is_valid() {
     let spec = spec(monta_args(), monta());
     assert_eq!(spec.name, "Monta");
-    assert_eq!(spec.grant, Grant::ClientCredentials);
+    assert!(matches!(spec.grant, GrantSpec::Known(Grant::ClientCredentials)));
     assert_eq!(spec.body_style, BodyStyle::Json);
     assert!(!spec.send_grant_type);
     assert!(matches!(
@@ -160,7 +160,7 @@ fn unknown_key_suggests() {
 fn unknown_key_without_a_near_one_lists_the_keys() {
     assert_one(
         errors(quote!(grant = "password", token_path = "/t", zzz = 1), password()),
-        "the keys are name, grant, token_path",
+        "the keys are name, grant, grant_type, token_path",
     );
 }
 
@@ -176,7 +176,7 @@ fn duplicate_key() {
 fn unknown_values_list_and_suggest() {
     assert_one(
         errors(quote!(grant = "pasword", token_path = "/t"), password()),
-        "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\"; \
+        "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\", \"token_exchange\"; \
          did you mean \"password\"?",
     );
     assert_one(
@@ -756,4 +756,127 @@ fn mutual_tls_needs_an_identity_and_sends_no_secret() {
         ),
         "self_signed_tls_client_auth",
     );
+}
+
+mod endpoints {
+    //! `grant_type` (a grant of the vendor's own), `grant = "token_exchange"`,
+    //! `revocation_path` and `issuer`.
+    use super::*;
+
+    fn zoom() -> DeriveInput {
+        parse_quote! {
+            pub struct Zoom {
+                pub client_id: String,
+                pub client_secret: Secret,
+                #[oauth(param)]
+                pub account_id: String,
+            }
+        }
+    }
+
+    #[test]
+    fn a_grant_type_of_the_vendors_own_is_sent_by_its_name() {
+        let s = spec(
+            quote!(
+                grant_type = "account_credentials",
+                token_path = "/oauth/token",
+                client_auth = "basic",
+                revocation_path = "/oauth/revoke",
+                issuer = "https://zoom.us"
+            ),
+            zoom(),
+        );
+        assert!(matches!(&s.grant, GrantSpec::Custom(name) if name == "account_credentials"));
+        assert_eq!(
+            (s.revocation_path.as_deref(), s.issuer.as_deref()),
+            (Some("/oauth/revoke"), Some("https://zoom.us"))
+        );
+        let out = oauth_provider(
+            quote!(grant_type = "account_credentials", token_path = "/oauth/token", revocation_path = "/r"),
+            quote!(
+                pub struct Zoom {
+                    pub client_id: String,
+                    pub client_secret: Secret,
+                    #[oauth(param)]
+                    pub account_id: String,
+                }
+            ),
+        )
+        .to_string();
+        assert!(out.contains("Grant :: custom (\"account_credentials\")"), "{out}");
+        assert!(out.contains("with_revocation_path (\"/r\")"), "{out}");
+    }
+
+    #[test]
+    fn a_misspelt_grant_still_gets_its_suggestion_and_an_unknown_one_the_way_to_declare_it() {
+        let typo = errors(quote!(grant = "pasword", token_path = "/t"), password());
+        assert!(!typo[0].contains("grant_type"), "a typo is only a typo: {typo:?}");
+        assert_one(typo, "did you mean \"password\"?");
+        let unknown = errors(quote!(grant = "account_credentials", token_path = "/t"), client_credentials());
+        assert_one(unknown, "write its wire name as `grant_type = \"account_credentials\"`");
+        let exchange = spec(quote!(grant = "token_exchange", token_path = "/t"), client_credentials());
+        assert!(matches!(exchange.grant, GrantSpec::Known(Grant::TokenExchange)));
+        assert_one(
+            errors(
+                quote!(grant = "urn:ietf:params:oauth:grant-type:token-exchange", token_path = "/t"),
+                client_credentials(),
+            ),
+            "did you mean \"token_exchange\"?",
+        );
+    }
+
+    #[test]
+    fn grant_type_rules() {
+        let zoom = || zoom();
+        assert_one(
+            errors(quote!(grant = "client_credentials", grant_type = "account_credentials", token_path = "/t"), zoom()),
+            "keep one",
+        );
+        assert_one(
+            errors(quote!(grant_type = "password", token_path = "/t"), password()),
+            "write `grant = \"password\"`",
+        );
+        assert_one(
+            errors(quote!(grant_type = "urn:ietf:params:oauth:grant-type:token-exchange", token_path = "/t"), zoom()),
+            "write `grant = \"token_exchange\"`",
+        );
+        assert_one(errors(quote!(grant_type = "refresh_token", token_path = "/t"), zoom()), "refresh_token_grant");
+        assert_one(
+            errors(quote!(grant_type = "account credentials", token_path = "/t"), zoom()),
+            "not a grant type name",
+        );
+        assert_one(errors(quote!(grant_type = "", token_path = "/t"), zoom()), "not a grant type name");
+        assert_one(
+            errors(quote!(grant_type = "account_credentials", send_grant_type = false, token_path = "/t"), zoom()),
+            "sends none",
+        );
+        assert_one(
+            errors(
+                quote!(grant_type = "a", token_path = "/t", client_auth = "basic"),
+                parse_quote!(
+                    pub struct Z {
+                        #[oauth(param)]
+                        pub account_id: String,
+                    }
+                ),
+            ),
+            "no client id or client secret field",
+        );
+        assert_one(errors(quote!(token_path = "/t"), zoom()), "or `grant_type = \"..\"`");
+        assert_one(errors(quote!(grant_typ = "a", token_path = "/t"), zoom()), "did you mean `grant_type`?");
+    }
+
+    #[test]
+    fn revocation_path_and_issuer_rules() {
+        let base = |extra: TokenStream| {
+            errors(quote!(grant = "client_credentials", token_path = "/t", #extra), client_credentials())
+        };
+        assert_one(base(quote!(revocation_path = "oauth/revoke")), "write `revocation_path = \"/oauth/revoke\"`");
+        assert_one(base(quote!(revocation_path = "https://h/oauth/revoke")), "not a URL");
+        assert_one(base(quote!(issuer = "auth.example.com")), "`issuer = \"https://auth.example.com\"`");
+        assert_one(base(quote!(issuer = "https://h/?tenant=1")), "no query and no fragment");
+        assert!(base(quote!(issuer = "https://auth.example.com/oauth2/default")).is_empty());
+        assert!(base(quote!(issuer = "/oauth2/default", revocation_path = "/v1/revoke")).is_empty());
+        assert_one(base(quote!(issuer = 3)), "expected a string");
+    }
 }

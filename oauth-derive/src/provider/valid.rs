@@ -19,7 +19,9 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     not_generic(input, cx);
     no_oauth_on_the_struct(input, cx);
     grant_and_token_path_given(input, cx);
+    grant_type_is_the_vendors_own(input, cx);
     paths_are_relative(input, cx);
+    issuer_is_an_issuer(input, cx);
     base_urls_are_urls(input, cx);
     auth_base_urls_pair_with_base_urls(input, cx);
     names_are_not_empty(input, cx);
@@ -72,10 +74,11 @@ fn no_oauth_on_the_struct(input: &Input<'_>, cx: &mut Ctxt) {
 
 /// Without a grant and a path there is no token request to describe.
 fn grant_and_token_path_given(input: &Input<'_>, cx: &mut Ctxt) {
-    if input.args.grant.is_absent() {
+    if input.args.grant.is_absent() && input.args.grant_type.is_absent() {
         cx.error_at(
             Span::call_site(),
-            "missing `grant`: add `grant = \"client_credentials\"` or `grant = \"password\"`",
+            "missing `grant`: add `grant = \"client_credentials\"` or `grant = \"password\"`, or \
+             `grant_type = \"..\"` for a grant type of the vendor's own",
         );
     }
     if input.args.token_path.is_absent() {
@@ -87,10 +90,87 @@ fn grant_and_token_path_given(input: &Input<'_>, cx: &mut Ctxt) {
     }
 }
 
+/// `grant_type = ".."` names a grant type of the vendor's own, by its wire name (RFC 6749
+/// section 4.5): one the runtime knows is written with `grant`, which checks its fields, and
+/// a name that is not sent means nothing.
+fn grant_type_is_the_vendors_own(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(custom) = args.grant_type.given() else {
+        return;
+    };
+    let name = &custom.value;
+    if let Some(grant) = args.grant.given() {
+        cx.error_at(
+            custom.span,
+            format!(
+                "`grant_type` declares a grant type of the vendor's own, and `grant = \"{}\"` already \
+                 names the grant: keep one",
+                grant_name(grant.value)
+            ),
+        );
+        return;
+    }
+    if let Some((ours, _)) = Grant::VALUES.iter().find(|(_, g)| g.wire() == name) {
+        cx.error_at(
+            custom.span,
+            format!("`grant_type = \"{name}\"` is a grant the runtime knows: write `grant = \"{ours}\"`"),
+        );
+    } else if name == "refresh_token" {
+        cx.error_at(
+            custom.span,
+            "`refresh_token` renews tokens, it does not obtain them: declare the grant, and \
+             `refresh = \"refresh_token_grant\"` for the renewal",
+        );
+    } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_graphic()) {
+        cx.error_at(
+            custom.span,
+            format!(
+                "`grant_type = \"{}\"` is not a grant type name: letters, digits, `-`, `.`, `_`, or an \
+                 absolute URI (RFC 6749 section 4.5)",
+                name.escape_debug()
+            ),
+        );
+    }
+    if args.send_grant_type.given().is_some_and(|s| !s.value) {
+        cx.error_at(
+            custom.span,
+            "`grant_type` is the name sent as `grant_type=..`, and `send_grant_type = false` sends none: \
+             remove one",
+        );
+    }
+}
+
+/// `issuer = ".."` is an absolute `https` URL without query or fragment (RFC 8414 section 2),
+/// or a path joined to the token base URL.
+fn issuer_is_an_issuer(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(issuer) = input.args.issuer.given() else {
+        return;
+    };
+    let value = &issuer.value;
+    let absolute = value.starts_with("https://") || value.starts_with("http://");
+    if value.contains(['?', '#']) {
+        cx.error_at(issuer.span, "an issuer has no query and no fragment (RFC 8414 section 2): remove them");
+    } else if value.chars().any(char::is_whitespace) {
+        cx.error_at(issuer.span, "`issuer` contains whitespace: write it as the server publishes it");
+    } else if !absolute && !value.starts_with('/') {
+        cx.error_at(
+            issuer.span,
+            format!(
+                "`issuer` is an absolute URL (`issuer = \"https://{value}\"`) or a path under the token \
+                 base URL (`issuer = \"/{value}\"`)"
+            ),
+        );
+    }
+}
+
 /// Paths are joined to a base URL chosen when the client is built, so they hold no host.
 fn paths_are_relative(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    for (key, path) in [("token_path", &args.token_path), ("refresh_path", &args.refresh_path)] {
+    for (key, path) in [
+        ("token_path", &args.token_path),
+        ("refresh_path", &args.refresh_path),
+        ("revocation_path", &args.revocation_path),
+    ] {
         let Some(path) = path.given() else { continue };
         let value = &path.value;
         if let Some(at) = value.find("://") {
@@ -651,7 +731,7 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
             need(Role::Username, "String", cx, "");
             need(Role::Password, "Secret", cx, "");
         }
-        Grant::ClientCredentials => {
+        Grant::ClientCredentials | Grant::TokenExchange => {
             need(Role::ClientId, "String", cx, "");
             if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a.sends_secret()) {
                 need(
@@ -671,7 +751,9 @@ fn basic_auth_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
     let Some(auth) = input.args.client_auth.given().filter(|a| a.value.is_basic()) else {
         return;
     };
-    if !input.roles_known() || matches!(input.args.grant, Arg::Given(Sp { value: Grant::ClientCredentials, .. })) {
+    if !input.roles_known()
+        || matches!(input.args.grant, Arg::Given(Sp { value: Grant::ClientCredentials | Grant::TokenExchange, .. }))
+    {
         return;
     }
     let missing: Vec<(Role, &str)> = [(Role::ClientId, "String"), (Role::ClientSecret, "Secret")]

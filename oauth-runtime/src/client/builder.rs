@@ -58,6 +58,13 @@ pub struct ClientBuilder<P> {
     client_auth: Option<Arc<dyn crate::auth::ClientAuthentication>>,
     presentation: Option<Arc<dyn crate::present::Presentation>>,
     idle_sessions: usize,
+    /// The server's metadata, whose endpoints replace the declared paths.
+    metadata: Option<Arc<crate::discovery::ServerMetadata>>,
+    /// The issuer [`ClientBuilder::discover`] reads, instead of the declared one.
+    issuer: Option<String>,
+    /// Set when [`ClientBuilder::discover`] made the transport: whether it was given
+    /// `configure_http` hooks (which may have added a client certificate).
+    discovered_with_hooks: Option<bool>,
 }
 
 impl<P: Provider> ClientBuilder<P> {
@@ -86,6 +93,9 @@ impl<P: Provider> ClientBuilder<P> {
             client_auth: None,
             presentation: None,
             idle_sessions: 64,
+            metadata: None,
+            issuer: None,
+            discovered_with_hooks: None,
         }
     }
 
@@ -301,6 +311,99 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Takes the token endpoint and the revocation endpoint from a server's metadata
+    /// ([`discovery`](crate::discovery)) instead of the declared paths; refreshes declared at
+    /// the token path go to the metadata's token endpoint too. A declared client
+    /// authentication method or grant type the metadata says the server does not support is
+    /// logged at WARN when the client is built ([`ServerMetadata::unsupported`] tells it
+    /// beforehand, to refuse instead): documents are often incomplete, and the token endpoint
+    /// has the last word.
+    ///
+    /// [`ServerMetadata::unsupported`]: crate::discovery::ServerMetadata::unsupported
+    ///
+    /// ```no_run
+    /// # use oauth_runtime::{Client, Provider};
+    /// # async fn demo<P: Provider + Clone>(a: P, b: P) -> Result<(), oauth_runtime::Error> {
+    /// use oauth_runtime::{HttpTransport, discovery::Discovery};
+    /// let transport = HttpTransport::new()?;
+    /// let metadata = Discovery::shared().get(&transport, "https://auth.example.com").await?;
+    /// let first = a.client_builder().base_url("https://api.example.com").transport(&transport).metadata(metadata.clone()).build()?;
+    /// let second = b.client_builder().base_url("https://api.example.com").transport(&transport).metadata(metadata).build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn metadata(mut self, metadata: Arc<crate::discovery::ServerMetadata>) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// The issuer [`ClientBuilder::discover`] reads the metadata of, instead of the vendor's
+    /// declared `issuer` (a tenant's, say): an absolute URL.
+    pub fn issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Some(issuer.to_owned());
+        self
+    }
+
+    /// Reads the server's metadata (RFC 8414, then OpenID discovery) from the issuer given to
+    /// [`ClientBuilder::issuer`], or else the vendor's declared `issuer` (a path is joined to
+    /// the token base URL), and uses it as [`ClientBuilder::metadata`] does. Documents are
+    /// cached per issuer for the process ([`Discovery::shared`]): clients built from one
+    /// issuer share one fetch.
+    ///
+    /// [`Discovery::shared`]: crate::discovery::Discovery::shared
+    ///
+    /// ```no_run
+    /// # async fn demo<P: oauth_runtime::Provider>(credentials: P) -> Result<(), oauth_runtime::Error> {
+    /// let client = credentials
+    ///     .client_builder()
+    ///     .base_url("https://api.example.com")
+    ///     .issuer("https://auth.example.com")
+    ///     .discover()
+    ///     .await?
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when there is no issuer or it is plain `http` to a remote host;
+    /// [`Error::Metadata`] when the document cannot be used (another issuer, an HTML page, a
+    /// body too large, an error status, the server unreachable).
+    pub async fn discover(mut self) -> Result<Self, Error> {
+        let issuer = match (&self.issuer, self.spec.issuer) {
+            (Some(issuer), _) => issuer.clone(),
+            (None, Some(declared)) if declared.starts_with('/') => {
+                let (_, auth_base) = resolve_bases(self.spec, &self)?;
+                let joined = crate::token_request::join(&auth_base, declared).to_string();
+                joined.trim_end_matches('/').to_owned()
+            }
+            (None, Some(declared)) => declared.to_owned(),
+            (None, None) => {
+                return Err(Error::config(format!(
+                    "{}: no issuer to discover: call `.issuer(..)`, or declare `issuer = \"..\"`",
+                    self.spec.name
+                )));
+            }
+        };
+        if let Ok(url) = Url::parse(&issuer) {
+            check_transport_security(&url, self.allow_http)?;
+        }
+        let transport = match &self.transport {
+            Some(transport) => transport.clone(),
+            None => {
+                let mut transport = HttpTransport::builder().connect_timeout(self.connect_timeout);
+                self.discovered_with_hooks = Some(!self.configure_http.is_empty());
+                for hook in std::mem::take(&mut self.configure_http) {
+                    transport = transport.configure(hook);
+                }
+                let transport = transport.build()?;
+                self.transport = Some(transport.clone());
+                transport
+            }
+        };
+        let metadata = crate::discovery::Discovery::shared().get(&transport, &issuer).await?;
+        Ok(self.metadata(metadata))
+    }
+
     /// Checks the configuration and builds the client. No request is sent yet.
     ///
     /// # Errors
@@ -319,7 +422,11 @@ impl<P: Provider> ClientBuilder<P> {
         let identity = credentials.iter().find_map(|(field, c)| c.client_identity().map(|id| (field.name, id)));
         // Whether the transport can carry a client certificate: a certificate field, or the
         // user configured one (this crate cannot look inside a reqwest client to see one).
-        let configured_tls = identity.is_some() || self.transport.is_some() || !self.configure_http.is_empty();
+        let configured_tls = identity.is_some()
+            || match self.discovered_with_hooks {
+                Some(hooks) => hooks,
+                None => self.transport.is_some() || !self.configure_http.is_empty(),
+            };
         let http = match self.transport {
             Some(_) if identity.is_some() => {
                 return Err(Error::config(format!(
@@ -347,8 +454,21 @@ impl<P: Provider> ClientBuilder<P> {
         }
         .reqwest()
         .clone();
-        let engine =
+        let declared = (self.grant.is_none(), self.client_auth.is_none());
+        let mut engine =
             super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
+        if let Some(metadata) = &self.metadata {
+            engine.apply_metadata(spec, metadata);
+            for url in [Some(&engine.token_url), engine.refresh_url.as_ref(), engine.revocation_url.as_ref()] {
+                check_transport_security(url.unwrap_or(&engine.token_url), self.allow_http)?;
+            }
+            // Only what the declaration decides: a grant or method of the user's own is theirs.
+            let grant = declared.0.then(|| metadata.unsupported_grant(spec)).flatten();
+            let auth = declared.1.then(|| metadata.unsupported_auth(spec)).flatten();
+            for unsupported in grant.into_iter().chain(auth) {
+                tracing::warn!(vendor = spec.name, issuer = %metadata.issuer, "{unsupported}");
+            }
+        }
         if engine.client_auth.requires_client_certificate() && !configured_tls {
             return Err(Error::config(format!(
                 "{}: the client authentication presents a TLS client certificate, but the transport has none: add one with `.configure_http(|b| b.identity(..))` or a shared `.transport(..)` built with it",

@@ -9,10 +9,10 @@ use super::{Inner, Session};
 use crate::{
     Credentials, Error, TokenParams, TokenRequest, TokenRequestKind,
     auth::ClientAuthentication,
-    grant::{self, TokenGrant},
+    grant::{self, TokenGrant, token_exchange::Resolved},
     parse::{self, ParseContext},
     present::Presentation,
-    provider::ProviderSpec,
+    provider::{Grant, ProviderSpec},
     token::Token,
     token_request::join,
 };
@@ -22,6 +22,8 @@ pub(crate) struct Engine {
     /// The token endpoint and the refresh endpoint, joined once.
     pub token_url: Url,
     pub refresh_url: Option<Url>,
+    /// The revocation endpoint (RFC 7009), declared or discovered.
+    pub revocation_url: Option<Url>,
     pub credentials: Credentials,
     pub grant: Arc<dyn TokenGrant>,
     pub client_auth: Arc<dyn ClientAuthentication>,
@@ -41,6 +43,7 @@ impl Engine {
         Engine {
             token_url: join(auth_base, spec.token.path),
             refresh_url: grant::refresh::shape(spec.refresh).map(|shape| join(auth_base, shape.path)),
+            revocation_url: spec.revocation_path.map(|path| join(auth_base, path)),
             credentials,
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
@@ -49,9 +52,41 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The endpoints a server's metadata gives: its token endpoint (and the refresh endpoint,
+    /// where refreshes go to the token path) and its revocation endpoint replace the declared
+    /// paths.
+    pub fn apply_metadata(&mut self, spec: &ProviderSpec, metadata: &crate::discovery::ServerMetadata) {
+        if let Some(token) = &metadata.token_endpoint {
+            let refresh_at_token = spec.refresh.path() == Some(spec.token.path);
+            self.token_url = token.clone();
+            if refresh_at_token {
+                self.refresh_url = Some(token.clone());
+            }
+        }
+        if let Some(revocation) = &metadata.revocation_endpoint {
+            self.revocation_url = Some(revocation.clone());
+        }
+    }
+}
+
 impl Inner {
-    /// The request that obtains a token with the grant.
+    /// The request that obtains a token with the grant; a token exchange's subject must be a
+    /// token given as it is (a client's current token is read by [`Inner::grant_request_with`]'s
+    /// caller).
+    #[cfg(test)]
     pub(crate) fn grant_request(&self, params: &TokenParams) -> Result<TokenRequest, Error> {
+        let resolved = params.exchange_ref().and_then(|e| e.resolve_now());
+        self.grant_request_with(params, resolved.as_ref())
+    }
+
+    /// The request that obtains a token with the grant, with the exchange's tokens as
+    /// `exchange` holds them.
+    pub(crate) fn grant_request_with(
+        &self,
+        params: &TokenParams,
+        exchange: Option<&Resolved>,
+    ) -> Result<TokenRequest, Error> {
         let token = &self.spec.token;
         let mut request = TokenRequest::new(self.engine.token_url.clone(), TokenRequestKind::Grant, token.body_style);
         let engine = &self.engine;
@@ -59,9 +94,43 @@ impl Inner {
             request.set_grant_type(Some(Cow::Owned(engine.grant.grant_type().to_owned())));
         }
         engine.client_auth.apply(&engine.credentials, &mut request)?;
+        self.exchange_params(params, exchange, &mut request)?;
         engine.grant.parameters(&engine.credentials, &mut request)?;
         self.finish(&mut request, params, true)?;
         Ok(request)
+    }
+
+    /// A token exchange's subject and actor (RFC 8693 section 2.1), which only a
+    /// token-exchange grant takes, and which it cannot do without.
+    fn exchange_params(
+        &self,
+        params: &TokenParams,
+        exchange: Option<&Resolved>,
+        request: &mut TokenRequest,
+    ) -> Result<(), Error> {
+        let vendor = self.spec.name;
+        let grant_type = self.engine.grant.grant_type();
+        let exchanging = grant_type == Grant::TOKEN_EXCHANGE;
+        match (params.exchange_ref(), exchange) {
+            (None, _) if exchanging => Err(Error::argument(
+                vendor,
+                None,
+                "this vendor's grant is token exchange: its tokens are obtained for a subject token, \
+                 through `client.exchange(Exchange::new(subject))`",
+            )),
+            (None, _) => Ok(()),
+            (Some(_), _) if !exchanging => Err(Error::config(format!(
+                "{vendor}: `exchange(..)` needs a vendor whose grant is token exchange (`grant = \"token_exchange\"`); \
+                 this one's grant type is `{grant_type}`"
+            ))),
+            (Some(_), None) => Err(Error::internal(vendor, "the token exchange's subject token was not read")),
+            (Some(_), Some(resolved)) => {
+                for (name, value) in &resolved.params {
+                    request.param(*name, value);
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Whether tokens are renewed with their refresh token: the vendor declares a refresh and
@@ -112,6 +181,16 @@ impl Inner {
         self.engine.presentation.on_token_request(request)
     }
 
+    /// The endpoint a request of `kind` goes to, as errors name it.
+    pub(crate) fn endpoint(&self, kind: TokenRequestKind) -> crate::Endpoint {
+        let url = match kind {
+            TokenRequestKind::Refresh => self.engine.refresh_url.as_ref(),
+            TokenRequestKind::Revocation => self.engine.revocation_url.as_ref(),
+            _ => None,
+        };
+        crate::Endpoint::new(kind, url.unwrap_or(&self.engine.token_url).as_str())
+    }
+
     /// Sends a token request (built anew for each attempt) and reads the token it answers.
     pub(crate) async fn fetch(
         &self,
@@ -119,7 +198,8 @@ impl Inner {
         kind: TokenRequestKind,
         build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
     ) -> Result<Token, Error> {
-        let raw = self.transport.send(kind, build).await?;
+        let endpoint = self.endpoint(kind);
+        let raw = self.transport.send(kind, build).await.map_err(|e| e.at(&endpoint))?;
         let result = self.with_secrets(session, |secrets| {
             let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
             parse::token_response(&ctx, &raw, SystemTime::now())
@@ -129,6 +209,7 @@ impl Inner {
             scheme if self.engine.presentation.accepts(&scheme) => Ok(token),
             scheme => Err(Error::UnsupportedTokenType { vendor: self.spec.name, scheme }),
         });
+        let result = result.map_err(|e| e.at(&endpoint));
         match &result {
             Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
             Err(error) => tracing::warn!(%error, "token request failed"),

@@ -5,9 +5,11 @@
 mod api;
 mod builder;
 mod engine;
+mod exchange;
 mod flow;
 mod lease;
 mod renew;
+mod revoke;
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -427,7 +429,7 @@ impl Inner {
         let credentials = self.engine.credentials.iter().map(|(f, c)| (f.name, c.expose())).collect();
         // The token endpoint itself, not only its base: two providers that share a host but
         // not a token path are two identities.
-        let token_url = token_request::join(&self.auth_base, self.spec.token.path).to_string().into();
+        let token_url = self.engine.token_url.to_string().into();
         crate::store::KeyId { vendor: self.spec.name, token_url, credentials, params }
     }
 

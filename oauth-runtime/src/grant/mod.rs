@@ -1,8 +1,9 @@
 //! Grants: how a token is obtained, how it is renewed with a refresh token, and whether it can
 //! be obtained again without a person.
 //!
-//! One module per grant, each behind [`TokenGrant`]: [`Password`] (RFC 6749 section 4.3) and
-//! [`ClientCredentials`] (section 4.4) today. A vendor's declaration names its grant
+//! One module per grant, each behind [`TokenGrant`]: [`Password`] (RFC 6749 section 4.3),
+//! [`ClientCredentials`] (section 4.4), [`TokenExchange`] (RFC 8693) and [`Custom`], a grant
+//! type of the vendor's own with its declared parameters (section 4.5). A vendor's declaration names its grant
 //! ([`provider::Grant`](crate::provider::Grant)); [`ClientBuilder::grant`](crate::ClientBuilder::grant)
 //! plugs in one of your own.
 //!
@@ -13,13 +14,17 @@
 //! new grant.
 
 mod client_credentials;
+mod custom;
 mod password;
 pub(crate) mod refresh;
+pub(crate) mod token_exchange;
 
 use std::{fmt, sync::Arc};
 
 pub use client_credentials::ClientCredentials;
+pub use custom::Custom;
 pub use password::Password;
+pub use token_exchange::{Exchange, Subject, TokenExchange, token_type};
 
 use crate::{Credentials, Error, TokenRequest, provider::ProviderSpec};
 
@@ -76,6 +81,8 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
     match spec.token.grant {
         Grant::Password => Arc::new(Password),
         Grant::ClientCredentials => Arc::new(ClientCredentials),
+        Grant::TokenExchange => Arc::new(TokenExchange),
+        Grant::Custom(name) => Arc::new(Custom::new(name)),
     }
 }
 

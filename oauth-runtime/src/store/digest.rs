@@ -120,9 +120,16 @@ impl KeyId<'_> {
     fn canonical(&self) -> Zeroizing<Vec<u8>> {
         // Sized up front: a reallocation would leave a copy of the secrets behind, unzeroed.
         let params: Vec<_> = self.params.pairs().collect();
+        // A token exchange's subject: its token, or its source client's own identity.
+        let exchange = self.params.exchange_ref().map(|e| e.identity()).unwrap_or_default();
         let parts =
             [self.vendor, &self.token_url].into_iter().chain(self.credentials.iter().flat_map(|(n, v)| [*n, *v]));
-        let size = parts.chain(params.iter().flat_map(|(n, v)| [*n, *v])).map(|p| p.len() + 24).sum::<usize>() + 96;
+        let size = parts
+            .chain(params.iter().flat_map(|(n, v)| [*n, *v]))
+            .chain(exchange.iter().map(|p| p.as_str()))
+            .map(|p| p.len() + 24)
+            .sum::<usize>()
+            + 128;
         let mut out = Zeroizing::new(Vec::with_capacity(size));
         out.extend_from_slice(b"oauth-vendors/token-key/v2");
         let mut part = |s: &str| {
@@ -142,6 +149,14 @@ impl KeyId<'_> {
         for (name, value) in params {
             part(name);
             part(value);
+        }
+        // Only with an exchange, so that every other key stays what it was.
+        if !exchange.is_empty() {
+            part("exchange");
+            part(&exchange.len().to_string());
+            for piece in &exchange {
+                part(piece);
+            }
         }
         out
     }

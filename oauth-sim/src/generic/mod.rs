@@ -3,6 +3,8 @@
 //! decided in [`assume`].
 
 pub(crate) mod assume;
+pub(crate) mod endpoints;
+mod exchange;
 
 use std::{sync::Arc, time::SystemTime};
 
@@ -13,7 +15,9 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use oauth_runtime::provider::{BodyStyle, ClientAuth, Expiry, FieldPath, InstantFormat, ProviderSpec, Refresh, Role};
+use oauth_runtime::provider::{
+    BodyStyle, ClientAuth, Expiry, FieldPath, Grant as GrantType, InstantFormat, ProviderSpec, Refresh, Role,
+};
 use serde_json::Value;
 
 use self::assume::Rejection;
@@ -54,6 +58,11 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     let refresh = spec.refresh.path().is_some_and(|p| path == bare(p));
     if token || refresh {
         token_endpoint(&shared, spec, token, request).await
+    } else if spec.revocation_path.is_some_and(|p| path == bare(p)) {
+        endpoints::revocation(&shared, spec, request).await
+    } else if endpoints::is_metadata(spec, path) {
+        let method = request.method().clone();
+        endpoints::metadata(&shared, spec, &method).await
     } else if path == shared.config.protected_path {
         let peer = Peer::of(request.extensions());
         protected(&shared, request.headers(), &peer).await.unwrap_or_else(assume::authorized)
@@ -96,7 +105,7 @@ async fn protected(shared: &Shared, headers: &HeaderMap, peer: &Peer) -> Option<
 }
 
 /// The parameters of a token request: the body's and the query string's.
-struct Sent {
+pub(crate) struct Sent {
     parts: Parts,
     body: Form,
     query: Form,
@@ -191,6 +200,7 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
+            || exchange::PARAMS.contains(&name)
     };
     if let Some(name) = sent.body.repeated(recognized).or_else(|| sent.query.repeated(recognized)) {
         return Err(Rejection::InvalidRequest(format!("parameter {name} is repeated")));
@@ -225,7 +235,7 @@ fn check_grant_type(spec: &ProviderSpec, sent: &Sent, expected: Option<&str>) ->
 }
 
 /// Client authentication as the spec declares it (RFC 6749 sections 2.3 and 3.2.1).
-fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
+pub(crate) fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
     let config = &shared.config;
     let headers = &sent.parts.headers;
     let basic = http::has_basic(headers);
@@ -339,7 +349,29 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
             return Err(Rejection::InvalidRequest(format!("parameter {name} is missing or wrong")));
         }
     }
-    Ok(issue(shared, spec, shared.new_grant(), true, sent))
+    let exchanging = spec.token.grant == GrantType::TokenExchange;
+    if exchanging || matches!(spec.token.grant, GrantType::Custom(_)) {
+        only_declared(spec, sent, exchanging)?;
+    }
+    let subject = if exchanging { Some(exchange::check(shared, sent)?) } else { None };
+    Ok(issue(shared, spec, shared.new_grant(), true, sent, subject.as_deref()))
+}
+
+/// A grant type of the vendor's own (or token exchange) takes exactly its declared parameters:
+/// the fields, the fixed parameters, the token parameters a client may add (scope, audience,
+/// resource) and, for token exchange, RFC 8693's. Anything else is refused, so a misspelt
+/// parameter (`acount_id`) fails loudly instead of the vendor ignoring it.
+fn only_declared(spec: &ProviderSpec, sent: &Sent, exchanging: bool) -> Result<(), Rejection> {
+    let declared = |name: &str| {
+        matches!(name, "grant_type" | "scope" | "audience" | "resource")
+            || spec.fields.iter().any(|f| f.name == name)
+            || spec.token.params.iter().any(|(k, _)| *k == name)
+            || (exchanging && exchange::PARAMS.contains(&name))
+    };
+    match sent.body.names().find(|name| !declared(name)) {
+        Some(name) => Err(Rejection::InvalidRequest(format!("parameter {name} is not a parameter of this grant"))),
+        None => Ok(()),
+    }
 }
 
 fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
@@ -366,20 +398,31 @@ fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response
     let rotate = shared.config.rotate_refresh_tokens;
     let grant = if rotate { shared.redeem_refresh(refresh_token) } else { shared.use_refresh(refresh_token) };
     match grant {
-        Some(grant) => Ok(issue(shared, spec, grant, rotate, sent)),
+        Some(grant) => Ok(issue(shared, spec, grant, rotate, sent, None)),
         None => Err(Rejection::InvalidGrant("the refresh token is invalid, used or expired".to_owned())),
     }
 }
 
 /// A token response in the spec's shape: its field names, its expiry, a refresh token where
 /// the spec refreshes with one (unless a refresh keeps the old one). A token requested on a
-/// connection with a client certificate is bound to it (RFC 8705 section 3).
-fn issue(shared: &Shared, spec: &ProviderSpec, grant: Grant, with_refresh: bool, sent: &Sent) -> Response {
+/// connection with a client certificate is bound to it (RFC 8705 section 3); an exchanged one
+/// to its subject.
+fn issue(
+    shared: &Shared,
+    spec: &ProviderSpec,
+    grant: Grant,
+    with_refresh: bool,
+    sent: &Sent,
+    subject: Option<&str>,
+) -> Response {
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::b64token(32);
     shared.remember_access(&access, lifetime, grant);
     if let Some(thumbprint) = Peer::of(&sent.parts.extensions).thumbprint() {
         shared.bind_access(&access, thumbprint);
+    }
+    if let Some(subject) = subject {
+        shared.bind_subject(&access, subject);
     }
     let response = &spec.response;
     let mut body = Value::Object(serde_json::Map::new());
@@ -396,6 +439,10 @@ fn issue(shared: &Shared, spec: &ProviderSpec, grant: Grant, with_refresh: bool,
         let refresh = token::b64token(32);
         shared.remember_refresh(&refresh, shared.refresh_lifetime(), grant);
         put(&mut body, response.refresh_token, refresh.into());
+    }
+    if subject.is_some() {
+        // RFC 8693 section 2.2.1: required in a token exchange's answer.
+        put(&mut body, FieldPath::name("issued_token_type"), exchange::ACCESS_TOKEN.into());
     }
     let response = http::json(StatusCode::OK, JSON, body.to_string());
     let response = with_header(response, header::CACHE_CONTROL, "no-store");

@@ -20,8 +20,8 @@ const POLL_MAX: Duration = Duration::from_millis(100);
 
 /// A session's place in a store.
 pub(crate) struct Fleet {
-    pub(super) store: Arc<dyn TokenStore>,
-    pub(super) key: StoreKey,
+    pub(in crate::client) store: Arc<dyn TokenStore>,
+    pub(in crate::client) key: StoreKey,
     /// The lock's lease, extended every third of it while the renewal runs.
     lease: Duration,
     /// The longest one renewal takes ([`crate::store::lock_ttl`]): a process waits at most
@@ -56,6 +56,52 @@ impl Inner {
         let stored = fleet.store.get(&fleet.key).await.ok()?;
         let token = self.adoptable(session, stored, Some(rejected))?;
         (token.issued_at() >= rejected.issued_at()).then_some(token)
+    }
+
+    /// Replaces the stored entry by an expired token without a refresh token when it holds
+    /// `revoked` (or is unreadable), so that no process adopts or refreshes a revoked token;
+    /// the next renewal anywhere runs the grant. Store failures are logged and ignored: the
+    /// revocation itself does not depend on the store.
+    pub(in crate::client) async fn forget_revoked(&self, fleet: &Fleet, revoked: &Token) {
+        let (store, key) = (&*fleet.store, &fleet.key);
+        for _ in 0..3 {
+            let stored = match store.get(key).await {
+                Ok(Some(stored)) => stored,
+                Ok(None) => return,
+                Err(error) => {
+                    tracing::warn!(vendor = self.spec.name, %error, "could not clear the revoked token from the store");
+                    return;
+                }
+            };
+            let same = |t: &Token| {
+                t.same_access(revoked)
+                    || t.refresh_token()
+                        .zip(revoked.refresh_token())
+                        .is_some_and(|(a, b)| a.expose_secret() == b.expose_secret())
+            };
+            if stored.token.as_ref().is_some_and(|t| !same(t)) {
+                return; // another process stored another token meanwhile
+            }
+            let now = SystemTime::now();
+            let gone = Token::from_parts(
+                "revoked".to_owned(),
+                crate::TokenScheme::Bearer,
+                None,
+                None,
+                now - Duration::from_secs(2),
+                now - Duration::from_secs(1),
+                crate::LifetimeSource::Duration,
+                Default::default(),
+            );
+            match store.put(key, &gone, stored.version).await {
+                Ok(Some(_)) => return,
+                Ok(None) => continue, // the version moved on: look again
+                Err(error) => {
+                    tracing::warn!(vendor = self.spec.name, %error, "could not clear the revoked token from the store");
+                    return;
+                }
+            }
+        }
     }
 
     /// A new token through the store; on a store failure, a renewal in this process alone.

@@ -55,7 +55,7 @@ const SPENT_KEPT: usize = 32;
 /// A session's renewal state: where its tokens are shared, if anywhere, and what this process
 /// knows about its refresh tokens.
 pub(crate) struct Renewal {
-    fleet: Option<Fleet>,
+    pub(in crate::client) fleet: Option<Fleet>,
     state: Mutex<State>,
     /// Test hook: the grant is treated as unable to run unattended.
     regrant_forbidden: AtomicBool,
@@ -89,7 +89,7 @@ impl Renewal {
         token.refresh_token().is_some_and(|rt| self.is_spent(rt.expose_secret()))
     }
 
-    fn spend(&self, token: &Token) {
+    pub(in crate::client) fn spend(&self, token: &Token) {
         let Some(rt) = token.refresh_token() else { return };
         let rt = rt.expose_secret();
         self.with(|s| {
@@ -110,7 +110,7 @@ impl Renewal {
         self.with(|s| s.private = Some(token.clone()));
     }
 
-    fn clear_private(&self) {
+    pub(in crate::client) fn clear_private(&self) {
         self.with(|s| s.private = None);
     }
 }
@@ -216,7 +216,13 @@ impl Inner {
     async fn grant(&self, session: &Session) -> Result<Token, Error> {
         let span =
             tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.engine.grant.grant_type());
-        let build = || self.grant_request(&session.params);
+        // A token exchange's subject as it is now: a source client's current token, renewed
+        // if due, so an exchange after that client renewed sends the new one.
+        let exchange = match session.params.exchange_ref() {
+            Some(exchange) => Some(exchange.resolve().await?),
+            None => None,
+        };
+        let build = || self.grant_request_with(&session.params, exchange.as_ref());
         self.fetch(session, TokenRequestKind::Grant, &build).instrument(span).await
     }
 
@@ -294,7 +300,7 @@ mod tests {
             retry_in: Duration::from_secs(1),
         };
         assert!(nothing_sent(&limit) && nothing_sent(&Error::config("bad")));
-        assert!(!nothing_sent(&Error::Timeout { vendor: "V", timeout: Some(Duration::from_secs(1)) }));
+        assert!(!nothing_sent(&Error::Timeout { vendor: "V", endpoint: None, timeout: Some(Duration::from_secs(1)) }));
         assert!(!nothing_sent(&Error::deadline("V", Duration::from_secs(1))));
         assert!(!nothing_sent(&Error::ReauthorizationRequired { vendor: "V" }));
     }
