@@ -306,8 +306,9 @@ impl<P: Provider> ClientBuilder<P> {
     /// # Errors
     ///
     /// [`Error::Config`] for a base URL that is missing or invalid, plain `http` to a remote
-    /// host, credentials that do not match the vendor's fields, or a seeded token that cannot
-    /// go in a header.
+    /// host, credentials that do not match the vendor's fields, a signing key that cannot be
+    /// read or cannot sign as the vendor wants (the message names the field), a signing
+    /// mechanism without the `jwt` feature, or a seeded token that cannot go in a header.
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = self.spec;
         let (base, auth_base) = resolve_bases(spec, &self)?;
@@ -333,6 +334,14 @@ impl<P: Provider> ClientBuilder<P> {
             .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
         let engine =
             super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
+        // A method that cannot work (a key it cannot sign with, a feature that is off) fails
+        // here, not at the first request.
+        let named = |e: Error| match e {
+            Error::Config(why) => Error::config(format!("{}: {why}", spec.name)),
+            other => other,
+        };
+        engine.client_auth.check(&engine.credentials).map_err(named)?;
+        engine.grant.check(&engine.credentials).map_err(named)?;
         if engine.client_auth.requires_client_certificate() && !configured_tls {
             return Err(Error::config(format!(
                 "{}: the client authentication presents a TLS client certificate, but the transport has none: add one with `.configure_http(|b| b.identity(..))` or a shared `.transport(..)` built with it",

@@ -61,6 +61,7 @@ impl Inner {
         engine.client_auth.apply(&engine.credentials, &mut request)?;
         engine.grant.parameters(&engine.credentials, &mut request)?;
         self.finish(&mut request, params, true)?;
+        engine.grant.complete(&engine.credentials, &mut request)?;
         Ok(request)
     }
 
