@@ -539,6 +539,40 @@ mod tests {
         assert!(!shown.contains("careless-secret-42") && shown.contains("\"id\""), "{shown}");
     }
 
+    /// Without the `jwt` feature, a vendor that signs is refused when the client is built,
+    /// naming the feature; the declaration itself is the same.
+    #[cfg(not(feature = "jwt"))]
+    #[test]
+    fn signing_vendors_need_the_jwt_feature() {
+        use crate::provider::{ClientAuth, FieldSpec, Grant, Role, TokenEndpoint};
+        struct Signing;
+        impl Provider for Signing {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::new(
+                "Signing",
+                TokenEndpoint::new("/token", Grant::ClientCredentials).with_client_auth(ClientAuth::PrivateKeyJwt),
+            )
+            .with_fields(&[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("key", Role::SigningKey)]);
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("id"), Credential::from(crate::key::SigningKey::from_pem("pem"))]
+            }
+        }
+        struct Hmac;
+        impl Provider for Hmac {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::new(
+                "Hmac",
+                TokenEndpoint::new("/token", Grant::ClientCredentials).with_client_auth(ClientAuth::ClientSecretJwt),
+            )
+            .with_fields(ProviderSpec::minimal("Hmac", "/token").fields);
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("id"), Credential::from(crate::Secret::from("secret"))]
+            }
+        }
+        let key = Client::builder(Signing).base_url("https://h").build().unwrap_err().to_string();
+        assert!(key.contains("field `key`") && key.contains("`jwt` feature"), "{key}");
+        let hmac = Client::builder(Hmac).base_url("https://h").build().unwrap_err().to_string();
+        assert!(hmac.contains("client_secret_jwt") && hmac.contains("`jwt` feature"), "{hmac}");
+    }
+
     #[test]
     fn passwords_in_urls_are_redacted() {
         assert_eq!(redact_url("https://u:p%40ss@h/x"), "https://u:[REDACTED]@h/x");

@@ -69,8 +69,8 @@ impl Private {
 
     /// The DER form jsonwebtoken signs with: PKCS#1 for RSA, PKCS#8 otherwise.
     fn encoding_key(&self) -> Result<jsonwebtoken::EncodingKey, String> {
-        use ed25519_dalek::pkcs8::EncodePrivateKey as _;
         use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        use rsa::pkcs8::EncodePrivateKey as _;
         let failed = |what: &str| format!("the key could not be encoded for signing ({what})");
         Ok(match self {
             Private::Rsa(key) => {
@@ -543,4 +543,143 @@ fn from_service_account(text: &str) -> Result<(Private, ServiceAccount), String>
     let client_email = fields.client_email.ok_or("the service-account key file has no `client_email`")?;
     let (private, _) = from_pem(&pem).map_err(|e| format!("its `private_key`: {e}"))?;
     Ok((private, ServiceAccount { client_email, token_uri: fields.token_uri, private_key_id: fields.private_key_id }))
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs8::EncodePrivateKey as _;
+
+    use super::*;
+
+    /// Keys generated here, as PEM text of the given tag.
+    fn pem_of(tag: &str, der: &[u8]) -> String {
+        pem::encode(&pem::Pem::new(tag, der.to_vec()))
+    }
+
+    fn random<const N: usize>() -> [u8; N] {
+        let mut bytes = [0u8; N];
+        getrandom::getrandom(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn rsa_key(bits: usize) -> rsa::RsaPrivateKey {
+        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits).unwrap()
+    }
+
+    fn p256_key() -> p256::SecretKey {
+        p256::SecretKey::from_slice(&random::<32>()).unwrap()
+    }
+
+    /// The signature of `key` checks out with its own public JWK.
+    fn verifies(key: &SigningKey) -> Value {
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(key.public_jwk().unwrap()).unwrap();
+        let alg = key.signing_algorithm().unwrap();
+        let jws = key.sign(&json!({"iss": "me", "exp": 4_000_000_000u64})).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(super::super::sign::tests_jwt_algorithm(alg));
+        validation.validate_aud = false;
+        let data = jsonwebtoken::decode::<Value>(
+            jws.expose_secret(),
+            &jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap(),
+            &validation,
+        )
+        .unwrap();
+        assert_eq!(data.claims["iss"], "me");
+        serde_json::to_value(&data.header).unwrap()
+    }
+
+    #[test]
+    fn every_supported_format_reads_and_signs() {
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        let rsa = rsa_key(2048);
+        let p256 = p256_key();
+        let ed = ed25519_dalek::SigningKey::from_bytes(&random::<32>());
+        let cases = [
+            (pem_of("RSA PRIVATE KEY", rsa.to_pkcs1_der().unwrap().as_bytes()), Algorithm::Rs256),
+            (pem_of("PRIVATE KEY", rsa.to_pkcs8_der().unwrap().as_bytes()), Algorithm::Rs256),
+            (pem_of("PRIVATE KEY", p256.to_pkcs8_der().unwrap().as_bytes()), Algorithm::Es256),
+            (pem_of("EC PRIVATE KEY", p256.to_sec1_der().unwrap().as_slice()), Algorithm::Es256),
+            (pem_of("PRIVATE KEY", ed.to_pkcs8_der().unwrap().as_bytes()), Algorithm::EdDsa),
+        ];
+        for (pem, alg) in cases {
+            let key = SigningKey::from_pem(pem.clone()).with_kid("k1");
+            assert_eq!(key.signing_algorithm().unwrap(), alg, "{pem}");
+            let header = verifies(&key);
+            assert_eq!((header["kid"].as_str(), header["typ"].as_str()), (Some("k1"), Some("JWT")));
+        }
+        let pss = SigningKey::from_pem(pem_of("PRIVATE KEY", rsa.to_pkcs8_der().unwrap().as_bytes()))
+            .with_algorithm(Algorithm::Ps256);
+        assert_eq!(verifies(&pss)["alg"], "PS256");
+    }
+
+    #[test]
+    fn private_jwks_read_and_must_be_consistent() {
+        use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+        let b = |bytes: Vec<u8>| URL_SAFE_NO_PAD.encode(bytes);
+        let rsa = rsa_key(2048);
+        let rsa_jwk = json!({"kty": "RSA", "kid": "r", "n": b(rsa.n().to_bytes_be()), "e": b(rsa.e().to_bytes_be()),
+            "d": b(rsa.d().to_bytes_be()), "p": b(rsa.primes()[0].to_bytes_be()), "q": b(rsa.primes()[1].to_bytes_be())});
+        let key = SigningKey::from_jwk(rsa_jwk.to_string());
+        assert_eq!(key.key_id().unwrap().as_deref(), Some("r"));
+        verifies(&key);
+        let p256 = p256_key();
+        let public = Private::P256(p256.clone()).public_jwk();
+        let ec_jwk = json!({"kty": "EC", "crv": "P-256", "alg": "ES256", "x": public["x"], "y": public["y"], "d": b(p256.to_bytes().to_vec())});
+        verifies(&SigningKey::from_jwk(ec_jwk.to_string()));
+        let ed = random::<32>();
+        let ed_jwk = json!({"kty": "OKP", "crv": "Ed25519", "d": b(ed.to_vec())});
+        verifies(&SigningKey::from_jwk(ed_jwk.to_string()));
+
+        let mut wrong = ec_jwk.clone();
+        wrong["x"] = rsa_jwk["e"].clone();
+        let err = SigningKey::from_jwk(wrong.to_string()).check().unwrap_err().to_string();
+        assert!(err.contains("`x` is not the public half"), "{err}");
+        let mut public_only = ec_jwk.clone();
+        public_only.as_object_mut().unwrap().remove("d");
+        assert!(SigningKey::from_jwk(public_only.to_string()).check().unwrap_err().to_string().contains("public key"));
+        let mut mismatched_alg = ec_jwk;
+        mismatched_alg["alg"] = "RS256".into();
+        let err = SigningKey::from_jwk(mismatched_alg.to_string()).check().unwrap_err().to_string();
+        assert!(err.contains("cannot sign RS256"), "{err}");
+    }
+
+    #[test]
+    fn bad_material_is_named_never_quoted() {
+        use rsa::pkcs8::EncodePublicKey as _;
+        let secretish = "c2VjcmV0LWtleS1tYXRlcmlhbA==";
+        let rsa_small = rsa_key(1024);
+        let public = rsa_key(2048).to_public_key().to_public_key_der().unwrap();
+        let cases = [
+            (SigningKey::from_pem(secretish), "not PEM"),
+            (SigningKey::from_pem(format!("-----BEGIN PRIVATE KEY-----\n{secretish}\n-----END PRIVATE KEY-----")), "not a PKCS#8"),
+            (SigningKey::from_pem(format!("-----BEGIN ENCRYPTED PRIVATE KEY-----\n{secretish}\n-----END ENCRYPTED PRIVATE KEY-----")), "encrypted"),
+            (SigningKey::from_pem(pem_of("PUBLIC KEY", public.as_bytes())), "no private key"),
+            (SigningKey::from_pem(pem_of("PRIVATE KEY", rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&rsa_small).unwrap().as_bytes())), "1024 bits"),
+            (SigningKey::from_jwk(format!("\"{secretish}\"")), "not an object"),
+            (SigningKey::from_jwk(format!("{{\"kty\":\"oct\",\"k\":\"{secretish}\",\"d\":\"x\"}}")), "symmetric"),
+            (SigningKey::google_service_account(format!("{{\"type\":\"authorized_user\",\"private_key\":\"{secretish}\"}}")), "not a service-account key"),
+            (SigningKey::google_service_account(format!("{{\"private_key\":\"{secretish}\",\"client_email\":\"a@b\"}}")), "`private_key`: the key is not PEM"),
+            (SigningKey::google_service_account("{\"private_key\":\"x\"}"), "no `client_email`"),
+            (SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes())).with_algorithm(Algorithm::Hs256), "client secret"),
+            (SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes())).with_certificate_pem("nope"), "certificate"),
+        ];
+        for (key, expected) in cases {
+            let err = key.check().unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should say {expected:?}");
+            assert!(!err.contains(secretish), "{err}");
+        }
+    }
+
+    #[test]
+    fn service_accounts_give_issuer_audience_and_kid() {
+        let p8 = pem_of("PRIVATE KEY", rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&rsa_key(2048)).unwrap().as_bytes());
+        let file = json!({"type": "service_account", "project_id": "p", "private_key_id": "abc123", "private_key": p8,
+            "client_email": "robot@p.iam.gserviceaccount.com", "token_uri": "https://oauth2.googleapis.com/token"});
+        let key = SigningKey::google_service_account(file.to_string());
+        let account = key.service_account().unwrap().unwrap();
+        assert_eq!(account.client_email, "robot@p.iam.gserviceaccount.com");
+        assert_eq!(account.token_uri.as_deref(), Some("https://oauth2.googleapis.com/token"));
+        assert_eq!(key.key_id().unwrap().as_deref(), Some("abc123"));
+        assert_eq!(key.clone().with_kid("mine").key_id().unwrap().as_deref(), Some("mine"));
+        assert_eq!(verifies(&key)["kid"], "abc123");
+    }
 }

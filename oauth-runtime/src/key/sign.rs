@@ -129,3 +129,10 @@ pub(crate) fn client_claims(client_id: &str, audience: String, lifetime: Duratio
         "exp": now.saturating_add(lifetime.as_secs()),
     }))
 }
+
+/// For the key module's tests: the jsonwebtoken algorithm of ours.
+#[cfg(test)]
+pub(crate) fn tests_jwt_algorithm(algorithm: Algorithm) -> jsonwebtoken::Algorithm {
+    install_provider();
+    jwt_algorithm(algorithm)
+}
