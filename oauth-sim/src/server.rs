@@ -135,7 +135,7 @@ impl Simulator {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
         let routes = generic::routes(&shared);
         let app = match shared.config.kind() {
             Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),

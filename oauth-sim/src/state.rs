@@ -38,6 +38,10 @@ pub struct Counters {
     /// the first answer was lost to [`Fault::AfterProcessing`]): a client must never
     /// present one refresh token twice.
     pub refresh_tokens_repeated: usize,
+    /// Signed assertions (client assertions and JWT-bearer grants) whose signature verified
+    /// but whose `jti` this simulator had seen before, within its lifetime: refused, and a
+    /// client must never send one.
+    pub assertions_replayed: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -81,10 +85,16 @@ struct AtomicCounters {
     faults_served: AtomicUsize,
     refresh_reuse_detected: AtomicUsize,
     refresh_tokens_repeated: AtomicUsize,
+    assertions_replayed: AtomicUsize,
 }
 
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
+    /// `http://127.0.0.1:port`, what the simulator knows itself as (assertion audiences).
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) base_url: String,
+    /// The `jti`s of accepted assertions, until their `exp` (RFC 7523 section 3, item 7).
+    jtis: Mutex<HashMap<String, Instant>>,
     token_lifetime: Mutex<Duration>,
     tokens: Mutex<Tokens>,
     faults: Mutex<[VecDeque<Fault>; 3]>,
@@ -123,10 +133,12 @@ fn deadline(lifetime: Duration) -> Instant {
 }
 
 impl Shared {
-    pub(crate) fn new(config: SimConfig) -> Shared {
+    pub(crate) fn new(config: SimConfig, base_url: String) -> Shared {
         Shared {
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
+            base_url,
+            jtis: Mutex::default(),
             tokens: Mutex::default(),
             faults: Mutex::default(),
             rates: Mutex::default(),
@@ -296,6 +308,21 @@ impl Shared {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Records `jti` as used until `until`: `false` (and a replay counted) if it was used
+    /// already and has not expired. Expired entries are dropped on the way.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn claim_jti(&self, jti: &str, until: Instant) -> bool {
+        let mut seen = lock(&self.jtis);
+        let now = Instant::now();
+        seen.retain(|_, expiry| *expiry > now);
+        if seen.contains_key(jti) {
+            self.counters.assertions_replayed.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        seen.insert(jti.to_owned(), until);
+        true
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -310,6 +337,7 @@ impl Shared {
             faults_served: c.faults_served.load(Ordering::Relaxed),
             refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
             refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
+            assertions_replayed: c.assertions_replayed.load(Ordering::Relaxed),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! describes and answers with the response shape it declares. What a spec does not say is
 //! decided in [`assume`].
 
+mod assertion;
 pub(crate) mod assume;
 
 use std::{sync::Arc, time::SystemTime};
@@ -13,7 +14,10 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use oauth_runtime::provider::{BodyStyle, ClientAuth, Expiry, FieldPath, InstantFormat, ProviderSpec, Refresh, Role};
+use oauth_runtime::provider::{
+    AssertionScope, BodyStyle, ClientAuth, Expiry, FieldPath, Grant as SpecGrant, InstantFormat, ProviderSpec, Refresh,
+    Role,
+};
 use serde_json::Value;
 
 use self::assume::Rejection;
@@ -177,7 +181,7 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
     }
     sent.body_ok.clone().map_err(Rejection::InvalidRequest)?;
     let recognized = |name: &str| {
-        name == "grant_type"
+        matches!(name, "grant_type" | "assertion" | "client_assertion" | "client_assertion_type")
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
@@ -227,7 +231,23 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
         return Err(Rejection::InvalidRequest("client credentials sent both in HTTP Basic and in the body".to_owned()));
     }
     let wrong = || Rejection::InvalidClient("client authentication failed".to_owned());
+    let assertion = sent.body.first("client_assertion").is_some() || sent.body.first("client_assertion_type").is_some();
+    if assertion && (basic || in_body(secret_field)) {
+        return Err(Rejection::InvalidRequest("more than one client authentication method".to_owned()));
+    }
     match spec.token.client_auth {
+        ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt => {
+            if sent.body.value("client_assertion_type") != Some(oauth_runtime::auth::CLIENT_ASSERTION_TYPE) {
+                return Err(Rejection::InvalidClient(format!(
+                    "client_assertion_type must be {}",
+                    oauth_runtime::auth::CLIENT_ASSERTION_TYPE
+                )));
+            }
+            let token = sent.body.value("client_assertion").ok_or_else(|| {
+                Rejection::InvalidClient("client_assertion is missing".to_owned())
+            })?;
+            assertion::verify(shared, spec, sent, token, assertion::Purpose::Client).map_err(Rejection::InvalidClient)?;
+        }
         ClientAuth::Basic | ClientAuth::BasicRaw => {
             let decoded = if spec.token.client_auth == ClientAuth::Basic {
                 http::basic_credentials(headers)
@@ -270,9 +290,19 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
     authenticate(shared, spec, sent)?;
     let expected = spec.token.send_grant_type.then(|| spec.token.grant.as_str());
     check_grant_type(spec, sent, expected)?;
+    let bearer = spec.token.grant == SpecGrant::JwtBearer;
+    let claimed;
+    let sent = if bearer {
+        claimed = jwt_bearer(shared, spec, sent)?;
+        &claimed
+    } else {
+        sent
+    };
     let config = &shared.config;
     for field in spec.fields {
         let (expected, wrong): (&str, fn(String) -> Rejection) = match field.role {
+            // The assertion's `sub`, checked with it.
+            Role::Username if bearer => continue,
             Role::Username => (&config.username, Rejection::InvalidGrant),
             Role::Password => (&config.password, Rejection::InvalidGrant),
             Role::Param if field.name == "scope" => {
@@ -293,6 +323,24 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
         }
     }
     Ok(issue(shared, spec, shared.new_grant(), true))
+}
+
+/// A JWT-bearer grant's assertion, verified: the request as the rest of the checks read it,
+/// with the scope claim as the scope parameter where the vendor puts the scope there.
+fn jwt_bearer(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Sent, Rejection> {
+    let token =
+        sent.body.value("assertion").ok_or_else(|| Rejection::InvalidRequest("parameter assertion is missing".to_owned()))?;
+    let claims = assertion::verify(shared, spec, sent, token, assertion::Purpose::Grant).map_err(Rejection::InvalidGrant)?;
+    let mut body = sent.body.clone();
+    if spec.token.assertion.scope == AssertionScope::Claim {
+        if body.first("scope").is_some() {
+            return Err(Rejection::InvalidRequest("the scope goes in the assertion, not in the body".to_owned()));
+        }
+        if let Some(scope) = claims.get("scope").and_then(Value::as_str) {
+            body.push("scope", scope);
+        }
+    }
+    Ok(Sent { parts: sent.parts.clone(), body, query: sent.query.clone(), body_ok: sent.body_ok.clone() })
 }
 
 fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
