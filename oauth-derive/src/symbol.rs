@@ -15,6 +15,7 @@ use syn::ext::IdentExt;
 pub(crate) enum Grant {
     Password,
     ClientCredentials,
+    JwtBearer,
 }
 
 /// How a token request is encoded.
@@ -32,6 +33,8 @@ pub(crate) enum ClientAuth {
     Basic,
     BasicRaw,
     None,
+    PrivateKeyJwt,
+    ClientSecretJwt,
 }
 
 impl ClientAuth {
@@ -39,6 +42,29 @@ impl ClientAuth {
     pub(crate) fn is_basic(self) -> bool {
         matches!(self, ClientAuth::Basic | ClientAuth::BasicRaw)
     }
+
+    /// Whether the method needs the client secret (every one but a public client's and the
+    /// private key's).
+    pub(crate) fn needs_secret(self) -> bool {
+        !matches!(self, ClientAuth::None | ClientAuth::PrivateKeyJwt)
+    }
+}
+
+/// A JWS algorithm, as `signing_alg` names it (JOSE's spelling, case-sensitive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SigningAlg {
+    Rs256,
+    Ps256,
+    Es256,
+    EdDsa,
+    Hs256,
+}
+
+/// Where a JWT-bearer grant's scope goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AssertionScope {
+    Body,
+    Claim,
 }
 
 /// The `refresh` setting as written, before its path and parameter are attached.
@@ -66,6 +92,7 @@ pub(crate) enum Role {
     Username,
     Password,
     Param,
+    SigningKey,
 }
 
 impl Role {
@@ -77,6 +104,7 @@ impl Role {
             Role::Username => "username",
             Role::Password => "password",
             Role::Param => "param",
+            Role::SigningKey => "signing_key",
         }
     }
 
@@ -87,11 +115,13 @@ impl Role {
             "client_secret" => Some(Role::ClientSecret),
             "username" => Some(Role::Username),
             "password" => Some(Role::Password),
+            "signing_key" => Some(Role::SigningKey),
             _ => None,
         }
     }
 
-    /// Whether values in this role must never be shown.
+    /// Whether values in this role must be declared as `Secret` (a signing key is a
+    /// `SigningKey`, secret in its own way).
     pub(crate) fn is_secret(self) -> bool {
         matches!(self, Role::ClientSecret | Role::Password)
     }
@@ -122,10 +152,15 @@ macro_rules! choice {
 choice!(Grant {
     "password" => Grant::Password,
     "client_credentials" => Grant::ClientCredentials,
+    "jwt_bearer" => Grant::JwtBearer,
 } aliases {
     "client" => "client_credentials",
     "resource_owner" => "password",
     "ropc" => "password",
+    "jwt" => "jwt_bearer",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer" => "jwt_bearer",
+    "assertion" => "jwt_bearer",
+    "service_account" => "jwt_bearer",
 });
 choice!(BodyStyle {
     "form" => BodyStyle::Form,
@@ -143,7 +178,15 @@ choice!(ClientAuth {
     "basic" => ClientAuth::Basic,
     "basic_raw" => ClientAuth::BasicRaw,
     "none" => ClientAuth::None,
+    "private_key_jwt" => ClientAuth::PrivateKeyJwt,
+    "client_secret_jwt" => ClientAuth::ClientSecretJwt,
 } aliases {
+    "jwt" => "private_key_jwt",
+    "private_key" => "private_key_jwt",
+    "assertion" => "private_key_jwt",
+    "certificate" => "private_key_jwt",
+    "secret_jwt" => "client_secret_jwt",
+    "hs256" => "client_secret_jwt",
     "header" => "basic",
     "client_secret_basic" => "basic",
     "client_secret_post" => "body",
@@ -188,7 +231,11 @@ choice!(Role {
     "username" => Role::Username,
     "password" => Role::Password,
     "param" => Role::Param,
+    "signing_key" => Role::SigningKey,
 } aliases {
+    "key" => "signing_key",
+    "private_key" => "signing_key",
+    "jwk" => "signing_key",
     "id" => "client_id",
     "client" => "client_id",
     "secret" => "client_secret",
@@ -197,6 +244,34 @@ choice!(Role {
     "pass" => "password",
     "parameter" => "param",
     "extra" => "param",
+});
+
+choice!(SigningAlg {
+    "RS256" => SigningAlg::Rs256,
+    "PS256" => SigningAlg::Ps256,
+    "ES256" => SigningAlg::Es256,
+    "EdDSA" => SigningAlg::EdDsa,
+    "HS256" => SigningAlg::Hs256,
+} aliases {
+    // JOSE names are case-sensitive: another case is suggested, never accepted.
+    "rs256" => "RS256",
+    "ps256" => "PS256",
+    "es256" => "ES256",
+    "eddsa" => "EdDSA",
+    "ed25519" => "EdDSA",
+    "hs256" => "HS256",
+    "rsa" => "RS256",
+    "ecdsa" => "ES256",
+    "p-256" => "ES256",
+});
+choice!(AssertionScope {
+    "body" => AssertionScope::Body,
+    "claim" => AssertionScope::Claim,
+} aliases {
+    "claims" => "claim",
+    "assertion" => "claim",
+    "param" => "body",
+    "parameter" => "body",
 });
 
 /// The `Authorization` scheme `token_scheme` pins. Read case-insensitively, as RFC 9110

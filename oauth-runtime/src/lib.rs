@@ -170,8 +170,8 @@ pub use oauth_derive::{oauth_api, oauth_provider};
 #[doc(hidden)]
 pub mod __private {
     use crate::ApiRequest;
-    pub use crate::path::PathPiece;
     pub use crate::key::{Algorithm as SigningAlgorithm, SigningKey};
+    pub use crate::path::PathPiece;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
     pub use bytes::Bytes;

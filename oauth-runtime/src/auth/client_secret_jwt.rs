@@ -44,8 +44,9 @@ impl ClientAuthentication for ClientSecretJwt {
         #[cfg(feature = "jwt")]
         {
             use crate::{key::sign, provider::Role};
-            let (field, id) =
-                credentials.field(Role::ClientId).ok_or_else(|| Error::config("client_secret_jwt needs a client id field"))?;
+            let (field, id) = credentials
+                .field(Role::ClientId)
+                .ok_or_else(|| Error::config("client_secret_jwt needs a client id field"))?;
             let secret = credentials
                 .value(Role::ClientSecret)
                 .ok_or_else(|| Error::config("client_secret_jwt needs a client secret field"))?;
@@ -69,7 +70,9 @@ impl ClientAuthentication for ClientSecretJwt {
         {
             use crate::{key::Algorithm, provider::Role};
             if credentials.get(Role::ClientId).is_none() || credentials.get(Role::ClientSecret).is_none() {
-                return Err(Error::config("client_auth = \"client_secret_jwt\" needs a client id and a client secret field"));
+                return Err(Error::config(
+                    "client_auth = \"client_secret_jwt\" needs a client id and a client secret field",
+                ));
             }
             match self.assertion.algorithm {
                 None | Some(Algorithm::Hs256) => Ok(()),

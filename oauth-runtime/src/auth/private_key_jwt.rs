@@ -71,7 +71,9 @@ impl ClientAuthentication for PrivateKeyJwt {
         #[cfg(feature = "jwt")]
         {
             if credentials.get(crate::provider::Role::ClientId).is_none() {
-                return Err(Error::config("client_auth = \"private_key_jwt\" needs a client id field (`iss` and `sub`)"));
+                return Err(Error::config(
+                    "client_auth = \"private_key_jwt\" needs a client id field (`iss` and `sub`)",
+                ));
             }
             super::check_key(credentials, &self.assertion)
         }

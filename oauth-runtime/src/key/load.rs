@@ -119,11 +119,9 @@ impl Private {
             Private::P256(key) => {
                 p256::pkcs8::EncodePublicKey::to_public_key_der(&key.public_key()).ok().map(|d| d.into_vec())
             }
-            Private::Ed25519(key) => {
-                ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_der(&key.verifying_key())
-                    .ok()
-                    .map(|d| d.into_vec())
-            }
+            Private::Ed25519(key) => ed25519_dalek::pkcs8::EncodePublicKey::to_public_key_der(&key.verifying_key())
+                .ok()
+                .map(|d| d.into_vec()),
         }
     }
 }
@@ -237,8 +235,14 @@ impl SigningKey {
     /// As [`SigningKey::check`], or [`Error::Config`] if signing fails.
     pub fn sign(&self, claims: &Value) -> Result<Secret, Error> {
         let loaded = self.loaded().map_err(Error::Config)?;
-        let jws = super::sign::jws(&loaded.encoding, loaded.algorithm, loaded.kid.as_deref(), loaded.x5t_s256.as_deref(), claims)
-            .map_err(Error::Config)?;
+        let jws = super::sign::jws(
+            &loaded.encoding,
+            loaded.algorithm,
+            loaded.kid.as_deref(),
+            loaded.x5t_s256.as_deref(),
+            claims,
+        )
+        .map_err(Error::Config)?;
         Ok(Secret::from(jws.as_str()))
     }
 }
@@ -388,13 +392,14 @@ fn pkcs8(der: &[u8]) -> Result<Private, String> {
                 other => Err(format!("the EC key is on curve {other}: only P-256 (ES256) is supported")),
             }
         }
-        "1.3.101.112" => Ok(Private::Ed25519(Box::new(
-            ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|_| bad("Ed25519"))?,
-        ))),
+        "1.3.101.112" => {
+            Ok(Private::Ed25519(Box::new(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|_| bad("Ed25519"))?)))
+        }
         "1.3.101.113" => Err("the key is an Ed448 key: only Ed25519 (EdDSA) is supported".to_owned()),
         "1.3.101.110" | "1.3.101.111" => Err("the key is an X25519/X448 key, which cannot sign".to_owned()),
         "1.2.840.113549.1.1.10" => {
-            Err("the key is an RSASSA-PSS-only key: give it as a plain RSA key (rsaEncryption) and sign PS256".to_owned())
+            Err("the key is an RSASSA-PSS-only key: give it as a plain RSA key (rsaEncryption) and sign PS256"
+                .to_owned())
         }
         other => Err(format!("the key's algorithm {other} is not supported: use RSA, EC P-256 or Ed25519")),
     }
@@ -473,9 +478,13 @@ fn from_jwk(text: &str) -> Result<Jwk, String> {
                     primes.push(int(field, value)?);
                 }
             }
-            let key =
-                rsa::RsaPrivateKey::from_components(int("n", &fields.n)?, int("e", &fields.e)?, int("d", &fields.d)?, primes)
-                    .map_err(|_| "the JWK's RSA parameters do not make a private key".to_owned())?;
+            let key = rsa::RsaPrivateKey::from_components(
+                int("n", &fields.n)?,
+                int("e", &fields.e)?,
+                int("d", &fields.d)?,
+                primes,
+            )
+            .map_err(|_| "the JWK's RSA parameters do not make a private key".to_owned())?;
             key.validate().map_err(|_| "the JWK's RSA parameters do not make a valid private key".to_owned())?;
             Private::Rsa(Box::new(key))
         }
@@ -494,7 +503,10 @@ fn from_jwk(text: &str) -> Result<Jwk, String> {
             Private::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&bytes)))
         }
         (Some("OKP"), crv) => {
-            return Err(format!("the JWK is an OKP key on {}: only Ed25519 (EdDSA) is supported", crv.unwrap_or("(none)")));
+            return Err(format!(
+                "the JWK is an OKP key on {}: only Ed25519 (EdDSA) is supported",
+                crv.unwrap_or("(none)")
+            ));
         }
         (Some("oct"), _) => {
             return Err("the JWK is a symmetric (`oct`) key: for HS256 use `client_auth = \"client_secret_jwt\"` with the client secret".to_owned());
@@ -650,17 +662,49 @@ mod tests {
         let public = rsa_key(2048).to_public_key().to_public_key_der().unwrap();
         let cases = [
             (SigningKey::from_pem(secretish), "not PEM"),
-            (SigningKey::from_pem(format!("-----BEGIN PRIVATE KEY-----\n{secretish}\n-----END PRIVATE KEY-----")), "not a PKCS#8"),
-            (SigningKey::from_pem(format!("-----BEGIN ENCRYPTED PRIVATE KEY-----\n{secretish}\n-----END ENCRYPTED PRIVATE KEY-----")), "encrypted"),
+            (
+                SigningKey::from_pem(format!("-----BEGIN PRIVATE KEY-----\n{secretish}\n-----END PRIVATE KEY-----")),
+                "not a PKCS#8",
+            ),
+            (
+                SigningKey::from_pem(format!(
+                    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{secretish}\n-----END ENCRYPTED PRIVATE KEY-----"
+                )),
+                "encrypted",
+            ),
             (SigningKey::from_pem(pem_of("PUBLIC KEY", public.as_bytes())), "no private key"),
-            (SigningKey::from_pem(pem_of("PRIVATE KEY", rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&rsa_small).unwrap().as_bytes())), "1024 bits"),
+            (
+                SigningKey::from_pem(pem_of(
+                    "PRIVATE KEY",
+                    rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&rsa_small).unwrap().as_bytes(),
+                )),
+                "1024 bits",
+            ),
             (SigningKey::from_jwk(format!("\"{secretish}\"")), "not an object"),
             (SigningKey::from_jwk(format!("{{\"kty\":\"oct\",\"k\":\"{secretish}\",\"d\":\"x\"}}")), "symmetric"),
-            (SigningKey::google_service_account(format!("{{\"type\":\"authorized_user\",\"private_key\":\"{secretish}\"}}")), "not a service-account key"),
-            (SigningKey::google_service_account(format!("{{\"private_key\":\"{secretish}\",\"client_email\":\"a@b\"}}")), "`private_key`: the key is not PEM"),
+            (
+                SigningKey::google_service_account(format!(
+                    "{{\"type\":\"authorized_user\",\"private_key\":\"{secretish}\"}}"
+                )),
+                "not a service-account key",
+            ),
+            (
+                SigningKey::google_service_account(format!(
+                    "{{\"private_key\":\"{secretish}\",\"client_email\":\"a@b\"}}"
+                )),
+                "`private_key`: the key is not PEM",
+            ),
             (SigningKey::google_service_account("{\"private_key\":\"x\"}"), "no `client_email`"),
-            (SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes())).with_algorithm(Algorithm::Hs256), "client secret"),
-            (SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes())).with_certificate_pem("nope"), "certificate"),
+            (
+                SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes()))
+                    .with_algorithm(Algorithm::Hs256),
+                "client secret",
+            ),
+            (
+                SigningKey::from_pem(pem_of("PRIVATE KEY", p256_key().to_pkcs8_der().unwrap().as_bytes()))
+                    .with_certificate_pem("nope"),
+                "certificate",
+            ),
         ];
         for (key, expected) in cases {
             let err = key.check().unwrap_err().to_string();

@@ -68,10 +68,12 @@ pub(crate) fn now() -> u64 {
 
 /// The signing key among `credentials`, read, with the algorithm it signs with for a vendor
 /// that declares `declared` (if anything): errors name the field.
-pub(crate) fn key_for(credentials: &Credentials, declared: Option<Algorithm>) -> Result<(Arc<Loaded>, Algorithm), String> {
-    let (field, credential) = credentials
-        .field(Role::SigningKey)
-        .ok_or("no field has the role signing_key: add one of type `SigningKey`")?;
+pub(crate) fn key_for(
+    credentials: &Credentials,
+    declared: Option<Algorithm>,
+) -> Result<(Arc<Loaded>, Algorithm), String> {
+    let (field, credential) =
+        credentials.field(Role::SigningKey).ok_or("no field has the role signing_key: add one of type `SigningKey`")?;
     let Credential::Key(key) = credential else {
         return Err(format!("field `{}` has the role signing_key but holds no `SigningKey`", field.name));
     };

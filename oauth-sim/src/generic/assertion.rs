@@ -95,7 +95,9 @@ mod jwt {
         let expected = match (hmac, spec.token.assertion.algorithm, key) {
             (true, _, _) => Algorithm::Hs256,
             (false, Some(declared), _) => declared,
-            (false, None, Some(key)) => key.signing_algorithm().map_err(|e| format!("the key on file is unusable: {e}"))?,
+            (false, None, Some(key)) => {
+                key.signing_algorithm().map_err(|e| format!("the key on file is unusable: {e}"))?
+            }
             (false, None, None) => Algorithm::Rs256,
         };
         if header.alg != jose(expected) {
@@ -133,7 +135,8 @@ mod jwt {
         let jti = jti.ok_or("the assertion has no jti")?;
         let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or_default();
         let left = u64::try_from(exp.saturating_sub(now(shared))).unwrap_or_default();
-        let until = Instant::now().checked_add(Duration::from_secs(left.saturating_add(1))).unwrap_or_else(Instant::now);
+        let until =
+            Instant::now().checked_add(Duration::from_secs(left.saturating_add(1))).unwrap_or_else(Instant::now);
         if !shared.claim_jti(jti, until) {
             return Err("the assertion was used before (its jti is not new)".to_owned());
         }
@@ -193,7 +196,13 @@ mod jwt {
     }
 
     /// `iss`, `sub` and `aud`, as the vendor expects them for `purpose`.
-    fn check_parties(shared: &Shared, spec: &ProviderSpec, sent: &Sent, claims: &Value, purpose: Purpose) -> Result<(), String> {
+    fn check_parties(
+        shared: &Shared,
+        spec: &ProviderSpec,
+        sent: &Sent,
+        claims: &Value,
+        purpose: Purpose,
+    ) -> Result<(), String> {
         let config = &shared.config;
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
         let service_account = match config.signing_key.as_ref() {
@@ -208,7 +217,9 @@ mod jwt {
             }
             Purpose::Grant => match service_account {
                 Some(account) => (account.client_email, None),
-                None => return Err("no issuer is registered for this grant (a client id or a service account)".to_owned()),
+                None => {
+                    return Err("no issuer is registered for this grant (a client id or a service account)".to_owned());
+                }
             },
         };
         if text("iss") != Some(issuer.as_str()) {
@@ -218,7 +229,9 @@ mod jwt {
             (sent, Some(expected)) if sent != Some(expected.as_str()) => {
                 return Err("the assertion's sub is not the expected subject".to_owned());
             }
-            (Some(_), None) => return Err("the assertion's sub names a user this service account may not act for".to_owned()),
+            (Some(_), None) => {
+                return Err("the assertion's sub names a user this service account may not act for".to_owned());
+            }
             _ => {}
         }
         if purpose == Purpose::Client {

@@ -243,10 +243,12 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
                     oauth_runtime::auth::CLIENT_ASSERTION_TYPE
                 )));
             }
-            let token = sent.body.value("client_assertion").ok_or_else(|| {
-                Rejection::InvalidClient("client_assertion is missing".to_owned())
-            })?;
-            assertion::verify(shared, spec, sent, token, assertion::Purpose::Client).map_err(Rejection::InvalidClient)?;
+            let token = sent
+                .body
+                .value("client_assertion")
+                .ok_or_else(|| Rejection::InvalidClient("client_assertion is missing".to_owned()))?;
+            assertion::verify(shared, spec, sent, token, assertion::Purpose::Client)
+                .map_err(Rejection::InvalidClient)?;
         }
         ClientAuth::Basic | ClientAuth::BasicRaw => {
             let decoded = if spec.token.client_auth == ClientAuth::Basic {
@@ -328,9 +330,12 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
 /// A JWT-bearer grant's assertion, verified: the request as the rest of the checks read it,
 /// with the scope claim as the scope parameter where the vendor puts the scope there.
 fn jwt_bearer(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Sent, Rejection> {
-    let token =
-        sent.body.value("assertion").ok_or_else(|| Rejection::InvalidRequest("parameter assertion is missing".to_owned()))?;
-    let claims = assertion::verify(shared, spec, sent, token, assertion::Purpose::Grant).map_err(Rejection::InvalidGrant)?;
+    let token = sent
+        .body
+        .value("assertion")
+        .ok_or_else(|| Rejection::InvalidRequest("parameter assertion is missing".to_owned()))?;
+    let claims =
+        assertion::verify(shared, spec, sent, token, assertion::Purpose::Grant).map_err(Rejection::InvalidGrant)?;
     let mut body = sent.body.clone();
     if spec.token.assertion.scope == AssertionScope::Claim {
         if body.first("scope").is_some() {
