@@ -16,6 +16,7 @@ pub(crate) enum Grant {
     Password,
     ClientCredentials,
     TokenExchange,
+    JwtBearer,
 }
 
 impl Grant {
@@ -25,6 +26,7 @@ impl Grant {
             Grant::Password => "password",
             Grant::ClientCredentials => "client_credentials",
             Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
+            Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }
     }
 }
@@ -46,6 +48,8 @@ pub(crate) enum ClientAuth {
     None,
     Tls,
     SelfSignedTls,
+    PrivateKeyJwt,
+    ClientSecretJwt,
 }
 
 impl ClientAuth {
@@ -59,10 +63,28 @@ impl ClientAuth {
         matches!(self, ClientAuth::Tls | ClientAuth::SelfSignedTls)
     }
 
-    /// Whether the method sends a client secret.
-    pub(crate) fn sends_secret(self) -> bool {
-        !matches!(self, ClientAuth::None) && !self.is_tls()
+    /// Whether the method needs the client secret (every one but a public client's, the
+    /// private key's and mutual TLS).
+    pub(crate) fn needs_secret(self) -> bool {
+        !matches!(self, ClientAuth::None | ClientAuth::PrivateKeyJwt) && !self.is_tls()
     }
+}
+
+/// A JWS algorithm, as `signing_alg` names it (JOSE's spelling, case-sensitive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SigningAlg {
+    Rs256,
+    Ps256,
+    Es256,
+    EdDsa,
+    Hs256,
+}
+
+/// Where a JWT-bearer grant's scope goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AssertionScope {
+    Body,
+    Claim,
 }
 
 /// The `refresh` setting as written, before its path and parameter are attached.
@@ -91,6 +113,7 @@ pub(crate) enum Role {
     Password,
     Param,
     ClientCertificate,
+    SigningKey,
 }
 
 impl Role {
@@ -103,6 +126,7 @@ impl Role {
             Role::Password => "password",
             Role::Param => "param",
             Role::ClientCertificate => "client_certificate",
+            Role::SigningKey => "signing_key",
         }
     }
 
@@ -114,18 +138,21 @@ impl Role {
             "username" => Some(Role::Username),
             "password" => Some(Role::Password),
             "client_certificate" => Some(Role::ClientCertificate),
+            "signing_key" => Some(Role::SigningKey),
             _ => None,
         }
     }
 
-    /// Whether values in this role must never be shown.
+    /// Whether values in this role must be declared as `Secret` (key material has a runtime
+    /// type of its own, secret in its own way: [`Role::is_material`]).
     pub(crate) fn is_secret(self) -> bool {
-        matches!(self, Role::ClientSecret | Role::Password | Role::ClientCertificate)
+        matches!(self, Role::ClientSecret | Role::Password)
     }
 
-    /// Whether values in this role are key material of a runtime type, not a `Secret` string.
+    /// Whether values in this role are key material of a runtime type (`ClientIdentity`,
+    /// `SigningKey`), not a `Secret` string; secret all the same.
     pub(crate) fn is_material(self) -> bool {
-        matches!(self, Role::ClientCertificate)
+        matches!(self, Role::ClientCertificate | Role::SigningKey)
     }
 }
 
@@ -158,12 +185,17 @@ choice!(Grant {
     "password" => Grant::Password,
     "client_credentials" => Grant::ClientCredentials,
     "token_exchange" => Grant::TokenExchange,
+    "jwt_bearer" => Grant::JwtBearer,
 } aliases {
     "client" => "client_credentials",
     "resource_owner" => "password",
     "ropc" => "password",
     "urn:ietf:params:oauth:grant-type:token-exchange" => "token_exchange",
     "exchange" => "token_exchange",
+    "jwt" => "jwt_bearer",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer" => "jwt_bearer",
+    "assertion" => "jwt_bearer",
+    "service_account" => "jwt_bearer",
 } otherwise "for a grant type of the vendor's own, write its wire name as `grant_type = \"..\"` instead of `grant`");
 choice!(BodyStyle {
     "form" => BodyStyle::Form,
@@ -183,10 +215,17 @@ choice!(ClientAuth {
     "none" => ClientAuth::None,
     "tls_client_auth" => ClientAuth::Tls,
     "self_signed_tls_client_auth" => ClientAuth::SelfSignedTls,
+    "private_key_jwt" => ClientAuth::PrivateKeyJwt,
+    "client_secret_jwt" => ClientAuth::ClientSecretJwt,
 } aliases {
     "mtls" => "tls_client_auth",
     "mutual_tls" => "tls_client_auth",
     "self_signed" => "self_signed_tls_client_auth",
+    "jwt" => "private_key_jwt",
+    "private_key" => "private_key_jwt",
+    "assertion" => "private_key_jwt",
+    "secret_jwt" => "client_secret_jwt",
+    "hs256" => "client_secret_jwt",
     "header" => "basic",
     "client_secret_basic" => "basic",
     "client_secret_post" => "body",
@@ -232,9 +271,13 @@ choice!(Role {
     "password" => Role::Password,
     "param" => Role::Param,
     "client_certificate" => Role::ClientCertificate,
+    "signing_key" => Role::SigningKey,
 } aliases {
     "certificate" => "client_certificate",
     "identity" => "client_certificate",
+    "key" => "signing_key",
+    "private_key" => "signing_key",
+    "jwk" => "signing_key",
     "id" => "client_id",
     "client" => "client_id",
     "secret" => "client_secret",
@@ -243,6 +286,34 @@ choice!(Role {
     "pass" => "password",
     "parameter" => "param",
     "extra" => "param",
+});
+
+choice!(SigningAlg {
+    "RS256" => SigningAlg::Rs256,
+    "PS256" => SigningAlg::Ps256,
+    "ES256" => SigningAlg::Es256,
+    "EdDSA" => SigningAlg::EdDsa,
+    "HS256" => SigningAlg::Hs256,
+} aliases {
+    // JOSE names are case-sensitive: another case is suggested, never accepted.
+    "rs256" => "RS256",
+    "ps256" => "PS256",
+    "es256" => "ES256",
+    "eddsa" => "EdDSA",
+    "ed25519" => "EdDSA",
+    "hs256" => "HS256",
+    "rsa" => "RS256",
+    "ecdsa" => "ES256",
+    "p-256" => "ES256",
+});
+choice!(AssertionScope {
+    "body" => AssertionScope::Body,
+    "claim" => AssertionScope::Claim,
+} aliases {
+    "claims" => "claim",
+    "assertion" => "claim",
+    "param" => "body",
+    "parameter" => "body",
 });
 
 /// The `Authorization` scheme `token_scheme` pins. Read case-insensitively, as RFC 9110

@@ -61,11 +61,13 @@ impl From<&str> for Secret {
 /// One credential value as the generated code hands it to the runtime.
 ///
 /// ```
-/// use oauth_runtime::{Credential, Secret};
+/// use oauth_runtime::{Credential, Secret, key::SigningKey};
 /// let id = Credential::from("my-client");
 /// let secret = Credential::from(Secret::from("s3cret"));
+/// let key = Credential::from(SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\n..."));
 /// assert_eq!(format!("{id:?}"), "\"my-client\"");
 /// assert_eq!(format!("{secret:?}"), "[REDACTED]");
+/// assert!(key.is_secret() && !format!("{key:?}").contains("BEGIN"));
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
@@ -77,20 +79,26 @@ pub enum Credential {
     /// Key material: a TLS client certificate and its key (mutual TLS), never shown and
     /// never sent as a parameter.
     Certificate(crate::ClientIdentity),
+    /// A private key that signs assertions (a field of role
+    /// [`SigningKey`](crate::provider::Role::SigningKey)); never sent, never shown.
+    Key(crate::key::SigningKey),
 }
 
 impl Credential {
     /// The value, for putting on the wire (a grant or a client authentication of your own
-    /// reads credentials with this; the name says that a secret is exposed here).
+    /// reads credentials with this; the name says that a secret is exposed here). For a
+    /// signing key, which never goes on the wire, a digest that identifies the key and its
+    /// settings (what a token store's keys bind): sign with the key itself instead.
     pub fn expose(&self) -> &str {
         match self {
             Credential::Public(s) => s,
             Credential::Secret(s) => s.expose_secret(),
             Credential::Certificate(c) => c.expose(),
+            Credential::Key(k) => k.binding(),
         }
     }
 
-    /// Whether the value is secret (key material always is).
+    /// Whether the value is secret (a secret or key material).
     pub fn is_secret(&self) -> bool {
         !matches!(self, Credential::Public(_))
     }
@@ -98,7 +106,15 @@ impl Credential {
     /// Whether the value is key material rather than a string for the wire: such values are
     /// never sent as parameters.
     pub fn is_material(&self) -> bool {
-        matches!(self, Credential::Certificate(_))
+        matches!(self, Credential::Certificate(_) | Credential::Key(_))
+    }
+
+    /// The signing key, if this is one.
+    pub fn signing_key(&self) -> Option<&crate::key::SigningKey> {
+        match self {
+            Credential::Key(k) => Some(k),
+            _ => None,
+        }
     }
 
     /// The TLS client identity, if this is one.
@@ -116,7 +132,14 @@ impl fmt::Debug for Credential {
             Credential::Public(s) => fmt::Debug::fmt(s, f),
             Credential::Secret(s) => fmt::Debug::fmt(s, f),
             Credential::Certificate(c) => fmt::Debug::fmt(c, f),
+            Credential::Key(k) => fmt::Debug::fmt(k, f),
         }
+    }
+}
+
+impl From<crate::key::SigningKey> for Credential {
+    fn from(key: crate::key::SigningKey) -> Self {
+        Credential::Key(key)
     }
 }
 
@@ -168,11 +191,14 @@ pub struct Credentials {
 
 impl Credentials {
     /// The values of `fields`, one each in the same order; a value of a field the declaration
-    /// calls secret is made a [`Secret`] whatever type it came in.
+    /// calls secret is made a [`Secret`] whatever type it came in. Signing keys are read here
+    /// (feature `jwt`), so that bad key material fails the client's build, not a request.
     ///
     /// # Errors
     ///
-    /// A message if the counts differ.
+    /// A message if the counts differ, if a signing key is in a field of another role or a
+    /// field of role [`Role::SigningKey`] holds no key, or if a key cannot be read (or the
+    /// `jwt` feature, which reads keys, is off); messages about a field name it.
     pub fn new(fields: &'static [FieldSpec], values: Vec<Credential>) -> Result<Credentials, String> {
         if values.len() != fields.len() {
             return Err(format!("{} credential values for {} declared fields", values.len(), fields.len()));
@@ -180,8 +206,19 @@ impl Credentials {
         let values = values
             .into_iter()
             .zip(fields)
-            .map(|(c, f)| if f.secret && !c.is_secret() { Credential::from(Secret::from(c.expose())) } else { c })
-            .collect();
+            .map(|(c, f)| match (&c, f.role) {
+                (Credential::Key(key), Role::SigningKey) => read_key(key, f).map(|()| c),
+                (Credential::Key(_), role) => {
+                    Err(format!("field `{}` holds a signing key, but its role is {role:?}, not SigningKey", f.name))
+                }
+                (_, Role::SigningKey) => Err(format!(
+                    "field `{}` has the role signing_key: give it a `SigningKey` (from PEM, a JWK or a service-account file)",
+                    f.name
+                )),
+                _ if f.secret && !c.is_secret() => Ok(Credential::from(Secret::from(c.expose()))),
+                _ => Ok(c),
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Credentials { fields, values })
     }
 
@@ -205,9 +242,33 @@ impl Credentials {
         self.fields.iter().zip(&self.values)
     }
 
-    /// The secret values (to keep them out of excerpts).
+    /// The secret values (to keep them out of excerpts). A key is never sent, so no answer
+    /// can echo it.
     pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> + '_ {
-        self.values.iter().filter(|c| c.is_secret()).map(Credential::expose)
+        self.values.iter().filter(|c| matches!(c, Credential::Secret(_))).map(Credential::expose)
+    }
+
+    /// The signing key, if a field of role [`Role::SigningKey`] holds one.
+    pub fn signing_key(&self) -> Option<&crate::key::SigningKey> {
+        self.get(Role::SigningKey).and_then(Credential::signing_key)
+    }
+}
+
+/// Reads a signing key now, so that a bad one fails here (feature `jwt`); without the feature
+/// no key can be used.
+fn read_key(key: &crate::key::SigningKey, field: &FieldSpec) -> Result<(), String> {
+    #[cfg(feature = "jwt")]
+    {
+        key.loaded().map(drop).map_err(|e| format!("field `{}`: {e}", field.name))
+    }
+    #[cfg(not(feature = "jwt"))]
+    {
+        let _ = key;
+        Err(format!(
+            "field `{}` holds a signing key, which needs the `jwt` feature of oauth-runtime: \
+             `oauth-runtime = {{ version = \"..\", features = [\"jwt\"] }}`",
+            field.name
+        ))
     }
 }
 

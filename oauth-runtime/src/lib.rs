@@ -93,6 +93,7 @@
 //! | `tower` | | `middleware::tower::OAuthLayer`, a `tower` layer over `http::Request` |
 //! | `blocking` | | `blocking::BlockingClient`, a blocking facade with its own runtime |
 //! | `serde` | | `SavedToken`, a token you can serialise to save it and read back |
+//! | `jwt` | | signed assertions: `private_key_jwt`, `client_secret_jwt`, the JWT-bearer grant ([`key::SigningKey`]) |
 //!
 //! Without a TLS feature only plain `http` works, which clients allow to loopback hosts alone.
 //!
@@ -126,6 +127,7 @@ mod error;
 pub mod grant;
 mod http;
 mod identity;
+pub mod key;
 #[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
 pub mod middleware;
 #[cfg(feature = "__parse-internals")]
@@ -172,6 +174,7 @@ pub use oauth_derive::{oauth_api, oauth_provider};
 #[doc(hidden)]
 pub mod __private {
     use crate::ApiRequest;
+    pub use crate::key::{Algorithm as SigningAlgorithm, SigningKey};
     pub use crate::path::PathPiece;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
@@ -198,10 +201,41 @@ pub mod __private {
         }
     }
 
-    /// Key material is secret too (the macro checks its role's type by name first).
+    /// Implemented for [`crate::ClientIdentity`] alone: generated code converts
+    /// client-certificate fields through it, so a field whose type is only *named*
+    /// `ClientIdentity` does not compile.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not `oauth_runtime::ClientIdentity`, but this field holds the client's TLS certificate and key",
+        label = "declare this field as `oauth_runtime::ClientIdentity`",
+        note = "make it with `ClientIdentity::from_pem(certificate_chain, private_key)`"
+    )]
+    pub trait IsClientIdentity {
+        /// The value as a certificate credential.
+        fn into_identity_credential(self) -> Credential;
+    }
+
     #[diagnostic::do_not_recommend]
-    impl IsSecret for crate::ClientIdentity {
-        fn into_secret_credential(self) -> Credential {
+    impl IsClientIdentity for crate::ClientIdentity {
+        fn into_identity_credential(self) -> Credential {
+            Credential::from(self)
+        }
+    }
+
+    /// Implemented for [`crate::key::SigningKey`] alone: generated code converts signing-key
+    /// fields through it, so a field whose type is only *named* `SigningKey` does not compile.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not `oauth_runtime::key::SigningKey`, but this field holds the key that signs assertions",
+        label = "declare this field as `oauth_runtime::key::SigningKey`",
+        note = "make it with `SigningKey::from_pem(..)`, `SigningKey::from_jwk(..)` or `SigningKey::google_service_account(..)`"
+    )]
+    pub trait IsSigningKey {
+        /// The value as a key credential.
+        fn into_key_credential(self) -> Credential;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl IsSigningKey for crate::key::SigningKey {
+        fn into_key_credential(self) -> Credential {
             Credential::from(self)
         }
     }

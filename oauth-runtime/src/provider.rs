@@ -286,6 +286,9 @@ pub struct TokenEndpoint {
     pub client_auth: ClientAuth,
     /// Fixed extra parameters sent with every token request, e.g. `("scope", "account")`.
     pub params: &'static [(&'static str, &'static str)],
+    /// How signed assertions are made, for the vendors that take them (the JWT-bearer grant,
+    /// `private_key_jwt` and `client_secret_jwt`).
+    pub assertion: Assertion,
 }
 
 impl TokenEndpoint {
@@ -299,6 +302,7 @@ impl TokenEndpoint {
             body_style: BodyStyle::Form,
             client_auth: ClientAuth::Body,
             params: &[],
+            assertion: Assertion::DEFAULT,
         }
     }
 
@@ -331,6 +335,159 @@ impl TokenEndpoint {
         self.params = params;
         self
     }
+
+    /// Sets how signed assertions are made (by default, [`Assertion::DEFAULT`]).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use oauth_runtime::{key::Algorithm, provider::*};
+    /// const SALESFORCE: TokenEndpoint = TokenEndpoint::new("/services/oauth2/token", Grant::JwtBearer)
+    ///     .with_assertion(Assertion::DEFAULT.with_audience(Audience::TokenOrigin).with_algorithm(Algorithm::Rs256));
+    /// assert_eq!(SALESFORCE.assertion.lifetime, Duration::from_secs(60));
+    /// ```
+    pub const fn with_assertion(mut self, assertion: Assertion) -> Self {
+        self.assertion = assertion;
+        self
+    }
+}
+
+/// How the client makes the signed assertions a vendor takes: a JWT-bearer grant's
+/// `assertion` (RFC 7523 section 2.1) or a `client_assertion` (section 2.2). Every assertion
+/// is made anew for each token request, with a fresh `jti`.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use oauth_runtime::{key::Algorithm, provider::*};
+/// const ENTRA: Assertion = Assertion::DEFAULT.with_certificate_thumbprint(true);
+/// assert_eq!(ENTRA.audience, Audience::TokenEndpoint);
+/// const GOOGLE: Assertion = Assertion::new().with_scope(AssertionScope::Claim).with_lifetime(Duration::from_secs(300));
+/// assert_eq!(GOOGLE.algorithm, None, "inferred from the key");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Assertion {
+    /// The `aud` claim (attribute key `assertion_audience`).
+    pub audience: Audience,
+    /// From `iat` to `exp` (attribute key `assertion_lifetime`, seconds; default 60).
+    pub lifetime: Duration,
+    /// The algorithm the vendor takes (attribute key `signing_alg`); `None` signs with the
+    /// key's own ([`SigningKey`](crate::key::SigningKey): RS256 for RSA, ES256 for P-256,
+    /// EdDSA for Ed25519), HS256 for `client_secret_jwt`.
+    pub algorithm: Option<crate::key::Algorithm>,
+    /// Where a JWT-bearer grant's scope goes (attribute key `assertion_scope`).
+    pub scope: AssertionScope,
+    /// Whether the vendor identifies the key by its certificate's SHA-256 thumbprint, the
+    /// `x5t#S256` header (Microsoft Entra's certificate credentials; attribute flag
+    /// `assertion_thumbprint`): a key without a certificate is then refused when the client is
+    /// built.
+    pub certificate_thumbprint: bool,
+}
+
+impl Assertion {
+    /// The token endpoint's URL as audience, 60 seconds of lifetime, the key's algorithm, the
+    /// scope as a body parameter, no thumbprint required.
+    pub const DEFAULT: Assertion = Assertion {
+        audience: Audience::TokenEndpoint,
+        lifetime: Duration::from_secs(60),
+        algorithm: None,
+        scope: AssertionScope::Body,
+        certificate_thumbprint: false,
+    };
+
+    /// [`Assertion::DEFAULT`], to change with the `with_*` methods.
+    pub const fn new() -> Self {
+        Assertion::DEFAULT
+    }
+
+    /// Sets the `aud` claim.
+    pub const fn with_audience(mut self, audience: Audience) -> Self {
+        self.audience = audience;
+        self
+    }
+
+    /// Sets the time from `iat` to `exp`.
+    pub const fn with_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// Sets the algorithm the vendor takes.
+    pub const fn with_algorithm(mut self, algorithm: crate::key::Algorithm) -> Self {
+        self.algorithm = Some(algorithm);
+        self
+    }
+
+    /// Sets where a JWT-bearer grant's scope goes.
+    pub const fn with_scope(mut self, scope: AssertionScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Sets whether the key must come with a certificate, whose thumbprint goes in `x5t#S256`.
+    pub const fn with_certificate_thumbprint(mut self, required: bool) -> Self {
+        self.certificate_thumbprint = required;
+        self
+    }
+}
+
+impl Default for Assertion {
+    /// [`Assertion::DEFAULT`].
+    fn default() -> Self {
+        Assertion::DEFAULT
+    }
+}
+
+/// The audience (`aud`) of a signed assertion (attribute key `assertion_audience`).
+///
+/// ```
+/// # use oauth_runtime::provider::Audience;
+/// let audience = Audience::Fixed("https://login.salesforce.com");
+/// assert_eq!(audience.resolve("https://my.salesforce.com/services/oauth2/token"), "https://login.salesforce.com");
+/// assert_eq!(Audience::TokenOrigin.resolve("https://login.example.com:8443/a/token?x=1"), "https://login.example.com:8443");
+/// assert_eq!(Audience::TokenEndpoint.resolve("https://h/a/token"), "https://h/a/token");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Audience {
+    /// The token endpoint's URL, as RFC 7523 section 3 suggests (`"token_endpoint"`, the
+    /// default). For a Google service-account key whose file names a `token_uri`, that URI.
+    TokenEndpoint,
+    /// The token endpoint's origin, scheme, host and port without a path or trailing slash
+    /// (`"token_origin"`): Salesforce's `https://login.salesforce.com`.
+    TokenOrigin,
+    /// A fixed value the vendor documents (an `https://` URL in the attribute).
+    Fixed(&'static str),
+}
+
+impl Audience {
+    /// The `aud` for a token request to `token_url` (its query, if any, left out).
+    pub fn resolve(&self, token_url: &str) -> String {
+        match *self {
+            Audience::Fixed(audience) => audience.to_owned(),
+            Audience::TokenEndpoint => token_url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+            Audience::TokenOrigin => match url::Url::parse(token_url) {
+                Ok(url) => url.origin().ascii_serialization(),
+                Err(_) => token_url.to_owned(),
+            },
+        }
+    }
+}
+
+/// Where a JWT-bearer grant's scope goes (attribute key `assertion_scope`).
+///
+/// ```
+/// # use oauth_runtime::provider::AssertionScope;
+/// assert_ne!(AssertionScope::Body, AssertionScope::Claim);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AssertionScope {
+    /// A `scope` body parameter beside the assertion (RFC 7521 section 4.1; `"body"`, the
+    /// default).
+    Body,
+    /// A `scope` claim inside the assertion, none in the body (Google's service accounts;
+    /// `"claim"`).
+    Claim,
 }
 
 /// The OAuth2 grant used to obtain a token from the credentials (attribute key `grant`, or
@@ -358,6 +515,9 @@ pub enum Grant {
     /// `params(..)`), such as Zoom's `account_credentials` with `account_id`:
     /// `grant_type = "account_credentials"`; built by [`Grant::custom`].
     Custom(&'static str),
+    /// A signed JWT as the grant (RFC 7523 section 2.1): `grant = "jwt_bearer"`. Needs a
+    /// [`Role::SigningKey`] field; see [`Assertion`].
+    JwtBearer,
 }
 
 impl Grant {
@@ -370,12 +530,18 @@ impl Grant {
     }
 
     /// The `grant_type` value on the wire.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::Grant;
+    /// assert_eq!(Grant::JwtBearer.as_str(), "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Grant::Password => "password",
             Grant::ClientCredentials => "client_credentials",
             Grant::TokenExchange => Grant::TOKEN_EXCHANGE,
             Grant::Custom(name) => name,
+            Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }
     }
 }
@@ -428,17 +594,26 @@ pub enum ClientAuth {
     /// 2.2): `client_auth = "self_signed_tls_client_auth"`. Needs a field of role
     /// `client_certificate`.
     SelfSignedTls,
+    /// A `client_assertion` JWT signed with the client's private key (RFC 7523 section 2.2,
+    /// OpenID Connect's `private_key_jwt`): `client_auth = "private_key_jwt"`. Needs a
+    /// [`Role::SigningKey`] field; see [`Assertion`].
+    PrivateKeyJwt,
+    /// A `client_assertion` JWT signed HS256 with the client secret (`client_secret_jwt`):
+    /// `client_auth = "client_secret_jwt"`.
+    ClientSecretJwt,
 }
 
 impl ClientAuth {
     /// The method's name in the OAuth registry (RFC 8414 `token_endpoint_auth_methods_supported`,
-    /// RFC 7591): `client_secret_post`, `client_secret_basic` (raw Basic too) or `none`;
-    /// `None` for a method the registry has no name for.
+    /// RFC 7591, RFC 8705): `client_secret_post`, `client_secret_basic` (raw Basic too),
+    /// `none`, `tls_client_auth`, `self_signed_tls_client_auth`, `private_key_jwt` or
+    /// `client_secret_jwt`; `None` for a method the registry has no name for.
     ///
     /// ```
     /// # use oauth_runtime::provider::ClientAuth;
     /// assert_eq!(ClientAuth::Basic.registered_name(), Some("client_secret_basic"));
     /// assert_eq!(ClientAuth::Body.registered_name(), Some("client_secret_post"));
+    /// assert_eq!(ClientAuth::PrivateKeyJwt.registered_name(), Some("private_key_jwt"));
     /// ```
     // The wildcard is for methods that come with names of their own.
     #[allow(unreachable_patterns)]
@@ -447,6 +622,10 @@ impl ClientAuth {
             ClientAuth::Body => Some("client_secret_post"),
             ClientAuth::Basic | ClientAuth::BasicRaw => Some("client_secret_basic"),
             ClientAuth::None => Some("none"),
+            ClientAuth::Tls => Some("tls_client_auth"),
+            ClientAuth::SelfSignedTls => Some("self_signed_tls_client_auth"),
+            ClientAuth::PrivateKeyJwt => Some("private_key_jwt"),
+            ClientAuth::ClientSecretJwt => Some("client_secret_jwt"),
             _ => None,
         }
     }
@@ -476,13 +655,16 @@ pub enum Role {
     /// presented on the client's connections, never sent as a parameter:
     /// `role = "client_certificate"`.
     ClientCertificate,
+    /// The private key that signs assertions, a [`SigningKey`](crate::key::SigningKey):
+    /// `role = "signing_key"`, or any field of that type. Never sent.
+    SigningKey,
 }
 
 impl Role {
-    /// Whether values in this role are always secret: the client secret, the password and a
-    /// client certificate with its key.
+    /// Whether values in this role are always secret: the client secret, the password, a
+    /// client certificate with its key, and the signing key.
     pub const fn is_secret(self) -> bool {
-        matches!(self, Role::ClientSecret | Role::Password | Role::ClientCertificate)
+        matches!(self, Role::ClientSecret | Role::Password | Role::ClientCertificate | Role::SigningKey)
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::routing::MethodRouter;
 use oauth_runtime::{
     Credential, Provider,
+    key::SigningKey,
     provider::{ClientAuth, Expiry, ProviderSpec, Role},
 };
 
@@ -122,10 +123,27 @@ pub struct SimConfig {
     /// their token types (RFC 8693); it always accepts the valid access tokens it issued
     /// itself, as `urn:ietf:params:oauth:token-type:access_token`.
     pub subject_tokens: Vec<(String, String)>,
+    /// The client's key, whose public half verifies its signed assertions (feature `jwt`),
+    /// and whose certificate thumbprint and service account (`client_email`) it must name:
+    /// what the vendor has on file for the client. [`SimConfig::for_provider`] takes it from
+    /// the provider's signing-key field; [`SimConfig::for_spec`] has none, so every assertion
+    /// is refused until one is set.
+    pub signing_key: Option<SigningKey>,
+    /// A public JWK registered instead of the key's public half (an RSA, EC or OKP JWK), for
+    /// a simulator that verifies with a key the client does not hold.
+    pub public_jwk: Option<serde_json::Value>,
+    /// The longest lifetime (`exp` minus `iat`, or minus the server's now) an assertion may
+    /// have (default 5 minutes); a longer one is refused, as real servers refuse them.
+    pub max_assertion_lifetime: Duration,
+    /// How many seconds the simulator's clock is ahead of this machine's (negative: behind),
+    /// for testing a client whose clock is off: its assertions then look expired or issued
+    /// in the future. Default 0.
+    pub clock_offset: i64,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 const ONE_HOUR: Duration = Duration::from_secs(3600);
+const FIVE_MINUTES: Duration = Duration::from_secs(300);
 
 impl SimConfig {
     /// The default configuration for `vendor`: its documented token lifetime, 30-day refresh
@@ -159,6 +177,10 @@ impl SimConfig {
             refresh_reuse_detection: false,
             #[cfg(feature = "tls")]
             tls: None,
+            signing_key: None,
+            public_jwk: None,
+            max_assertion_lifetime: FIVE_MINUTES,
+            clock_offset: 0,
         }
     }
 
@@ -271,6 +293,10 @@ impl SimConfig {
             routes: Vec::new(),
             metadata_issuer: None,
             subject_tokens: Vec::new(),
+            signing_key: None,
+            public_jwk: None,
+            max_assertion_lifetime: FIVE_MINUTES,
+            clock_offset: 0,
         }
     }
 
@@ -296,12 +322,15 @@ impl SimConfig {
         let spec = P::SPEC;
         let mut config = SimConfig::for_spec(spec);
         for (field, value) in spec.fields.iter().zip(provider.credentials()) {
-            let value = match &value {
-                Credential::Public(s) => s.clone(),
-                Credential::Secret(s) => s.expose_secret().to_owned(),
-                // Key material is registered with the simulator apart (a TLS client
-                // certificate through `TlsServer`).
-                _ => continue,
+            let value = match value {
+                Credential::Key(key) => {
+                    config = config.signing_key(key);
+                    continue;
+                }
+                // A TLS client certificate is registered with the simulator apart, through
+                // `TlsServer`.
+                Credential::Certificate(_) => continue,
+                other => other.expose().to_owned(),
             };
             config = match field.role {
                 Role::ClientId => config.client_id(value),
@@ -343,6 +372,10 @@ impl SimConfig {
         spec.fields
             .iter()
             .map(|field| {
+                if field.role == Role::SigningKey {
+                    // Without a key, one that fails the client's build, as a missing key would.
+                    return Credential::from(self.signing_key.clone().unwrap_or_else(|| SigningKey::from_pem("")));
+                }
                 let value = match field.role {
                     Role::ClientId => self.client_id.clone(),
                     Role::ClientSecret => self.client_secret.clone(),
@@ -441,6 +474,49 @@ impl SimConfig {
     /// Sets [`SimConfig::refresh_reuse_detection`].
     pub fn refresh_reuse_detection(mut self, detect: bool) -> Self {
         self.refresh_reuse_detection = detect;
+        self
+    }
+
+    /// Sets [`SimConfig::signing_key`]: the client key whose public half verifies assertions.
+    ///
+    /// ```
+    /// use oauth_runtime::{key::SigningKey, provider::*};
+    /// use oauth_sim::SimConfig;
+    /// const SPEC: ProviderSpec = ProviderSpec::new(
+    ///     "Example",
+    ///     TokenEndpoint::new("/token", Grant::ClientCredentials).with_client_auth(ClientAuth::PrivateKeyJwt),
+    /// )
+    /// .with_fields(&[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("key", Role::SigningKey)]);
+    /// let pem = std::env::var("CLIENT_KEY_PEM").unwrap_or_default();
+    /// let config = SimConfig::for_spec(&SPEC).signing_key(SigningKey::from_pem(pem));
+    /// assert!(config.signing_key.is_some());
+    /// ```
+    pub fn signing_key(mut self, key: SigningKey) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// Sets [`SimConfig::public_jwk`].
+    pub fn public_jwk(mut self, jwk: serde_json::Value) -> Self {
+        self.public_jwk = Some(jwk);
+        self
+    }
+
+    /// Sets [`SimConfig::max_assertion_lifetime`].
+    pub fn max_assertion_lifetime(mut self, lifetime: Duration) -> Self {
+        self.max_assertion_lifetime = lifetime;
+        self
+    }
+
+    /// Sets [`SimConfig::clock_offset`], in seconds (positive: the simulator is ahead).
+    ///
+    /// ```
+    /// # use oauth_sim::{SimConfig, Vendor};
+    /// let late = SimConfig::for_vendor(Vendor::Deyel).clock_offset(600);
+    /// assert_eq!(late.clock_offset, 600);
+    /// ```
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
         self
     }
 

@@ -33,10 +33,16 @@ pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON: &str = "application/json";
 
 /// A parsed `application/x-www-form-urlencoded` body or query string.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Form(Vec<(String, String)>);
 
 impl Form {
+    /// Adds `name=value` as if it had been sent (a JWT-bearer grant's scope claim, read as
+    /// the scope parameter it stands for).
+    pub(crate) fn push(&mut self, name: &str, value: &str) {
+        self.0.push((name.to_owned(), value.to_owned()));
+    }
+
     pub(crate) fn parse(input: &[u8]) -> Form {
         Form(form_urlencoded::parse(input).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }

@@ -135,7 +135,11 @@ impl Simulator {
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let listener = Arc::new(Mutex::new(Some(listener)));
-        let shared = Arc::new(Shared::new(config, format!("http://{addr}")));
+        #[cfg(feature = "tls")]
+        let scheme = if config.tls.is_some() { "https" } else { "http" };
+        #[cfg(not(feature = "tls"))]
+        let scheme = "http";
+        let shared = Arc::new(Shared::new(config, format!("{scheme}://{addr}")));
         let routes = generic::routes(&shared);
         let app = match shared.config.kind() {
             Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),
@@ -179,15 +183,7 @@ impl Simulator {
 
     /// `http://127.0.0.1:PORT` (`https://` with [`SimConfig::tls`]), without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("{}://{}", self.scheme(), self.addr)
-    }
-
-    fn scheme(&self) -> &'static str {
-        #[cfg(feature = "tls")]
-        if self.shared.config.tls.is_some() {
-            return "https";
-        }
-        "http"
+        self.shared.base_url.clone()
     }
 
     /// The address the simulator listens on.

@@ -42,6 +42,10 @@ pub struct Counters {
     pub revocation_requests: usize,
     /// Requests for the metadata document (RFC 8414, OpenID discovery), faults included.
     pub metadata_requests: usize,
+    /// Signed assertions (client assertions and JWT-bearer grants) whose signature verified
+    /// but whose `jti` this simulator had seen before, within its lifetime: refused, and a
+    /// client must never send one.
+    pub assertions_replayed: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -93,12 +97,16 @@ struct AtomicCounters {
     refresh_tokens_repeated: AtomicUsize,
     revocation_requests: AtomicUsize,
     metadata_requests: AtomicUsize,
+    assertions_replayed: AtomicUsize,
 }
 
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
-    /// `http://127.0.0.1:PORT`: what the metadata document names.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS): what the simulator knows itself as, in
+    /// its metadata document and as the audience of assertions.
     pub(crate) base_url: String,
+    /// The `jti`s of accepted assertions, until their `exp` (RFC 7523 section 3, item 7).
+    jtis: Mutex<HashMap<String, Instant>>,
     token_lifetime: Mutex<Duration>,
     tokens: Mutex<Tokens>,
     faults: Mutex<[VecDeque<Fault>; 5]>,
@@ -141,9 +149,10 @@ fn deadline(lifetime: Duration) -> Instant {
 impl Shared {
     pub(crate) fn new(config: SimConfig, base_url: String) -> Shared {
         Shared {
-            base_url,
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
+            base_url,
+            jtis: Mutex::default(),
             tokens: Mutex::default(),
             faults: Mutex::default(),
             rates: Mutex::default(),
@@ -368,6 +377,21 @@ impl Shared {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Records `jti` as used until `until`: `false` (and a replay counted) if it was used
+    /// already and has not expired. Expired entries are dropped on the way.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn claim_jti(&self, jti: &str, until: Instant) -> bool {
+        let mut seen = lock(&self.jtis);
+        let now = Instant::now();
+        seen.retain(|_, expiry| *expiry > now);
+        if seen.contains_key(jti) {
+            self.counters.assertions_replayed.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        seen.insert(jti.to_owned(), until);
+        true
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -384,6 +408,7 @@ impl Shared {
             refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
             revocation_requests: c.revocation_requests.load(Ordering::Relaxed),
             metadata_requests: c.metadata_requests.load(Ordering::Relaxed),
+            assertions_replayed: c.assertions_replayed.load(Ordering::Relaxed),
         }
     }
 }

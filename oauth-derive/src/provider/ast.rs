@@ -100,6 +100,10 @@ impl<'a> Field<'a> {
             (Arg::Given(role), _) => Arg::Given(role.clone()),
             (_, Arg::Given(param)) => Arg::Given(Sp::new(Role::Param, param.span)),
             (Arg::Bad, _) | (_, Arg::Bad) => Arg::Bad,
+            // A field of the runtime's key type holds the signing key whatever its name.
+            (Arg::Absent, Arg::Absent) if is_signing_key_type(&field.ty) => {
+                Arg::Given(Sp::new(Role::SigningKey, member.span()))
+            }
             (Arg::Absent, Arg::Absent) => match Role::from_field_name(&unraw(member)) {
                 Some(role) => Arg::Given(Sp::new(role, member.span())),
                 None => Arg::Absent,
@@ -139,6 +143,19 @@ pub(crate) fn is_type_named(ty: &Type, names: &[&str]) -> bool {
         Type::Paren(p) => is_type_named(&p.elem, names),
         Type::Path(p) if p.qself.is_none() => {
             p.path.segments.last().is_some_and(|s| names.iter().any(|n| s.ident == n) && s.arguments.is_none())
+        }
+        _ => false,
+    }
+}
+
+/// Whether a type is the runtime's `SigningKey`, going by its name; the generated code then
+/// makes the compiler check that it really is (see `expand`).
+pub(crate) fn is_signing_key_type(ty: &Type) -> bool {
+    match ty {
+        Type::Group(g) => is_signing_key_type(&g.elem),
+        Type::Paren(p) => is_signing_key_type(&p.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().is_some_and(|s| s.ident == "SigningKey" && s.arguments.is_none())
         }
         _ => false,
     }

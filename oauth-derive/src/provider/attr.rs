@@ -18,8 +18,8 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, Role, TokenScheme,
-    did_you_mean, unraw,
+    AssertionScope, BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, Role,
+    SigningAlg, TokenScheme, did_you_mean, unraw,
 };
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
@@ -102,6 +102,13 @@ args! {
         base_urls: Vec<Pair> = "base_url",
         /// The token host of some of the base URLs, by name.
         auth_base_urls: Vec<Pair> = "auth_base_url",
+        /// `"token_endpoint"`, `"token_origin"` or a URL.
+        assertion_audience: String = "assertion_audience",
+        /// Seconds.
+        assertion_lifetime: u64 = "assertion_lifetime",
+        signing_alg: SigningAlg = "signing_alg",
+        assertion_scope: AssertionScope = "assertion_scope",
+        assertion_thumbprint: () = "assertion_thumbprint",
         /// Path to the runtime crate.
         krate: Path = "crate",
     }

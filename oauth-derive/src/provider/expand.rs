@@ -12,10 +12,12 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::provider::items::ClientApi;
-use crate::provider::model::{ErrorShape, Expiry, GrantSpec, Refresh, Response, Spec};
+use crate::provider::model::{Assertion, Audience, ErrorShape, Expiry, GrantSpec, Refresh, Response, Spec};
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
-use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, TokenScheme, private};
+use crate::symbol::{
+    AssertionScope, BodyStyle, ClientAuth, Grant, InstantFormat, Role, SigningAlg, TokenScheme, private,
+};
 
 /// The code for a checked provider.
 pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
@@ -28,7 +30,14 @@ pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
         // goes through a trait only the runtime's `Secret` implements, so that a type merely
         // named `Secret` does not compile; its type keeps its own spans, so that the error
         // underlines all of it.
-        if f.secret {
+        if f.role == Role::SigningKey {
+            // Likewise, only the runtime's `SigningKey` is a key.
+            let (span, p) = (ty.span(), respan(p.clone(), ty.span()));
+            quote_spanned!(span=> <#ty as #p::IsSigningKey>::into_key_credential(self.#member))
+        } else if f.role == Role::ClientCertificate {
+            let (span, p) = (ty.span(), respan(p.clone(), ty.span()));
+            quote_spanned!(span=> <#ty as #p::IsClientIdentity>::into_identity_credential(self.#member))
+        } else if f.secret {
             let (span, p) = (ty.span(), respan(p.clone(), ty.span()));
             quote_spanned!(span=> <#ty as #p::IsSecret>::into_secret_credential(self.#member))
         } else {
@@ -74,6 +83,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         GrantSpec::Known(Grant::Password) => quote!(#p::Grant::Password),
         GrantSpec::Known(Grant::ClientCredentials) => quote!(#p::Grant::ClientCredentials),
         GrantSpec::Known(Grant::TokenExchange) => quote!(#p::Grant::TokenExchange),
+        GrantSpec::Known(Grant::JwtBearer) => quote!(#p::Grant::JwtBearer),
         GrantSpec::Custom(name) => quote!(#p::Grant::custom(#name)),
     };
     let endpoints = {
@@ -94,7 +104,13 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         ClientAuth::None => quote!(#p::ClientAuth::None),
         ClientAuth::Tls => quote!(#p::ClientAuth::Tls),
         ClientAuth::SelfSignedTls => quote!(#p::ClientAuth::SelfSignedTls),
+        ClientAuth::PrivateKeyJwt => quote!(#p::ClientAuth::PrivateKeyJwt),
+        ClientAuth::ClientSecretJwt => quote!(#p::ClientAuth::ClientSecretJwt),
     };
+    let assertion = spec.assertion.as_ref().map(|a| {
+        let a = assertion_expr(a, p);
+        quote!(.with_assertion(#a))
+    });
     let params = spec.params.iter().map(|(k, v)| quote!((#k, #v)));
     let fields = spec.fields.iter().map(|f| {
         let (wire, secret) = (&f.wire, f.secret);
@@ -105,6 +121,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
             Role::Password => quote!(#p::Role::Password),
             Role::Param => quote!(#p::Role::Param),
             Role::ClientCertificate => quote!(#p::Role::ClientCertificate),
+            Role::SigningKey => quote!(#p::Role::SigningKey),
         };
         quote!(#p::FieldSpec::new(#wire, #role).with_secret(#secret))
     });
@@ -121,13 +138,47 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
                 .with_send_grant_type(#send_grant_type)
                 .with_body_style(#body_style)
                 .with_client_auth(#client_auth)
-                .with_params(&[#(#params),*]),
+                .with_params(&[#(#params),*])
+                #assertion,
         )
         .with_base_urls(&[#(#base_urls),*])
         .with_fields(&[#(#fields),*])
         .with_refresh(#refresh)
         .with_response(#response)
         #endpoints
+    }
+}
+
+/// The `Assertion::DEFAULT.with_..(..)` expression, every setting written out.
+fn assertion_expr(a: &Assertion, p: &TokenStream) -> TokenStream {
+    let audience = match &a.audience {
+        Audience::TokenEndpoint => quote!(#p::Audience::TokenEndpoint),
+        Audience::TokenOrigin => quote!(#p::Audience::TokenOrigin),
+        Audience::Fixed(url) => quote!(#p::Audience::Fixed(#url)),
+    };
+    let lifetime = Literal::u64_unsuffixed(a.lifetime);
+    let algorithm = a.algorithm.map(|alg| {
+        let alg = match alg {
+            SigningAlg::Rs256 => quote!(Rs256),
+            SigningAlg::Ps256 => quote!(Ps256),
+            SigningAlg::Es256 => quote!(Es256),
+            SigningAlg::EdDsa => quote!(EdDsa),
+            SigningAlg::Hs256 => quote!(Hs256),
+        };
+        quote!(.with_algorithm(#p::SigningAlgorithm::#alg))
+    });
+    let scope = match a.scope {
+        AssertionScope::Body => quote!(#p::AssertionScope::Body),
+        AssertionScope::Claim => quote!(#p::AssertionScope::Claim),
+    };
+    let thumbprint = a.thumbprint;
+    quote! {
+        #p::Assertion::DEFAULT
+            .with_audience(#audience)
+            .with_lifetime(::core::time::Duration::from_secs(#lifetime))
+            #algorithm
+            .with_scope(#scope)
+            .with_certificate_thumbprint(#thumbprint)
     }
 }
 

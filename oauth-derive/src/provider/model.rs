@@ -8,7 +8,8 @@ use crate::provider::ast::Input;
 use crate::provider::attr::Aliases;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, TokenScheme, default_crate_path, unraw,
+    AssertionScope, BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, SigningAlg, TokenScheme,
+    default_crate_path, unraw,
 };
 
 /// A checked provider, ready to expand.
@@ -24,6 +25,8 @@ pub(crate) struct Spec {
     pub body_style: BodyStyle,
     pub client_auth: ClientAuth,
     pub params: Vec<(String, String)>,
+    /// How assertions are made; `None` for a vendor that signs nothing and says nothing of it.
+    pub assertion: Option<Assertion>,
     pub fields: Vec<Field>,
     pub refresh: Refresh,
     pub response: Response,
@@ -35,6 +38,35 @@ pub(crate) struct Spec {
 pub(crate) enum GrantSpec {
     Known(Grant),
     Custom(String),
+}
+
+/// How signed assertions are made.
+pub(crate) struct Assertion {
+    pub audience: Audience,
+    pub lifetime: u64,
+    pub algorithm: Option<SigningAlg>,
+    pub scope: AssertionScope,
+    pub thumbprint: bool,
+}
+
+/// The `aud` of an assertion.
+pub(crate) enum Audience {
+    TokenEndpoint,
+    TokenOrigin,
+    Fixed(String),
+}
+
+impl Audience {
+    /// The keywords `assertion_audience` takes besides a URL.
+    pub(crate) const KEYWORDS: &'static [&'static str] = &["token_endpoint", "token_origin"];
+
+    pub(crate) fn from_written(written: &str) -> Audience {
+        match written {
+            "token_endpoint" => Audience::TokenEndpoint,
+            "token_origin" => Audience::TokenOrigin,
+            url => Audience::Fixed(url.to_owned()),
+        }
+    }
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -160,6 +192,31 @@ impl Spec {
                 Some(BaseUrl { konst: pair.const_ident()?, url: pair.value.value.clone(), auth_url, name })
             })
             .collect::<Option<Vec<_>>>()?;
+        let grant = match (args.grant.given(), args.grant_type.given()) {
+            (Some(grant), _) => GrantSpec::Known(grant.value),
+            (None, Some(custom)) => GrantSpec::Custom(custom.value.clone()),
+            (None, None) => return None,
+        };
+        let client_auth = args.client_auth.or_default(ClientAuth::Body)?;
+        let signs = matches!(grant, GrantSpec::Known(Grant::JwtBearer))
+            || matches!(client_auth, ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt);
+        let assertion = signs.then(|| -> Option<Assertion> {
+            Some(Assertion {
+                audience: Audience::from_written(&args.assertion_audience.or_default("token_endpoint".to_owned())?),
+                lifetime: args.assertion_lifetime.or_default(60)?,
+                algorithm: match &args.signing_alg {
+                    Arg::Bad => return None,
+                    arg => arg.given().map(|a| a.value),
+                },
+                scope: args.assertion_scope.or_default(AssertionScope::Body)?,
+                thumbprint: args.assertion_thumbprint.given().is_some(),
+            })
+        });
+        let assertion = match assertion {
+            Some(None) => return None,
+            Some(Some(a)) => Some(a),
+            None => None,
+        };
         let fields = input
             .fields
             .as_ref()?
@@ -170,7 +227,8 @@ impl Spec {
                     ty: f.ty.clone(),
                     wire: f.wire.value.clone(),
                     role: f.role.given()?.value,
-                    secret: f.is_secret(),
+                    // The runtime keeps key material secret as it keeps a client secret.
+                    secret: f.is_secret() || f.role.given()?.value.is_material(),
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -181,16 +239,13 @@ impl Spec {
             name: string(&args.name, &unraw(&input.item.ident))?,
             base_urls,
             token_path,
-            grant: match (args.grant.given(), args.grant_type.given()) {
-                (Some(grant), _) => GrantSpec::Known(grant.value),
-                (None, Some(custom)) => GrantSpec::Custom(custom.value.clone()),
-                (None, None) => return None,
-            },
+            grant,
             revocation_path: args.revocation_path.given().map(|p| p.value.clone()),
             issuer: args.issuer.given().map(|i| i.value.clone()),
             send_grant_type: args.send_grant_type.or_default(true)?,
             body_style: args.body_style.or_default(BodyStyle::Form)?,
-            client_auth: args.client_auth.or_default(ClientAuth::Body)?,
+            client_auth,
+            assertion,
             params: args
                 .params
                 .or_default(Vec::new())?

@@ -176,8 +176,8 @@ fn duplicate_key() {
 fn unknown_values_list_and_suggest() {
     assert_one(
         errors(quote!(grant = "pasword", token_path = "/t"), password()),
-        "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\", \"token_exchange\"; \
-         did you mean \"password\"?",
+        "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\", \"token_exchange\", \
+         \"jwt_bearer\"; did you mean \"password\"?",
     );
     assert_one(
         errors(quote!(grant = "password", token_path = "/t", body_style = "xml"), password()),
@@ -879,4 +879,229 @@ mod endpoints {
         assert!(base(quote!(issuer = "/oauth2/default", revocation_path = "/v1/revoke")).is_empty());
         assert_one(base(quote!(issuer = 3)), "expected a string");
     }
+}
+
+// ---------------------------------------------------------------- signed assertions
+
+fn private_key_jwt() -> DeriveInput {
+    parse_quote! {
+        pub struct Entra {
+            pub client_id: String,
+            pub certificate_key: SigningKey,
+        }
+    }
+}
+
+#[test]
+fn a_signing_key_field_is_known_by_its_type_or_name() {
+    let entra = spec(
+        quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt"),
+        private_key_jwt(),
+    );
+    assert_eq!(entra.fields[1].role, Role::SigningKey);
+    assert!(entra.fields[1].secret, "the runtime keeps the key secret");
+    let assertion = entra.assertion.expect("private_key_jwt makes assertions");
+    assert_eq!((assertion.lifetime, assertion.algorithm, assertion.thumbprint), (60, None, false));
+    let named = spec_of_item(
+        quote!(grant = "jwt_bearer", token_path = "/t"),
+        parse_quote! { pub struct G { #[oauth(role = "signing_key")] pub signing_key: oauth_runtime::key::SigningKey } },
+    );
+    assert_eq!(named.fields[0].role, Role::SigningKey);
+    let plain = spec(client_credentials_args(), client_credentials());
+    assert!(plain.assertion.is_none(), "no assertion settings where nothing signs");
+}
+
+fn spec_of_item(args: TokenStream, item: DeriveInput) -> Spec {
+    spec(args, item)
+}
+
+fn client_credentials_args() -> TokenStream {
+    quote!(grant = "client_credentials", token_path = "/t")
+}
+
+#[test]
+fn assertion_settings_are_read() {
+    use crate::provider::model::Audience;
+    use crate::symbol::{AssertionScope, SigningAlg};
+    let salesforce = spec(
+        quote!(
+            grant = "jwt_bearer",
+            token_path = "/services/oauth2/token",
+            assertion_audience = "token_origin",
+            assertion_lifetime = 180,
+            signing_alg = "PS256",
+            assertion_scope = "claim",
+        ),
+        parse_quote! { pub struct S { pub client_id: String, pub username: String, pub key: SigningKey } },
+    );
+    assert!(matches!(salesforce.grant, GrantSpec::Known(Grant::JwtBearer)));
+    let a = salesforce.assertion.unwrap();
+    assert!(matches!(a.audience, Audience::TokenOrigin));
+    assert_eq!((a.lifetime, a.algorithm, a.scope), (180, Some(SigningAlg::Ps256), AssertionScope::Claim));
+    let fixed = super::model::Audience::from_written("https://login.salesforce.com");
+    assert!(matches!(fixed, Audience::Fixed(url) if url == "https://login.salesforce.com"));
+    let entra = spec(
+        quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt", assertion_thumbprint),
+        private_key_jwt(),
+    );
+    assert!(entra.assertion.unwrap().thumbprint);
+}
+
+#[test]
+fn signing_needs_a_key_of_the_runtimes_type() {
+    assert_one(
+        errors(
+            quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt"),
+            parse_quote! { pub struct E { pub client_id: String } },
+        ),
+        "`client_auth = \"private_key_jwt\"` signs with the client's private key, but no field holds one: add `signing_key: SigningKey`",
+    );
+    assert_one(
+        errors(
+            quote!(grant = "jwt_bearer", token_path = "/t"),
+            parse_quote! { pub struct G { pub client_id: String } },
+        ),
+        "`grant = \"jwt_bearer\"` signs with the client's private key",
+    );
+    assert_one(
+        errors(
+            quote!(grant = "jwt_bearer", token_path = "/t"),
+            parse_quote! { pub struct G { pub signing_key: String } },
+        ),
+        "`signing_key` holds the key that signs assertions: declare it as `SigningKey`",
+    );
+    assert_one(
+        errors(
+            client_credentials_args(),
+            parse_quote! { pub struct V { pub client_id: String, pub client_secret: Secret, pub key: SigningKey } },
+        ),
+        "nothing signs with `key`: add `client_auth = \"private_key_jwt\"` or `grant = \"jwt_bearer\"`",
+    );
+    assert_one(
+        errors(
+            quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt"),
+            parse_quote! { pub struct E { pub key: SigningKey } },
+        ),
+        "`grant = \"client_credentials\"` needs a client id field",
+    );
+    assert!(
+        errors(
+            quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt"),
+            private_key_jwt()
+        )
+        .is_empty(),
+        "private_key_jwt needs no client secret"
+    );
+}
+
+#[test]
+fn client_secret_jwt_needs_the_secret_and_hs256() {
+    assert_one(
+        errors(
+            quote!(grant = "jwt_bearer", token_path = "/t", client_auth = "client_secret_jwt"),
+            parse_quote! { pub struct V { pub client_id: String, pub key: SigningKey } },
+        ),
+        "`client_auth = \"client_secret_jwt\"` needs a client secret field: add `client_secret: Secret`",
+    );
+    assert_one(
+        errors(
+            quote!(
+                grant = "client_credentials",
+                token_path = "/t",
+                client_auth = "client_secret_jwt",
+                signing_alg = "RS256"
+            ),
+            client_credentials(),
+        ),
+        "signs HS256 with the client secret",
+    );
+    assert!(
+        errors(
+            quote!(
+                grant = "client_credentials",
+                token_path = "/t",
+                client_auth = "client_secret_jwt",
+                signing_alg = "HS256"
+            ),
+            client_credentials()
+        )
+        .is_empty()
+    );
+    assert_one(
+        errors(
+            quote!(
+                grant = "client_credentials",
+                token_path = "/t",
+                client_auth = "private_key_jwt",
+                signing_alg = "HS256"
+            ),
+            private_key_jwt(),
+        ),
+        "HS256 signs with a shared secret, not with the client's key",
+    );
+}
+
+#[test]
+fn assertion_mistakes() {
+    let pkj = |extra: TokenStream| {
+        errors(
+            quote!(grant = "client_credentials", token_path = "/t", client_auth = "private_key_jwt", #extra),
+            private_key_jwt(),
+        )
+    };
+    assert_one(
+        pkj(quote!(signing_alg = "rs256")),
+        "unknown signing_alg \"rs256\": expected one of \"RS256\", \"PS256\", \"ES256\", \"EdDSA\", \"HS256\"; did you mean \"RS256\"?",
+    );
+    assert_one(
+        pkj(quote!(signing_alg = "ES384")),
+        "expected one of \"RS256\", \"PS256\", \"ES256\", \"EdDSA\", \"HS256\"",
+    );
+    assert_one(pkj(quote!(assertion_audience = "login.salesforce.com")), "`assertion_audience` is \"token_endpoint\"");
+    assert_one(pkj(quote!(assertion_audience = "token_endpont")), "did you mean \"token_endpoint\"?");
+    assert_one(pkj(quote!(assertion_lifetime = 0)), "at least 1 second");
+    assert_one(pkj(quote!(assertion_lifetime = 7200)), "longer than an hour");
+    assert_one(pkj(quote!(assertion_scope = "claim")), "`assertion_scope` says where a JWT-bearer grant's scope goes");
+    assert_one(
+        errors(quote!(grant = "client_credentials", token_path = "/t", assertion_lifetime = 60), client_credentials()),
+        "`assertion_lifetime` describes signed assertions, and this vendor makes none",
+    );
+    assert_one(
+        errors(
+            quote!(
+                grant = "client_credentials",
+                token_path = "/t",
+                client_auth = "client_secret_jwt",
+                assertion_thumbprint
+            ),
+            client_credentials(),
+        ),
+        "`assertion_thumbprint` names the certificate of the client's key",
+    );
+    assert_one(
+        errors(quote!(grant = "jwt", token_path = "/t"), parse_quote! { pub struct G { pub key: SigningKey } }),
+        "did you mean \"jwt_bearer\"?",
+    );
+}
+
+#[test]
+fn jwt_expansion() {
+    let tokens = oauth_provider(
+        quote!(
+            name = "Salesforce",
+            grant = "jwt_bearer",
+            token_path = "/services/oauth2/token",
+            assertion_audience = "token_origin",
+            signing_alg = "RS256",
+        ),
+        quote! {
+            pub struct Salesforce {
+                pub client_id: String,
+                pub username: String,
+                pub key: SigningKey,
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
 }

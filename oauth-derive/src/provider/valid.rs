@@ -7,11 +7,12 @@ use proc_macro2::Span;
 
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::provider::ast::{Field, Input, is_secret_type, is_type_named};
+use crate::provider::ast::{Field, Input, is_secret_type, is_signing_key_type, is_type_named};
 use crate::provider::attr::base_url_const;
+use crate::provider::model::Audience;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, name_of, unraw,
+    BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, SigningAlg, did_you_mean, name_of, unraw,
 };
 
 /// Runs every rule.
@@ -47,6 +48,14 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     basic_auth_has_its_fields(input, cx);
     certificates_are_identities(input, cx);
     tls_auth_has_its_fields(input, cx);
+    signing_keys_are_keys(input, cx);
+    signing_needs_a_key(input, cx);
+    a_key_is_used(input, cx);
+    client_assertions_have_their_fields(input, cx);
+    assertion_keys_need_an_assertion(input, cx);
+    signing_alg_suits_the_method(input, cx);
+    assertion_audience_is_a_url(input, cx);
+    assertion_lifetime_is_short(input, cx);
 }
 
 /// `Provider` carries one `'static` spec per type, so a type parameter has nowhere to go.
@@ -602,7 +611,7 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
             field.span(),
             format!(
                 "#[oauth_provider] does not know what to do with field `{}`: name it \
-                 `client_id`, `client_secret`, `username` or `password`, or add \
+                 `client_id`, `client_secret`, `username`, `password` or `signing_key`, or add \
                  `#[oauth(role = \"client_id\")]` (or another role), or `#[oauth(param)]` to \
                  send it as an extra parameter",
                 unraw(field.member)
@@ -731,9 +740,11 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
             need(Role::Username, "String", cx, "");
             need(Role::Password, "Secret", cx, "");
         }
+        // A signed assertion needs its key, which `signing_needs_a_key` asks for.
+        Grant::JwtBearer => {}
         Grant::ClientCredentials | Grant::TokenExchange => {
             need(Role::ClientId, "String", cx, "");
-            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a.sends_secret()) {
+            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(ClientAuth::needs_secret) {
                 need(
                     Role::ClientSecret,
                     "Secret",
@@ -853,6 +864,227 @@ fn role_words(role: Role) -> &'static str {
         Role::Password => "password",
         Role::Param => "parameter",
         Role::ClientCertificate => "client certificate",
+        Role::SigningKey => "signing key",
+    }
+}
+
+/// What signs with the key: the JWT-bearer grant and `private_key_jwt`, with their spans.
+fn signers(input: &Input<'_>) -> Vec<(&'static str, Span)> {
+    let args = &input.args;
+    let mut signers = Vec::new();
+    if let Some(grant) = args.grant.given().filter(|g| g.value == Grant::JwtBearer) {
+        signers.push(("`grant = \"jwt_bearer\"`", grant.span));
+    }
+    if let Some(auth) = args.client_auth.given().filter(|a| a.value == ClientAuth::PrivateKeyJwt) {
+        signers.push(("`client_auth = \"private_key_jwt\"`", auth.span));
+    }
+    signers
+}
+
+/// Whether the declaration makes assertions at all: it signs with a key or with the secret.
+/// `None` when a setting that decides it could not be read.
+fn makes_assertions(input: &Input<'_>) -> Option<bool> {
+    let args = &input.args;
+    let grant = match &args.grant {
+        Arg::Bad => return None,
+        arg => arg.given().map(|g| g.value),
+    };
+    let auth = args.client_auth.or_default(ClientAuth::Body)?;
+    Some(grant == Some(Grant::JwtBearer) || matches!(auth, ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt))
+}
+
+/// The key must be the runtime's `SigningKey`, which keeps it secret and reads it at build time.
+fn signing_keys_are_keys(input: &Input<'_>, cx: &mut Ctxt) {
+    for field in input.fields() {
+        if field.role.given().is_some_and(|r| r.value == Role::SigningKey) && !is_signing_key_type(field.ty) {
+            cx.error_spanned_by(
+                field.ty,
+                format!(
+                    "`{}` holds the key that signs assertions: declare it as `SigningKey` \
+                     (`oauth_runtime::key::SigningKey`, from PEM, a JWK or a service-account file)",
+                    unraw(field.member)
+                ),
+            );
+        }
+    }
+}
+
+/// RFC 7523: a JWT-bearer grant and `private_key_jwt` are signed with the client's private key.
+fn signing_needs_a_key(input: &Input<'_>, cx: &mut Ctxt) {
+    if !input.roles_known() || input.field_with(Role::SigningKey).is_some() {
+        return;
+    }
+    for (what, span) in signers(input) {
+        cx.error_at(
+            span,
+            format!(
+                "{what} signs with the client's private key, but no field holds one: add \
+                 `signing_key: SigningKey` (or a field of that type, or `#[oauth(role = \"signing_key\")]`)"
+            ),
+        );
+    }
+}
+
+/// A key nothing signs with would be a secret held for nothing, and a sign of a missing setting.
+fn a_key_is_used(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(field) = input.field_with(Role::SigningKey) else { return };
+    if makes_assertions(input) != Some(false) || input.args.grant.is_absent() {
+        return;
+    }
+    cx.error_at(
+        field.span(),
+        format!(
+            "nothing signs with `{}`: add `client_auth = \"private_key_jwt\"` or `grant = \"jwt_bearer\"`, \
+             or remove the field",
+            unraw(field.member)
+        ),
+    );
+}
+
+/// A client assertion names the client (`iss = sub = client_id`); HS256 is keyed with the secret.
+fn client_assertions_have_their_fields(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(auth) = input.args.client_auth.given() else { return };
+    if !input.roles_known() || !matches!(auth.value, ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt) {
+        return;
+    }
+    let mut need = vec![(Role::ClientId, "String")];
+    if auth.value == ClientAuth::ClientSecretJwt {
+        need.push((Role::ClientSecret, "Secret"));
+    }
+    // The client-credentials grant asks for both already.
+    if input.args.grant.given().is_some_and(|g| g.value == Grant::ClientCredentials) {
+        need.clear();
+    }
+    for (role, ty) in need {
+        if input.field_with(role).is_none() {
+            cx.error_at(
+                auth.span,
+                format!(
+                    "`client_auth = \"{}\"` needs a {} field: add `{}: {ty}`",
+                    auth_name(auth.value),
+                    role_words(role),
+                    role.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// The assertion settings describe assertions; without one they would be ignored.
+fn assertion_keys_need_an_assertion(input: &Input<'_>, cx: &mut Ctxt) {
+    if makes_assertions(input) != Some(false) || input.args.grant.is_absent() {
+        return;
+    }
+    let args = &input.args;
+    let spans = [
+        ("assertion_audience", args.assertion_audience.given().map(|v| v.span)),
+        ("assertion_lifetime", args.assertion_lifetime.given().map(|v| v.span)),
+        ("signing_alg", args.signing_alg.given().map(|v| v.span)),
+        ("assertion_scope", args.assertion_scope.given().map(|v| v.span)),
+        ("assertion_thumbprint", args.assertion_thumbprint.given().map(|v| v.span)),
+    ];
+    for (key, span) in spans {
+        if let Some(span) = span {
+            cx.error_at(
+                span,
+                format!(
+                    "`{key}` describes signed assertions, and this vendor makes none: add \
+                     `grant = \"jwt_bearer\"` or `client_auth = \"private_key_jwt\"` (or \
+                     `\"client_secret_jwt\"`), or remove `{key}`"
+                ),
+            );
+        }
+    }
+}
+
+/// HS256 is keyed with the client secret (`client_secret_jwt`); the others sign with a key.
+/// The scope goes in a claim only of a JWT-bearer grant; a thumbprint names a key's certificate.
+fn signing_alg_suits_the_method(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let auth = args.client_auth.or_default(ClientAuth::Body);
+    let grant = args.grant.given().map(|g| g.value);
+    let hmac = auth == Some(ClientAuth::ClientSecretJwt);
+    let keyed = grant == Some(Grant::JwtBearer) || auth == Some(ClientAuth::PrivateKeyJwt);
+    if let Some(alg) = args.signing_alg.given() {
+        let keyed_names = "\"RS256\", \"PS256\", \"ES256\" or \"EdDSA\"";
+        if hmac && keyed {
+            cx.error_at(
+                alg.span,
+                "`signing_alg` would apply both to the JWT-bearer grant (signed with the key) and to \
+                 `client_secret_jwt` (HS256 with the secret): remove it, each then signs as it must",
+            );
+        } else if hmac && alg.value != SigningAlg::Hs256 {
+            cx.error_at(
+                alg.span,
+                format!(
+                    "`client_auth = \"client_secret_jwt\"` signs HS256 with the client secret: write \
+                     `signing_alg = \"HS256\"` or remove it; for {keyed_names} use `client_auth = \"private_key_jwt\"`"
+                ),
+            );
+        } else if keyed && alg.value == SigningAlg::Hs256 {
+            cx.error_at(
+                alg.span,
+                format!(
+                    "HS256 signs with a shared secret, not with the client's key: use {keyed_names}, or \
+                     `client_auth = \"client_secret_jwt\"` to sign HS256 with the client secret"
+                ),
+            );
+        }
+    }
+    if let Some(scope) = args.assertion_scope.given() {
+        if grant.is_some() && grant != Some(Grant::JwtBearer) && makes_assertions(input) == Some(true) {
+            cx.error_at(
+                scope.span,
+                "`assertion_scope` says where a JWT-bearer grant's scope goes: it needs `grant = \"jwt_bearer\"`",
+            );
+        }
+    }
+    if let Some(flag) = args.assertion_thumbprint.given() {
+        if hmac && !keyed {
+            cx.error_at(
+                flag.span,
+                "`assertion_thumbprint` names the certificate of the client's key, and `client_secret_jwt` \
+                 signs with the secret: use `client_auth = \"private_key_jwt\"`",
+            );
+        }
+    }
+}
+
+/// The audience is a keyword or the URL the vendor documents.
+fn assertion_audience_is_a_url(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(aud) = input.args.assertion_audience.given() else { return };
+    let written = aud.value.as_str();
+    if Audience::KEYWORDS.contains(&written) {
+        return;
+    }
+    let is_url = ["https://", "http://"].iter().any(|s| written.strip_prefix(s).is_some_and(|rest| !rest.is_empty()));
+    if !is_url || written.chars().any(char::is_whitespace) {
+        let mut msg = format!(
+            "`assertion_audience` is \"token_endpoint\" (the default), \"token_origin\" or the URL the vendor \
+             documents, e.g. \"https://login.salesforce.com\"; \"{}\" is none of them",
+            written.escape_debug()
+        );
+        if let Some(near) = did_you_mean(written, Audience::KEYWORDS) {
+            msg.push_str(&format!("; did you mean \"{near}\"?"));
+        }
+        cx.error_at(aud.span, msg);
+    }
+}
+
+/// Assertions are short-lived; servers refuse long ones (Google at an hour, most at minutes).
+fn assertion_lifetime_is_short(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(lifetime) = input.args.assertion_lifetime.given() else { return };
+    if lifetime.value == 0 {
+        cx.error_at(lifetime.span, "`assertion_lifetime` must be at least 1 second: e.g. `assertion_lifetime = 60`");
+    } else if lifetime.value > 3600 {
+        cx.error_at(
+            lifetime.span,
+            format!(
+                "`assertion_lifetime = {}` is longer than an hour, which servers refuse (an assertion is a \
+                 short-lived proof): use at most 3600, 60 to 300 is usual",
+                lifetime.value
+            ),
+        );
     }
 }
 

@@ -3,7 +3,9 @@
 //! One module per method, each behind [`ClientAuthentication`]: the id and secret as body
 //! parameters ([`ClientSecretPost`]), in an HTTP Basic header ([`ClientSecretBasic`], encoded
 //! as RFC 6749 section 2.3.1 says or raw), only the id for a public client ([`PublicClient`]),
-//! or the id with a TLS client certificate on the connection ([`TlsClientAuth`], RFC 8705).
+//! or the id with a TLS client certificate on the connection ([`TlsClientAuth`], RFC 8705),
+//! or a signed client assertion (RFC 7523 section 2.2, feature `jwt`): with the client's
+//! private key ([`PrivateKeyJwt`]) or HS256 with its secret ([`ClientSecretJwt`]).
 //! A vendor's declaration names its method ([`provider::ClientAuth`](crate::provider::ClientAuth));
 //! [`ClientBuilder::client_auth`](crate::ClientBuilder::client_auth) plugs in one of your own.
 //!
@@ -12,6 +14,8 @@
 
 mod basic;
 mod body;
+mod client_secret_jwt;
+mod private_key_jwt;
 mod public;
 mod tls;
 
@@ -19,6 +23,8 @@ use std::{fmt, sync::Arc};
 
 pub use basic::ClientSecretBasic;
 pub use body::ClientSecretPost;
+pub use client_secret_jwt::ClientSecretJwt;
+pub use private_key_jwt::PrivateKeyJwt;
 pub use public::PublicClient;
 pub use tls::TlsClientAuth;
 
@@ -56,7 +62,26 @@ pub trait ClientAuthentication: Send + Sync + fmt::Debug + 'static {
     fn requires_client_certificate(&self) -> bool {
         false
     }
+
+    /// Checks, when the client is built, that the method can work with `credentials` (a key
+    /// it can sign with, a field it needs, a feature that is on); default `Ok`. A client
+    /// whose method fails this is not built.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] saying what to change.
+    fn check(&self, credentials: &Credentials) -> Result<(), Error> {
+        let _ = credentials;
+        Ok(())
+    }
 }
+
+/// The `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2).
+///
+/// ```
+/// assert!(oauth_runtime::auth::CLIENT_ASSERTION_TYPE.ends_with(":jwt-bearer"));
+/// ```
+pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The method a vendor's declaration names.
 pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn ClientAuthentication> {
@@ -67,6 +92,32 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn ClientAuthentication> {
         ClientAuth::None => Arc::new(PublicClient),
         ClientAuth::Tls => Arc::new(TlsClientAuth::pki()),
         ClientAuth::SelfSignedTls => Arc::new(TlsClientAuth::self_signed()),
+        ClientAuth::PrivateKeyJwt => Arc::new(PrivateKeyJwt::new(spec.token.assertion)),
+        ClientAuth::ClientSecretJwt => Arc::new(ClientSecretJwt::new(spec.token.assertion)),
         _ => Arc::new(ClientSecretPost),
     }
+}
+
+/// The refusal of a signing method when the `jwt` feature is off.
+#[cfg(not(feature = "jwt"))]
+pub(crate) fn needs_jwt(what: &str) -> Error {
+    Error::config(format!(
+        "{what} signs JWTs, which needs the `jwt` feature of oauth-runtime: \
+         `oauth-runtime = {{ version = \"..\", features = [\"jwt\"] }}`"
+    ))
+}
+
+/// That the signing key can sign as the vendor wants, and has a certificate where the vendor
+/// identifies keys by one.
+#[cfg(feature = "jwt")]
+pub(crate) fn check_key(credentials: &Credentials, assertion: &crate::provider::Assertion) -> Result<(), Error> {
+    let (key, _) = crate::key::sign::key_for(credentials, assertion.algorithm).map_err(Error::Config)?;
+    if assertion.certificate_thumbprint && key.x5t_s256.is_none() {
+        let field = credentials.field(crate::provider::Role::SigningKey).map_or("", |(f, _)| f.name);
+        return Err(Error::config(format!(
+            "field `{field}`: the vendor identifies the key by its certificate (`x5t#S256`): add it with \
+             `SigningKey::with_certificate_pem(..)`"
+        )));
+    }
+    Ok(())
 }

@@ -409,8 +409,9 @@ impl<P: Provider> ClientBuilder<P> {
     /// # Errors
     ///
     /// [`Error::Config`] for a base URL that is missing or invalid, plain `http` to a remote
-    /// host, credentials that do not match the vendor's fields, or a seeded token that cannot
-    /// go in a header.
+    /// host, credentials that do not match the vendor's fields, a signing key that cannot be
+    /// read or cannot sign as the vendor wants (the message names the field), a signing
+    /// mechanism without the `jwt` feature, or a seeded token that cannot go in a header.
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = self.spec;
         let (base, auth_base) = resolve_bases(spec, &self)?;
@@ -457,6 +458,14 @@ impl<P: Provider> ClientBuilder<P> {
         let declared = (self.grant.is_none(), self.client_auth.is_none());
         let mut engine =
             super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
+        // A method that cannot work (a key it cannot sign with, a feature that is off) fails
+        // here, not at the first request.
+        let named = |e: Error| match e {
+            Error::Config(why) => Error::config(format!("{}: {why}", spec.name)),
+            other => other,
+        };
+        engine.client_auth.check(&engine.credentials).map_err(named)?;
+        engine.grant.check(&engine.credentials).map_err(named)?;
         if let Some(metadata) = &self.metadata {
             engine.apply_metadata(spec, metadata);
             for url in [Some(&engine.token_url), engine.refresh_url.as_ref(), engine.revocation_url.as_ref()] {
@@ -664,6 +673,40 @@ mod tests {
         assert!(client.inner.engine.credentials.get(crate::provider::Role::ClientSecret).unwrap().is_secret());
         let shown = format!("{client:?}");
         assert!(!shown.contains("careless-secret-42") && shown.contains("\"id\""), "{shown}");
+    }
+
+    /// Without the `jwt` feature, a vendor that signs is refused when the client is built,
+    /// naming the feature; the declaration itself is the same.
+    #[cfg(not(feature = "jwt"))]
+    #[test]
+    fn signing_vendors_need_the_jwt_feature() {
+        use crate::provider::{ClientAuth, FieldSpec, Grant, Role, TokenEndpoint};
+        struct Signing;
+        impl Provider for Signing {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::new(
+                "Signing",
+                TokenEndpoint::new("/token", Grant::ClientCredentials).with_client_auth(ClientAuth::PrivateKeyJwt),
+            )
+            .with_fields(&[FieldSpec::new("client_id", Role::ClientId), FieldSpec::new("key", Role::SigningKey)]);
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("id"), Credential::from(crate::key::SigningKey::from_pem("pem"))]
+            }
+        }
+        struct Hmac;
+        impl Provider for Hmac {
+            const SPEC: &'static ProviderSpec = &ProviderSpec::new(
+                "Hmac",
+                TokenEndpoint::new("/token", Grant::ClientCredentials).with_client_auth(ClientAuth::ClientSecretJwt),
+            )
+            .with_fields(ProviderSpec::minimal("Hmac", "/token").fields);
+            fn credentials(self) -> Vec<Credential> {
+                vec![Credential::from("id"), Credential::from(crate::Secret::from("secret"))]
+            }
+        }
+        let key = Client::builder(Signing).base_url("https://h").build().unwrap_err().to_string();
+        assert!(key.contains("field `key`") && key.contains("`jwt` feature"), "{key}");
+        let hmac = Client::builder(Hmac).base_url("https://h").build().unwrap_err().to_string();
+        assert!(hmac.contains("client_secret_jwt") && hmac.contains("`jwt` feature"), "{hmac}");
     }
 
     #[test]

@@ -97,6 +97,7 @@ impl Inner {
         self.exchange_params(params, exchange, &mut request)?;
         engine.grant.parameters(&engine.credentials, &mut request)?;
         self.finish(&mut request, params, true)?;
+        engine.grant.complete(&engine.credentials, &mut request)?;
         Ok(request)
     }
 

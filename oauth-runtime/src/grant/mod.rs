@@ -2,8 +2,9 @@
 //! be obtained again without a person.
 //!
 //! One module per grant, each behind [`TokenGrant`]: [`Password`] (RFC 6749 section 4.3),
-//! [`ClientCredentials`] (section 4.4), [`TokenExchange`] (RFC 8693) and [`Custom`], a grant
-//! type of the vendor's own with its declared parameters (section 4.5). A vendor's declaration names its grant
+//! [`ClientCredentials`] (section 4.4), [`JwtBearer`] (RFC 7523 section 2.1, feature `jwt`),
+//! [`TokenExchange`] (RFC 8693) and [`Custom`], a grant type of the vendor's own with its
+//! declared parameters (section 4.5). A vendor's declaration names its grant
 //! ([`provider::Grant`](crate::provider::Grant)); [`ClientBuilder::grant`](crate::ClientBuilder::grant)
 //! plugs in one of your own.
 //!
@@ -15,6 +16,7 @@
 
 mod client_credentials;
 mod custom;
+mod jwt_bearer;
 mod password;
 pub(crate) mod refresh;
 pub(crate) mod token_exchange;
@@ -23,6 +25,7 @@ use std::{fmt, sync::Arc};
 
 pub use client_credentials::ClientCredentials;
 pub use custom::Custom;
+pub use jwt_bearer::JwtBearer;
 pub use password::Password;
 pub use token_exchange::{Exchange, Subject, TokenExchange, token_type};
 
@@ -33,7 +36,8 @@ use crate::{Credentials, Error, TokenRequest, provider::ProviderSpec};
 /// The runtime builds every token request anew: it sets the URL and `grant_type`
 /// ([`TokenGrant::grant_type`]), lets the client authentication add its part, then calls
 /// [`TokenGrant::parameters`] for the grant's own parameters; the vendor's fixed parameters and
-/// the handle's [`TokenParams`](crate::TokenParams) come last.
+/// the handle's [`TokenParams`](crate::TokenParams) come next, and
+/// [`TokenGrant::complete`] last, for a grant that signs what is sent.
 ///
 /// ```
 /// use oauth_runtime::{Credentials, Error, TokenRequest, grant::TokenGrant};
@@ -61,6 +65,30 @@ pub trait TokenGrant: Send + Sync + fmt::Debug + 'static {
     /// Whatever keeps the request from being built; it is returned to the caller as is.
     fn parameters(&self, credentials: &Credentials, request: &mut TokenRequest) -> Result<(), Error>;
 
+    /// Completes a request once every parameter is on it, the vendor's fixed ones and the
+    /// handle's included: a grant whose assertion carries the scope signs it here. Default:
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// Whatever keeps the request from being built; it is returned to the caller as is.
+    fn complete(&self, credentials: &Credentials, request: &mut TokenRequest) -> Result<(), Error> {
+        let _ = (credentials, request);
+        Ok(())
+    }
+
+    /// Checks, when the client is built, that the grant can work with `credentials` (a key it
+    /// can sign with, a field it needs, a feature that is on); default `Ok`. A client whose
+    /// grant fails this is not built.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] saying what to change.
+    fn check(&self, credentials: &Credentials) -> Result<(), Error> {
+        let _ = credentials;
+        Ok(())
+    }
+
     /// Whether the grant can run again without a person, when a refresh token is rejected or
     /// there is none (default `true`). `false` for grants that need a person and for refresh
     /// tokens obtained elsewhere.
@@ -83,6 +111,7 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
         Grant::ClientCredentials => Arc::new(ClientCredentials),
         Grant::TokenExchange => Arc::new(TokenExchange),
         Grant::Custom(name) => Arc::new(Custom::new(name)),
+        Grant::JwtBearer => Arc::new(JwtBearer::new(spec.token.assertion)),
     }
 }
 
@@ -91,7 +120,7 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
 pub(crate) fn add_fields(credentials: &Credentials, request: &mut TokenRequest) {
     use crate::provider::Role;
     for (field, value) in credentials.iter() {
-        if !matches!(field.role, Role::ClientId | Role::ClientSecret) && !value.is_material() {
+        if !matches!(field.role, Role::ClientId | Role::ClientSecret | Role::SigningKey) && !value.is_material() {
             request.param(field.name, value.expose());
         }
     }

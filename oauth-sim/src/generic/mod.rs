@@ -2,6 +2,7 @@
 //! describes and answers with the response shape it declares. What a spec does not say is
 //! decided in [`assume`].
 
+mod assertion;
 pub(crate) mod assume;
 pub(crate) mod endpoints;
 mod exchange;
@@ -16,7 +17,8 @@ use axum::{
     response::Response,
 };
 use oauth_runtime::provider::{
-    BodyStyle, ClientAuth, Expiry, FieldPath, Grant as GrantType, InstantFormat, ProviderSpec, Refresh, Role,
+    AssertionScope, BodyStyle, ClientAuth, Expiry, FieldPath, Grant as GrantType, InstantFormat, ProviderSpec, Refresh,
+    Role,
 };
 use serde_json::Value;
 
@@ -196,7 +198,7 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
     }
     sent.body_ok.clone().map_err(Rejection::InvalidRequest)?;
     let recognized = |name: &str| {
-        name == "grant_type"
+        matches!(name, "grant_type" | "assertion" | "client_assertion" | "client_assertion_type")
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
@@ -247,7 +249,25 @@ pub(crate) fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) ->
         return Err(Rejection::InvalidRequest("client credentials sent both in HTTP Basic and in the body".to_owned()));
     }
     let wrong = || Rejection::InvalidClient("client authentication failed".to_owned());
+    let assertion = sent.body.first("client_assertion").is_some() || sent.body.first("client_assertion_type").is_some();
+    if assertion && (basic || in_body(secret_field)) {
+        return Err(Rejection::InvalidRequest("more than one client authentication method".to_owned()));
+    }
     match spec.token.client_auth {
+        ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt => {
+            if sent.body.value("client_assertion_type") != Some(oauth_runtime::auth::CLIENT_ASSERTION_TYPE) {
+                return Err(Rejection::InvalidClient(format!(
+                    "client_assertion_type must be {}",
+                    oauth_runtime::auth::CLIENT_ASSERTION_TYPE
+                )));
+            }
+            let token = sent
+                .body
+                .value("client_assertion")
+                .ok_or_else(|| Rejection::InvalidClient("client_assertion is missing".to_owned()))?;
+            assertion::verify(shared, spec, sent, token, assertion::Purpose::Client)
+                .map_err(Rejection::InvalidClient)?;
+        }
         ClientAuth::Basic | ClientAuth::BasicRaw => {
             let decoded = if spec.token.client_auth == ClientAuth::Basic {
                 http::basic_credentials(headers)
@@ -327,9 +347,19 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
     authenticate(shared, spec, sent)?;
     let expected = spec.token.send_grant_type.then(|| spec.token.grant.as_str());
     check_grant_type(spec, sent, expected)?;
+    let bearer = spec.token.grant == GrantType::JwtBearer;
+    let claimed;
+    let sent = if bearer {
+        claimed = jwt_bearer(shared, spec, sent)?;
+        &claimed
+    } else {
+        sent
+    };
     let config = &shared.config;
     for field in spec.fields {
         let (expected, wrong): (&str, fn(String) -> Rejection) = match field.role {
+            // The assertion's `sub`, checked with it.
+            Role::Username if bearer => continue,
             Role::Username => (&config.username, Rejection::InvalidGrant),
             Role::Password => (&config.password, Rejection::InvalidGrant),
             Role::Param if field.name == "scope" => {
@@ -372,6 +402,27 @@ fn only_declared(spec: &ProviderSpec, sent: &Sent, exchanging: bool) -> Result<(
         Some(name) => Err(Rejection::InvalidRequest(format!("parameter {name} is not a parameter of this grant"))),
         None => Ok(()),
     }
+}
+
+/// A JWT-bearer grant's assertion, verified: the request as the rest of the checks read it,
+/// with the scope claim as the scope parameter where the vendor puts the scope there.
+fn jwt_bearer(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Sent, Rejection> {
+    let token = sent
+        .body
+        .value("assertion")
+        .ok_or_else(|| Rejection::InvalidRequest("parameter assertion is missing".to_owned()))?;
+    let claims =
+        assertion::verify(shared, spec, sent, token, assertion::Purpose::Grant).map_err(Rejection::InvalidGrant)?;
+    let mut body = sent.body.clone();
+    if spec.token.assertion.scope == AssertionScope::Claim {
+        if body.first("scope").is_some() {
+            return Err(Rejection::InvalidRequest("the scope goes in the assertion, not in the body".to_owned()));
+        }
+        if let Some(scope) = claims.get("scope").and_then(Value::as_str) {
+            body.push("scope", scope);
+        }
+    }
+    Ok(Sent { parts: sent.parts.clone(), body, query: sent.query.clone(), body_ok: sent.body_ok.clone() })
 }
 
 fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
