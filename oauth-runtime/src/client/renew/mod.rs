@@ -217,7 +217,7 @@ impl Inner {
         let span =
             tracing::info_span!("oauth.token_fetch", vendor = self.spec.name, grant = self.engine.grant.grant_type());
         let build = || self.grant_request(&session.params);
-        self.fetch(session, TokenRequestKind::Grant, &build).instrument(span).await
+        self.fetch(session, TokenRequestKind::Grant, None, &build).instrument(span).await
     }
 
     /// A new token by refreshing `base`: `None` when the vendor has no refresh or `base` no
@@ -228,12 +228,12 @@ impl Inner {
             return None;
         }
         let build = || {
-            self.refresh_request(rt.expose_secret(), &session.params)
+            self.refresh_request(rt.expose_secret(), base.binding(), &session.params)
                 .unwrap_or_else(|| Err(Error::internal(self.spec.name, "the vendor has no refresh")))
         };
         let span =
             tracing::info_span!("oauth.refresh", vendor = self.spec.name, store = session.renewal.fleet.is_some());
-        let result = self.fetch(session, TokenRequestKind::Refresh, &build).instrument(span).await;
+        let result = self.fetch(session, TokenRequestKind::Refresh, base.binding(), &build).instrument(span).await;
         Some(result.map(|mut token| {
             token.inherit_refresh_token(base);
             token
