@@ -12,10 +12,10 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::provider::items::ClientApi;
-use crate::provider::model::{ErrorShape, Expiry, Refresh, Response, Spec};
+use crate::provider::model::{ErrorShape, Expiry, Presentation, Refresh, Response, Spec};
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
-use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, TokenScheme, private};
+use crate::symbol::{BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Role, TokenScheme, private};
 
 /// The code for a checked provider.
 pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
@@ -104,6 +104,17 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         Refresh::Endpoint { path, param } => quote!(#p::Refresh::endpoint(#path, #param)),
     };
     let response = response_expr(&spec.response, p);
+    let presentation = match spec.presentation {
+        Presentation::Bearer => quote!(#p::Presentation::Bearer),
+        Presentation::Dpop(alg) => {
+            let alg = match alg {
+                DpopAlg::Es256 => quote!(#p::DpopAlg::Es256),
+                DpopAlg::Rs256 => quote!(#p::DpopAlg::Rs256),
+                DpopAlg::Ps256 => quote!(#p::DpopAlg::Ps256),
+            };
+            quote!(#p::Presentation::dpop(#alg))
+        }
+    };
     quote! {
         #p::ProviderSpec::new(
             #name,
@@ -117,6 +128,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_fields(&[#(#fields),*])
         .with_refresh(#refresh)
         .with_response(#response)
+        .with_presentation(#presentation)
     }
 }
 

@@ -8,7 +8,8 @@ use crate::provider::ast::Input;
 use crate::provider::attr::Aliases;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, TokenScheme, default_crate_path, unraw,
+    BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Presentation as PresentationKind, RefreshKind, Role,
+    TokenScheme, default_crate_path, unraw,
 };
 
 /// A checked provider, ready to expand.
@@ -27,6 +28,13 @@ pub(crate) struct Spec {
     pub fields: Vec<Field>,
     pub refresh: Refresh,
     pub response: Response,
+    pub presentation: Presentation,
+}
+
+/// How tokens are presented.
+pub(crate) enum Presentation {
+    Bearer,
+    Dpop(DpopAlg),
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -166,6 +174,10 @@ impl Spec {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let presentation = match args.presentation.or_default(PresentationKind::Bearer)? {
+            PresentationKind::Bearer => Presentation::Bearer,
+            PresentationKind::Dpop => Presentation::Dpop(args.dpop_alg.or_default(DpopAlg::Es256)?),
+        };
         Some(Spec {
             ident: input.item.ident.clone(),
             vis: input.item.vis.clone(),
@@ -202,6 +214,7 @@ impl Spec {
                 },
                 error_shape,
             },
+            presentation,
         })
     }
 }
