@@ -38,6 +38,12 @@ pub struct Counters {
     /// the first answer was lost to [`Fault::AfterProcessing`]): a client must never
     /// present one refresh token twice.
     pub refresh_tokens_repeated: usize,
+    /// Answers that asked for a DPoP nonce (`use_dpop_nonce`), at the token endpoint and the
+    /// API (specs that declare DPoP).
+    pub dpop_nonce_challenges: usize,
+    /// DPoP proofs refused (`invalid_dpop_proof`): malformed, wrongly signed, for another
+    /// request, replayed, or by a key the token is not bound to.
+    pub dpop_proofs_refused: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -81,6 +87,8 @@ struct AtomicCounters {
     faults_served: AtomicUsize,
     refresh_reuse_detected: AtomicUsize,
     refresh_tokens_repeated: AtomicUsize,
+    dpop_nonce_challenges: AtomicUsize,
+    dpop_proofs_refused: AtomicUsize,
 }
 
 pub(crate) struct Shared {
@@ -93,6 +101,9 @@ pub(crate) struct Shared {
     /// Position in the deterministic sequence of draws for `rates`.
     draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
+    /// DPoP's state, for a spec that declares DPoP.
+    #[cfg(feature = "jwt")]
+    pub(crate) dpop: Option<crate::generic::dpop::DpopState>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -124,7 +135,17 @@ fn deadline(lifetime: Duration) -> Instant {
 
 impl Shared {
     pub(crate) fn new(config: SimConfig) -> Shared {
+        #[cfg(feature = "jwt")]
+        let dpop = match config.kind() {
+            crate::config::Kind::Spec(spec) => spec
+                .presentation
+                .dpop_alg()
+                .map(|alg| crate::generic::dpop::DpopState::new(alg.as_str(), config.dpop_nonce_rotate_every)),
+            crate::config::Kind::Vendor(_) => None,
+        };
         Shared {
+            #[cfg(feature = "jwt")]
+            dpop,
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
             tokens: Mutex::default(),
@@ -296,6 +317,18 @@ impl Shared {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts an answer that asked for a DPoP nonce.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn count_dpop_nonce_challenge(&self) {
+        self.counters.dpop_nonce_challenges.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a refused DPoP proof.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn count_dpop_refusal(&self) {
+        self.counters.dpop_proofs_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -310,6 +343,8 @@ impl Shared {
             faults_served: c.faults_served.load(Ordering::Relaxed),
             refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
             refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
+            dpop_nonce_challenges: c.dpop_nonce_challenges.load(Ordering::Relaxed),
+            dpop_proofs_refused: c.dpop_proofs_refused.load(Ordering::Relaxed),
         }
     }
 }
