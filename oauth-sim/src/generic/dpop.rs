@@ -230,7 +230,147 @@ fn same_uri(htu: &str, expected: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, jwk::Jwk};
+    use serde_json::json;
+
     use super::*;
+
+    const HTU: &str = "http://127.0.0.1:8080/protected";
+
+    /// A P-256 key: its signing half and its public JWK.
+    fn key() -> (EncodingKey, Value) {
+        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+        let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let key = EncodingKey::from_ec_pem(pair.serialize_pem().as_bytes()).unwrap();
+        let mut jwk = serde_json::to_value(Jwk::from_encoding_key(&key, Algorithm::ES256).unwrap()).unwrap();
+        jwk.as_object_mut().unwrap().remove("alg");
+        (key, jwk)
+    }
+
+    fn now() -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    }
+
+    fn claims(token: Option<&str>) -> Value {
+        let mut claims = json!({"jti": token::b64token(16), "htm": "GET", "htu": HTU, "iat": now()});
+        if let Some(token) = token {
+            claims["ath"] = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes())).into();
+        }
+        claims
+    }
+
+    /// A proof of `claims`, signed by `key` under a header with `jwk`, changed by `header`.
+    fn proof(key: &EncodingKey, jwk: &Value, claims: &Value, header: impl FnOnce(&mut Value)) -> HeaderMap {
+        let mut head = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk});
+        header(&mut head);
+        let signing = Header {
+            typ: Some("dpop+jwt".into()),
+            jwk: serde_json::from_value(jwk.clone()).ok(),
+            ..Header::new(Algorithm::ES256)
+        };
+        let signed = jsonwebtoken::encode(&signing, claims, key).unwrap();
+        let mut parts: Vec<String> = signed.split('.').map(str::to_owned).collect();
+        parts[0] = URL_SAFE_NO_PAD.encode(head.to_string());
+        // Re-signed over the header as changed, so that only the change is wrong.
+        let message = format!("{}.{}", parts[0], parts[1]);
+        parts[2] = jsonwebtoken::crypto::sign(message.as_bytes(), key, Algorithm::ES256).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("dpop", HeaderValue::from_str(&parts.join(".")).unwrap());
+        headers
+    }
+
+    fn expected(token: Option<&str>, nonce: bool) -> Expected<'_> {
+        Expected { method: &Method::GET, htu: HTU.to_owned(), access_token: token, nonce }
+    }
+
+    fn refused(result: Result<Checked, Refusal>, why: &str) {
+        match result {
+            Err(Refusal::Invalid(text)) => assert!(text.contains(why), "{text:?} lacks {why:?}"),
+            Err(Refusal::UseNonce) => panic!("asked for a nonce, not refused for {why:?}"),
+            Ok(_) => panic!("accepted, but {why:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_proof_passes_once_and_names_its_key() {
+        let (key, jwk) = key();
+        let state = DpopState::new("ES256", 0);
+        let headers = proof(&key, &jwk, &claims(Some("tok")), |_| {});
+        let checked = state.check(&headers, &expected(Some("tok"), false)).unwrap();
+        assert_eq!(Some(checked.jkt), thumbprint(&jwk));
+        refused(state.check(&headers, &expected(Some("tok"), false)), "used before");
+    }
+
+    #[test]
+    fn every_header_member_is_checked() {
+        let (key, jwk) = key();
+        let state = DpopState::new("ES256", 0);
+        let c = claims(None);
+        let check = |headers: &HeaderMap| state.check(headers, &expected(None, false));
+        refused(check(&HeaderMap::new()), "exactly one DPoP header");
+        let mut two = proof(&key, &jwk, &c, |_| {});
+        two.append("dpop", proof(&key, &jwk, &claims(None), |_| {})["dpop"].clone());
+        refused(check(&two), "exactly one DPoP header");
+        refused(check(&proof(&key, &jwk, &c, |h| h["typ"] = "JWT".into())), "typ");
+        refused(check(&proof(&key, &jwk, &c, |h| h["alg"] = "HS256".into())), "asymmetric algorithms only");
+        refused(check(&proof(&key, &jwk, &c, |h| h["alg"] = "none".into())), "asymmetric algorithms only");
+        refused(check(&proof(&key, &jwk, &c, |h| h["jwk"]["d"] = "c2VjcmV0".into())), "private key");
+        refused(
+            check(&proof(&key, &jwk, &c, |h| h.as_object_mut().unwrap().remove("jwk").map(drop).unwrap_or(()))),
+            "no jwk",
+        );
+        let (_, other) = self::key();
+        refused(check(&proof(&key, &jwk, &c, |h| h["jwk"] = other.clone())), "signature does not verify");
+        let mut garbage = HeaderMap::new();
+        garbage.insert("dpop", HeaderValue::from_static("a.b"));
+        refused(check(&garbage), "compact form");
+    }
+
+    #[test]
+    fn every_claim_is_checked() {
+        let (key, jwk) = key();
+        let state = DpopState::new("ES256", 0);
+        let with = |change: &dyn Fn(&mut Value)| {
+            let mut c = claims(Some("tok"));
+            change(&mut c);
+            proof(&key, &jwk, &c, |_| {})
+        };
+        let check = |headers: HeaderMap| state.check(&headers, &expected(Some("tok"), false));
+        refused(check(with(&|c| c["htm"] = "POST".into())), "htm");
+        refused(check(with(&|c| c["htu"] = format!("{HTU}?q=1").into())), "query or a fragment");
+        refused(check(with(&|c| c["htu"] = format!("{HTU}#f").into())), "query or a fragment");
+        refused(check(with(&|c| c["htu"] = "http://127.0.0.1:8080/other".into())), "is not the request's URI");
+        refused(check(with(&|c| c["iat"] = (now() - 600).into())), "iat");
+        refused(check(with(&|c| c["iat"] = (now() + 600).into())), "iat");
+        refused(check(with(&|c| c["iat"] = "now".into())), "no iat");
+        refused(check(with(&|c| c["jti"] = "".into())), "no jti");
+        refused(check(with(&|c| c["ath"] = "bm90IHRoZSBoYXNo".into())), "ath is not the hash");
+        refused(check(with(&|c| drop(c.as_object_mut().unwrap().remove("ath")))), "no ath");
+        assert!(check(with(&|c| c["htu"] = "HTTP://127.0.0.1:8080/protected".into())).is_ok(), "normalised");
+    }
+
+    #[test]
+    fn nonces_are_required_and_rotated() {
+        let (key, jwk) = key();
+        let state = DpopState::new("ES256", 3);
+        let nonce = |state: &DpopState| state.nonce().to_str().unwrap().to_owned();
+        let send = |nonce: Option<&str>| {
+            let mut c = claims(None);
+            if let Some(nonce) = nonce {
+                c["nonce"] = nonce.into();
+            }
+            state.check(&proof(&key, &jwk, &c, |_| {}), &expected(None, true))
+        };
+        assert!(matches!(send(None), Err(Refusal::UseNonce)));
+        let first = nonce(&state);
+        assert!(send(Some("made-up")).is_err());
+        // The third request that needs a nonce rotates it before it is checked.
+        assert!(matches!(send(Some(&first)), Err(Refusal::UseNonce)));
+        let second = nonce(&state);
+        assert_ne!(first, second);
+        assert!(send(Some(&second)).is_ok() && send(Some(&second)).is_ok());
+        assert!(matches!(send(Some(&second)), Err(Refusal::UseNonce)), "rotated again");
+    }
 
     #[test]
     fn uris_compare_after_normalisation() {
