@@ -6,7 +6,7 @@
 //! **The encoding holds the access token, the refresh token and the key the token is bound
 //! to in clear**: encrypt it before it leaves the process.
 //!
-//! Version 3 (this release writes it) is a JSON object:
+//! Version 3 (this release writes it for tokens bound to a key) is a JSON object:
 //!
 //! | field | value |
 //! | --- | --- |
@@ -19,8 +19,10 @@
 //! | `params` | the token parameters, `[[name, value], …]` in wire order; absent if unknown |
 //! | `binding` | the key the token is bound to ([`Token::binding`]): `{"kind": "dpop", "key": …}`, the key a secret (for DPoP, the private JWK); absent for Bearer tokens |
 //!
-//! Version 2 is the same without `binding`. [`decode`] reads it, and also the unversioned
-//! forms of earlier releases (reported as version 1):
+//! Version 2 is the same without `binding`: this release writes it for tokens bound to no key
+//! (Bearer tokens), so that the previous release, which reads versions 1 and 2, still shares
+//! them during a rolling upgrade. [`decode`] reads it, and also the unversioned forms of
+//! earlier releases (reported as version 1):
 //! the stores' (`access`, `expires_at_ms`, `issued_at_ms`, …) and `SavedToken`'s
 //! (`access_token`, `expires_at`, …, without `v`). A version newer than [`VERSION`] is an
 //! error of kind [`Codec`](super::StoreErrorKind::Codec), never a guess.
@@ -32,7 +34,7 @@
 //! let bytes = codec::encode(&token, Some(&params)); // zeroed on drop
 //! let back = codec::decode(&bytes)?;
 //! assert_eq!(back.token.access_token().expose_secret(), "access");
-//! assert_eq!((back.params.as_ref(), back.version), (Some(&params), codec::VERSION));
+//! assert_eq!((back.params.as_ref(), back.version), (Some(&params), 2)); // bound to no key
 //! # Ok::<(), oauth_runtime::store::StoreError>(())
 //! ```
 
@@ -46,8 +48,12 @@ use zeroize::Zeroizing;
 use super::StoreError;
 use crate::{Token, TokenParams};
 
-/// The version [`encode`] writes.
+/// The newest version [`encode`] writes (for tokens bound to a key; version 2 otherwise), and
+/// the newest [`decode`] reads.
 pub const VERSION: u32 = 3;
+
+/// The version of tokens bound to no key.
+const UNBOUND_VERSION: u32 = 2;
 
 /// What [`decode`] read.
 #[derive(Clone, Debug)]
@@ -97,7 +103,7 @@ struct EncodedBinding<'a> {
 impl<'a> Encoded<'a> {
     pub(crate) fn new(token: &'a Token, params: Option<&'a TokenParams>) -> Encoded<'a> {
         Encoded {
-            v: VERSION,
+            v: if token.binding().is_some() { VERSION } else { UNBOUND_VERSION },
             access_token: token.access_token().expose_secret(),
             token_type: token.token_type(),
             token_type_sent: token.token_type_sent(),
@@ -221,7 +227,8 @@ impl AnyForm {
     }
 }
 
-/// `token` (and the `params` it was requested with, if known) in the current [`VERSION`],
+/// `token` (and the `params` it was requested with, if known) in the current form (version 3
+/// for a token bound to a key, version 2 otherwise),
 /// as JSON in memory zeroed on drop.
 pub fn encode(token: &Token, params: Option<&TokenParams>) -> Zeroizing<Vec<u8>> {
     // Serialising a struct of strings, numbers and a JSON map cannot fail.
@@ -276,10 +283,10 @@ mod tests {
         let params = TokenParams::new().scope("a b").audience("aud").resource("r1").resource("r2");
         let bytes = encode(&token, Some(&params));
         let text = std::str::from_utf8(&bytes).unwrap();
-        assert!(text.starts_with("{\"v\":3,"), "{text}");
+        assert!(text.starts_with("{\"v\":2,"), "bound to no key: the previous release reads it: {text}");
         assert!(!text.contains("binding"), "a Bearer token has none: {text}");
         let back = decode(&bytes).unwrap();
-        assert_eq!((back.version, back.params.as_ref()), (3, Some(&params)));
+        assert_eq!((back.version, back.params.as_ref()), (2, Some(&params)));
         assert!(back.token.binding().is_none());
         let t = back.token;
         assert_eq!(t.access_token().expose_secret(), "acc");
@@ -295,7 +302,9 @@ mod tests {
     fn the_key_a_token_is_bound_to_travels_with_it() {
         let token = sample().with_binding(crate::TokenBinding::new("dpop", crate::Secret::from("{\"d\":\"k3y\"}")));
         let bytes = encode(&token, None);
+        assert!(bytes.starts_with(b"{\"v\":3,"));
         let back = decode(&bytes).unwrap();
+        assert_eq!(back.version, 3);
         let binding = back.token.binding().expect("the binding is read back");
         assert_eq!((binding.kind(), binding.material().expose_secret()), ("dpop", "{\"d\":\"k3y\"}"));
         assert!(!format!("{:?}", back.token).contains("k3y"));
