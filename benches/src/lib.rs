@@ -13,7 +13,9 @@
 //! - [`raw_token_fetch`]: a token request written by hand with `reqwest`, against which the
 //!   client's token request is measured;
 //! - [`herd`]: many callers at token expiry, counted by the simulator;
-//! - [`integrations`]: the client's tokens through `reqwest-middleware` and `tower`.
+//! - [`integrations`]: the client's tokens through `reqwest-middleware` and `tower`;
+//! - [`DpopBench`]: a vendor that declares DPoP, for the cost of a proof per call against
+//!   Bearer ([`seeded_dpop_client`]).
 
 use std::{
     io,
@@ -28,7 +30,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     routing::get,
 };
-use oauth_runtime::{Error, Provider, Secret, Token};
+use oauth_runtime::{Error, Provider, Secret, Token, oauth_provider};
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{Deyel, DeyelClient};
 use tokio::sync::oneshot;
@@ -44,10 +46,12 @@ pub const BENCH_TOKEN: &str = "bench-access-token-0123456789abcdef";
 pub const API_PATH: &str = "/api/v1/me";
 
 /// A loopback API with one endpoint, `GET /api/v1/me`, that answers `200 {"ok":true}` to
-/// `Authorization: Bearer` [`BENCH_TOKEN`] and `401` to anything else.
+/// `Authorization: Bearer` [`BENCH_TOKEN`] (or `Authorization: DPoP` [`BENCH_TOKEN`] with a
+/// `DPoP` header) and `401` to anything else.
 ///
 /// It does as little as a server can, so that the comparison of clients is not drowned in
-/// server work. It stops when dropped.
+/// server work: it does not verify DPoP proofs (the simulator does, in the tests), so that the
+/// DPoP variant measures what the client pays for a proof. It stops when dropped.
 #[derive(Debug)]
 pub struct ApiServer {
     addr: SocketAddr,
@@ -60,7 +64,7 @@ impl ApiServer {
     pub async fn start() -> io::Result<ApiServer> {
         let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
-        let expected: Arc<str> = format!("Bearer {BENCH_TOKEN}").into();
+        let expected: Arc<str> = BENCH_TOKEN.into();
         let app = Router::new().route(API_PATH, get(me)).with_state(expected);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -85,7 +89,12 @@ async fn me(
     State(expected): State<Arc<str>>,
     headers: HeaderMap,
 ) -> (StatusCode, [(header::HeaderName, &'static str); 1], &'static str) {
-    let ok = headers.get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes() == expected.as_bytes());
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()).unwrap_or_default();
+    let ok = match authorization.split_at_checked(authorization.iter().position(|b| *b == b' ').unwrap_or(0)) {
+        Some((b"Bearer", token)) => &token[1..] == expected.as_bytes(),
+        Some((b"DPoP", token)) => &token[1..] == expected.as_bytes() && headers.contains_key("dpop"),
+        _ => false,
+    };
     let status = if ok { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
     (status, [(header::CONTENT_TYPE, "application/json")], if ok { r#"{"ok":true}"# } else { "{}" })
 }
@@ -104,6 +113,29 @@ pub fn deyel(config: &SimConfig) -> Deyel {
 pub fn seeded_client(base_url: &str) -> Result<DeyelClient, Error> {
     let token = Token::new(BENCH_TOKEN).with_expires_at(SystemTime::now() + Duration::from_secs(3600));
     let creds = Deyel { client_id: "bench".into(), client_secret: Secret::from("bench") };
+    creds.client_builder().base_url(base_url).token(token).build()
+}
+
+/// Deyel's endpoint declared with DPoP (RFC 9449): every call carries a fresh ES256 proof.
+#[oauth_provider(grant = "client_credentials", token_path = "/oauth/token", presentation = "dpop")]
+pub struct DpopBench {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret,
+}
+
+/// A [`DpopBench`] client aimed at `base_url`, seeded with [`BENCH_TOKEN`] typed `DPoP` and
+/// valid for an hour: what every API call pays once a DPoP token is cached, a proof signed
+/// per call included.
+///
+/// # Errors
+///
+/// When the client cannot be built.
+pub fn seeded_dpop_client(base_url: &str) -> Result<DpopBenchClient, Error> {
+    let token =
+        Token::new(BENCH_TOKEN).with_token_type("DPoP").with_expires_at(SystemTime::now() + Duration::from_secs(3600));
+    let creds = DpopBench { client_id: "bench".into(), client_secret: Secret::from("bench") };
     creds.client_builder().base_url(base_url).token(token).build()
 }
 

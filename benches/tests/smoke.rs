@@ -70,3 +70,14 @@ async fn the_middleware_variants_pass_the_api_server() {
     let request = http::Request::get(api.url()).body(String::new()).unwrap();
     assert_eq!(wrong.oneshot(request).await.unwrap().status(), 401, "the server checks the token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpop_variant_passes_the_api_server() {
+    let api = ApiServer::start().await.unwrap();
+    let client = oauth_bench::seeded_dpop_client(&api.base_url()).unwrap();
+    assert_eq!(client.cached_token().expect("seeded").token_type(), "DPoP");
+    assert_eq!(client.get(oauth_bench::API_PATH).send().await.unwrap().status(), 200);
+    // Without a proof, a DPoP token is refused.
+    let raw = raw_http().get(api.url()).header("authorization", format!("DPoP {BENCH_TOKEN}")).send().await.unwrap();
+    assert_eq!(raw.status(), 401);
+}

@@ -80,7 +80,9 @@ use proc_macro::TokenStream;
 /// | `access_token_path`, `token_type_path`, `refresh_token_path`, `expires_in_path`, `expires_at_path` | a nested response field, `"authed_user.access_token"` or `"data.tokens[0].value"`, instead of the plain key; `expires_at_path` needs `expires_format` | the plain key |
 /// | `access_token_aliases("..", ..)`, `token_type_aliases`, `refresh_token_aliases`, `expires_in_aliases` | other paths tried in order after the main field; no duplicates, none equal to the main field | |
 /// | `error_shape(code = "..", description = "..", uri = "..", success_codes("..", ..))` | where a vendor keeps its error code and message, as paths; `code` required; the success codes mark an answer that is no error | RFC 6749 |
-/// | `token_scheme` | `"bearer"`, in any case: the `Authorization` scheme whatever the token type says (`"dpop"` and `"mac"` are not supported yet) | from the token type |
+/// | `token_scheme` | `"bearer"`, in any case: the `Authorization` scheme whatever the token type says (for DPoP write `presentation = "dpop"`; `"mac"` is not supported) | from the token type |
+/// | `presentation` | `"bearer"` (RFC 6750), `"dpop"` (RFC 9449: a key per client and a signed proof on every token request and API call; runtime feature `dpop`) | `"bearer"` |
+/// | `dpop_alg` | with `presentation = "dpop"`: `"ES256"` (a key generated per client unless one is supplied), `"RS256"`, `"PS256"` (a key supplied with `ClientBuilder::dpop_key`) | `"ES256"` |
 /// | `min_lifetime` | seconds, at least 1: the shortest lifetime a token is given | `1` |
 /// | `params(key = "value", ..)` | fixed extra parameters of every token request | |
 /// | `base_url(name = "https://..", ..)` | named base URLs, each also an associated `const` named by the user, upper-cased | |

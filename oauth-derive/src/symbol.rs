@@ -104,6 +104,21 @@ pub(crate) enum InstantFormat {
     EpochSeconds,
 }
 
+/// How tokens are presented to the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Presentation {
+    Bearer,
+    Dpop,
+}
+
+/// The signature algorithm of DPoP proofs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DpopAlg {
+    Es256,
+    Rs256,
+    Ps256,
+}
+
 /// The part a credential field plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Role {
@@ -263,6 +278,29 @@ choice!(InstantFormat {
     "unix_millis" => "epoch_millis",
     "seconds" => "epoch_seconds",
     "epoch" => "epoch_seconds",
+});
+choice!(Presentation {
+    "bearer" => Presentation::Bearer,
+    "dpop" => Presentation::Dpop,
+} aliases {
+    "rfc6750" => "bearer",
+    "rfc9449" => "dpop",
+    "proof_of_possession" => "dpop",
+    "pop" => "dpop",
+});
+choice!(DpopAlg {
+    "ES256" => DpopAlg::Es256,
+    "RS256" => DpopAlg::Rs256,
+    "PS256" => DpopAlg::Ps256,
+} aliases {
+    // JWA names are upper case; the lower-case spellings point there.
+    "es256" => "ES256",
+    "rs256" => "RS256",
+    "ps256" => "PS256",
+    "p256" => "ES256",
+    "p-256" => "ES256",
+    "ecdsa" => "ES256",
+    "rsa" => "RS256",
 });
 choice!(Role {
     "client_id" => Role::ClientId,

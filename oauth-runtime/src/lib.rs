@@ -160,7 +160,7 @@ pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
 pub use saved::SavedToken;
-pub use token::{LifetimeSource, Token, TokenScheme};
+pub use token::{LifetimeSource, Token, TokenBinding, TokenScheme};
 pub use token_params::TokenParams;
 pub use token_request::{TokenRequest, TokenRequestKind};
 pub use transport::RetryPolicy;

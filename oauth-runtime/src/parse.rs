@@ -55,6 +55,8 @@ pub struct RawResponse {
     pub date: Option<SystemTime>,
     /// The body.
     pub body: Vec<u8>,
+    /// Every header, for the presentation's reading of the answer (a DPoP nonce).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 // Used by the property tests and the fuzz target, through the parse internals feature.
@@ -68,6 +70,7 @@ impl RawResponse {
             location: None,
             date: None,
             body: body.into(),
+            headers: reqwest::header::HeaderMap::new(),
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct ProviderSpec {
     /// URL. [`ClientBuilder::discover`](crate::ClientBuilder::discover) reads the server's
     /// metadata from it.
     pub issuer: Option<&'static str>,
+    /// How tokens are presented to the API (by default, [`Presentation::Bearer`]).
+    pub presentation: Presentation,
 }
 
 impl ProviderSpec {
@@ -79,6 +81,7 @@ impl ProviderSpec {
             response: ResponseSpec::STANDARD,
             revocation_path: None,
             issuer: None,
+            presentation: Presentation::Bearer,
         }
     }
 
@@ -171,6 +174,18 @@ impl ProviderSpec {
     /// ```
     pub const fn with_issuer(mut self, issuer: &'static str) -> Self {
         self.issuer = Some(issuer);
+        self
+    }
+
+    /// Sets how tokens are presented (by default, [`Presentation::Bearer`]).
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const OKTA: ProviderSpec = ProviderSpec::minimal("Okta", "/oauth2/v1/token").with_presentation(Presentation::DPOP);
+    /// assert_eq!(OKTA.presentation.dpop_alg(), Some(DpopAlg::Es256));
+    /// ```
+    pub const fn with_presentation(mut self, presentation: Presentation) -> Self {
+        self.presentation = presentation;
         self
     }
 
@@ -627,6 +642,85 @@ impl ClientAuth {
             ClientAuth::PrivateKeyJwt => Some("private_key_jwt"),
             ClientAuth::ClientSecretJwt => Some("client_secret_jwt"),
             _ => None,
+        }
+    }
+}
+
+/// How the vendor wants tokens presented (attribute key `presentation`, with `dpop_alg`).
+///
+/// Not to be confused with the trait [`present::Presentation`](crate::present::Presentation),
+/// which implements one: this is the declaration, which the client maps to its implementation
+/// when it is built.
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// assert_eq!(Presentation::default(), Presentation::Bearer);
+/// assert_eq!(Presentation::DPOP, Presentation::dpop(DpopAlg::Es256));
+/// assert_eq!(Presentation::Bearer.dpop_alg(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Presentation {
+    /// `Authorization: Bearer <token>` (RFC 6750): `presentation = "bearer"`, the default.
+    #[default]
+    Bearer,
+    /// DPoP (RFC 9449): tokens bound to a key of the client's, sent as
+    /// `Authorization: DPoP <token>` with a signed proof (the `DPoP` header) on every token
+    /// request and API call: `presentation = "dpop"`; built by [`Presentation::dpop`]. Needs
+    /// the runtime's `dpop` feature; without it, building the client is an
+    /// [`Error::Config`](crate::Error::Config) naming the feature.
+    #[non_exhaustive]
+    Dpop {
+        /// The proofs' signature algorithm (`dpop_alg`).
+        alg: DpopAlg,
+    },
+}
+
+impl Presentation {
+    /// DPoP with ES256 proofs, the algorithm every DPoP server supports.
+    pub const DPOP: Presentation = Presentation::dpop(DpopAlg::Es256);
+
+    /// DPoP with proofs signed by `alg`.
+    pub const fn dpop(alg: DpopAlg) -> Self {
+        Presentation::Dpop { alg }
+    }
+
+    /// The DPoP proofs' algorithm, if tokens are presented with DPoP.
+    pub const fn dpop_alg(&self) -> Option<DpopAlg> {
+        match *self {
+            Presentation::Dpop { alg } => Some(alg),
+            Presentation::Bearer => None,
+        }
+    }
+}
+
+/// The signature algorithm of DPoP proofs (attribute key `dpop_alg`, JWA names).
+///
+/// ```
+/// # use oauth_runtime::provider::DpopAlg;
+/// assert_eq!(DpopAlg::Es256.as_str(), "ES256");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DpopAlg {
+    /// ECDSA on P-256 with SHA-256: `dpop_alg = "ES256"`, the default. The client generates
+    /// its key unless one is supplied.
+    #[default]
+    Es256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256: `dpop_alg = "RS256"`. The key is supplied
+    /// (`ClientBuilder::dpop_key`), as PEM.
+    Rs256,
+    /// RSASSA-PSS with SHA-256: `dpop_alg = "PS256"`. The key is supplied, as PEM.
+    Ps256,
+}
+
+impl DpopAlg {
+    /// The JWA name, as in a proof's `alg` header.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DpopAlg::Es256 => "ES256",
+            DpopAlg::Rs256 => "RS256",
+            DpopAlg::Ps256 => "PS256",
         }
     }
 }

@@ -40,12 +40,13 @@ use crate::{Token, TokenParams, store::codec};
 /// // seed a client: Client::builder(credentials).token(restored)
 /// ```
 ///
-/// The format is the [token codec](crate::store::codec)'s, version 2: a JSON-friendly struct
-/// with `v`, `access_token`, `token_type`, `refresh_token` (or `null`), `expires_at` and
-/// `issued_at` as RFC 3339 instants, `extra` (the response's other fields) and, when known,
-/// `params` (the [`TokenParams`] the token was requested with: see
-/// [`SavedToken::with_params`]). What earlier releases wrote (without `v`) still reads. Its
-/// `Debug` shows no token.
+/// The format is the [token codec](crate::store::codec)'s (version 2, or 3 for a token bound
+/// to a key): a JSON-friendly struct with `v`, `access_token`, `token_type`, `refresh_token`
+/// (or `null`), `expires_at` and `issued_at` as RFC 3339 instants, `extra` (the response's
+/// other fields), when known `params` (the [`TokenParams`] the token was requested with: see
+/// [`SavedToken::with_params`]), and for a DPoP token `binding`, the private key it is bound
+/// to, in clear like the tokens. What earlier releases wrote (without `v`) still reads. Its
+/// `Debug` shows no token and no key.
 #[derive(Clone)]
 pub struct SavedToken {
     token: Token,
@@ -182,7 +183,7 @@ mod tests {
         let json = serde_json::to_vec(&token.to_saved().with_params(params.clone())).unwrap();
         // One format: what SavedToken writes, the codec reads, and the other way round.
         let decoded = codec::decode(&json).unwrap();
-        assert_eq!((decoded.version, decoded.params.as_ref()), (codec::VERSION, Some(&params)));
+        assert_eq!((decoded.version, decoded.params.as_ref()), (2, Some(&params)), "bound to no key: version 2");
         let back: SavedToken = serde_json::from_slice(&codec::encode(&token, Some(&params))).unwrap();
         assert_eq!(back.params(), Some(&params));
         assert_eq!(back.into_token().refresh_token().map(Secret::expose_secret), Some("ref"));

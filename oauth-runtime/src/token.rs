@@ -34,6 +34,8 @@ pub struct Token {
     issued_at: SystemTime,
     lifetime_source: LifetimeSource,
     extra: Map<String, Value>,
+    /// The key the token is bound to, when its presentation binds tokens (DPoP).
+    binding: Option<TokenBinding>,
 }
 
 impl Token {
@@ -49,6 +51,7 @@ impl Token {
             issued_at: now,
             lifetime_source: LifetimeSource::Assumed,
             extra: Map::new(),
+            binding: None,
         }
     }
 
@@ -99,7 +102,19 @@ impl Token {
             issued_at,
             lifetime_source,
             extra,
+            binding: None,
         }
+    }
+
+    /// Sets the key material the token is bound to ([`Token::binding`]): for a token saved
+    /// earlier with its key, or obtained elsewhere with a known key.
+    pub fn with_binding(mut self, binding: TokenBinding) -> Token {
+        self.binding = Some(binding);
+        self
+    }
+
+    pub(crate) fn set_binding(&mut self, binding: Option<TokenBinding>) {
+        self.binding = binding;
     }
 
     /// The access token. Reading it is explicit: `token.access_token().expose_secret()`.
@@ -184,6 +199,21 @@ impl Token {
         self.extra.get("issued_token_type").and_then(serde_json::Value::as_str)
     }
 
+    /// The key material the token is bound to, when the presentation binds tokens to a key
+    /// (DPoP, RFC 9449): it travels with the token through token stores and
+    /// [`SavedToken`](crate::SavedToken), so that whoever presents the token proves
+    /// possession of the right key. `None` for Bearer tokens.
+    ///
+    /// ```
+    /// # use oauth_runtime::{Token, TokenBinding, Secret};
+    /// assert!(Token::new("t").binding().is_none());
+    /// let bound = Token::new("t").with_binding(TokenBinding::new("example", Secret::from("key material")));
+    /// assert_eq!(bound.binding().map(|b| b.kind()), Some("example"));
+    /// ```
+    pub fn binding(&self) -> Option<&TokenBinding> {
+        self.binding.as_ref()
+    }
+
     /// One extra response field.
     ///
     /// ```
@@ -223,7 +253,57 @@ impl fmt::Debug for Token {
             .field("refresh_token", &self.refresh.as_ref().map(|_| "[REDACTED]"))
             .field("expires_in", &self.expires_in())
             .field("extra_fields", &self.extra.keys().collect::<Vec<_>>())
+            .field("binding", &self.binding)
             .finish()
+    }
+}
+
+/// The key material a token is bound to, as its presentation exports it ([`Token::binding`]):
+/// a kind (`"dpop"`) and the material itself, a secret (for DPoP, the private key as a JWK).
+///
+/// Cheap to clone (shared). Its `Debug` shows the kind alone; the material is zeroed on drop
+/// and read only through [`TokenBinding::material`].
+///
+/// ```
+/// use oauth_runtime::{Secret, TokenBinding};
+/// let binding = TokenBinding::new("dpop", Secret::from("{\"kty\":\"EC\",\"d\":\"s3cret\"}"));
+/// assert_eq!(binding.kind(), "dpop");
+/// assert!(!format!("{binding:?}").contains("s3cret"));
+/// ```
+#[derive(Clone)]
+pub struct TokenBinding(std::sync::Arc<BindingInner>);
+
+struct BindingInner {
+    kind: String,
+    material: Secret,
+}
+
+impl TokenBinding {
+    /// Material of `kind` (the presentation's name for it, `"dpop"` for DPoP keys).
+    pub fn new(kind: impl Into<String>, material: Secret) -> TokenBinding {
+        TokenBinding(std::sync::Arc::new(BindingInner { kind: kind.into(), material }))
+    }
+
+    /// What kind of material it is.
+    pub fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// The material, a secret.
+    pub fn material(&self) -> &Secret {
+        &self.0.material
+    }
+
+    /// Whether `other` is this very binding (not a copy read back): a cheap test for the key
+    /// a presentation made itself.
+    pub fn is(&self, other: &TokenBinding) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for TokenBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenBinding").field("kind", &self.0.kind).field("material", &"[REDACTED]").finish()
     }
 }
 
@@ -246,14 +326,15 @@ impl fmt::Debug for Token {
 /// assert_eq!(TokenScheme::for_token_type(None), TokenScheme::Bearer);
 /// assert_eq!(TokenScheme::for_token_type(Some("dpop")), TokenScheme::DPoP);
 /// assert_eq!(TokenScheme::for_token_type(Some("mac")).as_str(), "MAC");
-/// assert!(!TokenScheme::DPoP.is_supported());
+/// assert!(!TokenScheme::Mac.is_supported());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenScheme {
     /// `Authorization: Bearer <token>` (RFC 6750): the scheme this client sends.
     Bearer,
-    /// DPoP (RFC 9449): needs a signed proof with each request; not implemented yet.
+    /// DPoP (RFC 9449): needs a signed proof with each request; sent by clients of vendors
+    /// that declare DPoP (feature `dpop`), refused by the others.
     DPoP,
     /// MAC (draft-ietf-oauth-v2-http-mac): needs a signature; never sent.
     Mac,
@@ -305,9 +386,10 @@ impl TokenScheme {
         }
     }
 
-    /// Whether this client sends tokens of this scheme (only Bearer, for now).
+    /// Whether this build can send tokens of this scheme: Bearer, and DPoP with the `dpop`
+    /// feature (to clients of vendors that declare it).
     pub fn is_supported(&self) -> bool {
-        *self == TokenScheme::Bearer
+        *self == TokenScheme::Bearer || (*self == TokenScheme::DPoP && cfg!(feature = "dpop"))
     }
 }
 

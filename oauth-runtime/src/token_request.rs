@@ -76,11 +76,20 @@ pub struct TokenRequest {
     grant_type: Option<Cow<'static, str>>,
     params: Vec<(Cow<'static, str>, Zeroizing<String>)>,
     headers: HeaderMap,
+    binding: Option<crate::TokenBinding>,
 }
 
 impl TokenRequest {
     pub(crate) fn new(url: Url, kind: TokenRequestKind, style: BodyStyle) -> TokenRequest {
-        TokenRequest { url, kind, style, grant_type: None, params: Vec::new(), headers: HeaderMap::new() }
+        TokenRequest {
+            url,
+            kind,
+            style,
+            grant_type: None,
+            params: Vec::new(),
+            headers: HeaderMap::new(),
+            binding: None,
+        }
     }
 
     /// A form-encoded request to `url`, for tests of your own grants and client
@@ -101,6 +110,19 @@ impl TokenRequest {
     /// Why it is made.
     pub fn kind(&self) -> TokenRequestKind {
         self.kind
+    }
+
+    /// The key material of the token this request renews, when that token is bound to one
+    /// ([`Token::binding`](crate::Token::binding)): a presentation that binds tokens proves
+    /// possession of this key, so that the renewed token stays bound to it (a refresh token
+    /// of a public client is bound to it too, RFC 9449 section 5). `None` for a grant.
+    pub fn binding(&self) -> Option<&crate::TokenBinding> {
+        self.binding.as_ref()
+    }
+
+    /// Sets [`TokenRequest::binding`].
+    pub fn set_binding(&mut self, binding: Option<crate::TokenBinding>) {
+        self.binding = binding;
     }
 
     /// Sets the `grant_type` (sent first in the body, or in the query where the vendor wants
@@ -197,6 +219,7 @@ impl fmt::Debug for TokenRequest {
             .field("grant_type", &self.grant_type)
             .field("params", &names)
             .field("headers", &self.headers)
+            .field("binding", &self.binding)
             .finish()
     }
 }

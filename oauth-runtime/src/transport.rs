@@ -197,6 +197,8 @@ impl Transport {
         let location = header(header::LOCATION);
         let date = header(header::DATE).and_then(|v| httpdate::parse_http_date(v.trim()).ok());
         let retry_after = header(header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        let mut response = response;
+        let headers = std::mem::take(response.headers_mut());
         let body = match read_capped(response, self.max_body).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) => {
@@ -211,7 +213,7 @@ impl Transport {
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
             }
         };
-        let raw = RawResponse { status, content_type, location, date, body };
+        let raw = RawResponse { status, content_type, location, date, body, headers };
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             let error = Error::MalformedResponse {
                 vendor: self.vendor,

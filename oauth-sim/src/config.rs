@@ -139,6 +139,20 @@ pub struct SimConfig {
     /// for testing a client whose clock is off: its assertions then look expired or issued
     /// in the future. Default 0.
     pub clock_offset: i64,
+    /// DPoP nonces (RFC 9449 section 8), for a spec that declares DPoP (feature `jwt`):
+    /// whether the token endpoint requires a proof to carry the server's nonce (default off).
+    /// A proof without the current nonce is answered `400 {"error":"use_dpop_nonce"}` with
+    /// the nonce in `DPoP-Nonce`; every answer of the endpoint carries the current nonce.
+    pub dpop_nonce_at_token: bool,
+    /// The same for the protected API: a proof without the current nonce is answered `401`
+    /// with `WWW-Authenticate: DPoP error="use_dpop_nonce"` and the nonce in `DPoP-Nonce`.
+    /// One nonce serves both endpoints, as one server's.
+    pub dpop_nonce_at_api: bool,
+    /// A new nonce every this many requests that need one (default 0: never), issued before
+    /// that request is checked: a client holding the previous nonce is asked again
+    /// (`use_dpop_nonce`) once every so many requests. With `1`, every request is refused
+    /// with a new nonce: a server that keeps asking.
+    pub dpop_nonce_rotate_every: u32,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -181,6 +195,9 @@ impl SimConfig {
             public_jwk: None,
             max_assertion_lifetime: FIVE_MINUTES,
             clock_offset: 0,
+            dpop_nonce_at_token: false,
+            dpop_nonce_at_api: false,
+            dpop_nonce_rotate_every: 0,
         }
     }
 
@@ -240,6 +257,25 @@ impl SimConfig {
     /// issuer, token and revocation endpoints, the spec's client authentication method and
     /// grant type.
     ///
+    /// A spec that declares DPoP (`presentation = "dpop"`, feature `jwt`) has every proof
+    /// checked (RFC 9449 section 4.3): exactly one `DPoP` header; `typ` `dpop+jwt`; `alg` the
+    /// spec's `dpop_alg`; a `jwk` with no private member, that verifies the signature; `htm`
+    /// the method; `htu` the request's URI without query and fragment; `iat` within 60 s
+    /// before and 10 s after now; a `jti` not seen in that window; on API calls `ath`, the
+    /// hash of the access token; the server's nonce where [`SimConfig::dpop_nonce_at_token`]
+    /// or [`SimConfig::dpop_nonce_at_api`] requires it. Tokens are then issued typed `DPoP`
+    /// and bound to the proof key's thumbprint (a public client's refresh tokens too, which a
+    /// proof by another key does not redeem):
+    ///
+    /// | request | status | body / headers |
+    /// |---|---|---|
+    /// | a token request without a valid proof | 400 | `invalid_dpop_proof` |
+    /// | a token request without the current nonce, where required | 400 | `use_dpop_nonce`, `DPoP-Nonce` |
+    /// | an API call without a DPoP token | 401 | `WWW-Authenticate: DPoP realm="..", algs=".."` |
+    /// | an API call with an invalid proof, or one by another key than the token's | 401 | `WWW-Authenticate: DPoP .., error="invalid_dpop_proof"` |
+    /// | an API call without the current nonce, where required | 401 | `WWW-Authenticate: DPoP .., error="use_dpop_nonce"`, `DPoP-Nonce` |
+    /// | a DPoP-bound token presented as `Bearer` | 401 | `WWW-Authenticate: Bearer .., error="invalid_token"` |
+    ///
     /// Errors are JSON objects `{"error":"..","error_description":".."}`. Parameters the spec
     /// does not name are ignored, as RFC 6749 section 3.1 asks, and a parameter sent empty counts
     /// as not sent (section 3.2). Tokens are issued with `token_type` `Bearer`, `Cache-Control:
@@ -297,6 +333,9 @@ impl SimConfig {
             public_jwk: None,
             max_assertion_lifetime: FIVE_MINUTES,
             clock_offset: 0,
+            dpop_nonce_at_token: false,
+            dpop_nonce_at_api: false,
+            dpop_nonce_rotate_every: 0,
         }
     }
 
@@ -468,6 +507,33 @@ impl SimConfig {
     #[cfg(feature = "tls")]
     pub fn tls(mut self, tls: crate::TlsServer) -> Self {
         self.tls = Some(tls);
+        self
+    }
+
+    /// Requires the server's DPoP nonce at `target`'s endpoint ([`Target::Token`] and
+    /// [`Target::Refresh`]: the token endpoint; [`Target::Api`]: the protected API); see
+    /// [`SimConfig::dpop_nonce_at_token`].
+    ///
+    /// [`Target::Token`]: crate::Target::Token
+    /// [`Target::Refresh`]: crate::Target::Refresh
+    /// [`Target::Api`]: crate::Target::Api
+    ///
+    /// ```
+    /// use oauth_sim::{SimConfig, Target, Vendor};
+    /// let config = SimConfig::for_vendor(Vendor::Deyel).require_dpop_nonce(Target::Api).rotate_dpop_nonce_every(3);
+    /// assert!(config.dpop_nonce_at_api && !config.dpop_nonce_at_token);
+    /// ```
+    pub fn require_dpop_nonce(mut self, target: crate::Target) -> Self {
+        match target {
+            crate::Target::Api => self.dpop_nonce_at_api = true,
+            _ => self.dpop_nonce_at_token = true,
+        }
+        self
+    }
+
+    /// Sets [`SimConfig::dpop_nonce_rotate_every`].
+    pub fn rotate_dpop_nonce_every(mut self, requests: u32) -> Self {
+        self.dpop_nonce_rotate_every = requests;
         self
     }
 

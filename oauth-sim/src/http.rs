@@ -139,7 +139,7 @@ pub(crate) fn basic_raw_credentials(headers: &HeaderMap) -> Option<(String, Stri
 
 /// Splits `Authorization: <scheme> <credentials>`, matching the scheme
 /// case-insensitively (RFC 9110 §11.1).
-fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
+pub(crate) fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (given, rest) = value.split_once(' ')?;
     let rest = rest.trim();

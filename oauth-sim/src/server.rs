@@ -123,8 +123,9 @@ impl Simulator {
     ///
     /// # Errors
     ///
-    /// When no port can be bound, or a spec simulator's protected path does not start with `/`
-    /// or is one of its token or refresh paths.
+    /// When no port can be bound, a spec simulator's protected path does not start with `/`
+    /// or is one of its token or refresh paths, or the spec declares DPoP and the `jwt`
+    /// feature is off.
     ///
     /// # Panics
     ///
@@ -302,6 +303,14 @@ fn check_paths(config: &SimConfig) -> io::Result<()> {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("protected path {path:?} must start with `/` and differ from the token and refresh paths"),
+        ));
+    }
+    // Checking DPoP proofs takes the JOSE crate; without it a DPoP vendor cannot be simulated
+    // strictly, so it is not simulated at all.
+    if cfg!(not(feature = "jwt")) && config.vendor().is_none() && spec.presentation.dpop_alg().is_some() {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{} presents tokens with DPoP: simulating it needs the `jwt` feature of oauth-sim", spec.name),
         ));
     }
     Ok(())

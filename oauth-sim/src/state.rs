@@ -46,6 +46,12 @@ pub struct Counters {
     /// but whose `jti` this simulator had seen before, within its lifetime: refused, and a
     /// client must never send one.
     pub assertions_replayed: usize,
+    /// Answers that asked for a DPoP nonce (`use_dpop_nonce`), at the token endpoint and the
+    /// API (specs that declare DPoP).
+    pub dpop_nonce_challenges: usize,
+    /// DPoP proofs refused (`invalid_dpop_proof`): malformed, wrongly signed, for another
+    /// request, replayed, or by a key the token is not bound to.
+    pub dpop_proofs_refused: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -98,6 +104,8 @@ struct AtomicCounters {
     revocation_requests: AtomicUsize,
     metadata_requests: AtomicUsize,
     assertions_replayed: AtomicUsize,
+    dpop_nonce_challenges: AtomicUsize,
+    dpop_proofs_refused: AtomicUsize,
 }
 
 pub(crate) struct Shared {
@@ -115,6 +123,9 @@ pub(crate) struct Shared {
     /// Position in the deterministic sequence of draws for `rates`.
     draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
+    /// DPoP's state, for a spec that declares DPoP.
+    #[cfg(feature = "jwt")]
+    pub(crate) dpop: Option<crate::generic::dpop::DpopState>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -148,7 +159,17 @@ fn deadline(lifetime: Duration) -> Instant {
 
 impl Shared {
     pub(crate) fn new(config: SimConfig, base_url: String) -> Shared {
+        #[cfg(feature = "jwt")]
+        let dpop = match config.kind() {
+            crate::config::Kind::Spec(spec) => spec
+                .presentation
+                .dpop_alg()
+                .map(|alg| crate::generic::dpop::DpopState::new(alg.as_str(), config.dpop_nonce_rotate_every)),
+            crate::config::Kind::Vendor(_) => None,
+        };
         Shared {
+            #[cfg(feature = "jwt")]
+            dpop,
             token_lifetime: Mutex::new(config.token_lifetime),
             config,
             base_url,
@@ -392,6 +413,18 @@ impl Shared {
         true
     }
 
+    /// Counts an answer that asked for a DPoP nonce.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn count_dpop_nonce_challenge(&self) {
+        self.counters.dpop_nonce_challenges.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a refused DPoP proof.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    pub(crate) fn count_dpop_refusal(&self) {
+        self.counters.dpop_proofs_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -409,6 +442,8 @@ impl Shared {
             revocation_requests: c.revocation_requests.load(Ordering::Relaxed),
             metadata_requests: c.metadata_requests.load(Ordering::Relaxed),
             assertions_replayed: c.assertions_replayed.load(Ordering::Relaxed),
+            dpop_nonce_challenges: c.dpop_nonce_challenges.load(Ordering::Relaxed),
+            dpop_proofs_refused: c.dpop_proofs_refused.load(Ordering::Relaxed),
         }
     }
 }

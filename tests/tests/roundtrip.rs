@@ -128,8 +128,13 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
         .with_send_grant_type(send_grant_type)
         .with_client_auth(client_auth)
         .with_params(fixed);
+    let presentation = c.pick(&[Presentation::Bearer, Presentation::DPOP]);
     let name = leak(format!("Generated {}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()));
-    ProviderSpec::new(name, token).with_fields(leak_slice(fields)).with_refresh(refresh).with_response(response)
+    ProviderSpec::new(name, token)
+        .with_fields(leak_slice(fields))
+        .with_refresh(refresh)
+        .with_response(response)
+        .with_presentation(presentation)
 }
 
 /// The client's spec: the simulator's, with base URLs pointing at it. Half the time the token
@@ -179,7 +184,9 @@ async fn round_trip(spec: ProviderSpec, separate_auth: bool) {
     let client = client_for(client_spec, sim.config().credentials());
 
     let token = client.token().await.unwrap_or_else(|e| panic!("token for {spec:#?}: {e:?}"));
-    assert_eq!(token.token_type(), "Bearer");
+    let dpop = spec.presentation != Presentation::Bearer;
+    assert_eq!(token.token_type(), if dpop { "DPoP" } else { "Bearer" }, "{spec:#?}");
+    assert_eq!(token.binding().is_some(), dpop, "{spec:#?}");
     let refreshes = spec.refresh != Refresh::Regrant;
     assert_eq!(token.refresh_token().is_some(), refreshes, "{spec:#?}");
     let stated = token.expires_in().as_secs();
@@ -261,9 +268,11 @@ enum Expect {
     Malformed(u16),
     /// The refresh is refused: the client falls back to the grant, or reports the refusal.
     RefreshRefused,
+    /// The token is issued in a scheme the client does not present.
+    UnsupportedTokenType,
 }
 
-const DIMENSIONS: usize = 9;
+const DIMENSIONS: usize = 10;
 
 /// The spec with exactly one dimension changed, where the change is one a server notices.
 fn mutate(spec: &ProviderSpec, dimension: usize, choice: u8) -> Option<(ProviderSpec, Expect)> {
@@ -339,6 +348,12 @@ fn mutate(spec: &ProviderSpec, dimension: usize, choice: u8) -> Option<(Provider
             };
             (spec.with_refresh(refresh), Expect::RefreshRefused)
         }
+        // A Bearer client of a DPoP server sends no proof; a DPoP client of a Bearer server
+        // gets a Bearer token it does not send.
+        9 => match spec.presentation {
+            Presentation::Bearer => (spec.with_presentation(Presentation::DPOP), Expect::UnsupportedTokenType),
+            _ => (spec.with_presentation(Presentation::Bearer), Expect::OAuth(ErrorCode::parse("invalid_dpop_proof"))),
+        },
         _ => return None,
     })
 }
@@ -356,6 +371,7 @@ impl Edit for ProviderSpec {
             .with_fields(self.fields)
             .with_refresh(self.refresh)
             .with_response(self.response)
+            .with_presentation(self.presentation)
     }
 }
 
@@ -395,6 +411,7 @@ async fn mismatch(spec: ProviderSpec, client_spec: ProviderSpec, expected: Expec
         (Expect::Malformed(status), Err(Error::MalformedResponse { status: got, .. })) => {
             assert_eq!(got.as_u16(), *status, "{spec:#?} vs {client_spec:#?}")
         }
+        (Expect::UnsupportedTokenType, Err(Error::UnsupportedTokenType { .. })) => {}
         _ => panic!("expected {expected:?}, got {outcome:?}: {spec:#?} vs {client_spec:#?}"),
     }
     assert!(outcome.as_ref().is_err_and(|e| !e.is_transient()), "a mismatch is not worth a retry");
@@ -428,8 +445,9 @@ fn the_generator_covers_every_dimension() {
         seen.insert(format!("params {}", spec.fields.iter().filter(|f| f.role == Role::Param).count()));
         seen.insert(format!("fixed {}", spec.token.params.len()));
         seen.insert(format!("lifetime {}", spec.response.default_lifetime.as_secs()));
+        seen.insert(format!("presentation {:?}", spec.presentation));
     }
     // 2 grants, 3 styles, 2 send, 4 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
-    // formats, 3 param counts, 3 fixed counts, 4 lifetimes.
-    assert_eq!(seen.len(), 2 + 3 + 2 + 4 + 3 + 2 + 3 + 4 + 3 + 3 + 4, "{seen:#?}");
+    // formats, 3 param counts, 3 fixed counts, 4 lifetimes, 2 presentations.
+    assert_eq!(seen.len(), 2 + 3 + 2 + 4 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
 }

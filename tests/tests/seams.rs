@@ -90,7 +90,7 @@ impl Presentation for NonceHeader {
         Ok(())
     }
 
-    fn challenge(&self, status: StatusCode, headers: &HeaderMap) -> Challenge {
+    fn challenge(&self, _url: &str, status: StatusCode, headers: &HeaderMap) -> Challenge {
         match headers.get("x-new-nonce").and_then(|v| v.to_str().ok()) {
             Some(nonce) if status == StatusCode::UNAUTHORIZED => {
                 *self.nonce.lock().unwrap() = Some(nonce.to_owned());

@@ -18,8 +18,8 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    AssertionScope, BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, Role,
-    SigningAlg, TokenScheme, did_you_mean, unraw,
+    AssertionScope, BodyStyle, Choice, ClientAuth, DpopAlg, ERROR_SHAPE_KEYS, Grant, InstantFormat, Presentation,
+    RefreshKind, Role, SigningAlg, TokenScheme, did_you_mean, unraw,
 };
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
@@ -97,6 +97,8 @@ args! {
         /// Seconds.
         min_lifetime: u64 = "min_lifetime",
         token_scheme: TokenScheme = "token_scheme",
+        presentation: Presentation = "presentation",
+        dpop_alg: DpopAlg = "dpop_alg",
         error_shape: ErrorShapeArg = "error_shape",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
@@ -637,7 +639,11 @@ impl FromMeta for Sp<TokenScheme> {
             return Ok(Sp::new(scheme, s.span));
         }
         let accepted: Vec<String> = TokenScheme::NAMES.iter().map(|n| format!("\"{n}\"")).collect();
-        let msg = if TokenScheme::UNSUPPORTED.iter().any(|u| s.value.eq_ignore_ascii_case(u)) {
+        let msg = if s.value.eq_ignore_ascii_case("dpop") {
+            "`token_scheme` pins the scheme of Bearer tokens; DPoP is a way of presenting tokens, with a \
+             proof of possession on each request: write `presentation = \"dpop\"` instead"
+                .to_owned()
+        } else if TokenScheme::UNSUPPORTED.iter().any(|u| s.value.eq_ignore_ascii_case(u)) {
             format!(
                 "`token_scheme = \"{}\"` is not supported yet: it needs a proof of possession with each \
                  request, which this client does not make; the accepted value is {}",

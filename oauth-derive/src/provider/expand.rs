@@ -12,11 +12,13 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::provider::items::ClientApi;
-use crate::provider::model::{Assertion, Audience, ErrorShape, Expiry, GrantSpec, Refresh, Response, Spec};
+use crate::provider::model::{
+    Assertion, Audience, ErrorShape, Expiry, GrantSpec, Presentation, Refresh, Response, Spec,
+};
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
 use crate::symbol::{
-    AssertionScope, BodyStyle, ClientAuth, Grant, InstantFormat, Role, SigningAlg, TokenScheme, private,
+    AssertionScope, BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Role, SigningAlg, TokenScheme, private,
 };
 
 /// The code for a checked provider.
@@ -131,6 +133,17 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         Refresh::Endpoint { path, param } => quote!(#p::Refresh::endpoint(#path, #param)),
     };
     let response = response_expr(&spec.response, p);
+    let presentation = match spec.presentation {
+        Presentation::Bearer => quote!(#p::Presentation::Bearer),
+        Presentation::Dpop(alg) => {
+            let alg = match alg {
+                DpopAlg::Es256 => quote!(#p::DpopAlg::Es256),
+                DpopAlg::Rs256 => quote!(#p::DpopAlg::Rs256),
+                DpopAlg::Ps256 => quote!(#p::DpopAlg::Ps256),
+            };
+            quote!(#p::Presentation::dpop(#alg))
+        }
+    };
     quote! {
         #p::ProviderSpec::new(
             #name,
@@ -146,6 +159,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_refresh(#refresh)
         .with_response(#response)
         #endpoints
+        .with_presentation(#presentation)
     }
 }
 

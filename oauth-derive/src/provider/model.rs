@@ -8,8 +8,8 @@ use crate::provider::ast::Input;
 use crate::provider::attr::Aliases;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    AssertionScope, BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, SigningAlg, TokenScheme,
-    default_crate_path, unraw,
+    AssertionScope, BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Presentation as PresentationKind,
+    RefreshKind, Role, SigningAlg, TokenScheme, default_crate_path, unraw,
 };
 
 /// A checked provider, ready to expand.
@@ -32,6 +32,7 @@ pub(crate) struct Spec {
     pub response: Response,
     pub revocation_path: Option<String>,
     pub issuer: Option<String>,
+    pub presentation: Presentation,
 }
 
 /// The grant: one the runtime knows, or a grant type of the vendor's own by its wire name.
@@ -67,6 +68,12 @@ impl Audience {
             url => Audience::Fixed(url.to_owned()),
         }
     }
+}
+
+/// How tokens are presented.
+pub(crate) enum Presentation {
+    Bearer,
+    Dpop(DpopAlg),
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -232,6 +239,10 @@ impl Spec {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let presentation = match args.presentation.or_default(PresentationKind::Bearer)? {
+            PresentationKind::Bearer => Presentation::Bearer,
+            PresentationKind::Dpop => Presentation::Dpop(args.dpop_alg.or_default(DpopAlg::Es256)?),
+        };
         Some(Spec {
             ident: input.item.ident.clone(),
             vis: input.item.vis.clone(),
@@ -271,6 +282,7 @@ impl Spec {
                 },
                 error_shape,
             },
+            presentation,
         })
     }
 }

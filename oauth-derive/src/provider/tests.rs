@@ -708,7 +708,7 @@ fn vendor_shape_mistakes() {
         "`expires_in_aliases` are other places of a lifetime",
     );
     one(quote!(min_lifetime = 0), "`min_lifetime` must be at least 1 second");
-    one(quote!(token_scheme = "DPoP"), "not supported yet");
+    one(quote!(token_scheme = "DPoP"), "write `presentation = \"dpop\"` instead");
     one(quote!(token_scheme = "mac"), "not supported yet");
     one(quote!(token_scheme = "beare"), "did you mean \"bearer\"");
     one(quote!(error_shape(description = "m")), "needs `code`");
@@ -1104,4 +1104,48 @@ fn jwt_expansion() {
     );
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn dpop_presentation_is_read() {
+    use crate::provider::model::Presentation;
+    use crate::symbol::DpopAlg;
+    let args = |extra: TokenStream| quote!(grant = "client_credentials", token_path = "/t", #extra);
+    assert!(matches!(spec(args(quote!()), client_credentials()).presentation, Presentation::Bearer));
+    assert!(matches!(
+        spec(args(quote!(presentation = "bearer")), client_credentials()).presentation,
+        Presentation::Bearer
+    ));
+    let dpop = spec(args(quote!(presentation = "dpop")), client_credentials());
+    assert!(matches!(dpop.presentation, Presentation::Dpop(DpopAlg::Es256)));
+    let ps = spec(args(quote!(presentation = "dpop", dpop_alg = "PS256")), client_credentials());
+    assert!(matches!(ps.presentation, Presentation::Dpop(DpopAlg::Ps256)));
+}
+
+#[test]
+fn dpop_mistakes() {
+    let args = |extra: TokenStream| quote!(grant = "client_credentials", token_path = "/t", #extra);
+    let one = |extra: TokenStream, needle: &str| assert_one(errors(args(extra), client_credentials()), needle);
+    one(quote!(dpop_alg = "ES256"), "add `presentation = \"dpop\"`, or remove `dpop_alg`");
+    one(quote!(presentation = "bearer", dpop_alg = "RS256"), "add `presentation = \"dpop\"`");
+    one(quote!(presentation = "dpop", token_scheme = "bearer"), "remove `token_scheme`");
+    one(quote!(presentation = "DPoP"), "did you mean \"dpop\"");
+    one(quote!(presentation = "mtls"), "expected one of \"bearer\", \"dpop\"");
+    one(quote!(presentation = "dpop", dpop_alg = "es256"), "did you mean \"ES256\"");
+    one(quote!(presentation = "dpop", dpop_alg = "HS256"), "expected one of \"ES256\", \"RS256\", \"PS256\"");
+}
+
+#[test]
+fn dpop_expansion() {
+    let tokens = oauth_provider(
+        quote!(
+            grant = "client_credentials",
+            token_path = "/oauth2/v1/token",
+            presentation = "dpop",
+            dpop_alg = "RS256"
+        ),
+        quote::ToTokens::into_token_stream(client_credentials()),
+    );
+    let text = tokens.to_string().replace(' ', "");
+    assert!(text.contains(".with_presentation(::oauth_runtime::__private::Presentation::dpop(::oauth_runtime::__private::DpopAlg::Rs256))"), "{text}");
 }

@@ -12,7 +12,8 @@ use crate::provider::attr::base_url_const;
 use crate::provider::model::Audience;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, SigningAlg, did_you_mean, name_of, unraw,
+    BodyStyle, Choice, ClientAuth, Grant, InstantFormat, Presentation, RefreshKind, Role, SigningAlg, did_you_mean,
+    name_of, unraw,
 };
 
 /// Runs every rule.
@@ -31,6 +32,8 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     expires_format_needs_expires_at(input, cx);
     no_expiry_stands_alone(input, cx);
     refresh_settings_need_refresh(input, cx);
+    dpop_alg_needs_dpop(input, cx);
+    dpop_tokens_are_not_pinned_bearer(input, cx);
     endpoint_refresh_has_a_path(input, cx);
     grant_in_query_sends_the_grant(input, cx);
     lifetime_is_positive(input, cx);
@@ -451,6 +454,33 @@ fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
                 ),
             );
         }
+    }
+}
+
+/// `dpop_alg` is the algorithm of DPoP proofs: without DPoP there are none.
+fn dpop_alg_needs_dpop(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(alg) = args.dpop_alg.given() else { return };
+    if args.presentation.or_default(Presentation::Bearer) == Some(Presentation::Bearer) {
+        cx.error_at(
+            alg.span,
+            "`dpop_alg` sets the algorithm of DPoP proofs, which Bearer tokens do not have: add \
+             `presentation = \"dpop\"`, or remove `dpop_alg`",
+        );
+    }
+}
+
+/// DPoP presents `DPoP` tokens only (a Bearer token from a server that should bind it is
+/// refused), so pinning the scheme to Bearer contradicts it.
+fn dpop_tokens_are_not_pinned_bearer(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(presentation), Some(scheme)) = (args.presentation.given(), args.token_scheme.given()) else { return };
+    if presentation.value == Presentation::Dpop {
+        cx.error_at(
+            scheme.span,
+            "`token_scheme = \"bearer\"` sends every token as Bearer, but `presentation = \"dpop\"` \
+             presents DPoP-bound tokens, with a proof: remove `token_scheme`",
+        );
     }
 }
 

@@ -57,6 +57,7 @@ pub struct ClientBuilder<P> {
     grant: Option<Arc<dyn crate::grant::TokenGrant>>,
     client_auth: Option<Arc<dyn crate::auth::ClientAuthentication>>,
     presentation: Option<Arc<dyn crate::present::Presentation>>,
+    dpop_key: Option<crate::present::DpopKeyArg>,
     idle_sessions: usize,
     /// The server's metadata, whose endpoints replace the declared paths.
     metadata: Option<Arc<crate::discovery::ServerMetadata>>,
@@ -92,6 +93,7 @@ impl<P: Provider> ClientBuilder<P> {
             grant: None,
             client_auth: None,
             presentation: None,
+            dpop_key: None,
             idle_sessions: 64,
             metadata: None,
             issuer: None,
@@ -404,6 +406,37 @@ impl<P: Provider> ClientBuilder<P> {
         Ok(self.metadata(metadata))
     }
 
+    /// Proves possession of `key` for a vendor that declares DPoP (`presentation = "dpop"`),
+    /// instead of a key generated for this client (ES256, when the client is built). Supply
+    /// one when the vendor registers the client's public key, when the declared `dpop_alg` is
+    /// RSA, or to keep the key across restarts. Clients sharing a token store need not share
+    /// a key: a token travels with the key it is bound to.
+    ///
+    /// Building the client fails with [`Error::Config`] when the vendor does not declare DPoP
+    /// or the key's algorithm is not the declared one.
+    ///
+    /// ```no_run
+    /// # use oauth_runtime::{provider::*, Credential, Provider, Secret, present::DpopKey};
+    /// # struct Okta { client_id: String, client_secret: Secret }
+    /// # impl Provider for Okta {
+    /// #     const SPEC: &'static ProviderSpec = &ProviderSpec::minimal("Okta", "/oauth2/v1/token").with_presentation(Presentation::DPOP);
+    /// #     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into(), self.client_secret.into()] }
+    /// # }
+    /// # fn demo(pem: &str) -> Result<(), oauth_runtime::Error> {
+    /// let key = DpopKey::from_pem(pem)?; // a P-256 key in PKCS#8 or SEC1 PEM
+    /// let client = Okta { client_id: "id".into(), client_secret: Secret::from("secret") }
+    ///     .client_builder()
+    ///     .base_url("https://example.okta.com")
+    ///     .dpop_key(key)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "dpop")]
+    pub fn dpop_key(mut self, key: crate::present::DpopKey) -> Self {
+        self.dpop_key = Some(key);
+        self
+    }
+
     /// Checks the configuration and builds the client. No request is sent yet.
     ///
     /// # Errors
@@ -411,7 +444,9 @@ impl<P: Provider> ClientBuilder<P> {
     /// [`Error::Config`] for a base URL that is missing or invalid, plain `http` to a remote
     /// host, credentials that do not match the vendor's fields, a signing key that cannot be
     /// read or cannot sign as the vendor wants (the message names the field), a signing
-    /// mechanism without the `jwt` feature, or a seeded token that cannot go in a header.
+    /// mechanism without the `jwt` feature, a seeded token that cannot go in a header, or a
+    /// presentation that cannot be made (DPoP without the `dpop` feature, a DPoP key that does
+    /// not fit).
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = self.spec;
         let (base, auth_base) = resolve_bases(spec, &self)?;
@@ -456,8 +491,15 @@ impl<P: Provider> ClientBuilder<P> {
         .reqwest()
         .clone();
         let declared = (self.grant.is_none(), self.client_auth.is_none());
-        let mut engine =
-            super::engine::Engine::new(spec, &auth_base, credentials, self.grant, self.client_auth, self.presentation);
+        let mut engine = super::engine::Engine::new(
+            spec,
+            &auth_base,
+            credentials,
+            self.grant,
+            self.client_auth,
+            self.presentation,
+            self.dpop_key,
+        )?;
         // A method that cannot work (a key it cannot sign with, a feature that is off) fails
         // here, not at the first request.
         let named = |e: Error| match e {
@@ -511,7 +553,7 @@ impl<P: Provider> ClientBuilder<P> {
             session
                 .cache
                 .seed(token)
-                .ok_or_else(|| Error::config("the seeded token cannot be sent: it holds characters not allowed in an HTTP header, or its scheme is not Bearer"))?;
+                .ok_or_else(|| Error::config("the seeded token cannot be sent: it holds characters not allowed in an HTTP header, its scheme is not the one the vendor's tokens are presented with (Bearer, or DPoP where the vendor declares it), or the key it is bound to cannot be read"))?;
         }
         Ok(Client { inner, session, _provider: PhantomData })
     }

@@ -7,11 +7,11 @@ use url::Url;
 
 use super::{Inner, Session};
 use crate::{
-    Credentials, Error, TokenParams, TokenRequest, TokenRequestKind,
+    Credentials, Error, TokenBinding, TokenParams, TokenRequest, TokenRequestKind,
     auth::ClientAuthentication,
     grant::{self, TokenGrant, token_exchange::Resolved},
     parse::{self, ParseContext},
-    present::Presentation,
+    present::{Challenge, DpopKeyArg, Presentation, TokenAnswer},
     provider::{Grant, ProviderSpec},
     token::Token,
     token_request::join,
@@ -32,6 +32,12 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// The vendor's declared parts, or those the builder was given instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the declared presentation cannot be made (its feature is off, the
+    /// DPoP key given does not fit), or a DPoP key was given along with a presentation of
+    /// one's own.
     pub fn new(
         spec: &ProviderSpec,
         auth_base: &Url,
@@ -39,15 +45,34 @@ impl Engine {
         grant: Option<Arc<dyn TokenGrant>>,
         client_auth: Option<Arc<dyn ClientAuthentication>>,
         presentation: Option<Arc<dyn Presentation>>,
-    ) -> Engine {
-        Engine {
+        dpop_key: Option<DpopKeyArg>,
+    ) -> Result<Engine, Error> {
+        let presentation = match (presentation, dpop_key) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(format!(
+                    "{}: `.dpop_key(..)` applies to the declared presentation, not to one given with `.presentation(..)`: give the key to that presentation instead",
+                    spec.name
+                )));
+            }
+            (Some(presentation), None) => presentation,
+            (None, key) => crate::present::from_spec(spec, key)?,
+        };
+        Ok(Engine {
             token_url: join(auth_base, spec.token.path),
             refresh_url: grant::refresh::shape(spec.refresh).map(|shape| join(auth_base, shape.path)),
             revocation_url: spec.revocation_path.map(|path| join(auth_base, path)),
             credentials,
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
-            presentation: presentation.unwrap_or_else(crate::present::default_presentation),
+            presentation,
+        })
+    }
+
+    /// Where requests of `kind` go.
+    fn url(&self, kind: TokenRequestKind) -> &Url {
+        match (kind, &self.refresh_url) {
+            (TokenRequestKind::Refresh, Some(url)) => url,
+            _ => &self.token_url,
         }
     }
 }
@@ -140,16 +165,18 @@ impl Inner {
         self.engine.refresh_url.is_some() && self.engine.grant.refreshes()
     }
 
-    /// The request that renews a token with `refresh_token`, or `None` if the vendor has no
-    /// refresh or the grant does not use it.
+    /// The request that renews a token with `refresh_token` (the token bound to `binding`, if
+    /// it is), or `None` if the vendor has no refresh or the grant does not use it.
     pub(crate) fn refresh_request(
         &self,
         refresh_token: &str,
+        binding: Option<&TokenBinding>,
         params: &TokenParams,
     ) -> Option<Result<TokenRequest, Error>> {
         let shape = grant::refresh::shape(self.spec.refresh).filter(|_| self.refreshes())?;
         let url = self.engine.refresh_url.clone()?;
         let mut request = TokenRequest::new(url, TokenRequestKind::Refresh, self.spec.token.body_style);
+        request.set_binding(binding.cloned());
         let result = (|| {
             if shape.standard {
                 self.engine.client_auth.apply(&self.engine.credentials, &mut request)?;
@@ -192,22 +219,52 @@ impl Inner {
         crate::Endpoint::new(kind, url.unwrap_or(&self.engine.token_url).as_str())
     }
 
-    /// Sends a token request (built anew for each attempt) and reads the token it answers.
+    /// Sends a token request (built anew for each attempt) and reads the token it answers. The
+    /// token is bound to `bound` (the binding of the token a refresh renews) or else to the
+    /// presentation's own key, if it binds tokens.
+    ///
+    /// The presentation reads every answer; when it asks (a DPoP nonce), the request is built
+    /// anew and sent once more, once: a server that keeps asking gets its answer returned.
+    /// An answer that asks for a nonce has not used the refresh token (RFC 9449 section 8),
+    /// so a refresh is sent again too.
     pub(crate) async fn fetch(
         &self,
         session: &Session,
         kind: TokenRequestKind,
+        bound: Option<&TokenBinding>,
         build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
     ) -> Result<Token, Error> {
         let endpoint = self.endpoint(kind);
-        let raw = self.transport.send(kind, build).await.map_err(|e| e.at(&endpoint))?;
-        let result = self.with_secrets(session, |secrets| {
-            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
-            parse::token_response(&ctx, &raw, SystemTime::now())
-        });
+        let presentation = &self.engine.presentation;
+        let mut resent = false;
+        let result = loop {
+            let raw = self.transport.send(kind, build).await.map_err(|e| e.at(&endpoint))?;
+            let result = self.with_secrets(session, |secrets| {
+                let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
+                parse::token_response(&ctx, &raw, SystemTime::now())
+            });
+            let answer = TokenAnswer {
+                url: self.engine.url(kind),
+                status: raw.status,
+                headers: &raw.headers,
+                error: result.as_ref().err().and_then(Error::oauth_code).map(|code| code.as_str()),
+            };
+            if presentation.token_challenge(&answer) == Challenge::RetrySameToken && !resent {
+                tracing::info!(
+                    vendor = self.spec.name,
+                    "the token endpoint asked for another attempt (a new DPoP nonce)"
+                );
+                resent = true;
+                continue;
+            }
+            break result;
+        };
         // Never sent bare: a token this client cannot present is an error here.
-        let result = result.and_then(|token| match token.scheme() {
-            scheme if self.engine.presentation.accepts(&scheme) => Ok(token),
+        let result = result.and_then(|mut token| match token.scheme() {
+            scheme if presentation.accepts(&scheme) => {
+                token.set_binding(bound.cloned().or_else(|| presentation.binding()));
+                Ok(token)
+            }
             scheme => Err(Error::UnsupportedTokenType { vendor: self.spec.name, scheme }),
         });
         let result = result.map_err(|e| e.at(&endpoint));
@@ -267,7 +324,7 @@ mod tests {
             text(&r),
             "grant_type=password&client_id=id&client_secret=s%26cret&username=test%40test.com&password=Password123%21&scope=account"
         );
-        let r = c.inner.refresh_request("rt", &TokenParams::new()).unwrap().unwrap();
+        let r = c.inner.refresh_request("rt", None, &TokenParams::new()).unwrap().unwrap();
         assert_eq!(text(&r), "grant_type=refresh_token&client_id=id&client_secret=s%26cret&refresh_token=rt");
     }
 
@@ -289,7 +346,7 @@ mod tests {
             serde_json::from_slice::<Value>(&r.body().1).unwrap(),
             serde_json::json!({"clientId":"id","clientSecret":"sec"})
         );
-        let r = c.inner.refresh_request("rt", &TokenParams::new().scope("x")).unwrap().unwrap();
+        let r = c.inner.refresh_request("rt", None, &TokenParams::new().scope("x")).unwrap().unwrap();
         assert_eq!(r.url().path(), "/prefix/auth/refresh");
         assert_eq!(text(&r), r#"{"refreshToken":"rt"}"#, "a vendor endpoint takes the refresh token alone");
         assert!(r.headers().is_empty());
@@ -342,7 +399,7 @@ mod tests {
         // The handle's scope replaces the vendor's `scope` field: sent once (RFC 6749 section 3.1).
         assert_eq!(grant.matches("scope=").count(), 1, "{grant}");
         assert!(grant.ends_with(&format!("password=p&scope=a+b{tail}")), "{grant}");
-        let refresh = text(&c.inner.refresh_request("rt", &params).unwrap().unwrap());
+        let refresh = text(&c.inner.refresh_request("rt", None, &params).unwrap().unwrap());
         assert!(refresh.ends_with(&format!("refresh_token=rt&scope=a+b{tail}")), "{refresh}");
     }
 
@@ -377,7 +434,7 @@ mod tests {
             text(&c.inner.grant_request(&TokenParams::new()).unwrap()),
             "grant_type=client_credentials&client_id=pub+id"
         );
-        let r = c.inner.refresh_request("rt", &TokenParams::new()).unwrap().unwrap();
+        let r = c.inner.refresh_request("rt", None, &TokenParams::new()).unwrap().unwrap();
         assert_eq!(text(&r), "grant_type=refresh_token&client_id=pub+id&refresh_token=rt");
         assert!(r.headers().is_empty());
     }

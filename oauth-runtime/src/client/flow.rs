@@ -67,9 +67,9 @@ impl<P> Client<P> {
         D: Dispatch<R> + Send,
     {
         let auth = self.authorization().await.map_err(Failure::Token)?;
-        self.attach(&auth, &mut request).map_err(Failure::Token)?;
+        let url = self.attach(&auth, &mut request).map_err(Failure::Token)?;
         let response = dispatch.dispatch(request).await.map_err(Failure::Send)?;
-        let verdict = self.judge(&auth, response.status(), response.headers());
+        let verdict = self.judge(&auth, url.as_deref(), response.status(), response.headers());
         if verdict == Verdict::Done {
             return Ok(response);
         }
@@ -95,34 +95,45 @@ impl<P> Client<P> {
                     self.authorization().await.map_err(Failure::Token)?
                 }
             };
-            self.attach(&auth, &mut replay).map_err(Failure::Token)?;
+            let url = self.attach(&auth, &mut replay).map_err(Failure::Token)?;
             let response = dispatch.dispatch(replay).await.map_err(Failure::Send)?;
-            // Reported like any answer; no third attempt whatever it says.
-            self.judge(&auth, response.status(), response.headers());
+            // Reported like any answer (a new nonce is remembered); no third attempt whatever
+            // it says.
+            self.judge(&auth, url.as_deref(), response.status(), response.headers());
             Ok(response)
         }
         .instrument(span)
         .await
     }
 
-    /// Puts `auth`'s token on `request` the way the client presents tokens.
-    fn attach<R: Outgoing>(&self, auth: &Authorization, request: &mut R) -> Result<(), Error> {
+    /// Puts `auth`'s token on `request` the way the client presents tokens; the URL when the
+    /// presentation attached it (and reads the answer's challenge), `None` on the fast path.
+    fn attach<R: Outgoing>(&self, auth: &Authorization, request: &mut R) -> Result<Option<String>, Error> {
         // A header prepared once per token (Bearer) goes on as it is: the hot path copies no
-        // URL and calls no presentation.
+        // URL and calls no presentation. A scheme that signs each call (DPoP) prepares none.
         if let Some(value) = auth.entry.prepared.header_value() {
             request.headers_mut().insert(header::AUTHORIZATION, value.clone());
-            return Ok(());
+            return Ok(None);
         }
         let method = request.method().clone();
         let url = request.url().into_owned();
         let mut call = Call::new(&method, &url, request.headers_mut());
-        self.inner.engine.presentation.attach(&auth.entry.token, &auth.entry.prepared, &mut call)
+        self.inner.engine.presentation.attach(&auth.entry.token, &auth.entry.prepared, &mut call)?;
+        Ok(Some(url))
     }
 
-    /// What the answer to a request sent with `auth` asks for.
-    pub(crate) fn judge(&self, auth: &Authorization, status: StatusCode, headers: &HeaderMap) -> Verdict {
+    /// What the answer to a request sent with `auth` (to `url`, when the presentation attached
+    /// the token itself) asks for.
+    pub(crate) fn judge(
+        &self,
+        auth: &Authorization,
+        url: Option<&str>,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Verdict {
         use crate::present::Challenge;
-        if self.inner.engine.presentation.challenge(status, headers) == Challenge::RetrySameToken {
+        let presentation = &self.inner.engine.presentation;
+        if url.is_some_and(|url| presentation.challenge(url, status, headers) == Challenge::RetrySameToken) {
             return Verdict::SameToken;
         }
         if self.session.after_response(self.inner.spec.name, &auth.entry, status, headers) {
@@ -184,7 +195,7 @@ pub(crate) fn challenge_error(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `error="..."` or `error=token` in a challenge, not `error_description` or `error_uri`.
-fn error_param(challenge: &str) -> Option<String> {
+pub(crate) fn error_param(challenge: &str) -> Option<String> {
     let bytes = challenge.as_bytes();
     let mut from = 0;
     while let Some(at) = challenge[from..].to_ascii_lowercase().find("error").map(|i| i + from) {

@@ -146,10 +146,11 @@ impl<P> Client<P> {
 
     /// As [`after_response`](Self::after_response), reading the answer's `WWW-Authenticate`
     /// challenge too: a 401 whose `error` is not `invalid_token` (`insufficient_scope`, say)
-    /// is about the call, not the token, and renews nothing. The presentation's own challenges
-    /// (a DPoP nonce) also ask for one more attempt, with the same token.
+    /// is about the call, not the token, and renews nothing. A presentation that signs each
+    /// call (DPoP) needs the client's own send path (`ApiRequest`, the middleware, the tower
+    /// layer), which also reads its challenges (a nonce).
     pub fn after_response_headers(&self, auth: &Authorization, status: StatusCode, headers: &HeaderMap) -> bool {
-        self.judge(auth, status, headers) != super::flow::Verdict::Done
+        self.judge(auth, None, status, headers) != super::flow::Verdict::Done
     }
 
     /// The vendor's display name, for the integrations' log events.

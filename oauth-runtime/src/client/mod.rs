@@ -24,6 +24,8 @@ use url::Url;
 
 pub use api::ApiRequest;
 pub use builder::ClientBuilder;
+#[cfg(feature = "dpop")]
+pub(crate) use flow::error_param as challenge_error_param;
 #[cfg_attr(not(any(feature = "reqwest-middleware", feature = "tower")), allow(unused_imports))]
 pub(crate) use flow::{Dispatch, Failure};
 pub use lease::Authorization;

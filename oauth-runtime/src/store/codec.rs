@@ -3,22 +3,26 @@
 //! `RedisStore`) and by [`SavedToken`](crate::SavedToken) (feature `serde`), and there for a
 //! [`TokenStore`](super::TokenStore) of your own.
 //!
-//! **The encoding holds the access token and the refresh token in clear**: encrypt it
-//! before it leaves the process.
+//! **The encoding holds the access token, the refresh token and the key the token is bound
+//! to in clear**: encrypt it before it leaves the process.
 //!
-//! Version 2 (this release writes it) is a JSON object:
+//! Version 3 (this release writes it for tokens bound to a key) is a JSON object:
 //!
 //! | field | value |
 //! | --- | --- |
-//! | `v` | `2` |
+//! | `v` | `3` |
 //! | `access_token`, `token_type` | strings (`token_type` as normalised, `Bearer`) |
 //! | `token_type_sent` | the vendor's own word for the type, when it sent one (optional) |
 //! | `refresh_token` | a string or `null` |
 //! | `expires_at`, `issued_at` | RFC 3339 instants, to the nanosecond |
 //! | `extra` | the token response's other fields, an object |
 //! | `params` | the token parameters, `[[name, value], …]` in wire order; absent if unknown |
+//! | `binding` | the key the token is bound to ([`Token::binding`]): `{"kind": "dpop", "key": …}`, the key a secret (for DPoP, the private JWK); absent for Bearer tokens |
 //!
-//! [`decode`] also reads the unversioned forms of earlier releases (reported as version 1):
+//! Version 2 is the same without `binding`: this release writes it for tokens bound to no key
+//! (Bearer tokens), so that the previous release, which reads versions 1 and 2, still shares
+//! them during a rolling upgrade. [`decode`] reads it, and also the unversioned forms of
+//! earlier releases (reported as version 1):
 //! the stores' (`access`, `expires_at_ms`, `issued_at_ms`, …) and `SavedToken`'s
 //! (`access_token`, `expires_at`, …, without `v`). A version newer than [`VERSION`] is an
 //! error of kind [`Codec`](super::StoreErrorKind::Codec), never a guess.
@@ -30,7 +34,7 @@
 //! let bytes = codec::encode(&token, Some(&params)); // zeroed on drop
 //! let back = codec::decode(&bytes)?;
 //! assert_eq!(back.token.access_token().expose_secret(), "access");
-//! assert_eq!((back.params.as_ref(), back.version), (Some(&params), codec::VERSION));
+//! assert_eq!((back.params.as_ref(), back.version), (Some(&params), 2)); // bound to no key
 //! # Ok::<(), oauth_runtime::store::StoreError>(())
 //! ```
 
@@ -44,8 +48,12 @@ use zeroize::Zeroizing;
 use super::StoreError;
 use crate::{Token, TokenParams};
 
-/// The version [`encode`] writes.
-pub const VERSION: u32 = 2;
+/// The newest version [`encode`] writes (for tokens bound to a key; version 2 otherwise), and
+/// the newest [`decode`] reads.
+pub const VERSION: u32 = 3;
+
+/// The version of tokens bound to no key.
+const UNBOUND_VERSION: u32 = 2;
 
 /// What [`decode`] read.
 #[derive(Clone, Debug)]
@@ -67,7 +75,7 @@ impl Decoded {
     }
 }
 
-/// The version-2 form, borrowing the token's strings so that serialising copies no secret
+/// The version-3 form, borrowing the token's strings so that serialising copies no secret
 /// into a buffer that is not zeroed.
 #[derive(Serialize)]
 pub(crate) struct Encoded<'a> {
@@ -82,12 +90,20 @@ pub(crate) struct Encoded<'a> {
     extra: &'a Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     params: Option<Vec<(&'static str, &'a str)>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binding: Option<EncodedBinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct EncodedBinding<'a> {
+    kind: &'a str,
+    key: &'a str,
 }
 
 impl<'a> Encoded<'a> {
     pub(crate) fn new(token: &'a Token, params: Option<&'a TokenParams>) -> Encoded<'a> {
         Encoded {
-            v: VERSION,
+            v: if token.binding().is_some() { VERSION } else { UNBOUND_VERSION },
             access_token: token.access_token().expose_secret(),
             token_type: token.token_type(),
             token_type_sent: token.token_type_sent(),
@@ -96,6 +112,7 @@ impl<'a> Encoded<'a> {
             issued_at: rfc3339(token.issued_at()),
             extra: token.extra(),
             params: params.map(|p| p.pairs().collect()),
+            binding: token.binding().map(|b| EncodedBinding { kind: b.kind(), key: b.material().expose_secret() }),
         }
     }
 }
@@ -142,6 +159,15 @@ pub(crate) struct AnyForm {
     extra: Map<String, Value>,
     #[serde(default)]
     params: Option<Vec<(String, String)>>,
+    /// Version 3.
+    #[serde(default)]
+    binding: Option<AnyBinding>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AnyBinding {
+    kind: String,
+    key: String,
 }
 
 impl AnyForm {
@@ -183,7 +209,7 @@ impl AnyForm {
         };
         // Normalised (`bearer` → `Bearer`) when the token is made.
         let token_type = self.token_type.unwrap_or_else(|| "Bearer".to_owned());
-        let token = Token::from_parts(
+        let mut token = Token::from_parts(
             access,
             crate::TokenScheme::for_token_type(Some(&token_type)),
             self.token_type_sent.or(self.sent_type),
@@ -194,11 +220,15 @@ impl AnyForm {
             crate::LifetimeSource::Instant,
             self.extra,
         );
+        if let Some(binding) = self.binding {
+            token.set_binding(Some(crate::TokenBinding::new(binding.kind, crate::Secret::new(binding.key))));
+        }
         Ok(Decoded { token, params, version })
     }
 }
 
-/// `token` (and the `params` it was requested with, if known) in the current [`VERSION`],
+/// `token` (and the `params` it was requested with, if known) in the current form (version 3
+/// for a token bound to a key, version 2 otherwise),
 /// as JSON in memory zeroed on drop.
 pub fn encode(token: &Token, params: Option<&TokenParams>) -> Zeroizing<Vec<u8>> {
     // Serialising a struct of strings, numbers and a JSON map cannot fail.
@@ -253,9 +283,11 @@ mod tests {
         let params = TokenParams::new().scope("a b").audience("aud").resource("r1").resource("r2");
         let bytes = encode(&token, Some(&params));
         let text = std::str::from_utf8(&bytes).unwrap();
-        assert!(text.starts_with("{\"v\":2,"), "{text}");
+        assert!(text.starts_with("{\"v\":2,"), "bound to no key: the previous release reads it: {text}");
+        assert!(!text.contains("binding"), "a Bearer token has none: {text}");
         let back = decode(&bytes).unwrap();
         assert_eq!((back.version, back.params.as_ref()), (2, Some(&params)));
+        assert!(back.token.binding().is_none());
         let t = back.token;
         assert_eq!(t.access_token().expose_secret(), "acc");
         assert_eq!(t.refresh_token().unwrap().expose_secret(), "ref");
@@ -264,6 +296,27 @@ mod tests {
         assert_eq!(t.field("userName"), Some(&Value::from("ann")));
         assert!(decode(&encode(&token, None)).unwrap().params.is_none());
         assert_eq!(decode(&encode(&token, Some(&TokenParams::new()))).unwrap().params, Some(TokenParams::new()));
+    }
+
+    #[test]
+    fn the_key_a_token_is_bound_to_travels_with_it() {
+        let token = sample().with_binding(crate::TokenBinding::new("dpop", crate::Secret::from("{\"d\":\"k3y\"}")));
+        let bytes = encode(&token, None);
+        assert!(bytes.starts_with(b"{\"v\":3,"));
+        let back = decode(&bytes).unwrap();
+        assert_eq!(back.version, 3);
+        let binding = back.token.binding().expect("the binding is read back");
+        assert_eq!((binding.kind(), binding.material().expose_secret()), ("dpop", "{\"d\":\"k3y\"}"));
+        assert!(!format!("{:?}", back.token).contains("k3y"));
+    }
+
+    #[test]
+    fn version_2_still_decodes() {
+        let v2 = br#"{"v":2,"access_token":"a","token_type":"DPoP","refresh_token":null,"expires_at":"2030-01-01T00:00:00Z","issued_at":"2029-12-31T23:00:00Z","extra":{},"params":[["scope","x"]]}"#;
+        let back = decode(v2).unwrap();
+        assert_eq!((back.version, back.token.token_type()), (2, "DPoP"));
+        assert!(back.token.binding().is_none());
+        assert_eq!(back.params, Some(TokenParams::new().scope("x")));
     }
 
     #[test]
@@ -288,7 +341,8 @@ mod tests {
     fn bad_input_is_a_codec_error_that_quotes_nothing() {
         for (bytes, why) in [
             (&br#"{"access":1}"#[..], "does not parse"),
-            (br#"{"v":3,"access_token":"s3cret","expires_at":"2030-01-01T00:00:00Z"}"#, "version 3"),
+            (br#"{"v":4,"access_token":"s3cret","expires_at":"2030-01-01T00:00:00Z"}"#, "version 4"),
+            (br#"{"v":3,"access_token":"a","expires_at":"2030-01-01T00:00:00Z","issued_at":"2030-01-01T00:00:00Z","binding":{"kind":"dpop"}}"#, "does not parse"),
             (br#"{"v":2,"access_token":"s3cret","expires_at":"s3cret"}"#, "`expires_at` is not"),
             (br#"{"v":2,"access_token":"s3cret","expires_at":"2030-01-01T00:00:00Z"}"#, "no `issued_at`"),
             (br#"{"refresh_token":"s3cret","expires_at":"2030-01-01T00:00:00Z"}"#, "no `access_token`"),

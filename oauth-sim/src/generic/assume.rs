@@ -17,6 +17,9 @@ use crate::{
 
 /// The token type the simulator issues.
 pub(crate) const TOKEN_TYPE: &str = "Bearer";
+/// The token type of a DPoP-bound token (RFC 9449 section 5).
+#[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+pub(crate) const DPOP_TOKEN_TYPE: &str = "DPoP";
 
 /// A refused token or refresh request.
 #[derive(Debug)]
@@ -27,6 +30,12 @@ pub(crate) enum Rejection {
     InvalidGrant(String),
     UnsupportedGrantType(String),
     InvalidScope(String),
+    /// RFC 9449 section 5: a DPoP proof that is missing or wrong.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    InvalidDpopProof(String),
+    /// RFC 9449 section 8: the proof lacks the server's current nonce (sent in `DPoP-Nonce`).
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    UseDpopNonce,
 }
 
 impl Rejection {
@@ -45,6 +54,12 @@ impl Rejection {
             Rejection::InvalidGrant(d) => (StatusCode::BAD_REQUEST, "invalid_grant", d),
             Rejection::UnsupportedGrantType(d) => (StatusCode::BAD_REQUEST, "unsupported_grant_type", d),
             Rejection::InvalidScope(d) => (StatusCode::BAD_REQUEST, "invalid_scope", d),
+            Rejection::InvalidDpopProof(d) => (StatusCode::BAD_REQUEST, "invalid_dpop_proof", d),
+            Rejection::UseDpopNonce => (
+                StatusCode::BAD_REQUEST,
+                "use_dpop_nonce",
+                "the DPoP proof must carry the nonce in DPoP-Nonce".to_owned(),
+            ),
         };
         error(status, code, &description)
     }
@@ -79,6 +94,30 @@ pub(crate) fn denied(realm: &str, access: Option<Access>) -> Response {
     };
     let mut response = json(StatusCode::UNAUTHORIZED, JSON, body);
     response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge("Bearer", realm, code));
+    response
+}
+
+/// The protected endpoint's 401 to a DPoP request (RFC 9449 section 7.1): a `DPoP`
+/// challenge naming the accepted algorithm, with `code` when a token or proof was presented.
+#[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+pub(crate) fn dpop_denied(realm: &str, alg: &str, code: Option<&str>, description: &str) -> Response {
+    let body = match code {
+        Some(code) => object(&[("error", code.into()), ("error_description", description.into())]),
+        None => object(&[("error_description", description.into())]),
+    };
+    let mut response = json(StatusCode::UNAUTHORIZED, JSON, body);
+    let base = challenge("DPoP", realm, code);
+    let value = format!("{}, algs=\"{alg}\"", base.to_str().unwrap_or("DPoP"));
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_str(&value).unwrap_or(base));
+    response
+}
+
+/// The protected endpoint's 401 with a Bearer challenge naming `code`.
+#[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+pub(crate) fn denied_with(realm: &str, code: &str, description: &str) -> Response {
+    let body = object(&[("error", code.into()), ("error_description", description.into())]);
+    let mut response = json(StatusCode::UNAUTHORIZED, JSON, body);
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge("Bearer", realm, Some(code)));
     response
 }
 

@@ -4,6 +4,8 @@
 
 mod assertion;
 pub(crate) mod assume;
+#[cfg(feature = "jwt")]
+pub(crate) mod dpop;
 pub(crate) mod endpoints;
 mod exchange;
 
@@ -12,7 +14,7 @@ use std::{sync::Arc, time::SystemTime};
 use axum::{
     Router,
     extract::{Request, State},
-    http::{HeaderMap, Method, StatusCode, header, request::Parts},
+    http::{HeaderMap, Method, StatusCode, Uri, header, request::Parts},
     middleware::Next,
     response::Response,
 };
@@ -59,7 +61,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     let token = path == bare(spec.token.path);
     let refresh = spec.refresh.path().is_some_and(|p| path == bare(p));
     if token || refresh {
-        token_endpoint(&shared, spec, token, request).await
+        let response = token_endpoint(&shared, spec, token, request).await;
+        with_nonce(&shared, shared.config.dpop_nonce_at_token, response)
     } else if spec.revocation_path.is_some_and(|p| path == bare(p)) {
         endpoints::revocation(&shared, spec, request).await
     } else if endpoints::is_metadata(spec, path) {
@@ -67,26 +70,60 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         endpoints::metadata(&shared, spec, &method).await
     } else if path == shared.config.protected_path {
         let peer = Peer::of(request.extensions());
-        protected(&shared, request.headers(), &peer).await.unwrap_or_else(assume::authorized)
+        let response = protected(&shared, request.method(), request.uri(), request.headers(), &peer)
+            .await
+            .unwrap_or_else(assume::authorized);
+        with_nonce(&shared, shared.config.dpop_nonce_at_api, response)
     } else {
         http::not_found().await
     }
 }
 
-/// The bearer check in front of the user's routes.
+/// The bearer (or DPoP) check in front of the user's routes.
 async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    match protected(&shared, request.headers(), &Peer::of(request.extensions())).await {
+    let peer = Peer::of(request.extensions());
+    let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer).await {
         Some(refused) => refused,
         None => next.run(request).await,
+    };
+    with_nonce(&shared, shared.config.dpop_nonce_at_api, response)
+}
+
+/// `response` with the server's current DPoP nonce, where DPoP is declared and `required`.
+fn with_nonce(shared: &Shared, required: bool, response: Response) -> Response {
+    #[cfg(feature = "jwt")]
+    if let (Some(dpop), true) = (&shared.dpop, required) {
+        let mut response = response;
+        response.headers_mut().insert("dpop-nonce", dpop.nonce());
+        return response;
     }
+    let _ = (shared, required);
+    response
+}
+
+/// The URI a request was addressed to, without query and fragment, as a proof's `htu` names
+/// it: the listener is plain HTTP, the authority the `Host` header.
+#[cfg(feature = "jwt")]
+fn request_uri(uri: &Uri, headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    format!("http://{host}{}", uri.path())
 }
 
 /// Counts an API request and checks its token: `None` when it may go on.
-async fn protected(shared: &Shared, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
+async fn protected(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
     shared.count_request(Target::Api);
     if let Some(response) = intercept(shared, Target::Api).await {
         return Some(response);
     }
+    #[cfg(feature = "jwt")]
+    if let (Some(dpop), Kind::Spec(spec)) = (&shared.dpop, shared.config.kind()) {
+        let refused = dpop_protected(shared, spec, dpop, method, uri, headers);
+        if refused.is_none() {
+            shared.count_authorized();
+        }
+        return refused;
+    }
+    let _ = (method, uri);
     let token = bearer(headers);
     let access = token.map(|t| shared.check_access(t));
     if access != Some(Access::Valid) {
@@ -104,6 +141,85 @@ async fn protected(shared: &Shared, headers: &HeaderMap, peer: &Peer) -> Option<
     }
     shared.count_authorized();
     None
+}
+
+/// A DPoP API call (RFC 9449 section 7): `Authorization: DPoP <token>` with a proof by the key
+/// the token is bound to, for this request and this token. `None` when it may go on.
+#[cfg(feature = "jwt")]
+fn dpop_protected(
+    shared: &Shared,
+    spec: &ProviderSpec,
+    dpop: &dpop::DpopState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let alg = spec.presentation.dpop_alg().map_or("ES256", |a| a.as_str());
+    let deny = |code: Option<&str>, description: &str| assume::dpop_denied(spec.name, alg, code, description);
+    if let Some(token) = bearer(headers) {
+        // A DPoP-bound token presented as a bearer token (section 7.2): refused.
+        let why = if dpop.binding(token).is_some() {
+            "a DPoP-bound token must be presented with DPoP"
+        } else {
+            "the access token is invalid"
+        };
+        return Some(assume::denied_with(spec.name, "invalid_token", why));
+    }
+    let Some(token) = http::authorization(headers, "DPoP") else {
+        return Some(deny(None, "a DPoP-bound access token and its proof are required"));
+    };
+    match shared.check_access(token) {
+        Access::Valid => {}
+        Access::Expired => return Some(deny(Some("invalid_token"), "the access token expired")),
+        Access::Unknown => return Some(deny(Some("invalid_token"), "the access token is invalid")),
+    }
+    let Some(bound) = dpop.binding(token) else {
+        return Some(deny(Some("invalid_token"), "the access token is not DPoP-bound"));
+    };
+    let expected = dpop::Expected {
+        method,
+        htu: request_uri(uri, headers),
+        access_token: Some(token),
+        nonce: shared.config.dpop_nonce_at_api,
+    };
+    let refused = match dpop.check(headers, &expected) {
+        Ok(proof) if proof.jkt == bound => return None,
+        Ok(_) => "the proof's key is not the key the access token is bound to".to_owned(),
+        Err(dpop::Refusal::UseNonce) => {
+            shared.count_dpop_nonce_challenge();
+            return Some(deny(Some("use_dpop_nonce"), "the DPoP proof must carry the nonce in DPoP-Nonce"));
+        }
+        Err(dpop::Refusal::Invalid(why)) => why,
+    };
+    shared.count_dpop_refusal();
+    Some(deny(Some("invalid_dpop_proof"), &refused))
+}
+
+/// The DPoP proof of a token request, for a spec that declares DPoP: the thumbprint of its
+/// key, `None` without DPoP.
+fn token_proof(shared: &Shared, sent: &Sent) -> Result<Option<String>, Rejection> {
+    #[cfg(feature = "jwt")]
+    if let Some(dpop) = &shared.dpop {
+        let expected = dpop::Expected {
+            method: &sent.parts.method,
+            htu: request_uri(&sent.parts.uri, &sent.parts.headers),
+            access_token: None,
+            nonce: shared.config.dpop_nonce_at_token,
+        };
+        return match dpop.check(&sent.parts.headers, &expected) {
+            Ok(proof) => Ok(Some(proof.jkt)),
+            Err(dpop::Refusal::UseNonce) => {
+                shared.count_dpop_nonce_challenge();
+                Err(Rejection::UseDpopNonce)
+            }
+            Err(dpop::Refusal::Invalid(why)) => {
+                shared.count_dpop_refusal();
+                Err(Rejection::InvalidDpopProof(why))
+            }
+        };
+    }
+    let _ = (shared, sent);
+    Ok(None)
 }
 
 /// The parameters of a token request: the body's and the query string's.
@@ -344,6 +460,7 @@ fn mutual_tls(_: &Shared, _: ClientAuth, _: &Peer) -> Result<(), Rejection> {
 
 fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
     common(spec, sent)?;
+    let jkt = token_proof(shared, sent)?;
     authenticate(shared, spec, sent)?;
     let expected = spec.token.send_grant_type.then(|| spec.token.grant.as_str());
     check_grant_type(spec, sent, expected)?;
@@ -384,7 +501,7 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
         only_declared(spec, sent, exchanging)?;
     }
     let subject = if exchanging { Some(exchange::check(shared, sent)?) } else { None };
-    Ok(issue(shared, spec, shared.new_grant(), true, sent, subject.as_deref()))
+    Ok(issue(shared, spec, shared.new_grant(), true, sent, subject.as_deref(), jkt.as_deref()))
 }
 
 /// A grant type of the vendor's own (or token exchange) takes exactly its declared parameters:
@@ -427,6 +544,7 @@ fn jwt_bearer(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Sent,
 
 fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
     common(spec, sent)?;
+    let jkt = token_proof(shared, sent)?;
     let param = match spec.refresh {
         Refresh::RefreshTokenGrant { param, .. } => {
             authenticate(shared, spec, sent)?;
@@ -446,10 +564,21 @@ fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response
     let Some(refresh_token) = sent.body.value(param) else {
         return Err(Rejection::InvalidRequest(format!("parameter {param} is missing")));
     };
+    // A refresh token bound to a key (a public client's, RFC 9449 section 5) is redeemed only
+    // with a proof by that key, checked before the token is used up.
+    #[cfg(feature = "jwt")]
+    if let Some(bound) = shared.dpop.as_ref().and_then(|dpop| dpop.binding(refresh_token)) {
+        if jkt.as_deref() != Some(bound.as_str()) {
+            shared.count_dpop_refusal();
+            return Err(Rejection::InvalidDpopProof(
+                "the proof's key is not the key the refresh token is bound to".to_owned(),
+            ));
+        }
+    }
     let rotate = shared.config.rotate_refresh_tokens;
     let grant = if rotate { shared.redeem_refresh(refresh_token) } else { shared.use_refresh(refresh_token) };
     match grant {
-        Some(grant) => Ok(issue(shared, spec, grant, rotate, sent, None)),
+        Some(grant) => Ok(issue(shared, spec, grant, rotate, sent, None, jkt.as_deref())),
         None => Err(Rejection::InvalidGrant("the refresh token is invalid, used or expired".to_owned())),
     }
 }
@@ -457,7 +586,8 @@ fn refresh(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response
 /// A token response in the spec's shape: its field names, its expiry, a refresh token where
 /// the spec refreshes with one (unless a refresh keeps the old one). A token requested on a
 /// connection with a client certificate is bound to it (RFC 8705 section 3); an exchanged one
-/// to its subject.
+/// to its subject. With a DPoP proof's key `jkt`, the access token is bound to it and typed
+/// `DPoP`, and so is a public client's refresh token (RFC 9449 section 5).
 fn issue(
     shared: &Shared,
     spec: &ProviderSpec,
@@ -465,6 +595,7 @@ fn issue(
     with_refresh: bool,
     sent: &Sent,
     subject: Option<&str>,
+    jkt: Option<&str>,
 ) -> Response {
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::b64token(32);
@@ -475,10 +606,20 @@ fn issue(
     if let Some(subject) = subject {
         shared.bind_subject(&access, subject);
     }
+    #[cfg(feature = "jwt")]
+    let bind = |token: &str| {
+        if let (Some(dpop), Some(jkt)) = (&shared.dpop, jkt) {
+            dpop.bind(token, jkt);
+        }
+    };
+    #[cfg(not(feature = "jwt"))]
+    let bind = |_: &str| {};
+    bind(&access);
+    let token_type = if jkt.is_some() { assume::DPOP_TOKEN_TYPE } else { assume::TOKEN_TYPE };
     let response = &spec.response;
     let mut body = Value::Object(serde_json::Map::new());
     put(&mut body, response.access_token, access.into());
-    put(&mut body, response.token_type, assume::TOKEN_TYPE.into());
+    put(&mut body, response.token_type, token_type.into());
     let now = SystemTime::now();
     let at = if stated < 0 { now - std::time::Duration::from_secs(60) } else { token::system_after(now, lifetime) };
     match response.expiry {
@@ -489,6 +630,9 @@ fn issue(
     if with_refresh && spec.refresh != Refresh::Regrant {
         let refresh = token::b64token(32);
         shared.remember_refresh(&refresh, shared.refresh_lifetime(), grant);
+        if spec.token.client_auth == ClientAuth::None {
+            bind(&refresh);
+        }
         put(&mut body, response.refresh_token, refresh.into());
     }
     if subject.is_some() {

@@ -223,7 +223,7 @@ impl Inner {
             None => None,
         };
         let build = || self.grant_request_with(&session.params, exchange.as_ref());
-        self.fetch(session, TokenRequestKind::Grant, &build).instrument(span).await
+        self.fetch(session, TokenRequestKind::Grant, None, &build).instrument(span).await
     }
 
     /// A new token by refreshing `base`: `None` when the vendor has no refresh or `base` no
@@ -234,12 +234,12 @@ impl Inner {
             return None;
         }
         let build = || {
-            self.refresh_request(rt.expose_secret(), &session.params)
+            self.refresh_request(rt.expose_secret(), base.binding(), &session.params)
                 .unwrap_or_else(|| Err(Error::internal(self.spec.name, "the vendor has no refresh")))
         };
         let span =
             tracing::info_span!("oauth.refresh", vendor = self.spec.name, store = session.renewal.fleet.is_some());
-        let result = self.fetch(session, TokenRequestKind::Refresh, &build).instrument(span).await;
+        let result = self.fetch(session, TokenRequestKind::Refresh, base.binding(), &build).instrument(span).await;
         Some(result.map(|mut token| {
             token.inherit_refresh_token(base);
             token
