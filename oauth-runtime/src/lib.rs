@@ -148,7 +148,7 @@ pub use api_error::ApiError;
 pub use cache::TokenHook;
 pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
-pub use error::{Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use error::{AuthorizationFailure, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
