@@ -33,7 +33,7 @@ pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON: &str = "application/json";
 
 /// A parsed `application/x-www-form-urlencoded` body or query string.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Form(Vec<(String, String)>);
 
 impl Form {

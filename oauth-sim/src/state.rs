@@ -38,6 +38,14 @@ pub struct Counters {
     /// the first answer was lost to [`Fault::AfterProcessing`]): a client must never
     /// present one refresh token twice.
     pub refresh_tokens_repeated: usize,
+    /// Requests to the device authorization endpoint (RFC 8628 section 3.1).
+    pub device_authorizations: usize,
+    /// Token requests with a device code (the device grant's polls), whatever their answer.
+    pub device_polls: usize,
+    /// Requests to the authorization endpoint (the person's browser).
+    pub authorization_requests: usize,
+    /// Requests to the pushed authorization request endpoint (RFC 9126).
+    pub pushed_authorization_requests: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -81,6 +89,19 @@ struct AtomicCounters {
     faults_served: AtomicUsize,
     refresh_reuse_detected: AtomicUsize,
     refresh_tokens_repeated: AtomicUsize,
+    device_authorizations: AtomicUsize,
+    device_polls: AtomicUsize,
+    authorization_requests: AtomicUsize,
+    pushed_authorization_requests: AtomicUsize,
+}
+
+/// What the grants that need a person count.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PersonCounter {
+    DeviceAuthorization,
+    DevicePoll,
+    Authorization,
+    PushedAuthorization,
 }
 
 pub(crate) struct Shared {
@@ -93,6 +114,10 @@ pub(crate) struct Shared {
     /// Position in the deterministic sequence of draws for `rates`.
     draws: std::sync::atomic::AtomicU64,
     counters: AtomicCounters,
+    /// The device grant's codes and scripted decisions.
+    pub(crate) devices: Mutex<crate::generic::device::Devices>,
+    /// The authorization code grant's codes, pushed requests and scripted decision.
+    pub(crate) codes: Mutex<crate::generic::code::Codes>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -104,7 +129,7 @@ impl std::fmt::Debug for Shared {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not wedge the server for the others.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -132,6 +157,8 @@ impl Shared {
             rates: Mutex::default(),
             draws: std::sync::atomic::AtomicU64::new(0),
             counters: AtomicCounters::default(),
+            devices: Mutex::default(),
+            codes: Mutex::default(),
         }
     }
 
@@ -226,6 +253,25 @@ impl Shared {
         grant
     }
 
+    /// Makes every access and refresh token of `grant` invalid (an authorization code used
+    /// twice: RFC 6749 section 4.1.2).
+    pub(crate) fn revoke_grant(&self, grant: Grant) {
+        let mut tokens = lock(&self.tokens);
+        tokens.access.retain(|_, (_, g)| *g != grant);
+        tokens.refresh.retain(|_, (_, g)| *g != grant);
+    }
+
+    pub(crate) fn count(&self, counter: PersonCounter) {
+        let c = &self.counters;
+        let counter = match counter {
+            PersonCounter::DeviceAuthorization => &c.device_authorizations,
+            PersonCounter::DevicePoll => &c.device_polls,
+            PersonCounter::Authorization => &c.authorization_requests,
+            PersonCounter::PushedAuthorization => &c.pushed_authorization_requests,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn expire_access_tokens(&self) {
         let now = Instant::now();
         for (expiry, _) in lock(&self.tokens).access.values_mut() {
@@ -310,6 +356,10 @@ impl Shared {
             faults_served: c.faults_served.load(Ordering::Relaxed),
             refresh_reuse_detected: c.refresh_reuse_detected.load(Ordering::Relaxed),
             refresh_tokens_repeated: c.refresh_tokens_repeated.load(Ordering::Relaxed),
+            device_authorizations: c.device_authorizations.load(Ordering::Relaxed),
+            device_polls: c.device_polls.load(Ordering::Relaxed),
+            authorization_requests: c.authorization_requests.load(Ordering::Relaxed),
+            pushed_authorization_requests: c.pushed_authorization_requests.load(Ordering::Relaxed),
         }
     }
 }

@@ -27,6 +27,15 @@ pub(crate) enum Rejection {
     InvalidGrant(String),
     UnsupportedGrantType(String),
     InvalidScope(String),
+    /// RFC 8628 section 3.5: the person has not decided yet.
+    AuthorizationPending,
+    /// RFC 8628 section 3.5: poll less often; the new interval in seconds, stated in the
+    /// answer as GitHub does.
+    SlowDown(u64),
+    /// The person denied the device authorization.
+    AccessDenied,
+    /// The device code expired.
+    ExpiredToken,
 }
 
 impl Rejection {
@@ -45,6 +54,21 @@ impl Rejection {
             Rejection::InvalidGrant(d) => (StatusCode::BAD_REQUEST, "invalid_grant", d),
             Rejection::UnsupportedGrantType(d) => (StatusCode::BAD_REQUEST, "unsupported_grant_type", d),
             Rejection::InvalidScope(d) => (StatusCode::BAD_REQUEST, "invalid_scope", d),
+            Rejection::AuthorizationPending => {
+                (StatusCode::BAD_REQUEST, "authorization_pending", "the person has not approved yet".to_owned())
+            }
+            Rejection::SlowDown(interval) => {
+                let body = object(&[
+                    ("error", "slow_down".into()),
+                    ("error_description", "polling too fast: wait the interval between polls".into()),
+                    ("interval", interval.into()),
+                ]);
+                return json(StatusCode::BAD_REQUEST, JSON, body);
+            }
+            Rejection::AccessDenied => {
+                (StatusCode::BAD_REQUEST, "access_denied", "the person denied the authorization".to_owned())
+            }
+            Rejection::ExpiredToken => (StatusCode::BAD_REQUEST, "expired_token", "the device code expired".to_owned()),
         };
         error(status, code, &description)
     }

@@ -3,6 +3,8 @@
 //! decided in [`assume`].
 
 pub(crate) mod assume;
+pub(crate) mod code;
+pub(crate) mod device;
 
 use std::{sync::Arc, time::SystemTime};
 
@@ -11,9 +13,12 @@ use axum::{
     extract::{Request, State},
     http::{HeaderMap, Method, StatusCode, header, request::Parts},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse as _, Response},
 };
-use oauth_runtime::provider::{BodyStyle, ClientAuth, Expiry, FieldPath, InstantFormat, ProviderSpec, Refresh, Role};
+use oauth_runtime::provider::{
+    BodyStyle, ClientAuth, Expiry, FieldPath, Grant as SpecGrant, InstantFormat, ProviderSpec, Refresh, ResponseFormat,
+    Role,
+};
 use serde_json::Value;
 
 use self::assume::Rejection;
@@ -49,6 +54,16 @@ fn bare(path: &str) -> &str {
 pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let spec = shared.config.spec();
     let path = request.uri().path();
+    let at = |declared: Option<&str>| declared.is_some_and(|p| path == bare(p));
+    let endpoints = &spec.authorization;
+    if at(endpoints.authorization_path) {
+        let (parts, _) = request.into_parts();
+        return code::authorize(&shared, spec, &parts);
+    }
+    if at(endpoints.device_path) || at(endpoints.par_path) {
+        let device = at(endpoints.device_path);
+        return authorization_server(&shared, spec, device, request).await;
+    }
     let token = path == bare(spec.token.path);
     let refresh = spec.refresh.path().is_some_and(|p| path == bare(p));
     if token || refresh {
@@ -107,6 +122,70 @@ pub(crate) fn unauthorized(spec: &ProviderSpec, target: Target) -> Response {
     }
 }
 
+/// The device authorization endpoint (`device`) or the pushed authorization request endpoint.
+async fn authorization_server(shared: &Shared, spec: &'static ProviderSpec, device: bool, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if device {
+        shared.count(crate::state::PersonCounter::DeviceAuthorization);
+    }
+    let bytes = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let sent = parse(spec, parts, &bytes);
+    let host = sent.parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
+    let outcome = if device { device::authorization(shared, spec, &sent, &host) } else { code::par(shared, spec, &sent) };
+    let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
+    declared_shape(spec, &sent.parts.headers, response).await
+}
+
+/// The response in the encoding and with the error status the spec declares (GitHub: a form
+/// body unless the request accepts JSON, errors with HTTP 200).
+async fn declared_shape(spec: &ProviderSpec, request: &HeaderMap, response: Response) -> Response {
+    let declared = &spec.response;
+    let form = match declared.format {
+        ResponseFormat::Form => true,
+        ResponseFormat::FormUnlessJsonAccepted => !accepts_json(request),
+        _ => false,
+    };
+    let error_status = declared.error_status.and_then(|s| StatusCode::from_u16(s).ok());
+    let is_error = response.status().is_client_error();
+    if !form && !(is_error && error_status.is_some()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let (true, Some(status)) = (is_error, error_status) {
+        parts.status = status;
+    }
+    let body = match (form, serde_json::from_slice::<Value>(&bytes)) {
+        (true, Ok(Value::Object(fields))) => {
+            let mut out = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &fields {
+                match v {
+                    Value::String(s) => out.append_pair(k, s),
+                    Value::Null => &mut out,
+                    other => out.append_pair(k, &other.to_string()),
+                };
+            }
+            parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static(FORM));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            axum::body::Body::from(out.finish())
+        }
+        _ => axum::body::Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
+}
+
+/// Whether the request's `Accept` names `application/json`.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+        item.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON)
+    })
+}
+
 async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: bool, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = match read_body(body).await {
@@ -124,9 +203,19 @@ async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: 
     }
     let outcome = match target {
         Target::Refresh => refresh(shared, spec, &sent),
-        _ => grant(shared, spec, &sent),
+        _ => match spec.token.grant {
+            SpecGrant::DeviceCode => device::redeem(shared, spec, &sent),
+            SpecGrant::AuthorizationCode => code::redeem(shared, spec, &sent),
+            SpecGrant::RefreshToken => {
+                common(spec, &sent).and_then(|()| authenticate(shared, spec, &sent)).and_then(|()| {
+                    Err(Rejection::UnsupportedGrantType("this vendor issues tokens for refresh tokens only".to_owned()))
+                })
+            }
+            _ => grant(shared, spec, &sent),
+        },
     };
-    outcome.unwrap_or_else(|rejection| rejection.response(spec.name))
+    let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
+    declared_shape(spec, &sent.parts.headers, response).await
 }
 
 fn parse(spec: &ProviderSpec, parts: Parts, bytes: &[u8]) -> Sent {
@@ -181,6 +270,9 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
+            || (spec.token.grant.needs_person()
+                && ["code", "code_verifier", "redirect_uri", "device_code", "scope", "state", "code_challenge"]
+                    .contains(&name))
     };
     if let Some(name) = sent.body.repeated(recognized).or_else(|| sent.query.repeated(recognized)) {
         return Err(Rejection::InvalidRequest(format!("parameter {name} is repeated")));
