@@ -15,6 +15,24 @@ use syn::ext::IdentExt;
 pub(crate) enum Grant {
     Password,
     ClientCredentials,
+    RefreshToken,
+    DeviceCode,
+    AuthorizationCode,
+}
+
+impl Grant {
+    /// Whether the grant needs a person (or a refresh token a person obtained).
+    pub(crate) fn needs_person(self) -> bool {
+        matches!(self, Grant::RefreshToken | Grant::DeviceCode | Grant::AuthorizationCode)
+    }
+}
+
+/// How the vendor encodes its answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ResponseFormat {
+    Json,
+    Form,
+    FormUnlessJsonAccepted,
 }
 
 /// How a token request is encoded.
@@ -122,10 +140,31 @@ macro_rules! choice {
 choice!(Grant {
     "password" => Grant::Password,
     "client_credentials" => Grant::ClientCredentials,
+    "refresh_token" => Grant::RefreshToken,
+    "device_code" => Grant::DeviceCode,
+    "authorization_code" => Grant::AuthorizationCode,
 } aliases {
     "client" => "client_credentials",
     "resource_owner" => "password",
     "ropc" => "password",
+    "refresh" => "refresh_token",
+    "refresh_only" => "refresh_token",
+    "device" => "device_code",
+    "device_authorization" => "device_code",
+    "urn:ietf:params:oauth:grant-type:device_code" => "device_code",
+    "code" => "authorization_code",
+    "authorization" => "authorization_code",
+    "pkce" => "authorization_code",
+});
+choice!(ResponseFormat {
+    "json" => ResponseFormat::Json,
+    "form" => ResponseFormat::Form,
+    "form_unless_json_accepted" => ResponseFormat::FormUnlessJsonAccepted,
+} aliases {
+    "application/json" => "json",
+    "urlencoded" => "form",
+    "application/x-www-form-urlencoded" => "form",
+    "github" => "form_unless_json_accepted",
 });
 choice!(BodyStyle {
     "form" => BodyStyle::Form,
@@ -342,6 +381,8 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "after_response_headers",
     "auth_base_url",
     "authorization",
+    "authorize",
+    "authorize_device",
     "base_url",
     "blocking",
     "builder",

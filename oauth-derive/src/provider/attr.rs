@@ -18,8 +18,8 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, Role, TokenScheme,
-    did_you_mean, unraw,
+    BodyStyle, Choice, ClientAuth, ERROR_SHAPE_KEYS, Grant, InstantFormat, RefreshKind, ResponseFormat, Role,
+    TokenScheme, did_you_mean, unraw,
 };
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
@@ -94,6 +94,17 @@ args! {
         min_lifetime: u64 = "min_lifetime",
         token_scheme: TokenScheme = "token_scheme",
         error_shape: ErrorShapeArg = "error_shape",
+        /// RFC 8628's device authorization endpoint (`grant = "device_code"`).
+        device_authorization_path: String = "device_authorization_path",
+        /// The authorization endpoint (`grant = "authorization_code"`).
+        authorization_path: String = "authorization_path",
+        /// The pushed authorization request endpoint (RFC 9126).
+        par_path: String = "par_path",
+        /// The loopback redirect URI's path.
+        redirect_path: String = "redirect_path",
+        response_format: ResponseFormat = "response_format",
+        /// The HTTP status of the vendor's errors.
+        error_status: u64 = "error_status",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
         /// The token host of some of the base URLs, by name.

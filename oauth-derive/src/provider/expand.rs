@@ -15,7 +15,7 @@ use crate::provider::items::ClientApi;
 use crate::provider::model::{ErrorShape, Expiry, Refresh, Response, Spec};
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
-use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, Role, TokenScheme, private};
+use crate::symbol::{BodyStyle, ClientAuth, Grant, InstantFormat, ResponseFormat, Role, TokenScheme, private};
 
 /// The code for a checked provider.
 pub(crate) fn expand(spec: &Spec, item: &DeriveInput) -> TokenStream {
@@ -73,6 +73,9 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
     let grant = match spec.grant {
         Grant::Password => quote!(#p::Grant::Password),
         Grant::ClientCredentials => quote!(#p::Grant::ClientCredentials),
+        Grant::RefreshToken => quote!(#p::Grant::RefreshToken),
+        Grant::DeviceCode => quote!(#p::Grant::DeviceCode),
+        Grant::AuthorizationCode => quote!(#p::Grant::AuthorizationCode),
     };
     let send_grant_type = spec.send_grant_type;
     let body_style = match spec.body_style {
@@ -104,6 +107,18 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         Refresh::Endpoint { path, param } => quote!(#p::Refresh::endpoint(#path, #param)),
     };
     let response = response_expr(&spec.response, p);
+    // Written only when declared, so that the other grants' expansions stay as they were.
+    let authorization = spec.authorization.is_declared().then(|| {
+        let a = &spec.authorization;
+        let base = match (&a.device_path, &a.authorization_path) {
+            (Some(device), _) => quote!(#p::AuthorizationEndpoints::device(#device)),
+            (None, Some(code)) => quote!(#p::AuthorizationEndpoints::code(#code)),
+            (None, None) => quote!(#p::AuthorizationEndpoints::NONE),
+        };
+        let par = a.par_path.as_ref().map(|par| quote!(.with_par(#par)));
+        let redirect = a.redirect_path.as_ref().map(|path| quote!(.with_redirect_path(#path)));
+        quote!(.with_authorization(#base #par #redirect))
+    });
     quote! {
         #p::ProviderSpec::new(
             #name,
@@ -117,6 +132,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_fields(&[#(#fields),*])
         .with_refresh(#refresh)
         .with_response(#response)
+        #authorization
     }
 }
 
@@ -178,6 +194,15 @@ fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
         let shape = error_shape_expr(shape, p);
         quote!(.with_error_shape(#shape))
     });
+    let format = match r.format {
+        ResponseFormat::Json => None,
+        ResponseFormat::Form => Some(quote!(.with_format(#p::ResponseFormat::Form))),
+        ResponseFormat::FormUnlessJsonAccepted => Some(quote!(.with_format(#p::ResponseFormat::FormUnlessJsonAccepted))),
+    };
+    let error_status = r.error_status.map(|status| {
+        let status = Literal::u16_unsuffixed(status);
+        quote!(.with_error_status(#status))
+    });
     quote! {
         #p::ResponseSpec::STANDARD
             #access_token
@@ -192,6 +217,8 @@ fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
             .with_min_lifetime(::core::time::Duration::from_secs(#floor))
             #scheme
             #error_shape
+            #format
+            #error_status
     }
 }
 

@@ -8,7 +8,8 @@ use crate::provider::ast::Input;
 use crate::provider::attr::Aliases;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
-    BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, Role, TokenScheme, default_crate_path, unraw,
+    BodyStyle, ClientAuth, Grant, InstantFormat, RefreshKind, ResponseFormat, Role, TokenScheme, default_crate_path,
+    unraw,
 };
 
 /// A checked provider, ready to expand.
@@ -27,6 +28,25 @@ pub(crate) struct Spec {
     pub fields: Vec<Field>,
     pub refresh: Refresh,
     pub response: Response,
+    pub authorization: Authorization,
+}
+
+/// The endpoints of the grants that need a person.
+pub(crate) struct Authorization {
+    pub device_path: Option<String>,
+    pub authorization_path: Option<String>,
+    pub par_path: Option<String>,
+    pub redirect_path: Option<String>,
+}
+
+impl Authorization {
+    /// Whether anything differs from the runtime's default (no endpoints, `/callback`).
+    pub(crate) fn is_declared(&self) -> bool {
+        self.device_path.is_some()
+            || self.authorization_path.is_some()
+            || self.par_path.is_some()
+            || self.redirect_path.is_some()
+    }
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -71,6 +91,8 @@ pub(crate) struct Response {
     /// Pinned, whatever the token type says; `None` reads it from the token type.
     pub scheme: Option<TokenScheme>,
     pub error_shape: Option<ErrorShape>,
+    pub format: ResponseFormat,
+    pub error_status: Option<u16>,
 }
 
 /// How the response gives the expiry.
@@ -97,7 +119,8 @@ impl Spec {
         let args = &input.args;
         let string = |arg: &Arg<String>, default: &str| -> Option<String> { arg.or_default(default.to_owned()) };
         let token_path = args.token_path.given()?.value.clone();
-        let refresh = match args.refresh.or_default(RefreshKind::Regrant)? {
+        let grant = args.grant.given()?.value;
+        let refresh = match args.refresh.or_default(default_refresh(grant))? {
             RefreshKind::Regrant => Refresh::Regrant,
             RefreshKind::RefreshTokenGrant => Refresh::RefreshTokenGrant {
                 path: string(&args.refresh_path, &token_path)?,
@@ -173,7 +196,7 @@ impl Spec {
             name: string(&args.name, &unraw(&input.item.ident))?,
             base_urls,
             token_path,
-            grant: args.grant.given()?.value,
+            grant,
             send_grant_type: args.send_grant_type.or_default(true)?,
             body_style: args.body_style.or_default(BodyStyle::Form)?,
             client_auth: args.client_auth.or_default(ClientAuth::Body)?,
@@ -201,7 +224,36 @@ impl Spec {
                     arg => arg.given().map(|s| s.value),
                 },
                 error_shape,
+                format: args.response_format.or_default(ResponseFormat::Json)?,
+                error_status: match &args.error_status {
+                    Arg::Bad => return None,
+                    Arg::Absent => None,
+                    Arg::Given(status) => Some(u16::try_from(status.value).ok()?),
+                },
+            },
+            authorization: Authorization {
+                device_path: optional(&args.device_authorization_path)?,
+                authorization_path: optional(&args.authorization_path)?,
+                par_path: optional(&args.par_path)?,
+                redirect_path: optional(&args.redirect_path)?,
             },
         })
+    }
+}
+
+/// The refresh a grant has when `refresh` is not given: a refresh-only grant renews with the
+/// refresh token grant, every other grant runs again.
+pub(crate) fn default_refresh(grant: Grant) -> RefreshKind {
+    match grant {
+        Grant::RefreshToken => RefreshKind::RefreshTokenGrant,
+        _ => RefreshKind::Regrant,
+    }
+}
+
+/// An optional string key: `Some(None)` when absent, `None` when it could not be read.
+fn optional(arg: &Arg<String>) -> Option<Option<String>> {
+    match arg {
+        Arg::Bad => None,
+        arg => Some(arg.given().map(|v| v.value.clone())),
     }
 }

@@ -9,6 +9,7 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::ast::{Field, Input, is_secret_type};
 use crate::provider::attr::base_url_const;
+use crate::provider::model::default_refresh;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
     BodyStyle, Choice, ClientAuth, Grant, InstantFormat, RefreshKind, Role, did_you_mean, name_of, unraw,
@@ -43,6 +44,12 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     wire_names_are_unique(input, cx);
     grant_has_its_fields(input, cx);
     basic_auth_has_its_fields(input, cx);
+    person_grants_declare_their_endpoints(input, cx);
+    endpoints_need_their_grant(input, cx);
+    person_grants_send_their_grant_type(input, cx);
+    person_grants_take_no_password(input, cx);
+    refresh_only_refreshes(input, cx);
+    error_status_is_an_answer(input, cx);
 }
 
 /// `Provider` carries one `'static` spec per type, so a type parameter has nowhere to go.
@@ -88,7 +95,15 @@ fn grant_and_token_path_given(input: &Input<'_>, cx: &mut Ctxt) {
 /// Paths are joined to a base URL chosen when the client is built, so they hold no host.
 fn paths_are_relative(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    for (key, path) in [("token_path", &args.token_path), ("refresh_path", &args.refresh_path)] {
+    let paths = [
+        ("token_path", &args.token_path),
+        ("refresh_path", &args.refresh_path),
+        ("device_authorization_path", &args.device_authorization_path),
+        ("authorization_path", &args.authorization_path),
+        ("par_path", &args.par_path),
+        ("redirect_path", &args.redirect_path),
+    ];
+    for (key, path) in paths {
         let Some(path) = path.given() else { continue };
         let value = &path.value;
         if let Some(at) = value.find("://") {
@@ -347,7 +362,8 @@ fn no_expiry_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
 /// With `refresh = "regrant"` the grant is simply run again, so refresh settings would be ignored.
 fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if args.refresh.or_default(RefreshKind::Regrant) != Some(RefreshKind::Regrant) {
+    let default = args.grant.given().map_or(RefreshKind::Regrant, |g| default_refresh(g.value));
+    if args.refresh.or_default(default) != Some(RefreshKind::Regrant) {
         return;
     }
     for (key, arg) in [("refresh_path", &args.refresh_path), ("refresh_param", &args.refresh_param)] {
@@ -659,6 +675,131 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
                 );
             }
         }
+        // RFC 6749 section 4.1 and RFC 8628 section 3.1: the client names itself; an app a
+        // person runs is usually a public client (RFC 8252 section 8.4).
+        Grant::DeviceCode | Grant::AuthorizationCode => {
+            need(Role::ClientId, "String", cx, "");
+            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a != ClientAuth::None) {
+                need(
+                    Role::ClientSecret,
+                    "Secret",
+                    cx,
+                    ", or set `client_auth = \"none\"` for a public client (an app a person runs)",
+                );
+            }
+        }
+        // A refresh token alone may do (a vendor's own refresh endpoint).
+        Grant::RefreshToken => {}
+    }
+}
+
+/// The device and code grants start at an endpoint of their own, which nothing can default.
+fn person_grants_declare_their_endpoints(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(grant) = args.grant.given() else { return };
+    let (key, example) = match grant.value {
+        Grant::DeviceCode => ("device_authorization_path", "/oauth/device/code"),
+        Grant::AuthorizationCode => ("authorization_path", "/oauth/authorize"),
+        _ => return,
+    };
+    let arg = if grant.value == Grant::DeviceCode { &args.device_authorization_path } else { &args.authorization_path };
+    if arg.is_absent() {
+        cx.error_at(
+            grant.span,
+            format!(
+                "`grant = \"{}\"` starts at the vendor's {} endpoint: add `{key} = \"{example}\"`",
+                grant_name(grant.value),
+                if grant.value == Grant::DeviceCode { "device authorization" } else { "authorization" }
+            ),
+        );
+    }
+}
+
+/// An endpoint of a grant the vendor does not use would never be called.
+fn endpoints_need_their_grant(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(grant) = args.grant.given().map(|g| g.value) else { return };
+    let keys = [
+        ("device_authorization_path", &args.device_authorization_path, Grant::DeviceCode),
+        ("authorization_path", &args.authorization_path, Grant::AuthorizationCode),
+        ("par_path", &args.par_path, Grant::AuthorizationCode),
+        ("redirect_path", &args.redirect_path, Grant::AuthorizationCode),
+    ];
+    for (key, arg, needs) in keys {
+        if let Some(v) = arg.given().filter(|_| grant != needs) {
+            cx.error_at(
+                v.span,
+                format!(
+                    "`{key}` belongs to `grant = \"{}\"`, and this vendor's grant is \"{}\": \
+                     set `grant = \"{}\"` or remove `{key}`",
+                    grant_name(needs),
+                    grant_name(grant),
+                    grant_name(needs),
+                ),
+            );
+        }
+    }
+}
+
+/// The token endpoint tells the person's grants apart by their `grant_type`.
+fn person_grants_send_their_grant_type(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(grant), Some(send)) = (args.grant.given(), args.send_grant_type.given()) else { return };
+    if grant.value.needs_person() && !send.value {
+        cx.error_at(
+            send.span,
+            format!(
+                "`grant = \"{}\"` is told apart by its `grant_type` (RFC 6749, RFC 8628): remove \
+                 `send_grant_type = false`",
+                grant_name(grant.value)
+            ),
+        );
+    }
+}
+
+/// With a person's grant the person authorizes at the vendor; the client never holds their
+/// password.
+fn person_grants_take_no_password(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(grant) = input.args.grant.given().filter(|g| g.value.needs_person()) else { return };
+    for field in input.fields() {
+        let Some(role) = field.role.given().filter(|r| matches!(r.value, Role::Username | Role::Password)) else {
+            continue;
+        };
+        cx.error_at(
+            role.span,
+            format!(
+                "`grant = \"{}\"` has the person sign in at the vendor, so the client sends no {}: \
+                 remove `{}`, or use `grant = \"password\"`",
+                grant_name(grant.value),
+                role_words(role.value),
+                unraw(field.member)
+            ),
+        );
+    }
+}
+
+/// A refresh-only client has nothing but its refresh token to renew with.
+fn refresh_only_refreshes(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(grant), Some(refresh)) = (args.grant.given(), args.refresh.given()) else { return };
+    if grant.value == Grant::RefreshToken && refresh.value == RefreshKind::Regrant {
+        cx.error_at(
+            refresh.span,
+            "`grant = \"refresh_token\"` renews with its refresh token and has no grant to run again: \
+             use `refresh = \"refresh_token_grant\"` (the default for this grant) or `refresh = \"endpoint\"`",
+        );
+    }
+}
+
+/// An error status is a success (vendors that answer errors with 200) or an error status.
+fn error_status_is_an_answer(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(status) = input.args.error_status.given() else { return };
+    if !matches!(status.value, 200..=299 | 400..=599) {
+        cx.error_at(
+            status.span,
+            "`error_status` is the HTTP status the vendor answers errors with: 200 to 299 (errors in a \
+             success, as GitHub answers) or 400 to 599",
+        );
     }
 }
 
