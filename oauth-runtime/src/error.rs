@@ -232,7 +232,9 @@ pub enum Error {
     /// [`Client::authorize`](crate::Client::authorize)), or seed the client with a token or a
     /// refresh token ([`ClientBuilder::refresh_token`](crate::ClientBuilder::refresh_token)).
     /// Neither transient nor a rejection: the client never starts a person's step on its own.
-    #[error("{vendor}: no token yet, and the grant needs a person: authorize the client first (`authorize_device` or `authorize`)")]
+    #[error(
+        "{vendor}: no token yet, and the grant needs a person: authorize the client first (`authorize_device` or `authorize`)"
+    )]
     #[non_exhaustive]
     AuthorizationRequired {
         /// Vendor name.

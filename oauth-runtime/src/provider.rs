@@ -404,8 +404,12 @@ pub struct AuthorizationEndpoints {
 
 impl AuthorizationEndpoints {
     /// No endpoints: the grant needs no person.
-    pub const NONE: AuthorizationEndpoints =
-        AuthorizationEndpoints { device_path: None, authorization_path: None, par_path: None, redirect_path: "/callback" };
+    pub const NONE: AuthorizationEndpoints = AuthorizationEndpoints {
+        device_path: None,
+        authorization_path: None,
+        par_path: None,
+        redirect_path: "/callback",
+    };
 
     /// The device authorization endpoint at `path`.
     pub const fn device(path: &'static str) -> Self {

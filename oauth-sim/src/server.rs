@@ -337,10 +337,16 @@ fn check_paths(config: &SimConfig) -> io::Result<()> {
     let path = config.protected_path.as_str();
     let bare = |p: &str| p.split_once('?').map_or(p, |(p, _)| p).to_owned();
     let endpoints = &spec.authorization;
-    let taken = [Some(spec.token.path), spec.refresh.path(), endpoints.device_path, endpoints.authorization_path, endpoints.par_path]
-        .into_iter()
-        .flatten()
-        .any(|p| bare(p) == path);
+    let taken = [
+        Some(spec.token.path),
+        spec.refresh.path(),
+        endpoints.device_path,
+        endpoints.authorization_path,
+        endpoints.par_path,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|p| bare(p) == path);
     if config.vendor().is_none() && (!path.starts_with('/') || taken) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

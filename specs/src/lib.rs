@@ -1,4 +1,4 @@
-//! Ready-made typed OAuth2 clients for four vendors, each defined in a few annotated lines.
+//! Ready-made typed OAuth2 clients for five vendors, each defined in a few annotated lines.
 //!
 //! | vendor | grant | request | client auth | expiry |
 //! |---|---|---|---|---|
@@ -6,6 +6,7 @@
 //! | [`Monta`] | own JSON flow, `/auth/refresh` | JSON, camelCase | body | absolute ISO-8601 |
 //! | [`Deyel`] | client_credentials | form | HTTP Basic | `expires_in` |
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
+//! | [`GitHub`] | device code (RFC 8628), a person approves | form; answers form unless JSON is accepted, errors with HTTP 200 | none (public) | none (kept ten years) |
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -18,11 +19,13 @@
 //! ```
 
 mod deyel;
+mod github;
 mod microbilt;
 mod monta;
 mod mps_monitor;
 
 pub use deyel::{Deyel, DeyelClient};
+pub use github::{GitHub, GitHubClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};

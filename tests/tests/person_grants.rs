@@ -13,36 +13,51 @@ use oauth_runtime::{
     AuthorizationFailure, Client, Error, ErrorCode, Provider, Secret, Token, oauth_provider, reqwest::Url,
 };
 use oauth_sim::{SimConfig, Simulator, hostile};
+use oauth_specs::GitHub;
 
 /// A TV app: the device grant, a public client, refresh tokens.
 #[derive(Clone)]
 #[oauth_provider(
-    grant = "device_code", client_auth = "none", token_path = "/oauth/token",
-    device_authorization_path = "/oauth/device/code", refresh = "refresh_token_grant",
+    grant = "device_code",
+    client_auth = "none",
+    token_path = "/oauth/token",
+    device_authorization_path = "/oauth/device/code",
+    refresh = "refresh_token_grant"
 )]
 pub struct TvApp {
+    /// The app's client id.
     pub client_id: String,
 }
 
 /// A desktop app: the authorization code grant with PKCE, a public client.
 #[derive(Clone)]
 #[oauth_provider(
-    grant = "authorization_code", client_auth = "none", token_path = "/oauth/token",
-    authorization_path = "/oauth/authorize", refresh = "refresh_token_grant",
+    grant = "authorization_code",
+    client_auth = "none",
+    token_path = "/oauth/token",
+    authorization_path = "/oauth/authorize",
+    refresh = "refresh_token_grant"
 )]
 pub struct DesktopApp {
+    /// The app's client id.
     pub client_id: String,
 }
 
 /// A confidential client whose vendor wants pushed authorization requests (RFC 9126).
 #[derive(Clone)]
 #[oauth_provider(
-    grant = "authorization_code", client_auth = "basic", token_path = "/oauth/token",
-    authorization_path = "/oauth/authorize", par_path = "/oauth/par", redirect_path = "/done",
-    refresh = "refresh_token_grant",
+    grant = "authorization_code",
+    client_auth = "basic",
+    token_path = "/oauth/token",
+    authorization_path = "/oauth/authorize",
+    par_path = "/oauth/par",
+    redirect_path = "/done",
+    refresh = "refresh_token_grant"
 )]
 pub struct PushedApp {
+    /// The client id.
     pub client_id: String,
+    /// The client secret.
     pub client_secret: Secret,
 }
 
@@ -50,6 +65,7 @@ pub struct PushedApp {
 #[derive(Clone)]
 #[oauth_provider(grant = "refresh_token", client_auth = "none", token_path = "/oauth/token")]
 pub struct Seeded {
+    /// The client id.
     pub client_id: String,
 }
 
@@ -67,7 +83,7 @@ async fn tv_sim(pending: usize) -> Simulator {
     Simulator::start_with(config).await.expect("simulator starts")
 }
 
-fn failure(result: Result<Arc<Token>, Error>) -> (AuthorizationFailure, Error) {
+fn auth_failure(result: Result<Arc<Token>, Error>) -> (AuthorizationFailure, Error) {
     match result {
         Err(error @ Error::Authorization { .. }) => {
             let Error::Authorization { failure, .. } = &error else { unreachable!() };
@@ -119,7 +135,7 @@ async fn device_grant_approved_stores_the_token_and_refreshes_it() {
 async fn device_grant_denied_is_a_typed_rejection() {
     let sim = tv_sim(0).await;
     let client = tv().client(&sim.base_url()).unwrap();
-    let (failure, error) = failure(client.authorize_device(|p| assert!(sim.deny_device(p.user_code()))).await);
+    let (failure, error) = auth_failure(client.authorize_device(|p| assert!(sim.deny_device(p.user_code()))).await);
     assert_eq!(failure, AuthorizationFailure::Denied);
     assert!(error.is_rejection() && !error.is_transient(), "{error}");
     assert!(matches!(client.token().await, Err(Error::AuthorizationRequired { .. })));
@@ -129,18 +145,19 @@ async fn device_grant_denied_is_a_typed_rejection() {
 async fn device_grant_expired_by_the_server_and_by_its_own_lifetime() {
     let sim = tv_sim(0).await;
     let client = tv().client(&sim.base_url()).unwrap();
-    let (failure, error) = failure(client.authorize_device(|p| assert!(sim.expire_device(p.user_code()))).await);
+    let (failure, error) = auth_failure(client.authorize_device(|p| assert!(sim.expire_device(p.user_code()))).await);
     assert_eq!(failure, AuthorizationFailure::Expired);
     assert!(error.is_transient() && !error.is_rejection(), "{error}");
 
     // The device code's own `expires_in` ends the polling without asking the server: a
     // 1 s code with a 2 s interval is never polled.
-    let config =
-        SimConfig::for_provider(tv()).device_interval(Duration::from_secs(2)).device_code_lifetime(Duration::from_secs(1));
+    let config = SimConfig::for_provider(tv())
+        .device_interval(Duration::from_secs(2))
+        .device_code_lifetime(Duration::from_secs(1));
     let sim = Simulator::start_with(config).await.unwrap();
     let client = tv().client(&sim.base_url()).unwrap();
     let started = Instant::now();
-    let (failure, _) = failure(client.authorize_device(|_| {}).await);
+    let (failure, _) = auth_failure(client.authorize_device(|_| {}).await);
     assert_eq!(failure, AuthorizationFailure::Expired);
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     assert_eq!(sim.counters().device_polls, 0);
@@ -291,7 +308,11 @@ async fn the_simulator_refuses_a_bad_verifier_plain_pkce_and_another_redirect_ur
     assert_eq!(query(&location(&plain), "state").as_deref(), Some("st"), "state echoed");
 
     let code = |r: &reqwest::Response| query(&location(r), "code").unwrap();
-    let bad = exchange(code(&authorize("S256", challenge).await.unwrap()), "wrong-verifier-wrong-verifier-wrong-verifier", redirect_uri);
+    let bad = exchange(
+        code(&authorize("S256", challenge).await.unwrap()),
+        "wrong-verifier-wrong-verifier-wrong-verifier",
+        redirect_uri,
+    );
     let bad = bad.await.unwrap();
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("invalid_grant"));
@@ -307,7 +328,8 @@ async fn the_simulator_refuses_a_bad_verifier_plain_pkce_and_another_redirect_ur
 
     // A redirect URI that is not a loopback one gets a page, never a redirect.
     let mut url = Url::parse(&sim.authorization_url().unwrap()).unwrap();
-    url.query_pairs_mut().extend_pairs([("client_id", hostile::CLIENT_ID), ("redirect_uri", "https://evil.example/cb")]);
+    url.query_pairs_mut()
+        .extend_pairs([("client_id", hostile::CLIENT_ID), ("redirect_uri", "https://evil.example/cb")]);
     assert_eq!(http.get(url).send().await.unwrap().status(), 400);
 }
 
@@ -325,7 +347,7 @@ async fn the_client_refuses_a_redirect_with_another_state() {
         http.get(forged).send().await.unwrap().text().await.unwrap()
     });
     let result = client.authorize(move |url| tx.send(url.clone()).unwrap()).await;
-    let (failure, error) = failure(result);
+    let (failure, error) = auth_failure(result);
     assert_eq!(failure, AuthorizationFailure::StateMismatch);
     assert!(!error.is_transient() && !error.is_rejection());
     assert!(browser.await.unwrap().contains("state"), "the page says why");
@@ -349,7 +371,11 @@ async fn a_reused_code_is_refused_and_revokes_what_it_issued() {
     let replay = [
         ("grant_type", "authorization_code".to_owned()),
         ("code", query(&redirect, "code").unwrap()),
-        ("redirect_uri", redirect[..url::Position::AfterPath].to_owned()),
+        ("redirect_uri", {
+            let mut uri = redirect.clone();
+            uri.set_query(None);
+            uri.to_string()
+        }),
         ("code_verifier", "a".repeat(43)),
         ("client_id", hostile::CLIENT_ID.to_owned()),
     ];
@@ -380,27 +406,30 @@ async fn pushed_authorization_requests_put_only_the_request_uri_in_the_url() {
     // The request URI is one-time, and this vendor takes no authorization request unpushed.
     let again = reqwest::get(browsed.url.clone()).await.unwrap();
     assert_eq!(again.status(), 400);
-    let wrong = PushedApp { client_secret: Secret::from("wrong"), ..app };
-    let refused = authorize_in_browser(&wrong.client(&sim.base_url()).unwrap());
-    assert!(matches!(
-        tokio::time::timeout(Duration::from_secs(5), async { refused.await.0 }).await,
-        Ok(Err(Error::OAuth(e))) if e.code == ErrorCode::InvalidClient
-    ));
+    // The push authenticates the client: a wrong secret is refused before any URL is made.
+    let wrong = PushedApp { client_secret: Secret::from("wrong"), ..app }.client(&sim.base_url()).unwrap();
+    let refused = wrong.authorize(|url| panic!("no URL when the push is refused: {url}")).await;
+    assert!(matches!(&refused, Err(Error::OAuth(e)) if e.code == ErrorCode::InvalidClient), "{refused:?}");
 }
 
 #[tokio::test]
 async fn code_grant_denied_refused_and_timed_out() {
     let sim = Simulator::for_provider(desktop()).await.unwrap();
-    let client = desktop().client_builder().base_url(&sim.base_url()).authorization_timeout(Duration::from_millis(300)).build().unwrap();
+    let client = desktop()
+        .client_builder()
+        .base_url(&sim.base_url())
+        .authorization_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     sim.deny_authorizations(true);
     let (result, browsed) = authorize_in_browser(&client).await;
-    let (failure, error) = failure(result);
+    let (failure, error) = auth_failure(result);
     assert_eq!(failure, AuthorizationFailure::Denied);
     assert!(error.is_rejection());
     assert!(browsed.page.contains("denied"), "{}", browsed.page);
 
     // Nobody opens the URL: the listener gives up.
-    let (failure, error) = failure(client.authorize(|_| {}).await);
+    let (failure, error) = auth_failure(client.authorize(|_| {}).await);
     assert_eq!(failure, AuthorizationFailure::TimedOut);
     assert!(error.is_transient());
 
@@ -462,4 +491,52 @@ async fn a_person_grants_rejected_refresh_requires_reauthorization() {
     // The person authorizes again, and the client carries on.
     client.authorize_device(|p| assert!(sim.approve_device(p.user_code()))).await.unwrap();
     assert_eq!(client.get(sim.protected_path()).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn github_answers_forms_unless_asked_for_json_and_errors_with_200() {
+    let app = GitHub { client_id: hostile::CLIENT_ID.into() };
+    let config = SimConfig::for_provider(app.clone()).device_interval(Duration::ZERO).device_pending_polls(1);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let http = reqwest::Client::new();
+    let form = [("client_id", hostile::CLIENT_ID), ("scope", "read:user")];
+    let device = sim.device_authorization_url().unwrap();
+    assert!(device.ends_with("/login/device/code"), "{device}");
+
+    // Without `Accept: application/json`: a form body, as GitHub answers.
+    let plain = http.post(&device).form(&form).send().await.unwrap();
+    assert_eq!(plain.headers()["content-type"], "application/x-www-form-urlencoded");
+    let body = plain.text().await.unwrap();
+    let fields: Vec<(String, String)> = form_urlencoded_pairs(&body);
+    let code = fields.iter().find(|(k, _)| k == "device_code").map(|(_, v)| v.clone()).expect(&body);
+    assert!(fields.iter().any(|(k, v)| k == "interval" && v == "0"), "{body}");
+    // A pending poll: HTTP 200 with the error in a form body.
+    let poll = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("device_code", code.as_str()),
+        ("client_id", hostile::CLIENT_ID),
+    ];
+    let pending = http.post(sim.token_url()).form(&poll).send().await.unwrap();
+    assert_eq!(pending.status(), 200);
+    assert!(pending.text().await.unwrap().starts_with("error=authorization_pending"));
+    // With it: JSON, errors still with 200.
+    let json = http.post(sim.token_url()).header("accept", "application/json").form(&poll).send().await.unwrap();
+    assert_eq!(json.status(), 200);
+    let body: serde_json::Value = json.json().await.unwrap();
+    assert_eq!(body["error"], "authorization_pending");
+
+    // The client asks for JSON and reads a 200 error as an error: a pending poll, then the token.
+    let client = app.client(&sim.base_url()).unwrap();
+    let before = sim.counters().device_polls;
+    client.authorize_device(|p| assert!(sim.approve_device(p.user_code()))).await.unwrap();
+    assert_eq!(sim.counters().device_polls - before, 2);
+    assert_eq!(client.get(sim.protected_path()).send().await.unwrap().status(), 200);
+}
+
+fn form_urlencoded_pairs(body: &str) -> Vec<(String, String)> {
+    Url::parse(&format!("http://x/?{body}"))
+        .unwrap()
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }

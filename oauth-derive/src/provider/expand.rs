@@ -197,7 +197,9 @@ fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
     let format = match r.format {
         ResponseFormat::Json => None,
         ResponseFormat::Form => Some(quote!(.with_format(#p::ResponseFormat::Form))),
-        ResponseFormat::FormUnlessJsonAccepted => Some(quote!(.with_format(#p::ResponseFormat::FormUnlessJsonAccepted))),
+        ResponseFormat::FormUnlessJsonAccepted => {
+            Some(quote!(.with_format(#p::ResponseFormat::FormUnlessJsonAccepted)))
+        }
     };
     let error_status = r.error_status.map(|status| {
         let status = Literal::u16_unsuffixed(status);

@@ -765,8 +765,12 @@ fn the_device_grant_declares_its_endpoint_and_the_vendors_quirks() {
 #[test]
 fn the_code_grant_declares_its_endpoints() {
     let args = quote!(
-        grant = "authorization_code", client_auth = "none", token_path = "/token",
-        authorization_path = "/authorize", par_path = "/par", redirect_path = "/done",
+        grant = "authorization_code",
+        client_auth = "none",
+        token_path = "/token",
+        authorization_path = "/authorize",
+        par_path = "/par",
+        redirect_path = "/done",
     );
     let spec = spec(args.clone(), public_app());
     let a = &spec.authorization;
@@ -776,7 +780,9 @@ fn the_code_grant_declares_its_endpoints() {
     );
     let expanded = oauth_provider(args, quote::ToTokens::into_token_stream(public_app())).to_string();
     assert!(
-        expanded.contains("AuthorizationEndpoints :: code (\"/authorize\") . with_par (\"/par\") . with_redirect_path (\"/done\")"),
+        expanded.contains(
+            "AuthorizationEndpoints :: code (\"/authorize\") . with_par (\"/par\") . with_redirect_path (\"/done\")"
+        ),
         "{expanded}"
     );
 }
@@ -799,12 +805,26 @@ fn person_grants_need_their_endpoints_and_refuse_the_others() {
         "`device_authorization_path` belongs to `grant = \"device_code\"`",
     );
     let errs = errors(
-        quote!(grant = "device_code", client_auth = "none", token_path = "/t", device_authorization_path = "/d", par_path = "/par"),
+        quote!(
+            grant = "device_code",
+            client_auth = "none",
+            token_path = "/t",
+            device_authorization_path = "/d",
+            par_path = "/par"
+        ),
         public_app(),
     );
     assert_one(errs, "`par_path` belongs to `grant = \"authorization_code\"`");
     assert_one(
-        errors(quote!(grant = "authorization_code", client_auth = "none", token_path = "/t", authorization_path = "authorize"), public_app()),
+        errors(
+            quote!(
+                grant = "authorization_code",
+                client_auth = "none",
+                token_path = "/t",
+                authorization_path = "authorize"
+            ),
+            public_app(),
+        ),
         "`authorization_path` must start with `/`",
     );
 }
@@ -831,10 +851,7 @@ fn person_grants_combinations_that_cannot_work() {
         errors(quote!(grant = "device_code", client_auth = "none", response_format = "xml", #device), public_app()),
         "unknown response_format \"xml\"",
     );
-    assert_one(
-        errors(quote!(grant = "devise_code", token_path = "/t"), public_app()),
-        "did you mean \"device_code\"?",
-    );
+    assert_one(errors(quote!(grant = "devise_code", token_path = "/t"), public_app()), "did you mean \"device_code\"?");
 }
 
 #[test]

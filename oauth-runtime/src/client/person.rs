@@ -63,7 +63,11 @@ impl<P> Client<P> {
         let build = || inner.endpoint_request(flow.url(), &session.params, true, &[]);
         let (prompt, device_code) = inner.send_endpoint(session, &build, |ctx, raw| flow.read(ctx, raw)).await?;
         let issued = Instant::now();
-        tracing::info!(vendor = inner.spec.name, expires_in_secs = prompt.expires_in().as_secs(), "device authorization started");
+        tracing::info!(
+            vendor = inner.spec.name,
+            expires_in_secs = prompt.expires_in().as_secs(),
+            "device authorization started"
+        );
         on_prompt(&prompt);
         let exchange = Arc::new(Exchange::device(device_code));
         grant::device::poll_until_done(inner.spec.name, &prompt, issued, || inner.exchange(session, exchange.clone()))
@@ -105,7 +109,8 @@ impl<P> Client<P> {
     pub async fn authorize(&self, on_url: impl FnOnce(&Url) + Send) -> Result<Arc<Token>, Error> {
         let (inner, session) = (&self.inner, &self.session);
         let PersonStep::Code(flow) = &inner.engine.person else {
-            return Err(inner.not_declared("the authorization code grant (`grant = \"authorization_code\"`)", "authorize_device"));
+            return Err(inner
+                .not_declared("the authorization code grant (`grant = \"authorization_code\"`)", "authorize_device"));
         };
         let flow: &CodeFlow = flow;
         let vendor = inner.spec.name;
@@ -151,8 +156,7 @@ impl<P> Client<P> {
 impl Inner {
     /// One token request for what a person authorized, run as the session's own renewal.
     async fn exchange(self: &Arc<Self>, session: &Arc<Session>, exchange: Arc<Exchange>) -> Result<Arc<Token>, Error> {
-        let entry =
-            session.cache.exclusive(self.deadline, |_| self.authorized(session, Arc::clone(&exchange))).await?;
+        let entry = session.cache.exclusive(self.deadline, |_| self.authorized(session, Arc::clone(&exchange))).await?;
         Ok(entry.token.clone())
     }
 

@@ -91,9 +91,7 @@ impl CodeFlow {
     pub(crate) fn read_par(&self, ctx: &ParseContext<'_>, raw: &RawResponse) -> Result<String, Error> {
         let fields = parse::endpoint_response(ctx, raw)?;
         match fields.get("request_uri") {
-            Some(Value::String(uri)) if !uri.trim().is_empty() && !uri.chars().any(char::is_control) => {
-                Ok(uri.clone())
-            }
+            Some(Value::String(uri)) if !uri.trim().is_empty() && !uri.chars().any(char::is_control) => Ok(uri.clone()),
             Some(_) => Err(parse::malformed_answer(ctx, raw, "`request_uri` is not a non-empty string".to_owned())),
             None => Err(parse::malformed_answer(ctx, raw, "no `request_uri` in the response".to_owned())),
         }
@@ -165,7 +163,10 @@ mod tests {
     /// RFC 7636 appendix B.
     #[test]
     fn the_challenge_is_the_rfc_example() {
-        assert_eq!(challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]

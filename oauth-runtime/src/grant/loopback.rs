@@ -52,7 +52,12 @@ impl Loopback {
 
     /// Waits at most `timeout` for the redirect, and returns its code; the redirect's error,
     /// a wrong `state` or the timeout as [`Error::Authorization`].
-    pub(crate) async fn wait(self, vendor: &'static str, state: &str, timeout: Duration) -> Result<Zeroizing<String>, Error> {
+    pub(crate) async fn wait(
+        self,
+        vendor: &'static str,
+        state: &str,
+        timeout: Duration,
+    ) -> Result<Zeroizing<String>, Error> {
         let wait = async {
             loop {
                 let Ok((stream, _)) = self.listener.accept().await else { continue };

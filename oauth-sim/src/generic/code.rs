@@ -31,7 +31,7 @@ use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use oauth_runtime::provider::{ProviderSpec, Role};
 use sha2::{Digest as _, Sha256};
 
-use super::{Sent, assume::Rejection, authenticate, check_grant_type, common, issue};
+use super::{Sent, assume::Rejection, authenticate, authenticate_with, check_grant_type, common, issue};
 use crate::{
     http::{self, Form, JSON, object, with_header},
     state::{Grant, PersonCounter, Shared, lock},
@@ -189,7 +189,7 @@ fn pushed(shared: &Shared, query: &Form) -> Result<Form, String> {
 pub(super) fn par(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, Rejection> {
     shared.count(PersonCounter::PushedAuthorization);
     common(spec, sent)?;
-    authenticate(shared, spec, sent)?;
+    authenticate_with(shared, spec, sent, true)?;
     if sent.body.has("request_uri") {
         return Err(Rejection::InvalidRequest("request_uri is not allowed in a pushed request".to_owned()));
     }

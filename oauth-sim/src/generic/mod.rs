@@ -123,7 +123,12 @@ pub(crate) fn unauthorized(spec: &ProviderSpec, target: Target) -> Response {
 }
 
 /// The device authorization endpoint (`device`) or the pushed authorization request endpoint.
-async fn authorization_server(shared: &Shared, spec: &'static ProviderSpec, device: bool, request: Request) -> Response {
+async fn authorization_server(
+    shared: &Shared,
+    spec: &'static ProviderSpec,
+    device: bool,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     if device {
         shared.count(crate::state::PersonCounter::DeviceAuthorization);
@@ -134,7 +139,8 @@ async fn authorization_server(shared: &Shared, spec: &'static ProviderSpec, devi
     };
     let sent = parse(spec, parts, &bytes);
     let host = sent.parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
-    let outcome = if device { device::authorization(shared, spec, &sent, &host) } else { code::par(shared, spec, &sent) };
+    let outcome =
+        if device { device::authorization(shared, spec, &sent, &host) } else { code::par(shared, spec, &sent) };
     let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
     declared_shape(spec, &sent.parts.headers, response).await
 }
@@ -181,9 +187,12 @@ async fn declared_shape(spec: &ProviderSpec, request: &HeaderMap, response: Resp
 
 /// Whether the request's `Accept` names `application/json`.
 fn accepts_json(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
-        item.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON)
-    })
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| item.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON))
 }
 
 async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: bool, request: Request) -> Response {
@@ -308,13 +317,24 @@ fn check_grant_type(spec: &ProviderSpec, sent: &Sent, expected: Option<&str>) ->
 
 /// Client authentication as the spec declares it (RFC 6749 sections 2.3 and 3.2.1).
 fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
+    authenticate_with(shared, spec, sent, false)
+}
+
+/// [`authenticate`], where `client_id` may also be a request parameter in the body (a pushed
+/// authorization request carries it whatever the client authentication, RFC 9126 section 2.1).
+fn authenticate_with(
+    shared: &Shared,
+    spec: &ProviderSpec,
+    sent: &Sent,
+    id_is_a_parameter: bool,
+) -> Result<(), Rejection> {
     let config = &shared.config;
     let headers = &sent.parts.headers;
     let basic = http::has_basic(headers);
     let id_field = spec.field(Role::ClientId).map(|(_, f)| f.name);
     let secret_field = spec.field(Role::ClientSecret).map(|(_, f)| f.name);
     let in_body = |field: Option<&str>| field.is_some_and(|name| sent.body.first(name).is_some());
-    let body_credentials = in_body(id_field) || in_body(secret_field);
+    let body_credentials = (!id_is_a_parameter && in_body(id_field)) || in_body(secret_field);
     if basic && body_credentials {
         return Err(Rejection::InvalidRequest("client credentials sent both in HTTP Basic and in the body".to_owned()));
     }
