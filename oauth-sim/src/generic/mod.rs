@@ -154,16 +154,16 @@ async fn declared_shape(spec: &ProviderSpec, request: &HeaderMap, response: Resp
         ResponseFormat::FormUnlessJsonAccepted => !accepts_json(request),
         _ => false,
     };
-    let error_status = declared.error_status.and_then(|s| StatusCode::from_u16(s).ok());
     let is_error = response.status().is_client_error();
-    if !form && !(is_error && error_status.is_some()) {
+    let error_status = declared.error_status.and_then(|s| StatusCode::from_u16(s).ok()).filter(|_| is_error);
+    if !form && error_status.is_none() {
         return response;
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let (true, Some(status)) = (is_error, error_status) {
+    if let Some(status) = error_status {
         parts.status = status;
     }
     let body = match (form, serde_json::from_slice::<Value>(&bytes)) {
@@ -355,10 +355,10 @@ fn authenticate_with(
             if basic || in_body(secret_field) {
                 return Err(Rejection::InvalidClient("a public client sends no secret".to_owned()));
             }
-            if let Some(name) = id_field {
-                if sent.body.value(name) != Some(config.client_id.as_str()) {
-                    return Err(wrong());
-                }
+            if let Some(name) = id_field
+                && sent.body.value(name) != Some(config.client_id.as_str())
+            {
+                return Err(wrong());
             }
         }
         _ => {
@@ -366,10 +366,10 @@ fn authenticate_with(
                 return Err(wrong());
             }
             for (field, expected) in [(id_field, &config.client_id), (secret_field, &config.client_secret)] {
-                if let Some(name) = field {
-                    if sent.body.value(name) != Some(expected.as_str()) {
-                        return Err(wrong());
-                    }
+                if let Some(name) = field
+                    && sent.body.value(name) != Some(expected.as_str())
+                {
+                    return Err(wrong());
                 }
             }
         }
