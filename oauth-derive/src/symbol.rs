@@ -17,6 +17,9 @@ pub(crate) enum Grant {
     ClientCredentials,
     TokenExchange,
     JwtBearer,
+    RefreshToken,
+    DeviceCode,
+    AuthorizationCode,
 }
 
 impl Grant {
@@ -27,8 +30,24 @@ impl Grant {
             Grant::ClientCredentials => "client_credentials",
             Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
             Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            Grant::RefreshToken => "refresh_token",
+            Grant::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Grant::AuthorizationCode => "authorization_code",
         }
     }
+
+    /// Whether the grant needs a person (or a refresh token a person obtained).
+    pub(crate) fn needs_person(self) -> bool {
+        matches!(self, Grant::RefreshToken | Grant::DeviceCode | Grant::AuthorizationCode)
+    }
+}
+
+/// How the vendor encodes its answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ResponseFormat {
+    Json,
+    Form,
+    FormUnlessJsonAccepted,
 }
 
 /// How a token request is encoded.
@@ -201,6 +220,9 @@ choice!(Grant {
     "client_credentials" => Grant::ClientCredentials,
     "token_exchange" => Grant::TokenExchange,
     "jwt_bearer" => Grant::JwtBearer,
+    "refresh_token" => Grant::RefreshToken,
+    "device_code" => Grant::DeviceCode,
+    "authorization_code" => Grant::AuthorizationCode,
 } aliases {
     "client" => "client_credentials",
     "resource_owner" => "password",
@@ -211,7 +233,25 @@ choice!(Grant {
     "urn:ietf:params:oauth:grant-type:jwt-bearer" => "jwt_bearer",
     "assertion" => "jwt_bearer",
     "service_account" => "jwt_bearer",
+    "refresh" => "refresh_token",
+    "refresh_only" => "refresh_token",
+    "device" => "device_code",
+    "device_authorization" => "device_code",
+    "urn:ietf:params:oauth:grant-type:device_code" => "device_code",
+    "code" => "authorization_code",
+    "authorization" => "authorization_code",
+    "pkce" => "authorization_code",
 } otherwise "for a grant type of the vendor's own, write its wire name as `grant_type = \"..\"` instead of `grant`");
+choice!(ResponseFormat {
+    "json" => ResponseFormat::Json,
+    "form" => ResponseFormat::Form,
+    "form_unless_json_accepted" => ResponseFormat::FormUnlessJsonAccepted,
+} aliases {
+    "application/json" => "json",
+    "urlencoded" => "form",
+    "application/x-www-form-urlencoded" => "form",
+    "github" => "form_unless_json_accepted",
+});
 choice!(BodyStyle {
     "form" => BodyStyle::Form,
     "json" => BodyStyle::Json,
@@ -497,6 +537,8 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "after_response_headers",
     "auth_base_url",
     "authorization",
+    "authorize",
+    "authorize_device",
     "base_url",
     "blocking",
     "builder",

@@ -249,6 +249,35 @@ impl TokenCache {
         }
     }
 
+    /// Runs `renew` as a renewal of its own, never joining another one: waits for the renewal in
+    /// flight, if any, to end, then starts `renew` (for a token a person just authorized, which
+    /// must not be mistaken for the outcome of a refresh that was running). The same task,
+    /// storage and hook as any renewal.
+    pub async fn exclusive<F, Fut>(self: &Arc<Self>, deadline: Duration, renew: F) -> Outcome
+    where
+        F: Fn(Option<Arc<Token>>) -> Fut,
+        Fut: Future<Output = Result<Token, Error>> + Send + 'static,
+    {
+        let run = async {
+            loop {
+                self.settle().await;
+                let Some(mut flight) = self.start_if_idle(&renew) else { continue };
+                let outcome = flight.wait_for(Option::is_some).await.ok().and_then(|o| o.clone());
+                return match outcome {
+                    Some(outcome) => outcome,
+                    None => Err(Error::internal(
+                        self.vendor,
+                        "the token request was dropped before it finished: the Tokio runtime it ran on shut down",
+                    )),
+                };
+            }
+        };
+        match tokio::time::timeout(deadline, run).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Error::deadline(self.vendor, deadline)),
+        }
+    }
+
     /// Waits until the renewal in flight, if any, has ended: its token stored, its hook run.
     /// A renewal started after this call is not waited for.
     pub async fn settle(&self) {
@@ -324,10 +353,36 @@ impl TokenCache {
         F: Fn(Option<Arc<Token>>) -> Fut,
         Fut: Future<Output = Result<Token, Error>> + Send + 'static,
     {
-        let mut slot = self.slot();
+        let slot = self.slot();
         if let Some(flight) = slot.flight.as_ref().filter(|f| !f.is_dead()) {
             return flight.outcome.clone();
         }
+        self.start(slot, renew)
+    }
+
+    /// A new renewal started in its own task, or `None` if one is in flight.
+    fn start_if_idle<F, Fut>(self: &Arc<Self>, renew: &F) -> Option<watch::Receiver<Option<Outcome>>>
+    where
+        F: Fn(Option<Arc<Token>>) -> Fut,
+        Fut: Future<Output = Result<Token, Error>> + Send + 'static,
+    {
+        let slot = self.slot();
+        if slot.flight.as_ref().is_some_and(|f| !f.is_dead()) {
+            return None;
+        }
+        Some(self.start(slot, renew))
+    }
+
+    /// Starts `renew` in its own task, in the slot held by `slot`.
+    fn start<F, Fut>(
+        self: &Arc<Self>,
+        mut slot: std::sync::MutexGuard<'_, Slot>,
+        renew: &F,
+    ) -> watch::Receiver<Option<Outcome>>
+    where
+        F: Fn(Option<Arc<Token>>) -> Fut,
+        Fut: Future<Output = Result<Token, Error>> + Send + 'static,
+    {
         slot.last_id += 1;
         let id = slot.last_id;
         let (tx, rx) = watch::channel(None);
@@ -397,7 +452,7 @@ impl TokenCache {
     /// Runs `f` with the cached entry taken out of the cache, while no renewal runs: it waits
     /// for the renewal in flight to store its token (which `f` then gets), and renewals
     /// started meanwhile wait until `f` has ended, then start from an empty cache.
-    pub async fn exclusive<F, Fut, R>(&self, f: F) -> R
+    pub async fn withdraw<F, Fut, R>(&self, f: F) -> R
     where
         F: FnOnce(Option<Arc<Entry>>) -> Fut,
         Fut: Future<Output = R>,

@@ -235,6 +235,36 @@ pub enum Error {
         vendor: &'static str,
     },
 
+    /// The client's grant needs a person (the device or authorization code grant, or a refresh
+    /// token obtained elsewhere) and the client holds no token yet: nothing was sent. Have the
+    /// person authorize first ([`Client::authorize_device`](crate::Client::authorize_device),
+    /// [`Client::authorize`](crate::Client::authorize)), or seed the client with a token or a
+    /// refresh token ([`ClientBuilder::refresh_token`](crate::ClientBuilder::refresh_token)).
+    /// Neither transient nor a rejection: the client never starts a person's step on its own.
+    #[error(
+        "{vendor}: no token yet, and the grant needs a person: authorize the client first (`authorize_device` or `authorize`)"
+    )]
+    #[non_exhaustive]
+    AuthorizationRequired {
+        /// Vendor name.
+        vendor: &'static str,
+    },
+
+    /// The person's step of a grant ended without a grant: the person denied it, it expired,
+    /// the browser's redirect did not come back (in time, or with the request's `state`), or
+    /// the authorization server refused the request. See [`AuthorizationFailure`] for what each
+    /// means and how it is classified.
+    #[error("{vendor}: authorization {failure}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    #[non_exhaustive]
+    Authorization {
+        /// Vendor name.
+        vendor: &'static str,
+        /// What ended it.
+        failure: AuthorizationFailure,
+        /// The authorization server's `error_description`, if it sent one (redacted, cut short).
+        description: Option<String>,
+    },
+
     /// The client was configured wrongly (bad URL, plain `http` to a remote host, ...), or is
     /// used where it cannot work (a `blocking::BlockingClient` called on the thread of a
     /// current-thread runtime).
@@ -461,6 +491,8 @@ impl Error {
             | Error::UnsupportedTokenType { vendor, .. }
             | Error::TokenRequestLimit { vendor, .. }
             | Error::Internal { vendor, .. }
+            | Error::AuthorizationRequired { vendor }
+            | Error::Authorization { vendor, .. }
             | Error::ReauthorizationRequired { vendor } => Some(vendor),
             Error::Config(_) | Error::Metadata { .. } => None,
         }
@@ -506,6 +538,7 @@ impl Error {
             | Error::Internal { .. } => Class::Transient,
             Error::OAuth(e) if e.is_transient() => Class::Transient,
             Error::OAuth(_) | Error::ReauthorizationRequired { .. } => Class::Rejection,
+            Error::Authorization { failure, .. } => failure.class(),
             Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
                 if transient_status(*status) =>
             {
@@ -521,8 +554,18 @@ impl Error {
             | Error::Decode { .. }
             | Error::UnsupportedTokenType { .. }
             | Error::Metadata { .. }
+            | Error::AuthorizationRequired { .. }
             | Error::Config(_) => Class::Other,
         }
+    }
+
+    /// The person's step ended with `failure`.
+    pub(crate) fn authorization(
+        vendor: &'static str,
+        failure: AuthorizationFailure,
+        description: Option<String>,
+    ) -> Error {
+        Error::Authorization { vendor, failure, description }
     }
 }
 
@@ -531,6 +574,70 @@ impl Error {
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Error {
         Error::transport("HTTP", e, None)
+    }
+}
+
+/// Why the person's step of a grant ended without a grant ([`Error::Authorization`]).
+///
+/// ```
+/// use oauth_runtime::{AuthorizationFailure, Error};
+/// # fn check(err: Error) {
+/// match &err {
+///     Error::Authorization { failure: AuthorizationFailure::Denied, .. } => eprintln!("the person said no"),
+///     Error::Authorization { failure: AuthorizationFailure::Expired, .. } => eprintln!("too slow: start again"),
+///     _ => eprintln!("{err}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthorizationFailure {
+    /// The person refused (`access_denied`, from the device grant's polling or the browser's
+    /// redirect). A rejection.
+    Denied,
+    /// The person did not approve in time: the device code expired (`expired_token`, or its
+    /// `expires_in` passed). Transient: start the authorization again.
+    Expired,
+    /// No redirect reached the loopback listener within the client's
+    /// [`authorization_timeout`](crate::ClientBuilder::authorization_timeout). Transient.
+    TimedOut,
+    /// A redirect reached the loopback listener without the request's `state` (RFC 6749
+    /// section 10.12): forged, or from another authorization. Refused; neither transient nor a
+    /// rejection.
+    StateMismatch,
+    /// The authorization server refused the request with this error code (RFC 6749 section
+    /// 4.1.2.1: `invalid_scope`, `unauthorized_client`, ...). Transient for `server_error` and
+    /// `temporarily_unavailable`, a rejection otherwise.
+    Refused(ErrorCode),
+    /// The redirect carried neither a `code` nor an `error`. Neither transient nor a rejection.
+    Malformed,
+}
+
+impl AuthorizationFailure {
+    fn class(&self) -> Class {
+        match self {
+            AuthorizationFailure::Expired | AuthorizationFailure::TimedOut => Class::Transient,
+            AuthorizationFailure::Refused(ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable) => {
+                Class::Transient
+            }
+            AuthorizationFailure::Denied | AuthorizationFailure::Refused(_) => Class::Rejection,
+            AuthorizationFailure::StateMismatch | AuthorizationFailure::Malformed => Class::Other,
+        }
+    }
+}
+
+impl fmt::Display for AuthorizationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthorizationFailure::Denied => f.write_str("denied by the person (access_denied)"),
+            AuthorizationFailure::Expired => f.write_str("expired before the person approved it"),
+            AuthorizationFailure::TimedOut => f.write_str("timed out waiting for the browser's redirect"),
+            AuthorizationFailure::StateMismatch => {
+                f.write_str("refused: the redirect's `state` is not the request's (forged or stale)")
+            }
+            AuthorizationFailure::Refused(code) => write!(f, "refused by the authorization server: {code}"),
+            AuthorizationFailure::Malformed => f.write_str("redirect carried neither `code` nor `error`"),
+        }
     }
 }
 
@@ -890,13 +997,15 @@ mod tests {
             Error::UnsupportedTokenType { .. } => "UnsupportedTokenType",
             Error::TokenRequestLimit { .. } => "TokenRequestLimit",
             Error::ReauthorizationRequired { .. } => "ReauthorizationRequired",
+            Error::AuthorizationRequired { .. } => "AuthorizationRequired",
+            Error::Authorization { .. } => "Authorization",
             Error::Config(_) => "Config",
             Error::Internal { .. } => "Internal",
             Error::Metadata { .. } => "Metadata",
         }
     }
 
-    const VARIANTS: usize = 16;
+    const VARIANTS: usize = 18;
 
     #[test]
     fn every_variant_is_classified() {
@@ -957,6 +1066,14 @@ mod tests {
                 Transient,
             ),
             (Error::ReauthorizationRequired { vendor: "V" }, Rejection),
+            (Error::AuthorizationRequired { vendor: "V" }, Other),
+            (Error::authorization("V", AuthorizationFailure::Denied, None), Rejection),
+            (Error::authorization("V", AuthorizationFailure::Expired, None), Transient),
+            (Error::authorization("V", AuthorizationFailure::TimedOut, None), Transient),
+            (Error::authorization("V", AuthorizationFailure::StateMismatch, None), Other),
+            (Error::authorization("V", AuthorizationFailure::Malformed, None), Other),
+            (Error::authorization("V", AuthorizationFailure::Refused(ErrorCode::InvalidScope), None), Rejection),
+            (Error::authorization("V", AuthorizationFailure::Refused(ErrorCode::ServerError), None), Transient),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (err, class) in &cases {
@@ -1005,6 +1122,16 @@ mod tests {
                 "V: 30 token requests within 10s already; the next is allowed in 3s",
             ),
         ];
+        let cases = cases.into_iter().chain([
+            (
+                Error::authorization("V", AuthorizationFailure::Denied, Some("the user said no".into())),
+                "V: authorization denied by the person (access_denied): the user said no",
+            ),
+            (
+                Error::authorization("V", AuthorizationFailure::Refused(ErrorCode::InvalidScope), None),
+                "V: authorization refused by the authorization server: invalid_scope",
+            ),
+        ]);
         for (err, text) in cases {
             assert_eq!(err.to_string(), text);
         }

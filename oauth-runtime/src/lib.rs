@@ -152,7 +152,7 @@ pub use api_error::ApiError;
 pub use cache::TokenHook;
 pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
-pub use error::{Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use grant::{Exchange, Subject};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use identity::ClientIdentity;

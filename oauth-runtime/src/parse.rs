@@ -128,10 +128,10 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
     if let Some(err) = spec.error_shape.and_then(|shape| shaped_error(ctx, raw.status, &shape, &fields)) {
         return Err(Error::OAuth(err));
     }
-    if let Some(err) = oauth_error(ctx, raw.status, &fields) {
-        if !raw.status.is_success() || fields_have_error(&fields) {
-            return Err(Error::OAuth(err));
-        }
+    if let Some(err) = oauth_error(ctx, raw.status, &fields)
+        && (!raw.status.is_success() || fields_have_error(&fields))
+    {
+        return Err(Error::OAuth(err));
     }
     if !raw.status.is_success() {
         let reason = format!("HTTP {} without an OAuth error in the body", raw.status.as_u16());
@@ -167,6 +167,35 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
     };
     let expires_at = now.checked_add(lifetime).unwrap_or(now);
     Ok(Token::from_parts(access, scheme, token_type, refresh, now, expires_at, source, fields))
+}
+
+/// Reads the answer of an authorization server's endpoint other than the token endpoint (the
+/// device authorization endpoint, the pushed authorization request endpoint): its fields, or
+/// the typed error it amounts to, by the token response's rules (bodies, error shapes).
+pub(crate) fn endpoint_response(ctx: &ParseContext<'_>, raw: &RawResponse) -> Result<Map<String, Value>, Error> {
+    if raw.status.is_redirection() {
+        let to = raw.location.as_deref().unwrap_or("nowhere");
+        return Err(malformed(ctx, raw, format!("redirect to {to:?} not followed")));
+    }
+    let fields = decode_fields(raw).map_err(|reason| malformed(ctx, raw, reason))?;
+    if let Some(err) = ctx.response.error_shape.and_then(|shape| shaped_error(ctx, raw.status, &shape, &fields)) {
+        return Err(Error::OAuth(err));
+    }
+    if let Some(err) = oauth_error(ctx, raw.status, &fields)
+        && (!raw.status.is_success() || fields_have_error(&fields))
+    {
+        return Err(Error::OAuth(err));
+    }
+    if !raw.status.is_success() {
+        let reason = format!("HTTP {} without an OAuth error in the body", raw.status.as_u16());
+        return Err(malformed(ctx, raw, reason));
+    }
+    Ok(fields)
+}
+
+/// A malformed answer of any of the vendor's endpoints, with a redacted excerpt.
+pub(crate) fn malformed_answer(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error {
+    malformed(ctx, raw, reason)
 }
 
 fn malformed(ctx: &ParseContext<'_>, raw: &RawResponse, reason: String) -> Error {

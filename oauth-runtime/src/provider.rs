@@ -58,6 +58,9 @@ pub struct ProviderSpec {
     pub issuer: Option<&'static str>,
     /// How tokens are presented to the API (by default, [`Presentation::Bearer`]).
     pub presentation: Presentation,
+    /// The endpoints of the grants that need a person: the device authorization endpoint, the
+    /// authorization endpoint and its pushed-request endpoint ([`AuthorizationEndpoints`]).
+    pub authorization: AuthorizationEndpoints,
 }
 
 impl ProviderSpec {
@@ -82,6 +85,7 @@ impl ProviderSpec {
             revocation_path: None,
             issuer: None,
             presentation: Presentation::Bearer,
+            authorization: AuthorizationEndpoints::NONE,
         }
     }
 
@@ -186,6 +190,20 @@ impl ProviderSpec {
     /// ```
     pub const fn with_presentation(mut self, presentation: Presentation) -> Self {
         self.presentation = presentation;
+        self
+    }
+
+    /// Sets the endpoints of the grants that need a person (by default none).
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const GITHUB: ProviderSpec =
+    ///     ProviderSpec::new("GitHub", TokenEndpoint::new("/login/oauth/access_token", Grant::DeviceCode))
+    ///         .with_authorization(AuthorizationEndpoints::device("/login/device/code"));
+    /// assert_eq!(GITHUB.authorization.device_path, Some("/login/device/code"));
+    /// ```
+    pub const fn with_authorization(mut self, authorization: AuthorizationEndpoints) -> Self {
+        self.authorization = authorization;
         self
     }
 
@@ -533,6 +551,22 @@ pub enum Grant {
     /// A signed JWT as the grant (RFC 7523 section 2.1): `grant = "jwt_bearer"`. Needs a
     /// [`Role::SigningKey`] field; see [`Assertion`].
     JwtBearer,
+    /// No grant of its own: tokens come from a refresh token a person obtained elsewhere,
+    /// given to the client with
+    /// [`ClientBuilder::refresh_token`](crate::ClientBuilder::refresh_token) (RFC 6749
+    /// section 6): `grant = "refresh_token"`. A rejected refresh token is
+    /// [`Error::ReauthorizationRequired`](crate::Error::ReauthorizationRequired).
+    RefreshToken,
+    /// The device authorization grant (RFC 8628): a person approves the client on another
+    /// device, with the user code the client shows; `grant = "device_code"`. Needs the device
+    /// authorization endpoint ([`AuthorizationEndpoints::device`]); run it with
+    /// [`Client::authorize_device`](crate::Client::authorize_device).
+    DeviceCode,
+    /// The authorization code grant with PKCE (RFC 6749 section 4.1, RFC 7636) through the
+    /// person's browser and a loopback redirect (RFC 8252): `grant = "authorization_code"`.
+    /// Needs the authorization endpoint ([`AuthorizationEndpoints::code`]); run it with
+    /// [`Client::authorize`](crate::Client::authorize).
+    AuthorizationCode,
 }
 
 impl Grant {
@@ -549,6 +583,7 @@ impl Grant {
     /// ```
     /// # use oauth_runtime::provider::Grant;
     /// assert_eq!(Grant::JwtBearer.as_str(), "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    /// assert_eq!(Grant::DeviceCode.as_str(), "urn:ietf:params:oauth:grant-type:device_code");
     /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -557,8 +592,111 @@ impl Grant {
             Grant::TokenExchange => Grant::TOKEN_EXCHANGE,
             Grant::Custom(name) => name,
             Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            Grant::RefreshToken => "refresh_token",
+            Grant::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Grant::AuthorizationCode => "authorization_code",
         }
     }
+
+    /// Whether the grant needs a person (device and authorization code) or a refresh token a
+    /// person obtained: such a grant is never run again unattended.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::Grant;
+    /// assert!(Grant::AuthorizationCode.needs_person() && !Grant::ClientCredentials.needs_person());
+    /// ```
+    pub const fn needs_person(self) -> bool {
+        matches!(self, Grant::RefreshToken | Grant::DeviceCode | Grant::AuthorizationCode)
+    }
+}
+
+/// The endpoints of the grants that need a person, relative to the token base URL (attribute
+/// keys `device_authorization_path`, `authorization_path`, `par_path`, `redirect_path`).
+///
+/// ```
+/// # use oauth_runtime::provider::AuthorizationEndpoints;
+/// const CODE: AuthorizationEndpoints =
+///     AuthorizationEndpoints::code("/oauth2/authorize").with_par("/oauth2/par").with_redirect_path("/done");
+/// assert_eq!((CODE.authorization_path, CODE.par_path), (Some("/oauth2/authorize"), Some("/oauth2/par")));
+/// assert_eq!(AuthorizationEndpoints::NONE.redirect_path, "/callback");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthorizationEndpoints {
+    /// The device authorization endpoint (RFC 8628 section 3.1), for [`Grant::DeviceCode`].
+    pub device_path: Option<&'static str>,
+    /// The authorization endpoint (RFC 6749 section 3.1), for [`Grant::AuthorizationCode`].
+    pub authorization_path: Option<&'static str>,
+    /// The pushed authorization request endpoint (RFC 9126), when the vendor has one: the
+    /// authorization request's parameters are posted there with client authentication, and
+    /// the browser's URL carries only `client_id` and `request_uri`.
+    pub par_path: Option<&'static str>,
+    /// The path of the loopback redirect URI, `http://127.0.0.1:<port><redirect_path>`
+    /// (RFC 8252 section 7.3; the port is chosen when the person authorizes). `/callback`
+    /// unless set.
+    pub redirect_path: &'static str,
+}
+
+impl AuthorizationEndpoints {
+    /// No endpoints: the grant needs no person.
+    pub const NONE: AuthorizationEndpoints = AuthorizationEndpoints {
+        device_path: None,
+        authorization_path: None,
+        par_path: None,
+        redirect_path: "/callback",
+    };
+
+    /// The device authorization endpoint at `path`.
+    pub const fn device(path: &'static str) -> Self {
+        AuthorizationEndpoints { device_path: Some(path), ..AuthorizationEndpoints::NONE }
+    }
+
+    /// The authorization endpoint at `path`.
+    pub const fn code(path: &'static str) -> Self {
+        AuthorizationEndpoints { authorization_path: Some(path), ..AuthorizationEndpoints::NONE }
+    }
+
+    /// Sets the pushed authorization request endpoint.
+    pub const fn with_par(mut self, path: &'static str) -> Self {
+        self.par_path = Some(path);
+        self
+    }
+
+    /// Sets the path of the loopback redirect URI.
+    pub const fn with_redirect_path(mut self, path: &'static str) -> Self {
+        self.redirect_path = path;
+        self
+    }
+}
+
+impl Default for AuthorizationEndpoints {
+    /// [`AuthorizationEndpoints::NONE`].
+    fn default() -> Self {
+        AuthorizationEndpoints::NONE
+    }
+}
+
+/// How the vendor encodes its answers (attribute key `response_format`). The client asks for
+/// JSON (`Accept: application/json`) and reads JSON and form bodies alike; the simulator
+/// answers as declared.
+///
+/// ```
+/// # use oauth_runtime::provider::*;
+/// // GitHub: `access_token=..&token_type=bearer` unless the request accepts JSON.
+/// const GITHUB: ResponseSpec = ResponseSpec::STANDARD.with_format(ResponseFormat::FormUnlessJsonAccepted);
+/// assert_eq!(ResponseSpec::STANDARD.format, ResponseFormat::Json);
+/// # let _ = GITHUB;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseFormat {
+    /// A JSON object (RFC 6749 section 5.1): `response_format = "json"`.
+    Json,
+    /// A form-encoded body, whatever the request accepts: `response_format = "form"`.
+    Form,
+    /// Form-encoded unless the request's `Accept` names `application/json`:
+    /// `response_format = "form_unless_json_accepted"` (GitHub).
+    FormUnlessJsonAccepted,
 }
 
 /// How a token request is encoded (attribute key `body_style`).
@@ -932,6 +1070,12 @@ pub struct ResponseSpec {
     /// The vendor's own error shape, tried before the RFC 6749 one; `None` for RFC 6749 (and
     /// the common gateway variants) alone.
     pub error_shape: Option<ErrorShape>,
+    /// How the vendor encodes its answers ([`ResponseFormat::Json`] unless set).
+    pub format: ResponseFormat,
+    /// The HTTP status the vendor answers errors with, when it is not RFC 6749's 400 or 401
+    /// (GitHub answers them with 200); `None` for RFC 6749. The client reads an error in any
+    /// status; the simulator answers with this one.
+    pub error_status: Option<u16>,
 }
 
 impl ResponseSpec {
@@ -950,6 +1094,8 @@ impl ResponseSpec {
         min_lifetime: Duration::from_secs(1),
         scheme: None,
         error_shape: None,
+        format: ResponseFormat::Json,
+        error_status: None,
     };
 
     /// [`ResponseSpec::STANDARD`], to change with the `with_*` methods.
@@ -1079,6 +1225,24 @@ impl ResponseSpec {
     /// Sets the vendor's own error shape, tried before the RFC 6749 one.
     pub const fn with_error_shape(mut self, shape: ErrorShape) -> Self {
         self.error_shape = Some(shape);
+        self
+    }
+
+    /// Sets how the vendor encodes its answers.
+    pub const fn with_format(mut self, format: ResponseFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Sets the HTTP status the vendor answers errors with (GitHub: 200).
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::*;
+    /// const GITHUB: ResponseSpec = ResponseSpec::STANDARD.with_error_status(200);
+    /// assert_eq!(GITHUB.error_status, Some(200));
+    /// ```
+    pub const fn with_error_status(mut self, status: u16) -> Self {
+        self.error_status = Some(status);
         self
     }
 }

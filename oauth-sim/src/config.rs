@@ -153,6 +153,25 @@ pub struct SimConfig {
     /// (`use_dpop_nonce`) once every so many requests. With `1`, every request is refused
     /// with a new nonce: a server that keeps asking.
     pub dpop_nonce_rotate_every: u32,
+    /// The device grant's polling interval the device authorization endpoint states (RFC
+    /// 8628 section 3.2; default 5 s, whole seconds on the wire). A poll sooner than this after
+    /// the previous one (or after the codes were issued) is answered `slow_down`.
+    pub device_interval: Duration,
+    /// How much a `slow_down` adds to the interval (RFC 8628 section 3.5: 5 s, the default).
+    /// The answer states the new interval (`"interval": ..`, as GitHub does), so tests can
+    /// shrink it here, in the simulator, and the client follows what the server says.
+    pub slow_down_increment: Duration,
+    /// How long device codes are valid (`expires_in`; default 900 s, GitHub's).
+    pub device_code_lifetime: Duration,
+    /// How many polls of each device code are answered `authorization_pending` before the
+    /// person's decision shows (default 0): with [`Simulator::approve_device`] called at
+    /// once, the token comes at poll N + 1.
+    ///
+    /// [`Simulator::approve_device`]: crate::Simulator::approve_device
+    pub device_pending_polls: usize,
+    /// How long authorization codes are valid (default 60 s; RFC 6749 section 4.1.2 allows at
+    /// most 10 minutes).
+    pub code_lifetime: Duration,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -198,6 +217,11 @@ impl SimConfig {
             dpop_nonce_at_token: false,
             dpop_nonce_at_api: false,
             dpop_nonce_rotate_every: 0,
+            device_interval: Duration::from_secs(5),
+            slow_down_increment: Duration::from_secs(5),
+            device_code_lifetime: Duration::from_secs(900),
+            device_pending_polls: 0,
+            code_lifetime: Duration::from_secs(60),
         }
     }
 
@@ -336,6 +360,11 @@ impl SimConfig {
             dpop_nonce_at_token: false,
             dpop_nonce_at_api: false,
             dpop_nonce_rotate_every: 0,
+            device_interval: Duration::from_secs(5),
+            slow_down_increment: Duration::from_secs(5),
+            device_code_lifetime: Duration::from_secs(900),
+            device_pending_polls: 0,
+            code_lifetime: Duration::from_secs(60),
         }
     }
 
@@ -583,6 +612,50 @@ impl SimConfig {
     /// ```
     pub fn clock_offset(mut self, seconds: i64) -> Self {
         self.clock_offset = seconds;
+        self
+    }
+
+    /// Sets [`SimConfig::device_interval`]: short intervals keep device-grant tests fast.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use oauth_runtime::provider::{AuthorizationEndpoints, Grant, ProviderSpec, TokenEndpoint};
+    /// use oauth_sim::SimConfig;
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::new("Tv", TokenEndpoint::new("/token", Grant::DeviceCode))
+    ///     .with_authorization(AuthorizationEndpoints::device("/device/code"));
+    /// let config = SimConfig::for_spec(&SPEC)
+    ///     .device_interval(Duration::from_secs(1))
+    ///     .slow_down_increment(Duration::from_secs(1))
+    ///     .device_pending_polls(2);
+    /// assert_eq!(config.device_interval, Duration::from_secs(1));
+    /// ```
+    pub fn device_interval(mut self, interval: Duration) -> Self {
+        self.device_interval = interval;
+        self
+    }
+
+    /// Sets [`SimConfig::slow_down_increment`].
+    pub fn slow_down_increment(mut self, increment: Duration) -> Self {
+        self.slow_down_increment = increment;
+        self
+    }
+
+    /// Sets [`SimConfig::device_code_lifetime`].
+    pub fn device_code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.device_code_lifetime = lifetime;
+        self
+    }
+
+    /// Sets [`SimConfig::device_pending_polls`].
+    pub fn device_pending_polls(mut self, polls: usize) -> Self {
+        self.device_pending_polls = polls;
+        self
+    }
+
+    /// Sets [`SimConfig::code_lifetime`].
+    pub fn code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.code_lifetime = lifetime;
         self
     }
 

@@ -291,6 +291,83 @@ impl Simulator {
     pub fn token_lifetime(&self) -> Duration {
         self.shared.token_lifetime()
     }
+
+    /// The full URL of the device authorization endpoint, if the spec declares one.
+    pub fn device_authorization_url(&self) -> Option<String> {
+        Some(format!("{}{}", self.base_url(), self.spec().authorization.device_path?))
+    }
+
+    /// The full URL of the authorization endpoint, if the spec declares one.
+    pub fn authorization_url(&self) -> Option<String> {
+        Some(format!("{}{}", self.base_url(), self.spec().authorization.authorization_path?))
+    }
+
+    /// The person approves the device authorization whose user code is `user_code` (in any
+    /// case, with or without its dash): the next poll after
+    /// [`SimConfig::device_pending_polls`] pending ones gets the token. `false` if no device
+    /// code has this user code (never issued, used, or expired).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use oauth_runtime::{Credential, Provider, provider::*};
+    /// use oauth_sim::{SimConfig, Simulator};
+    ///
+    /// struct Tv { client_id: String }
+    /// impl Provider for Tv {
+    ///     const SPEC: &'static ProviderSpec = &ProviderSpec::new(
+    ///         "Tv",
+    ///         TokenEndpoint::new("/token", Grant::DeviceCode).with_client_auth(ClientAuth::None),
+    ///     )
+    ///     .with_fields(&[FieldSpec::new("client_id", Role::ClientId)])
+    ///     .with_authorization(AuthorizationEndpoints::device("/device/code"));
+    ///     fn credentials(self) -> Vec<Credential> { vec![self.client_id.into()] }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = SimConfig::for_provider(Tv { client_id: "tv".into() }).device_interval(Duration::ZERO);
+    /// let sim = Simulator::start_with(config).await?;
+    /// let client = Tv { client_id: "tv".into() }.client(&sim.base_url())?;
+    /// let token = client.authorize_device(|prompt| assert!(sim.approve_device(prompt.user_code()))).await?;
+    /// assert_eq!(client.get(sim.protected_path()).send().await?.status(), 200);
+    /// # let _ = token; Ok(()) }
+    /// ```
+    pub fn approve_device(&self, user_code: &str) -> bool {
+        self.shared.decide_device(user_code, Some(true))
+    }
+
+    /// The person denies the device authorization of `user_code`: the next poll is answered
+    /// `access_denied`. `false` if no device code has this user code.
+    pub fn deny_device(&self, user_code: &str) -> bool {
+        self.shared.decide_device(user_code, Some(false))
+    }
+
+    /// The device code of `user_code` expires now: the next poll is answered `expired_token`.
+    /// `false` if no device code has this user code.
+    pub fn expire_device(&self, user_code: &str) -> bool {
+        self.shared.decide_device(user_code, None)
+    }
+
+    /// The next `polls` polls of any device code are answered `slow_down`, each adding
+    /// [`SimConfig::slow_down_increment`] to that code's interval.
+    pub fn demand_slow_down(&self, polls: usize) {
+        self.shared.demand_slow_down(polls);
+    }
+
+    /// Whether the person denies the authorization code requests from now on (default
+    /// false): the authorization endpoint then redirects with `error=access_denied`.
+    pub fn deny_authorizations(&self, deny: bool) {
+        self.shared.deny_authorizations(deny);
+    }
+
+    /// A refresh token of a new grant, as if a person had authorized the client elsewhere: for
+    /// refresh-only clients (`grant = "refresh_token"`) and clients seeded with
+    /// `ClientBuilder::refresh_token`. It lives [`SimConfig::refresh_lifetime`].
+    pub fn issue_refresh_token(&self) -> String {
+        let refresh = crate::token::b64token(32);
+        self.shared.remember_refresh(&refresh, self.shared.refresh_lifetime(), self.shared.new_grant());
+        refresh
+    }
 }
 
 /// A spec simulator's protected path must be a path of its own.
@@ -298,7 +375,17 @@ fn check_paths(config: &SimConfig) -> io::Result<()> {
     let spec = config.spec();
     let path = config.protected_path.as_str();
     let bare = |p: &str| p.split_once('?').map_or(p, |(p, _)| p).to_owned();
-    let taken = [Some(spec.token.path), spec.refresh.path()].into_iter().flatten().any(|p| bare(p) == path);
+    let endpoints = &spec.authorization;
+    let taken = [
+        Some(spec.token.path),
+        spec.refresh.path(),
+        endpoints.device_path,
+        endpoints.authorization_path,
+        endpoints.par_path,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|p| bare(p) == path);
     if config.vendor().is_none() && (!path.starts_with('/') || taken) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

@@ -52,6 +52,14 @@ pub struct Counters {
     /// DPoP proofs refused (`invalid_dpop_proof`): malformed, wrongly signed, for another
     /// request, replayed, or by a key the token is not bound to.
     pub dpop_proofs_refused: usize,
+    /// Requests to the device authorization endpoint (RFC 8628 section 3.1).
+    pub device_authorizations: usize,
+    /// Token requests with a device code (the device grant's polls), whatever their answer.
+    pub device_polls: usize,
+    /// Requests to the authorization endpoint (the person's browser).
+    pub authorization_requests: usize,
+    /// Requests to the pushed authorization request endpoint (RFC 9126).
+    pub pushed_authorization_requests: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -106,6 +114,19 @@ struct AtomicCounters {
     assertions_replayed: AtomicUsize,
     dpop_nonce_challenges: AtomicUsize,
     dpop_proofs_refused: AtomicUsize,
+    device_authorizations: AtomicUsize,
+    device_polls: AtomicUsize,
+    authorization_requests: AtomicUsize,
+    pushed_authorization_requests: AtomicUsize,
+}
+
+/// What the grants that need a person count.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PersonCounter {
+    DeviceAuthorization,
+    DevicePoll,
+    Authorization,
+    PushedAuthorization,
 }
 
 pub(crate) struct Shared {
@@ -126,6 +147,10 @@ pub(crate) struct Shared {
     /// DPoP's state, for a spec that declares DPoP.
     #[cfg(feature = "jwt")]
     pub(crate) dpop: Option<crate::generic::dpop::DpopState>,
+    /// The device grant's codes and scripted decisions.
+    pub(crate) devices: Mutex<crate::generic::device::Devices>,
+    /// The authorization code grant's codes, pushed requests and scripted decision.
+    pub(crate) codes: Mutex<crate::generic::code::Codes>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -137,7 +162,7 @@ impl std::fmt::Debug for Shared {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not wedge the server for the others.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -179,6 +204,8 @@ impl Shared {
             rates: Mutex::default(),
             draws: std::sync::atomic::AtomicU64::new(0),
             counters: AtomicCounters::default(),
+            devices: Mutex::default(),
+            codes: Mutex::default(),
         }
     }
 
@@ -281,6 +308,25 @@ impl Shared {
             tokens.access.retain(|_, (_, g)| *g != grant);
         }
         grant
+    }
+
+    /// Makes every access and refresh token of `grant` invalid (an authorization code used
+    /// twice: RFC 6749 section 4.1.2).
+    pub(crate) fn revoke_grant(&self, grant: Grant) {
+        let mut tokens = lock(&self.tokens);
+        tokens.access.retain(|_, (_, g)| *g != grant);
+        tokens.refresh.retain(|_, (_, g)| *g != grant);
+    }
+
+    pub(crate) fn count(&self, counter: PersonCounter) {
+        let c = &self.counters;
+        let counter = match counter {
+            PersonCounter::DeviceAuthorization => &c.device_authorizations,
+            PersonCounter::DevicePoll => &c.device_polls,
+            PersonCounter::Authorization => &c.authorization_requests,
+            PersonCounter::PushedAuthorization => &c.pushed_authorization_requests,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn expire_access_tokens(&self) {
@@ -444,6 +490,10 @@ impl Shared {
             assertions_replayed: c.assertions_replayed.load(Ordering::Relaxed),
             dpop_nonce_challenges: c.dpop_nonce_challenges.load(Ordering::Relaxed),
             dpop_proofs_refused: c.dpop_proofs_refused.load(Ordering::Relaxed),
+            device_authorizations: c.device_authorizations.load(Ordering::Relaxed),
+            device_polls: c.device_polls.load(Ordering::Relaxed),
+            authorization_requests: c.authorization_requests.load(Ordering::Relaxed),
+            pushed_authorization_requests: c.pushed_authorization_requests.load(Ordering::Relaxed),
         }
     }
 }

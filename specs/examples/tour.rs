@@ -16,7 +16,7 @@ use std::{env, time::Duration};
 
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{
-    Client, Deyel, Error, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret, Zoom,
+    Client, Deyel, Error, GitHub, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret, Zoom,
 };
 
 /// Credentials as the tour knows them, from the simulator or the environment.
@@ -91,11 +91,14 @@ async fn main() {
     failures += simulated(Vendor::Deyel, deyel).await;
     failures += simulated(Vendor::Microbilt, microbilt).await;
     failures += zoom().await;
+    failures += github_device().await;
     if failures > 0 {
         eprintln!("{failures} step(s) did not go as expected");
         std::process::exit(1);
     }
-    println!("All five vendors: token, API call, renewal or revocation, typed error. Done.");
+    println!(
+        "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login. Done."
+    );
 }
 
 /// One vendor's round against its simulator; returns the number of unexpected outcomes.
@@ -285,6 +288,41 @@ async fn typed_monta() -> usize {
             1
         }
     }
+}
+
+/// GitHub's device flow against its simulator: the person's approval is scripted through the
+/// simulator, as if someone had typed the user code at the verification URI.
+async fn github_device() -> usize {
+    let app = GitHub { client_id: "Iv1.tour-demo".into() };
+    // A 1 s polling interval instead of GitHub's 5 s, so the tour does not wait long.
+    let config = SimConfig::for_provider(app.clone()).device_interval(Duration::from_secs(1));
+    let Ok(sim) = Simulator::start_with(config).await else { return 1 };
+    println!("GitHub (device grant, simulator at {})", sim.base_url());
+    let client = match app.client(&sim.base_url()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  build        failed: {e}");
+            return 1;
+        }
+    };
+    let approved = client
+        .authorize_device(|prompt| {
+            println!("  device       open {} and enter {}", prompt.verification_uri(), prompt.user_code());
+            let ok = sim.approve_device(prompt.user_code());
+            println!("               the person approves: {}", if ok { "yes" } else { "code unknown" });
+        })
+        .await;
+    match approved {
+        Ok(t) => println!("  token        {} token after the approval", t.token_type()),
+        Err(e) => {
+            println!("  token        failed: {e}");
+            return 1;
+        }
+    }
+    let failures = call(&client, sim.protected_path(), "  API call    ").await;
+    let c = sim.counters();
+    println!("  simulator    {} device authorization(s), {} poll(s)\n", c.device_authorizations, c.device_polls);
+    failures
 }
 
 /// One vendor against its real endpoint, configured from the environment.

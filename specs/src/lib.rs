@@ -7,6 +7,7 @@
 //! | [`Deyel`] | client_credentials | form | HTTP Basic | `expires_in` |
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
 //! | [`Zoom`] | Zoom's own `account_credentials` with `account_id`; revocation at `/oauth/revoke` | form | HTTP Basic | `expires_in` |
+//! | [`GitHub`] | device code (RFC 8628), a person approves | form; answers form unless JSON is accepted, errors with HTTP 200 | none (public) | none (kept ten years) |
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -19,12 +20,14 @@
 //! ```
 
 mod deyel;
+mod github;
 mod microbilt;
 mod monta;
 mod mps_monitor;
 mod zoom;
 
 pub use deyel::{Deyel, DeyelClient};
+pub use github::{GitHub, GitHubClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};

@@ -19,7 +19,7 @@ use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
     AssertionScope, BodyStyle, Choice, ClientAuth, DpopAlg, ERROR_SHAPE_KEYS, Grant, InstantFormat, Presentation,
-    RefreshKind, Role, SigningAlg, TokenScheme, did_you_mean, unraw,
+    RefreshKind, ResponseFormat, Role, SigningAlg, TokenScheme, did_you_mean, unraw,
 };
 
 /// Declares an argument struct, its accepted keys, the keys it had before they were renamed,
@@ -100,6 +100,17 @@ args! {
         presentation: Presentation = "presentation",
         dpop_alg: DpopAlg = "dpop_alg",
         error_shape: ErrorShapeArg = "error_shape",
+        /// RFC 8628's device authorization endpoint (`grant = "device_code"`).
+        device_authorization_path: String = "device_authorization_path",
+        /// The authorization endpoint (`grant = "authorization_code"`).
+        authorization_path: String = "authorization_path",
+        /// The pushed authorization request endpoint (RFC 9126).
+        par_path: String = "par_path",
+        /// The loopback redirect URI's path.
+        redirect_path: String = "redirect_path",
+        response_format: ResponseFormat = "response_format",
+        /// The HTTP status of the vendor's errors.
+        error_status: u64 = "error_status",
         params: Vec<Pair> = "params",
         base_urls: Vec<Pair> = "base_url",
         /// The token host of some of the base URLs, by name.

@@ -18,7 +18,8 @@ use crate::provider::model::{
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
 use crate::symbol::{
-    AssertionScope, BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Role, SigningAlg, TokenScheme, private,
+    AssertionScope, BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, ResponseFormat, Role, SigningAlg,
+    TokenScheme, private,
 };
 
 /// The code for a checked provider.
@@ -86,6 +87,9 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         GrantSpec::Known(Grant::ClientCredentials) => quote!(#p::Grant::ClientCredentials),
         GrantSpec::Known(Grant::TokenExchange) => quote!(#p::Grant::TokenExchange),
         GrantSpec::Known(Grant::JwtBearer) => quote!(#p::Grant::JwtBearer),
+        GrantSpec::Known(Grant::RefreshToken) => quote!(#p::Grant::RefreshToken),
+        GrantSpec::Known(Grant::DeviceCode) => quote!(#p::Grant::DeviceCode),
+        GrantSpec::Known(Grant::AuthorizationCode) => quote!(#p::Grant::AuthorizationCode),
         GrantSpec::Custom(name) => quote!(#p::Grant::custom(#name)),
     };
     let endpoints = {
@@ -144,6 +148,18 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
             quote!(#p::Presentation::dpop(#alg))
         }
     };
+    // Written only when declared, so that the other grants' expansions stay as they were.
+    let authorization = spec.authorization.is_declared().then(|| {
+        let a = &spec.authorization;
+        let base = match (&a.device_path, &a.authorization_path) {
+            (Some(device), _) => quote!(#p::AuthorizationEndpoints::device(#device)),
+            (None, Some(code)) => quote!(#p::AuthorizationEndpoints::code(#code)),
+            (None, None) => quote!(#p::AuthorizationEndpoints::NONE),
+        };
+        let par = a.par_path.as_ref().map(|par| quote!(.with_par(#par)));
+        let redirect = a.redirect_path.as_ref().map(|path| quote!(.with_redirect_path(#path)));
+        quote!(.with_authorization(#base #par #redirect))
+    });
     quote! {
         #p::ProviderSpec::new(
             #name,
@@ -160,6 +176,7 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
         .with_response(#response)
         #endpoints
         .with_presentation(#presentation)
+        #authorization
     }
 }
 
@@ -254,6 +271,17 @@ fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
         let shape = error_shape_expr(shape, p);
         quote!(.with_error_shape(#shape))
     });
+    let format = match r.format {
+        ResponseFormat::Json => None,
+        ResponseFormat::Form => Some(quote!(.with_format(#p::ResponseFormat::Form))),
+        ResponseFormat::FormUnlessJsonAccepted => {
+            Some(quote!(.with_format(#p::ResponseFormat::FormUnlessJsonAccepted)))
+        }
+    };
+    let error_status = r.error_status.map(|status| {
+        let status = Literal::u16_unsuffixed(status);
+        quote!(.with_error_status(#status))
+    });
     quote! {
         #p::ResponseSpec::STANDARD
             #access_token
@@ -268,6 +296,8 @@ fn response_expr(r: &Response, p: &TokenStream) -> TokenStream {
             .with_min_lifetime(::core::time::Duration::from_secs(#floor))
             #scheme
             #error_shape
+            #format
+            #error_status
     }
 }
 

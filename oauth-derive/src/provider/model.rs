@@ -9,7 +9,7 @@ use crate::provider::attr::Aliases;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
     AssertionScope, BodyStyle, ClientAuth, DpopAlg, Grant, InstantFormat, Presentation as PresentationKind,
-    RefreshKind, Role, SigningAlg, TokenScheme, default_crate_path, unraw,
+    RefreshKind, ResponseFormat, Role, SigningAlg, TokenScheme, default_crate_path, unraw,
 };
 
 /// A checked provider, ready to expand.
@@ -33,12 +33,21 @@ pub(crate) struct Spec {
     pub revocation_path: Option<String>,
     pub issuer: Option<String>,
     pub presentation: Presentation,
+    pub authorization: Authorization,
 }
 
 /// The grant: one the runtime knows, or a grant type of the vendor's own by its wire name.
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum GrantSpec {
     Known(Grant),
     Custom(String),
+}
+
+/// A declaration "is" a known grant when it names it.
+impl PartialEq<Grant> for GrantSpec {
+    fn eq(&self, other: &Grant) -> bool {
+        matches!(self, GrantSpec::Known(grant) if grant == other)
+    }
 }
 
 /// How signed assertions are made.
@@ -74,6 +83,24 @@ impl Audience {
 pub(crate) enum Presentation {
     Bearer,
     Dpop(DpopAlg),
+}
+
+/// The endpoints of the grants that need a person.
+pub(crate) struct Authorization {
+    pub device_path: Option<String>,
+    pub authorization_path: Option<String>,
+    pub par_path: Option<String>,
+    pub redirect_path: Option<String>,
+}
+
+impl Authorization {
+    /// Whether anything differs from the runtime's default (no endpoints, `/callback`).
+    pub(crate) fn is_declared(&self) -> bool {
+        self.device_path.is_some()
+            || self.authorization_path.is_some()
+            || self.par_path.is_some()
+            || self.redirect_path.is_some()
+    }
 }
 
 /// A named base URL and the associated `const` that publishes it.
@@ -118,6 +145,8 @@ pub(crate) struct Response {
     /// Pinned, whatever the token type says; `None` reads it from the token type.
     pub scheme: Option<TokenScheme>,
     pub error_shape: Option<ErrorShape>,
+    pub format: ResponseFormat,
+    pub error_status: Option<u16>,
 }
 
 /// How the response gives the expiry.
@@ -144,7 +173,9 @@ impl Spec {
         let args = &input.args;
         let string = |arg: &Arg<String>, default: &str| -> Option<String> { arg.or_default(default.to_owned()) };
         let token_path = args.token_path.given()?.value.clone();
-        let refresh = match args.refresh.or_default(RefreshKind::Regrant)? {
+        // A grant type of the vendor's own (`grant_type = ".."`) regrants by default.
+        let default = args.grant.given().map_or(RefreshKind::Regrant, |g| default_refresh(g.value));
+        let refresh = match args.refresh.or_default(default)? {
             RefreshKind::Regrant => Refresh::Regrant,
             RefreshKind::RefreshTokenGrant => Refresh::RefreshTokenGrant {
                 path: string(&args.refresh_path, &token_path)?,
@@ -281,8 +312,37 @@ impl Spec {
                     arg => arg.given().map(|s| s.value),
                 },
                 error_shape,
+                format: args.response_format.or_default(ResponseFormat::Json)?,
+                error_status: match &args.error_status {
+                    Arg::Bad => return None,
+                    Arg::Absent => None,
+                    Arg::Given(status) => Some(u16::try_from(status.value).ok()?),
+                },
+            },
+            authorization: Authorization {
+                device_path: optional(&args.device_authorization_path)?,
+                authorization_path: optional(&args.authorization_path)?,
+                par_path: optional(&args.par_path)?,
+                redirect_path: optional(&args.redirect_path)?,
             },
             presentation,
         })
+    }
+}
+
+/// The refresh a grant has when `refresh` is not given: a refresh-only grant renews with the
+/// refresh token grant, every other grant runs again.
+pub(crate) fn default_refresh(grant: Grant) -> RefreshKind {
+    match grant {
+        Grant::RefreshToken => RefreshKind::RefreshTokenGrant,
+        _ => RefreshKind::Regrant,
+    }
+}
+
+/// An optional string key: `Some(None)` when absent, `None` when it could not be read.
+fn optional(arg: &Arg<String>) -> Option<Option<String>> {
+    match arg {
+        Arg::Bad => None,
+        arg => Some(arg.given().map(|v| v.value.clone())),
     }
 }

@@ -177,7 +177,7 @@ fn unknown_values_list_and_suggest() {
     assert_one(
         errors(quote!(grant = "pasword", token_path = "/t"), password()),
         "unknown grant \"pasword\": expected one of \"password\", \"client_credentials\", \"token_exchange\", \
-         \"jwt_bearer\"; did you mean \"password\"?",
+         \"jwt_bearer\", \"refresh_token\", \"device_code\", \"authorization_code\"; did you mean \"password\"?",
     );
     assert_one(
         errors(quote!(grant = "password", token_path = "/t", body_style = "xml"), password()),
@@ -1148,4 +1148,144 @@ fn dpop_expansion() {
     );
     let text = tokens.to_string().replace(' ', "");
     assert!(text.contains(".with_presentation(::oauth_runtime::__private::Presentation::dpop(::oauth_runtime::__private::DpopAlg::Rs256))"), "{text}");
+}
+
+fn public_app() -> DeriveInput {
+    parse_quote! {
+        pub struct App {
+            pub client_id: String,
+        }
+    }
+}
+
+fn github_args() -> TokenStream {
+    quote! {
+        grant = "device_code", client_auth = "none",
+        token_path = "/login/oauth/access_token",
+        device_authorization_path = "/login/device/code",
+        response_format = "form_unless_json_accepted", error_status = 200,
+    }
+}
+
+#[test]
+fn the_device_grant_declares_its_endpoint_and_the_vendors_quirks() {
+    let spec = spec(github_args(), public_app());
+    assert_eq!(spec.grant, Grant::DeviceCode);
+    assert_eq!(spec.authorization.device_path.as_deref(), Some("/login/device/code"));
+    assert_eq!(spec.response.format, crate::symbol::ResponseFormat::FormUnlessJsonAccepted);
+    assert_eq!(spec.response.error_status, Some(200));
+    let expanded = oauth_provider(github_args(), quote::ToTokens::into_token_stream(public_app())).to_string();
+    for part in [
+        "Grant :: DeviceCode",
+        "AuthorizationEndpoints :: device (\"/login/device/code\")",
+        "with_format (:: oauth_runtime :: __private :: ResponseFormat :: FormUnlessJsonAccepted)",
+        "with_error_status (200)",
+    ] {
+        assert!(expanded.contains(part), "{part} in {expanded}");
+    }
+}
+
+#[test]
+fn the_code_grant_declares_its_endpoints() {
+    let args = quote!(
+        grant = "authorization_code",
+        client_auth = "none",
+        token_path = "/token",
+        authorization_path = "/authorize",
+        par_path = "/par",
+        redirect_path = "/done",
+    );
+    let spec = spec(args.clone(), public_app());
+    let a = &spec.authorization;
+    assert_eq!(
+        (a.authorization_path.as_deref(), a.par_path.as_deref(), a.redirect_path.as_deref()),
+        (Some("/authorize"), Some("/par"), Some("/done"))
+    );
+    let expanded = oauth_provider(args, quote::ToTokens::into_token_stream(public_app())).to_string();
+    assert!(
+        expanded.contains(
+            "AuthorizationEndpoints :: code (\"/authorize\") . with_par (\"/par\") . with_redirect_path (\"/done\")"
+        ),
+        "{expanded}"
+    );
+}
+
+#[test]
+fn person_grants_need_their_endpoints_and_refuse_the_others() {
+    assert_one(
+        errors(quote!(grant = "device_code", client_auth = "none", token_path = "/t"), public_app()),
+        "add `device_authorization_path = \"/oauth/device/code\"`",
+    );
+    assert_one(
+        errors(quote!(grant = "authorization_code", client_auth = "none", token_path = "/t"), public_app()),
+        "add `authorization_path = \"/oauth/authorize\"`",
+    );
+    assert_one(
+        errors(
+            quote!(grant = "client_credentials", token_path = "/t", device_authorization_path = "/d"),
+            client_credentials(),
+        ),
+        "`device_authorization_path` belongs to `grant = \"device_code\"`",
+    );
+    let errs = errors(
+        quote!(
+            grant = "device_code",
+            client_auth = "none",
+            token_path = "/t",
+            device_authorization_path = "/d",
+            par_path = "/par"
+        ),
+        public_app(),
+    );
+    assert_one(errs, "`par_path` belongs to `grant = \"authorization_code\"`");
+    assert_one(
+        errors(
+            quote!(
+                grant = "authorization_code",
+                client_auth = "none",
+                token_path = "/t",
+                authorization_path = "authorize"
+            ),
+            public_app(),
+        ),
+        "`authorization_path` must start with `/`",
+    );
+}
+
+#[test]
+fn person_grants_combinations_that_cannot_work() {
+    let device = quote!(token_path = "/t", device_authorization_path = "/d");
+    assert_one(
+        errors(quote!(grant = "device_code", #device), public_app()),
+        "`grant = \"device_code\"` needs a client secret field: add `client_secret: Secret`, or mark a field `#[oauth(role = \"client_secret\")]`, or set `client_auth = \"none\"` for a public client",
+    );
+    assert_one(
+        errors(quote!(grant = "device_code", client_auth = "none", send_grant_type = false, #device), public_app()),
+        "remove `send_grant_type = false`",
+    );
+    let errs = errors(quote!(grant = "device_code", client_auth = "none", #device), password());
+    assert!(errs.iter().any(|e| e.contains("so the client sends no password: remove `password`")), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.contains("needs a client id field")), "{errs:#?}");
+    assert_one(
+        errors(quote!(grant = "device_code", client_auth = "none", error_status = 302, #device), public_app()),
+        "`error_status` is the HTTP status",
+    );
+    assert_one(
+        errors(quote!(grant = "device_code", client_auth = "none", response_format = "xml", #device), public_app()),
+        "unknown response_format \"xml\"",
+    );
+    assert_one(errors(quote!(grant = "devise_code", token_path = "/t"), public_app()), "did you mean \"device_code\"?");
+}
+
+#[test]
+fn refresh_only_renews_with_the_refresh_token_grant() {
+    let seeded = spec(quote!(grant = "refresh_token", client_auth = "none", token_path = "/token"), public_app());
+    assert_eq!(seeded.grant, Grant::RefreshToken);
+    assert!(matches!(&seeded.refresh, Refresh::RefreshTokenGrant { path, .. } if path == "/token"));
+    assert_one(
+        errors(quote!(grant = "refresh_token", token_path = "/token", refresh = "regrant"), public_app()),
+        "has no grant to run again: use `refresh = \"refresh_token_grant\"`",
+    );
+    // `refresh_path` goes with the default refresh of this grant.
+    spec(quote!(grant = "refresh_token", token_path = "/token", refresh_path = "/refresh"), public_app());
 }

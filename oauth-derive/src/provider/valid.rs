@@ -10,6 +10,7 @@ use crate::ctxt::Ctxt;
 use crate::provider::ast::{Field, Input, is_secret_type, is_signing_key_type, is_type_named};
 use crate::provider::attr::base_url_const;
 use crate::provider::model::Audience;
+use crate::provider::model::default_refresh;
 use crate::provider::path::FieldPathArg;
 use crate::symbol::{
     BodyStyle, Choice, ClientAuth, Grant, InstantFormat, Presentation, RefreshKind, Role, SigningAlg, did_you_mean,
@@ -59,6 +60,12 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     signing_alg_suits_the_method(input, cx);
     assertion_audience_is_a_url(input, cx);
     assertion_lifetime_is_short(input, cx);
+    person_grants_declare_their_endpoints(input, cx);
+    endpoints_need_their_grant(input, cx);
+    person_grants_send_their_grant_type(input, cx);
+    person_grants_take_no_password(input, cx);
+    refresh_only_refreshes(input, cx);
+    error_status_is_an_answer(input, cx);
 }
 
 /// `Provider` carries one `'static` spec per type, so a type parameter has nowhere to go.
@@ -122,16 +129,17 @@ fn grant_type_is_the_vendors_own(input: &Input<'_>, cx: &mut Ctxt) {
         );
         return;
     }
-    if let Some((ours, _)) = Grant::VALUES.iter().find(|(_, g)| g.wire() == name) {
+    if name == "refresh_token" {
+        cx.error_at(
+            custom.span,
+            "`refresh_token` renews tokens: declare the grant that obtains them and \
+             `refresh = \"refresh_token_grant\"` for the renewal, or `grant = \"refresh_token\"` for a \
+             client seeded with a refresh token a person obtained elsewhere",
+        );
+    } else if let Some((ours, _)) = Grant::VALUES.iter().find(|(_, g)| g.wire() == name) {
         cx.error_at(
             custom.span,
             format!("`grant_type = \"{name}\"` is a grant the runtime knows: write `grant = \"{ours}\"`"),
-        );
-    } else if name == "refresh_token" {
-        cx.error_at(
-            custom.span,
-            "`refresh_token` renews tokens, it does not obtain them: declare the grant, and \
-             `refresh = \"refresh_token_grant\"` for the renewal",
         );
     } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_graphic()) {
         cx.error_at(
@@ -178,11 +186,16 @@ fn issuer_is_an_issuer(input: &Input<'_>, cx: &mut Ctxt) {
 /// Paths are joined to a base URL chosen when the client is built, so they hold no host.
 fn paths_are_relative(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    for (key, path) in [
+    let paths = [
         ("token_path", &args.token_path),
         ("refresh_path", &args.refresh_path),
         ("revocation_path", &args.revocation_path),
-    ] {
+        ("device_authorization_path", &args.device_authorization_path),
+        ("authorization_path", &args.authorization_path),
+        ("par_path", &args.par_path),
+        ("redirect_path", &args.redirect_path),
+    ];
+    for (key, path) in paths {
         let Some(path) = path.given() else { continue };
         let value = &path.value;
         if let Some(at) = value.find("://") {
@@ -381,34 +394,35 @@ fn expiry_given_once(input: &Input<'_>, cx: &mut Ctxt) {
 fn expires_at_has_a_format(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
     let at = args.expires_at.given().map(|v| ("expires_at", v.span));
-    if let Some((key, span)) = at.or(args.expires_at_path.given().map(|v| ("expires_at_path", v.span))) {
-        if args.expires_format.is_absent() {
-            cx.error_at(
-                span,
-                format!(
-                    "`{key}` needs `expires_format` to say how the instant is written: add \
-                     `expires_format = \"rfc3339\"` (or {})",
-                    quoted_names(&InstantFormat::NAMES[1..])
-                ),
-            );
-        }
+    if let Some((key, span)) = at.or(args.expires_at_path.given().map(|v| ("expires_at_path", v.span)))
+        && args.expires_format.is_absent()
+    {
+        cx.error_at(
+            span,
+            format!(
+                "`{key}` needs `expires_format` to say how the instant is written: add \
+                 `expires_format = \"rfc3339\"` (or {})",
+                quoted_names(&InstantFormat::NAMES[1..])
+            ),
+        );
     }
 }
 
 /// The format describes `expires_at` only; without it the format is a leftover.
 fn expires_format_needs_expires_at(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let Some(format) = args.expires_format.given() {
-        if args.expires_at.is_absent() && args.expires_at_path.is_absent() {
-            let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
-            cx.error_at(
-                format.span,
-                format!(
-                    "`expires_format` describes `expires_at`: add `expires_at = \"field\"` or \
-                     remove `expires_format`{hint}"
-                ),
-            );
-        }
+    if let Some(format) = args.expires_format.given()
+        && args.expires_at.is_absent()
+        && args.expires_at_path.is_absent()
+    {
+        let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
+        cx.error_at(
+            format.span,
+            format!(
+                "`expires_format` describes `expires_at`: add `expires_at = \"field\"` or \
+                 remove `expires_format`{hint}"
+            ),
+        );
     }
 }
 
@@ -441,7 +455,8 @@ fn no_expiry_stands_alone(input: &Input<'_>, cx: &mut Ctxt) {
 /// With `refresh = "regrant"` the grant is simply run again, so refresh settings would be ignored.
 fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if args.refresh.or_default(RefreshKind::Regrant) != Some(RefreshKind::Regrant) {
+    let default = args.grant.given().map_or(RefreshKind::Regrant, |g| default_refresh(g.value));
+    if args.refresh.or_default(default) != Some(RefreshKind::Regrant) {
         return;
     }
     for (key, arg) in [("refresh_path", &args.refresh_path), ("refresh_param", &args.refresh_param)] {
@@ -487,14 +502,15 @@ fn dpop_tokens_are_not_pinned_bearer(input: &Input<'_>, cx: &mut Ctxt) {
 /// A vendor's own refresh endpoint has its own path, and nothing to default it from.
 fn endpoint_refresh_has_a_path(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let Some(refresh) = args.refresh.given() {
-        if refresh.value == RefreshKind::Endpoint && args.refresh_path.is_absent() {
-            cx.error_at(
-                refresh.span,
-                "`refresh = \"endpoint\"` needs the endpoint's path: add e.g. \
-                 `refresh_path = \"/auth/refresh\"`",
-            );
-        }
+    if let Some(refresh) = args.refresh.given()
+        && refresh.value == RefreshKind::Endpoint
+        && args.refresh_path.is_absent()
+    {
+        cx.error_at(
+            refresh.span,
+            "`refresh = \"endpoint\"` needs the endpoint's path: add e.g. \
+             `refresh_path = \"/auth/refresh\"`",
+        );
     }
 }
 
@@ -515,10 +531,10 @@ fn grant_in_query_sends_the_grant(input: &Input<'_>, cx: &mut Ctxt) {
 
 /// A zero lifetime would make every token expired on arrival.
 fn lifetime_is_positive(input: &Input<'_>, cx: &mut Ctxt) {
-    if let Some(lifetime) = input.args.default_lifetime.given() {
-        if lifetime.value == 0 {
-            cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
-        }
+    if let Some(lifetime) = input.args.default_lifetime.given()
+        && lifetime.value == 0
+    {
+        cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
     }
 }
 
@@ -653,17 +669,17 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
 /// `param` is short for `role = "param"`; with another role the two disagree.
 fn role_said_once(input: &Input<'_>, cx: &mut Ctxt) {
     for field in input.fields() {
-        if let (Some(role), Some(param)) = (field.args.role.given(), field.args.param.given()) {
-            if role.value != Role::Param {
-                cx.error_at(
-                    param.span,
-                    format!(
-                        "`param` is short for `role = \"param\"`, but this field has \
-                         `role = \"{}\"`: keep one",
-                        role.value.as_str()
-                    ),
-                );
-            }
+        if let (Some(role), Some(param)) = (field.args.role.given(), field.args.param.given())
+            && role.value != Role::Param
+        {
+            cx.error_at(
+                param.span,
+                format!(
+                    "`param` is short for `role = \"param\"`, but this field has \
+                     `role = \"{}\"`: keep one",
+                    role.value.as_str()
+                ),
+            );
         }
     }
 }
@@ -783,6 +799,131 @@ fn grant_has_its_fields(input: &Input<'_>, cx: &mut Ctxt) {
                 );
             }
         }
+        // RFC 6749 section 4.1 and RFC 8628 section 3.1: the client names itself; an app a
+        // person runs is usually a public client (RFC 8252 section 8.4).
+        Grant::DeviceCode | Grant::AuthorizationCode => {
+            need(Role::ClientId, "String", cx, "");
+            if input.args.client_auth.or_default(ClientAuth::Body).is_some_and(|a| a != ClientAuth::None) {
+                need(
+                    Role::ClientSecret,
+                    "Secret",
+                    cx,
+                    ", or set `client_auth = \"none\"` for a public client (an app a person runs)",
+                );
+            }
+        }
+        // A refresh token alone may do (a vendor's own refresh endpoint).
+        Grant::RefreshToken => {}
+    }
+}
+
+/// The device and code grants start at an endpoint of their own, which nothing can default.
+fn person_grants_declare_their_endpoints(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(grant) = args.grant.given() else { return };
+    let (key, example) = match grant.value {
+        Grant::DeviceCode => ("device_authorization_path", "/oauth/device/code"),
+        Grant::AuthorizationCode => ("authorization_path", "/oauth/authorize"),
+        _ => return,
+    };
+    let arg = if grant.value == Grant::DeviceCode { &args.device_authorization_path } else { &args.authorization_path };
+    if arg.is_absent() {
+        cx.error_at(
+            grant.span,
+            format!(
+                "`grant = \"{}\"` starts at the vendor's {} endpoint: add `{key} = \"{example}\"`",
+                grant_name(grant.value),
+                if grant.value == Grant::DeviceCode { "device authorization" } else { "authorization" }
+            ),
+        );
+    }
+}
+
+/// An endpoint of a grant the vendor does not use would never be called.
+fn endpoints_need_their_grant(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let Some(grant) = args.grant.given().map(|g| g.value) else { return };
+    let keys = [
+        ("device_authorization_path", &args.device_authorization_path, Grant::DeviceCode),
+        ("authorization_path", &args.authorization_path, Grant::AuthorizationCode),
+        ("par_path", &args.par_path, Grant::AuthorizationCode),
+        ("redirect_path", &args.redirect_path, Grant::AuthorizationCode),
+    ];
+    for (key, arg, needs) in keys {
+        if let Some(v) = arg.given().filter(|_| grant != needs) {
+            cx.error_at(
+                v.span,
+                format!(
+                    "`{key}` belongs to `grant = \"{}\"`, and this vendor's grant is \"{}\": \
+                     set `grant = \"{}\"` or remove `{key}`",
+                    grant_name(needs),
+                    grant_name(grant),
+                    grant_name(needs),
+                ),
+            );
+        }
+    }
+}
+
+/// The token endpoint tells the person's grants apart by their `grant_type`.
+fn person_grants_send_their_grant_type(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(grant), Some(send)) = (args.grant.given(), args.send_grant_type.given()) else { return };
+    if grant.value.needs_person() && !send.value {
+        cx.error_at(
+            send.span,
+            format!(
+                "`grant = \"{}\"` is told apart by its `grant_type` (RFC 6749, RFC 8628): remove \
+                 `send_grant_type = false`",
+                grant_name(grant.value)
+            ),
+        );
+    }
+}
+
+/// With a person's grant the person authorizes at the vendor; the client never holds their
+/// password.
+fn person_grants_take_no_password(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(grant) = input.args.grant.given().filter(|g| g.value.needs_person()) else { return };
+    for field in input.fields() {
+        let Some(role) = field.role.given().filter(|r| matches!(r.value, Role::Username | Role::Password)) else {
+            continue;
+        };
+        cx.error_at(
+            role.span,
+            format!(
+                "`grant = \"{}\"` has the person sign in at the vendor, so the client sends no {}: \
+                 remove `{}`, or use `grant = \"password\"`",
+                grant_name(grant.value),
+                role_words(role.value),
+                unraw(field.member)
+            ),
+        );
+    }
+}
+
+/// A refresh-only client has nothing but its refresh token to renew with.
+fn refresh_only_refreshes(input: &Input<'_>, cx: &mut Ctxt) {
+    let args = &input.args;
+    let (Some(grant), Some(refresh)) = (args.grant.given(), args.refresh.given()) else { return };
+    if grant.value == Grant::RefreshToken && refresh.value == RefreshKind::Regrant {
+        cx.error_at(
+            refresh.span,
+            "`grant = \"refresh_token\"` renews with its refresh token and has no grant to run again: \
+             use `refresh = \"refresh_token_grant\"` (the default for this grant) or `refresh = \"endpoint\"`",
+        );
+    }
+}
+
+/// An error status is a success (vendors that answer errors with 200) or an error status.
+fn error_status_is_an_answer(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(status) = input.args.error_status.given() else { return };
+    if !matches!(status.value, 200..=299 | 400..=599) {
+        cx.error_at(
+            status.span,
+            "`error_status` is the HTTP status the vendor answers errors with: 200 to 299 (errors in a \
+             success, as GitHub answers) or 400 to 599",
+        );
     }
 }
 

@@ -52,6 +52,8 @@ pub struct ClientBuilder<P> {
     allow_http: bool,
     on_token: Option<TokenHook>,
     token: Option<Token>,
+    refresh_token: Option<crate::Secret>,
+    authorization_timeout: Duration,
     token_requests: (u32, Duration),
     store: Option<Arc<dyn crate::store::TokenStore>>,
     grant: Option<Arc<dyn crate::grant::TokenGrant>>,
@@ -88,6 +90,8 @@ impl<P: Provider> ClientBuilder<P> {
             allow_http: false,
             on_token: None,
             token: None,
+            refresh_token: None,
+            authorization_timeout: Duration::from_secs(300),
             token_requests: TokenRequestBudget::DEFAULT,
             store: None,
             grant: None,
@@ -246,6 +250,39 @@ impl<P: Provider> ClientBuilder<P> {
     /// Starts with a token saved earlier instead of requesting one.
     pub fn token(mut self, token: Token) -> Self {
         self.token = Some(token);
+        self
+    }
+
+    /// Starts with a refresh token a person obtained elsewhere (an earlier authorization, a
+    /// vendor's console): the first token comes from refreshing it, and rotated refresh tokens
+    /// are kept (save them with [`on_token`](Self::on_token)). With a
+    /// [`token`](Self::token) as well, that token carries this refresh token.
+    ///
+    /// For a vendor declared with `grant = "refresh_token"`, or any grant that needs a person,
+    /// a rejected refresh token is [`Error::ReauthorizationRequired`]: the grant is never run
+    /// in its place.
+    ///
+    /// ```no_run
+    /// # use oauth_runtime::{Client, Provider, Secret};
+    /// # async fn demo<P: Provider>(credentials: P) -> Result<(), oauth_runtime::Error> {
+    /// let client = Client::builder(credentials)
+    ///     .base_url("https://api.example.com")
+    ///     .refresh_token(Secret::from(std::env::var("REFRESH_TOKEN").unwrap_or_default()))
+    ///     .on_token(|token| { /* save token.refresh_token() for the next start */ })
+    ///     .build()?;
+    /// let response = client.get("/v1/me").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn refresh_token(mut self, refresh_token: crate::Secret) -> Self {
+        self.refresh_token = Some(refresh_token);
+        self
+    }
+
+    /// How long [`Client::authorize`] waits for the person's browser to come back to the
+    /// loopback redirect (default 5 minutes); then the authorization ends with
+    /// [`AuthorizationFailure::TimedOut`](crate::AuthorizationFailure::TimedOut).
+    pub fn authorization_timeout(mut self, timeout: Duration) -> Self {
+        self.authorization_timeout = timeout;
         self
     }
 
@@ -542,6 +579,7 @@ impl<P: Provider> ClientBuilder<P> {
             engine,
             transport,
             deadline: self.deadline,
+            authorization_timeout: self.authorization_timeout,
             max_api_body: self.max_api_body,
             skew: self.skew,
             on_token: self.on_token,
@@ -549,7 +587,17 @@ impl<P: Provider> ClientBuilder<P> {
             store: self.store.map(|store| (store, crate::store::lock_ttl(self.timeout, &self.retry))),
         });
         let session = inner.session(TokenParams::new());
-        if let Some(token) = self.token {
+        let token = match (self.token, self.refresh_token) {
+            (Some(token), Some(rt)) => Some(token.with_refresh_token(rt.expose_secret())),
+            (Some(token), None) => Some(token),
+            // No access token yet: an expired placeholder that carries the refresh token, so
+            // that the first renewal refreshes it by the one renewal path. It is never sent.
+            (None, Some(rt)) => {
+                Some(Token::new("").with_refresh_token(rt.expose_secret()).with_expires_at(std::time::UNIX_EPOCH))
+            }
+            (None, None) => None,
+        };
+        if let Some(token) = token {
             session
                 .cache
                 .seed(token)

@@ -28,6 +28,8 @@ pub(crate) struct Engine {
     pub grant: Arc<dyn TokenGrant>,
     pub client_auth: Arc<dyn ClientAuthentication>,
     pub presentation: Arc<dyn Presentation>,
+    /// The person's step of the declared grant, if it has one (device, authorization code).
+    pub person: grant::PersonStep,
 }
 
 impl Engine {
@@ -65,6 +67,7 @@ impl Engine {
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
             presentation,
+            person: grant::PersonStep::from_spec(spec, auth_base)?,
         })
     }
 
@@ -112,15 +115,42 @@ impl Inner {
         params: &TokenParams,
         exchange: Option<&Resolved>,
     ) -> Result<TokenRequest, Error> {
+        let engine = &self.engine;
+        self.build_grant(params, engine.grant.grant_type(), |request| {
+            self.exchange_params(params, exchange, request)?;
+            engine.grant.parameters(&engine.credentials, request)
+        })
+    }
+
+    /// The token request of a grant a person authorized: the grant's parameters come from the
+    /// person's step (`redemption`), the rest as for any grant.
+    pub(crate) fn exchange_request(
+        &self,
+        params: &TokenParams,
+        redemption: &grant::Redemption,
+    ) -> Result<TokenRequest, Error> {
+        self.build_grant(params, redemption.grant_type, |request| {
+            for (name, value) in &redemption.params {
+                request.param(*name, value);
+            }
+            Ok(())
+        })
+    }
+
+    fn build_grant(
+        &self,
+        params: &TokenParams,
+        grant_type: &str,
+        parameters: impl FnOnce(&mut TokenRequest) -> Result<(), Error>,
+    ) -> Result<TokenRequest, Error> {
         let token = &self.spec.token;
         let mut request = TokenRequest::new(self.engine.token_url.clone(), TokenRequestKind::Grant, token.body_style);
         let engine = &self.engine;
         if token.send_grant_type {
-            request.set_grant_type(Some(Cow::Owned(engine.grant.grant_type().to_owned())));
+            request.set_grant_type(Some(Cow::Owned(grant_type.to_owned())));
         }
         engine.client_auth.apply(&engine.credentials, &mut request)?;
-        self.exchange_params(params, exchange, &mut request)?;
-        engine.grant.parameters(&engine.credentials, &mut request)?;
+        parameters(&mut request)?;
         self.finish(&mut request, params, true)?;
         engine.grant.complete(&engine.credentials, &mut request)?;
         Ok(request)
@@ -157,6 +187,52 @@ impl Inner {
                 Ok(())
             }
         }
+    }
+
+    /// A request to another endpoint of the authorization server (device authorization,
+    /// pushed authorization request): no `grant_type`, the client authentication when
+    /// `authenticate`, the credential parameters (`role = "param"` fields; public ones only
+    /// without authentication, since the request becomes a URL; never key material), `pairs`,
+    /// then the vendor's fixed parameters and the handle's token parameters.
+    pub(crate) fn endpoint_request(
+        &self,
+        url: &Url,
+        params: &TokenParams,
+        authenticate: bool,
+        pairs: &[(&'static str, &str)],
+    ) -> Result<TokenRequest, Error> {
+        use crate::provider::Role;
+        let engine = &self.engine;
+        let mut request = TokenRequest::new(url.clone(), TokenRequestKind::Grant, self.spec.token.body_style);
+        if authenticate {
+            engine.client_auth.apply(&engine.credentials, &mut request)?;
+        }
+        for (field, value) in engine.credentials.iter() {
+            let own = !matches!(field.role, Role::ClientId | Role::ClientSecret) && !value.is_material();
+            if own && (authenticate || !value.is_secret()) {
+                request.param(field.name, value.expose());
+            }
+        }
+        for (name, value) in pairs {
+            request.param(*name, value);
+        }
+        self.finish(&mut request, params, true)?;
+        Ok(request)
+    }
+
+    /// Sends a request to an endpoint of the authorization server (built anew for each
+    /// attempt) and reads it with `read`, redacting this session's secrets from excerpts.
+    pub(crate) async fn send_endpoint<T>(
+        &self,
+        session: &Session,
+        build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
+        read: impl FnOnce(&ParseContext<'_>, &parse::RawResponse) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let raw = self.transport.send(TokenRequestKind::Grant, build).await?;
+        self.with_secrets(session, |secrets| {
+            let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
+            read(&ctx, &raw)
+        })
     }
 
     /// Whether tokens are renewed with their refresh token: the vendor declares a refresh and
@@ -270,6 +346,10 @@ impl Inner {
         let result = result.map_err(|e| e.at(&endpoint));
         match &result {
             Ok(token) => tracing::info!(expires_in_secs = token.expires_in().as_secs(), "token issued"),
+            // A device grant's poll answered "not yet": the expected answer, not a failure.
+            Err(Error::OAuth(e)) if ["authorization_pending", "slow_down"].iter().any(|c| e.code.as_str() == *c) => {
+                tracing::debug!(code = e.code.as_str(), "authorization not granted yet")
+            }
             Err(error) => tracing::warn!(%error, "token request failed"),
         }
         result

@@ -8,6 +8,7 @@ mod engine;
 mod exchange;
 mod flow;
 mod lease;
+mod person;
 mod renew;
 mod revoke;
 
@@ -84,6 +85,8 @@ pub(crate) struct Inner {
     transport: Transport,
     /// Longest a caller waits for a token.
     deadline: Duration,
+    /// Longest the authorization code grant waits for the browser's redirect.
+    authorization_timeout: Duration,
     /// Largest API body read into a typed value.
     max_api_body: usize,
     skew: Duration,

@@ -55,7 +55,7 @@ impl<P> Client<P> {
         };
         session
             .cache
-            .exclusive(|taken| async move {
+            .withdraw(|taken| async move {
                 let token = match taken {
                     Some(entry) => Some(Token::clone(&entry.token)),
                     None => inner.stored_token(session).await,

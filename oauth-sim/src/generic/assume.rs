@@ -36,6 +36,15 @@ pub(crate) enum Rejection {
     /// RFC 9449 section 8: the proof lacks the server's current nonce (sent in `DPoP-Nonce`).
     #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
     UseDpopNonce,
+    /// RFC 8628 section 3.5: the person has not decided yet.
+    AuthorizationPending,
+    /// RFC 8628 section 3.5: poll less often; the new interval in seconds, stated in the
+    /// answer as GitHub does.
+    SlowDown(u64),
+    /// The person denied the device authorization.
+    AccessDenied,
+    /// The device code expired.
+    ExpiredToken,
 }
 
 impl Rejection {
@@ -60,6 +69,21 @@ impl Rejection {
                 "use_dpop_nonce",
                 "the DPoP proof must carry the nonce in DPoP-Nonce".to_owned(),
             ),
+            Rejection::AuthorizationPending => {
+                (StatusCode::BAD_REQUEST, "authorization_pending", "the person has not approved yet".to_owned())
+            }
+            Rejection::SlowDown(interval) => {
+                let body = object(&[
+                    ("error", "slow_down".into()),
+                    ("error_description", "polling too fast: wait the interval between polls".into()),
+                    ("interval", interval.into()),
+                ]);
+                return json(StatusCode::BAD_REQUEST, JSON, body);
+            }
+            Rejection::AccessDenied => {
+                (StatusCode::BAD_REQUEST, "access_denied", "the person denied the authorization".to_owned())
+            }
+            Rejection::ExpiredToken => (StatusCode::BAD_REQUEST, "expired_token", "the device code expired".to_owned()),
         };
         error(status, code, &description)
     }

@@ -4,6 +4,8 @@
 
 mod assertion;
 pub(crate) mod assume;
+pub(crate) mod code;
+pub(crate) mod device;
 #[cfg(feature = "jwt")]
 pub(crate) mod dpop;
 pub(crate) mod endpoints;
@@ -16,11 +18,11 @@ use axum::{
     extract::{Request, State},
     http::{HeaderMap, Method, StatusCode, Uri, header, request::Parts},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse as _, Response},
 };
 use oauth_runtime::provider::{
     AssertionScope, BodyStyle, ClientAuth, Expiry, FieldPath, Grant as GrantType, InstantFormat, ProviderSpec, Refresh,
-    Role,
+    ResponseFormat, Role,
 };
 use serde_json::Value;
 
@@ -58,6 +60,16 @@ fn bare(path: &str) -> &str {
 pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let spec = shared.config.spec();
     let path = request.uri().path();
+    let at = |declared: Option<&str>| declared.is_some_and(|p| path == bare(p));
+    let endpoints = &spec.authorization;
+    if at(endpoints.authorization_path) {
+        let (parts, _) = request.into_parts();
+        return code::authorize(&shared, spec, &parts);
+    }
+    if at(endpoints.device_path) || at(endpoints.par_path) {
+        let device = at(endpoints.device_path);
+        return authorization_server(&shared, spec, device, request).await;
+    }
     let token = path == bare(spec.token.path);
     let refresh = spec.refresh.path().is_some_and(|p| path == bare(p));
     if token || refresh {
@@ -244,6 +256,79 @@ pub(crate) fn unauthorized(spec: &ProviderSpec, target: Target) -> Response {
     }
 }
 
+/// The device authorization endpoint (`device`) or the pushed authorization request endpoint.
+async fn authorization_server(
+    shared: &Shared,
+    spec: &'static ProviderSpec,
+    device: bool,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    if device {
+        shared.count(crate::state::PersonCounter::DeviceAuthorization);
+    }
+    let bytes = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let sent = parse(spec, parts, &bytes);
+    let host = sent.parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
+    let outcome =
+        if device { device::authorization(shared, spec, &sent, &host) } else { code::par(shared, spec, &sent) };
+    let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
+    declared_shape(spec, &sent.parts.headers, response).await
+}
+
+/// The response in the encoding and with the error status the spec declares (GitHub: a form
+/// body unless the request accepts JSON, errors with HTTP 200).
+async fn declared_shape(spec: &ProviderSpec, request: &HeaderMap, response: Response) -> Response {
+    let declared = &spec.response;
+    let form = match declared.format {
+        ResponseFormat::Form => true,
+        ResponseFormat::FormUnlessJsonAccepted => !accepts_json(request),
+        _ => false,
+    };
+    let is_error = response.status().is_client_error();
+    let error_status = declared.error_status.and_then(|s| StatusCode::from_u16(s).ok()).filter(|_| is_error);
+    if !form && error_status.is_none() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(status) = error_status {
+        parts.status = status;
+    }
+    let body = match (form, serde_json::from_slice::<Value>(&bytes)) {
+        (true, Ok(Value::Object(fields))) => {
+            let mut out = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &fields {
+                match v {
+                    Value::String(s) => out.append_pair(k, s),
+                    Value::Null => &mut out,
+                    other => out.append_pair(k, &other.to_string()),
+                };
+            }
+            parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static(FORM));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            axum::body::Body::from(out.finish())
+        }
+        _ => axum::body::Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
+}
+
+/// Whether the request's `Accept` names `application/json`.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| item.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(JSON))
+}
+
 async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: bool, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = match read_body(body).await {
@@ -261,9 +346,19 @@ async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: 
     }
     let outcome = match target {
         Target::Refresh => refresh(shared, spec, &sent),
-        _ => grant(shared, spec, &sent),
+        _ => match spec.token.grant {
+            GrantType::DeviceCode => device::redeem(shared, spec, &sent),
+            GrantType::AuthorizationCode => code::redeem(shared, spec, &sent),
+            GrantType::RefreshToken => {
+                common(spec, &sent).and_then(|()| authenticate(shared, spec, &sent)).and_then(|()| {
+                    Err(Rejection::UnsupportedGrantType("this vendor issues tokens for refresh tokens only".to_owned()))
+                })
+            }
+            _ => grant(shared, spec, &sent),
+        },
     };
-    outcome.unwrap_or_else(|rejection| rejection.response(spec.name))
+    let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
+    declared_shape(spec, &sent.parts.headers, response).await
 }
 
 fn parse(spec: &ProviderSpec, parts: Parts, bytes: &[u8]) -> Sent {
@@ -319,6 +414,9 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
             || exchange::PARAMS.contains(&name)
+            || (spec.token.grant.needs_person()
+                && ["code", "code_verifier", "redirect_uri", "device_code", "scope", "state", "code_challenge"]
+                    .contains(&name))
     };
     if let Some(name) = sent.body.repeated(recognized).or_else(|| sent.query.repeated(recognized)) {
         return Err(Rejection::InvalidRequest(format!("parameter {name} is repeated")));
@@ -354,13 +452,24 @@ fn check_grant_type(spec: &ProviderSpec, sent: &Sent, expected: Option<&str>) ->
 
 /// Client authentication as the spec declares it (RFC 6749 sections 2.3 and 3.2.1).
 pub(crate) fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
+    authenticate_with(shared, spec, sent, false)
+}
+
+/// [`authenticate`], where `client_id` may also be a request parameter in the body (a pushed
+/// authorization request carries it whatever the client authentication, RFC 9126 section 2.1).
+fn authenticate_with(
+    shared: &Shared,
+    spec: &ProviderSpec,
+    sent: &Sent,
+    id_is_a_parameter: bool,
+) -> Result<(), Rejection> {
     let config = &shared.config;
     let headers = &sent.parts.headers;
     let basic = http::has_basic(headers);
     let id_field = spec.field(Role::ClientId).map(|(_, f)| f.name);
     let secret_field = spec.field(Role::ClientSecret).map(|(_, f)| f.name);
     let in_body = |field: Option<&str>| field.is_some_and(|name| sent.body.first(name).is_some());
-    let body_credentials = in_body(id_field) || in_body(secret_field);
+    let body_credentials = (!id_is_a_parameter && in_body(id_field)) || in_body(secret_field);
     if basic && body_credentials {
         return Err(Rejection::InvalidRequest("client credentials sent both in HTTP Basic and in the body".to_owned()));
     }
@@ -408,10 +517,10 @@ pub(crate) fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) ->
             if basic || in_body(secret_field) {
                 return Err(Rejection::InvalidClient("a public client sends no secret".to_owned()));
             }
-            if let Some(name) = id_field {
-                if sent.body.value(name) != Some(config.client_id.as_str()) {
-                    return Err(wrong());
-                }
+            if let Some(name) = id_field
+                && sent.body.value(name) != Some(config.client_id.as_str())
+            {
+                return Err(wrong());
             }
         }
         _ => {
@@ -419,10 +528,10 @@ pub(crate) fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) ->
                 return Err(wrong());
             }
             for (field, expected) in [(id_field, &config.client_id), (secret_field, &config.client_secret)] {
-                if let Some(name) = field {
-                    if sent.body.value(name) != Some(expected.as_str()) {
-                        return Err(wrong());
-                    }
+                if let Some(name) = field
+                    && sent.body.value(name) != Some(expected.as_str())
+                {
+                    return Err(wrong());
                 }
             }
         }

@@ -195,6 +195,19 @@ impl Inner {
         Ok(token)
     }
 
+    /// Stores a token a person just authorized over whatever the store holds: new consent
+    /// replaces the fleet's token (the version compare-and-set still fences a concurrent
+    /// write, after which this process keeps its token as its own).
+    pub(super) async fn store_authorized(&self, session: &Session, fleet: &Fleet, token: &Token) {
+        match fleet.store.get(&fleet.key).await {
+            Ok(stored) => self.write(session, fleet, stored.map_or(0, |s| s.version), token).await,
+            Err(error) => {
+                tracing::warn!(vendor = self.spec.name, %error, "could not read the token store; this process keeps the new token");
+                session.renewal.keep_private(token);
+            }
+        }
+    }
+
     /// Writes `token` over `version`; whatever happens, `token` is not lost: kept as the
     /// session's private token when the store does not hold it.
     async fn write(&self, session: &Session, fleet: &Fleet, version: u64, token: &Token) {

@@ -181,12 +181,11 @@ impl Inner {
                 );
                 // Another process may have renewed meanwhile; never after a rejection, which
                 // may have revoked the family whatever that process stored from it.
-                if let Some(fleet) = fleet {
-                    if let Ok(stored) = fleet.store.get(&fleet.key).await {
-                        if let Some(token) = self.adoptable(session, stored, Some(base)) {
-                            return Ok(token);
-                        }
-                    }
+                if let Some(fleet) = fleet
+                    && let Ok(stored) = fleet.store.get(&fleet.key).await
+                    && let Some(token) = self.adoptable(session, stored, Some(base))
+                {
+                    return Ok(token);
                 }
             }
             if !self.may_regrant(session) {
@@ -196,9 +195,38 @@ impl Inner {
             return self.grant(session).await;
         }
         if !self.may_regrant(session) {
-            return Err(Error::ReauthorizationRequired { vendor: self.spec.name });
+            // Never a token: a person must authorize first. A token without a usable refresh
+            // token: the person must authorize again.
+            return Err(match base {
+                None => Error::AuthorizationRequired { vendor: self.spec.name },
+                Some(_) => Error::ReauthorizationRequired { vendor: self.spec.name },
+            });
         }
         self.grant(session).await
+    }
+
+    /// The renewal that turns what a person authorized (`exchange`: an authorization code, an
+    /// approved device code) into a token: one token request, then, with a store, the store's
+    /// write. It runs as the session's renewal ([`TokenCache::exclusive`]), so the token is
+    /// cached, shared and handed to the `on_token` hook like any renewal's, and later renewals
+    /// refresh it.
+    ///
+    /// [`TokenCache::exclusive`]: crate::cache::TokenCache::exclusive
+    pub(in crate::client) fn authorized(
+        self: &Arc<Self>,
+        session: &Arc<Session>,
+        exchange: Arc<crate::grant::Redemption>,
+    ) -> impl Future<Output = Result<Token, Error>> + Send + 'static {
+        let (inner, session) = (Arc::clone(self), Arc::clone(session));
+        async move {
+            let span = tracing::info_span!("oauth.token_fetch", vendor = inner.spec.name, grant = exchange.grant_type);
+            let build = || inner.exchange_request(&session.params, &exchange);
+            let token = inner.fetch(&session, TokenRequestKind::Grant, None, &build).instrument(span).await?;
+            if let Some(fleet) = &session.renewal.fleet {
+                inner.store_authorized(&session, fleet, &token).await;
+            }
+            Ok(token)
+        }
     }
 
     /// Whether the grant may run now: [`Inner::can_regrant`], unless a test forbade it.
