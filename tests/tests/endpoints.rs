@@ -376,6 +376,32 @@ async fn a_revocation_racing_a_renewal_leaves_no_revoked_token_cached() {
     assert!(!sim.is_revoked(&access(&client.token().await.unwrap())));
 }
 
+#[tokio::test]
+async fn a_revoked_token_leaves_the_shared_store() {
+    use oauth_runtime::store::MemoryStore;
+    let sim = Simulator::for_spec(Revocable::SPEC).await.unwrap();
+    let store = MemoryStore::new();
+    let build = || revocable(&sim).client_builder().base_url(&sim.base_url()).store(store.clone()).build().unwrap();
+    let (a, b) = (build(), build());
+    let shared = a.token().await.unwrap();
+    assert_eq!(access(&b.token().await.unwrap()), access(&shared), "one token for both, through the store");
+    a.revoke().await.unwrap();
+    // A third client of the store, and the second one renewing: neither adopts nor refreshes
+    // the revoked token; each renewal runs the grant.
+    let c = build();
+    let before = sim.counters();
+    let fresh = c.token().await.unwrap();
+    assert_ne!(access(&fresh), access(&shared));
+    assert!(!sim.is_revoked(&access(&fresh)));
+    let after = sim.counters();
+    assert_eq!((after.token_requests - before.token_requests, after.refresh_requests - before.refresh_requests), (1, 0));
+    // The other client still holds the revoked copy in memory: its next call is refused once,
+    // and it takes the fleet's new token without a token request of its own.
+    assert_eq!(b.get(sim.protected_path()).send().await.unwrap().status(), 200);
+    assert_eq!(access(&b.token().await.unwrap()), access(&fresh));
+    assert_eq!(sim.counters().token_requests, after.token_requests);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Metadata discovery.
 
