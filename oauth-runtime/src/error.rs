@@ -973,7 +973,10 @@ mod tests {
     #[test]
     fn messages_say_what_happened() {
         let cases = [
-            (Error::Timeout { vendor: "V", endpoint: None, timeout: Some(Duration::from_millis(100)) }, "V: no response within 100ms"),
+            (
+                Error::Timeout { vendor: "V", endpoint: None, timeout: Some(Duration::from_millis(100)) },
+                "V: no response within 100ms",
+            ),
             (Error::Timeout { vendor: "V", endpoint: None, timeout: None }, "V: timed out"),
             (Error::deadline("V", Duration::from_secs(2)), "V: no token within 2s"),
             (Error::config("bad URL"), "invalid configuration: bad URL"),

@@ -150,13 +150,13 @@ pub use cache::TokenHook;
 pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
+pub use grant::{Exchange, Subject};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
 pub use saved::SavedToken;
 pub use token::{LifetimeSource, Token, TokenScheme};
-pub use grant::{Exchange, Subject};
 pub use token_params::TokenParams;
 pub use token_request::{TokenRequest, TokenRequestKind};
 pub use transport::RetryPolicy;

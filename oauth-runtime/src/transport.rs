@@ -200,7 +200,12 @@ impl Transport {
         let body = match read_capped(response, self.max_body).await {
             Ok(body) => body,
             Err(ReadError::TooLarge) => {
-                return Attempt::Fatal(Error::ResponseTooLarge { vendor: self.vendor, endpoint: None, status, limit: self.max_body });
+                return Attempt::Fatal(Error::ResponseTooLarge {
+                    vendor: self.vendor,
+                    endpoint: None,
+                    status,
+                    limit: self.max_body,
+                });
             }
             Err(ReadError::Transport(e)) => {
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };

@@ -195,10 +195,17 @@ async fn zoom() -> usize {
             return 1;
         }
     };
-    println!("  discover     token and revocation endpoints from {}/.well-known/oauth-authorization-server", sim.issuer());
+    println!(
+        "  discover     token and revocation endpoints from {}/.well-known/oauth-authorization-server",
+        sim.issuer()
+    );
     let mut failures = 0;
     match client.token().await {
-        Ok(t) => println!("  token        {} token with account_id, expires in {} s", t.token_type(), t.expires_in().as_secs()),
+        Ok(t) => println!(
+            "  token        {} token with account_id, expires in {} s",
+            t.token_type(),
+            t.expires_in().as_secs()
+        ),
         Err(e) => {
             println!("  token        failed: {e}");
             failures += 1;

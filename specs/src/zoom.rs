@@ -24,7 +24,7 @@ use oauth_runtime::{Secret, oauth_provider};
     client_auth = "basic",
     revocation_path = "/oauth/revoke",
     base_url(production = "https://api.zoom.us/v2"),
-    auth_base_url(production = "https://zoom.us"),
+    auth_base_url(production = "https://zoom.us")
 )]
 pub struct Zoom {
     /// The app's client id.

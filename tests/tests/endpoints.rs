@@ -98,7 +98,13 @@ async fn a_missing_or_misspelt_account_id_is_refused_by_the_simulator() {
     let (c, why) = code(misspelt.client(&sim.base_url()).unwrap().token().await);
     assert_eq!(c, ErrorCode::InvalidRequest);
     assert!(why.contains("account_id is missing"), "{why}");
-    let (c, why) = code(NoAccount { client_id: id.clone(), client_secret: secret.clone() }.client(&sim.base_url()).unwrap().token().await);
+    let (c, why) = code(
+        NoAccount { client_id: id.clone(), client_secret: secret.clone() }
+            .client(&sim.base_url())
+            .unwrap()
+            .token()
+            .await,
+    );
     assert!(c == ErrorCode::InvalidRequest && why.contains("account_id is missing"), "{why}");
     let extra = Extra {
         client_id: id.clone(),
@@ -194,7 +200,8 @@ async fn an_actor_token_goes_along_and_is_checked() {
         other => panic!("{other:?}"),
     }
     // Without its actor, the same subject is another parameter set (another token).
-    let alone = broker.exchange(Exchange::new(Subject::access_token(ALICE)).requested_token_type(token_type::ACCESS_TOKEN));
+    let alone =
+        broker.exchange(Exchange::new(Subject::access_token(ALICE)).requested_token_type(token_type::ACCESS_TOKEN));
     assert_ne!(access(&alone.token().await.unwrap()), access(&token));
 }
 
@@ -254,8 +261,11 @@ async fn a_client_subject_is_its_current_token_at_each_exchange() {
 /// A vendor with rotating refresh tokens and a revocation endpoint.
 #[derive(Clone)]
 #[oauth_provider(
-    grant = "client_credentials", token_path = "/oauth/token", client_auth = "basic",
-    refresh = "refresh_token_grant", revocation_path = "/oauth/revoke",
+    grant = "client_credentials",
+    token_path = "/oauth/token",
+    client_auth = "basic",
+    refresh = "refresh_token_grant",
+    revocation_path = "/oauth/revoke"
 )]
 struct Revocable {
     client_id: String,
@@ -296,7 +306,10 @@ async fn revoke_end_to_end() {
     let before = sim.counters();
     assert_eq!(client.get(sim.protected_path()).send().await.unwrap().status(), 200);
     let after = sim.counters();
-    assert_eq!((after.token_requests - before.token_requests, after.refresh_requests - before.refresh_requests), (1, 0));
+    assert_eq!(
+        (after.token_requests - before.token_requests, after.refresh_requests - before.refresh_requests),
+        (1, 0)
+    );
     assert_eq!(after.api_requests - before.api_requests, 1, "no 401 first");
     assert_ne!(access(&client.token().await.unwrap()), access(&old));
     // Revoking with nothing cached is a no-op success.
@@ -336,7 +349,12 @@ async fn revocation_errors_are_typed_and_name_the_endpoint() {
     assert!(!error.to_string().contains("seeded"), "{error}");
     assert!(wrong.cached_token().is_none(), "the local copy is gone whatever the answer");
     // An HTML page is a malformed answer; a 503 is retried, then transient.
-    let client = revocable(&sim).client_builder().base_url(&sim.base_url()).retry(oauth_runtime::RetryPolicy::NONE).build().unwrap();
+    let client = revocable(&sim)
+        .client_builder()
+        .base_url(&sim.base_url())
+        .retry(oauth_runtime::RetryPolicy::NONE)
+        .build()
+        .unwrap();
     client.token().await.unwrap();
     sim.inject(Target::Revocation, Fault::html(400), 1);
     let error = client.revoke().await.unwrap_err();
@@ -394,7 +412,10 @@ async fn a_revoked_token_leaves_the_shared_store() {
     assert_ne!(access(&fresh), access(&shared));
     assert!(!sim.is_revoked(&access(&fresh)));
     let after = sim.counters();
-    assert_eq!((after.token_requests - before.token_requests, after.refresh_requests - before.refresh_requests), (1, 0));
+    assert_eq!(
+        (after.token_requests - before.token_requests, after.refresh_requests - before.refresh_requests),
+        (1, 0)
+    );
     // The other client still holds the revoked copy in memory: its next call is refused once,
     // and it takes the fleet's new token without a token request of its own.
     assert_eq!(b.get(sim.protected_path()).send().await.unwrap().status(), 200);
@@ -432,7 +453,10 @@ async fn discovery_gives_the_endpoints_and_is_fetched_once_for_several_clients()
     assert_eq!(sim.counters().revocation_requests, 2);
     let metadata = Discovery::shared().get(&oauth_runtime::HttpTransport::new().unwrap(), &sim.issuer()).await.unwrap();
     assert_eq!(metadata.token_endpoint.as_ref().map(|u| u.to_string()), Some(sim.token_url()));
-    assert_eq!(metadata.grant_types_supported.as_deref(), Some(&["client_credentials".to_owned(), "refresh_token".to_owned()][..]));
+    assert_eq!(
+        metadata.grant_types_supported.as_deref(),
+        Some(&["client_credentials".to_owned(), "refresh_token".to_owned()][..])
+    );
     assert!(metadata.unsupported(Revocable::SPEC).is_empty());
     assert!(!metadata.unsupported(Broker::SPEC).is_empty(), "another grant type is reported");
     assert_eq!(sim.counters().metadata_requests, 1);
@@ -485,7 +509,8 @@ async fn an_html_page_or_an_oversized_document_is_refused_and_not_cached() {
     discovery.get(&transport, &sim.issuer()).await.unwrap();
     assert_eq!(sim.counters().metadata_requests, 5);
     // Plain http to a remote issuer is refused before anything is sent.
-    let remote = revocable(&sim).client_builder().base_url(&sim.base_url()).issuer("http://auth.example.com").discover().await;
+    let remote =
+        revocable(&sim).client_builder().base_url(&sim.base_url()).issuer("http://auth.example.com").discover().await;
     assert!(matches!(remote, Err(Error::Config(_))));
 }
 
@@ -496,10 +521,8 @@ async fn an_html_page_or_an_oversized_document_is_refused_and_not_cached() {
 async fn token_request_errors_name_the_token_url_without_its_query() {
     // Microbilt's second variant puts `grant_type` in the query string.
     let sim = Simulator::start(oauth_sim::Vendor::Microbilt).await.unwrap();
-    let wrong = oauth_specs::MicrobiltForm {
-        client_id: sim.config().client_id.clone(),
-        client_secret: Secret::from("wrong"),
-    };
+    let wrong =
+        oauth_specs::MicrobiltForm { client_id: sim.config().client_id.clone(), client_secret: Secret::from("wrong") };
     let base = sim.base_url().replace("http://", "http://user:hunter2@");
     let error = wrong.client(&base).unwrap().token().await.unwrap_err();
     let shown = error.to_string();

@@ -80,8 +80,7 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
     // A grant type of the vendor's own (`grant_type = ".."`) too, which is always sent.
     let grant = c.pick(&[Grant::ClientCredentials, Grant::Password, Grant::custom("account_credentials")]);
     let body_style = c.pick(&[BodyStyle::Form, BodyStyle::Json, BodyStyle::FormGrantInQuery]);
-    let send_grant_type =
-        body_style == BodyStyle::FormGrantInQuery || matches!(grant, Grant::Custom(_)) || !c.flag();
+    let send_grant_type = body_style == BodyStyle::FormGrantInQuery || matches!(grant, Grant::Custom(_)) || !c.flag();
     let client_auth = c.pick(&[ClientAuth::Body, ClientAuth::Basic, ClientAuth::BasicRaw, ClientAuth::None]);
     let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw);
     // The client-credentials grant needs a client id, and a secret unless public; Basic

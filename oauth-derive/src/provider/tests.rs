@@ -746,15 +746,30 @@ mod endpoints {
     #[test]
     fn a_grant_type_of_the_vendors_own_is_sent_by_its_name() {
         let s = spec(
-            quote!(grant_type = "account_credentials", token_path = "/oauth/token", client_auth = "basic",
-                   revocation_path = "/oauth/revoke", issuer = "https://zoom.us"),
+            quote!(
+                grant_type = "account_credentials",
+                token_path = "/oauth/token",
+                client_auth = "basic",
+                revocation_path = "/oauth/revoke",
+                issuer = "https://zoom.us"
+            ),
             zoom(),
         );
         assert!(matches!(&s.grant, GrantSpec::Custom(name) if name == "account_credentials"));
-        assert_eq!((s.revocation_path.as_deref(), s.issuer.as_deref()), (Some("/oauth/revoke"), Some("https://zoom.us")));
+        assert_eq!(
+            (s.revocation_path.as_deref(), s.issuer.as_deref()),
+            (Some("/oauth/revoke"), Some("https://zoom.us"))
+        );
         let out = oauth_provider(
             quote!(grant_type = "account_credentials", token_path = "/oauth/token", revocation_path = "/r"),
-            quote!(pub struct Zoom { pub client_id: String, pub client_secret: Secret, #[oauth(param)] pub account_id: String }),
+            quote!(
+                pub struct Zoom {
+                    pub client_id: String,
+                    pub client_secret: Secret,
+                    #[oauth(param)]
+                    pub account_id: String,
+                }
+            ),
         )
         .to_string();
         assert!(out.contains("Grant :: custom (\"account_credentials\")"), "{out}");
@@ -771,7 +786,10 @@ mod endpoints {
         let exchange = spec(quote!(grant = "token_exchange", token_path = "/t"), client_credentials());
         assert!(matches!(exchange.grant, GrantSpec::Known(Grant::TokenExchange)));
         assert_one(
-            errors(quote!(grant = "urn:ietf:params:oauth:grant-type:token-exchange", token_path = "/t"), client_credentials()),
+            errors(
+                quote!(grant = "urn:ietf:params:oauth:grant-type:token-exchange", token_path = "/t"),
+                client_credentials(),
+            ),
             "did you mean \"token_exchange\"?",
         );
     }
@@ -783,13 +801,19 @@ mod endpoints {
             errors(quote!(grant = "client_credentials", grant_type = "account_credentials", token_path = "/t"), zoom()),
             "keep one",
         );
-        assert_one(errors(quote!(grant_type = "password", token_path = "/t"), password()), "write `grant = \"password\"`");
+        assert_one(
+            errors(quote!(grant_type = "password", token_path = "/t"), password()),
+            "write `grant = \"password\"`",
+        );
         assert_one(
             errors(quote!(grant_type = "urn:ietf:params:oauth:grant-type:token-exchange", token_path = "/t"), zoom()),
             "write `grant = \"token_exchange\"`",
         );
         assert_one(errors(quote!(grant_type = "refresh_token", token_path = "/t"), zoom()), "refresh_token_grant");
-        assert_one(errors(quote!(grant_type = "account credentials", token_path = "/t"), zoom()), "not a grant type name");
+        assert_one(
+            errors(quote!(grant_type = "account credentials", token_path = "/t"), zoom()),
+            "not a grant type name",
+        );
         assert_one(errors(quote!(grant_type = "", token_path = "/t"), zoom()), "not a grant type name");
         assert_one(
             errors(quote!(grant_type = "account_credentials", send_grant_type = false, token_path = "/t"), zoom()),
@@ -798,7 +822,12 @@ mod endpoints {
         assert_one(
             errors(
                 quote!(grant_type = "a", token_path = "/t", client_auth = "basic"),
-                parse_quote!(pub struct Z { #[oauth(param)] pub account_id: String }),
+                parse_quote!(
+                    pub struct Z {
+                        #[oauth(param)]
+                        pub account_id: String,
+                    }
+                ),
             ),
             "no client id or client secret field",
         );
@@ -808,7 +837,9 @@ mod endpoints {
 
     #[test]
     fn revocation_path_and_issuer_rules() {
-        let base = |extra: TokenStream| errors(quote!(grant = "client_credentials", token_path = "/t", #extra), client_credentials());
+        let base = |extra: TokenStream| {
+            errors(quote!(grant = "client_credentials", token_path = "/t", #extra), client_credentials())
+        };
         assert_one(base(quote!(revocation_path = "oauth/revoke")), "write `revocation_path = \"/oauth/revoke\"`");
         assert_one(base(quote!(revocation_path = "https://h/oauth/revoke")), "not a URL");
         assert_one(base(quote!(issuer = "auth.example.com")), "`issuer = \"https://auth.example.com\"`");

@@ -109,7 +109,10 @@ fn grant_type_is_the_vendors_own(input: &Input<'_>, cx: &mut Ctxt) {
         return;
     }
     if let Some((ours, _)) = Grant::VALUES.iter().find(|(_, g)| g.wire() == name) {
-        cx.error_at(custom.span, format!("`grant_type = \"{name}\"` is a grant the runtime knows: write `grant = \"{ours}\"`"));
+        cx.error_at(
+            custom.span,
+            format!("`grant_type = \"{name}\"` is a grant the runtime knows: write `grant = \"{ours}\"`"),
+        );
     } else if name == "refresh_token" {
         cx.error_at(
             custom.span,

@@ -75,7 +75,10 @@ impl<P> Client<P> {
                 }
                 match inner.revoke_one(&url, &token, token.access_token(), "access_token").await {
                     Err(Error::OAuth(e)) if refresh.is_some() && e.code.as_str() == "unsupported_token_type" => {
-                        tracing::info!(vendor = inner.spec.name, "the server revokes no access tokens; it expires by itself");
+                        tracing::info!(
+                            vendor = inner.spec.name,
+                            "the server revokes no access tokens; it expires by itself"
+                        );
                         Ok(())
                     }
                     other => other,
@@ -126,4 +129,3 @@ impl Inner {
         Err(error.at(&endpoint))
     }
 }
-

@@ -79,7 +79,12 @@ impl ApiRequest {
         let body = match read_capped(response, cap).await {
             Ok(body) => Bytes::from(body),
             Err(ReadError::TooLarge) => {
-                return Err(Error::ResponseTooLarge { vendor: ctx.inner.spec.name, endpoint: None, status, limit: cap });
+                return Err(Error::ResponseTooLarge {
+                    vendor: ctx.inner.spec.name,
+                    endpoint: None,
+                    status,
+                    limit: cap,
+                });
             }
             Err(ReadError::Transport(e)) => return Err(Error::transport(ctx.inner.spec.name, e, None)),
         };

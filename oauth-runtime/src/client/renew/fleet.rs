@@ -75,7 +75,9 @@ impl Inner {
             };
             let same = |t: &Token| {
                 t.same_access(revoked)
-                    || t.refresh_token().zip(revoked.refresh_token()).is_some_and(|(a, b)| a.expose_secret() == b.expose_secret())
+                    || t.refresh_token()
+                        .zip(revoked.refresh_token())
+                        .is_some_and(|(a, b)| a.expose_secret() == b.expose_secret())
             };
             if stored.token.as_ref().is_some_and(|t| !same(t)) {
                 return; // another process stored another token meanwhile
