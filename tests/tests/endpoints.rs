@@ -444,6 +444,9 @@ async fn discovery_gives_the_endpoints_and_is_fetched_once_for_several_clients()
             .unwrap()
     };
     let (a, b, c) = tokio::join!(build(), build(), build());
+    let metadata = a.server_metadata().expect("built from metadata");
+    assert_eq!(metadata.issuer, sim.issuer());
+    assert!(revocable(&sim).client(&sim.base_url()).unwrap().server_metadata().is_none());
     assert_eq!(sim.counters().metadata_requests, 1, "one fetch for three clients, concurrent ones included");
     for client in [&a, &b, &c] {
         assert_eq!(client.get(sim.protected_path()).send().await.unwrap().status(), 200);
