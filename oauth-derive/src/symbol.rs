@@ -557,6 +557,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "refresh",
     "request",
     "revoke",
+    "server_metadata",
     "spec",
     "token",
     "token_params",

@@ -349,8 +349,11 @@ impl ServerMetadata {
 /// ```
 #[derive(Clone, Default)]
 pub struct Discovery {
-    issuers: Arc<Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Arc<ServerMetadata>>>>>>,
+    issuers: Arc<Mutex<HashMap<String, Arc<Slot>>>>,
 }
+
+/// One issuer's document, fetched at most once at a time and kept once fetched.
+type Slot = tokio::sync::OnceCell<Arc<ServerMetadata>>;
 
 impl Discovery {
     /// An empty cache of its own.

@@ -336,12 +336,15 @@ impl Shared {
         }
     }
 
-    /// Revokes `token` (RFC 7009 section 2.1): a refresh token with every token of its grant
-    /// (the family), an access token alone. `false` for a token it does not know, which the
+    /// Revokes `token` (RFC 7009 section 2.1): a refresh token (current or rotated away) with
+    /// every token of its grant (the family), an access token alone. `false` for a token it does not know, which the
     /// endpoint answers with 200 all the same.
     pub(crate) fn revoke_token(&self, token: &str) -> bool {
         let mut tokens = lock(&self.tokens);
-        if let Some((_, grant)) = tokens.refresh.remove(token) {
+        // A refresh token rotated away still names its family: revoking it revokes the
+        // family, as servers that track families do.
+        let family = tokens.refresh.remove(token).map(|(_, grant)| grant).or_else(|| tokens.spent.get(token).copied());
+        if let Some(grant) = family {
             tokens.revoked.insert(token.to_owned());
             let family: Vec<String> = tokens
                 .access

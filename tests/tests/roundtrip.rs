@@ -77,16 +77,18 @@ const LIFETIMES: [u64; 4] = [3600, 60, 86400, 1799];
 /// A valid spec (one `#[oauth_provider]` accepts) from the choice bytes.
 fn spec_from(bytes: &[u8]) -> ProviderSpec {
     let mut c = Choices(bytes.iter());
-    let grant = c.pick(&[Grant::ClientCredentials, Grant::Password]);
+    // A grant type of the vendor's own (`grant_type = ".."`) too, which is always sent.
+    let grant = c.pick(&[Grant::ClientCredentials, Grant::Password, Grant::custom("account_credentials")]);
     let body_style = c.pick(&[BodyStyle::Form, BodyStyle::Json, BodyStyle::FormGrantInQuery]);
-    let send_grant_type = body_style == BodyStyle::FormGrantInQuery || !c.flag();
+    let send_grant_type = body_style == BodyStyle::FormGrantInQuery || matches!(grant, Grant::Custom(_)) || !c.flag();
     let client_auth = c.pick(&[ClientAuth::Body, ClientAuth::Basic, ClientAuth::BasicRaw, ClientAuth::None]);
     let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw);
     // The client-credentials grant needs a client id, and a secret unless public; Basic
     // needs both; otherwise they are optional.
-    let with_id = grant == Grant::ClientCredentials || basic || c.flag();
-    let with_secret =
-        with_id && (basic || (client_auth != ClientAuth::None && grant == Grant::ClientCredentials) || c.flag());
+    // A grant type of the vendor's own authenticates the client as client credentials do.
+    let client_grant = grant != Grant::Password;
+    let with_id = client_grant || basic || c.flag();
+    let with_secret = with_id && (basic || (client_auth != ClientAuth::None && client_grant) || c.flag());
     let mut fields = Vec::new();
     if with_id {
         fields.push(FieldSpec::new(c.pick(&CLIENT_IDS), Role::ClientId));
@@ -447,7 +449,7 @@ fn the_generator_covers_every_dimension() {
         seen.insert(format!("lifetime {}", spec.response.default_lifetime.as_secs()));
         seen.insert(format!("presentation {:?}", spec.presentation));
     }
-    // 2 grants, 3 styles, 2 send, 4 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
+    // 3 grants, 3 styles, 2 send, 4 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
     // formats, 3 param counts, 3 fixed counts, 4 lifetimes, 2 presentations.
-    assert_eq!(seen.len(), 2 + 3 + 2 + 4 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
+    assert_eq!(seen.len(), 3 + 3 + 2 + 4 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
 }

@@ -24,6 +24,9 @@ pub(crate) struct Engine {
     pub refresh_url: Option<Url>,
     /// The revocation endpoint (RFC 7009), declared or discovered.
     pub revocation_url: Option<Url>,
+    /// The server's metadata, when the client was built from it: the other endpoints
+    /// (authorization, device authorization, pushed authorization requests) are read there.
+    pub metadata: Option<Arc<crate::discovery::ServerMetadata>>,
     pub credentials: Credentials,
     pub grant: Arc<dyn TokenGrant>,
     pub client_auth: Arc<dyn ClientAuthentication>,
@@ -63,6 +66,7 @@ impl Engine {
             token_url: join(auth_base, spec.token.path),
             refresh_url: grant::refresh::shape(spec.refresh).map(|shape| join(auth_base, shape.path)),
             revocation_url: spec.revocation_path.map(|path| join(auth_base, path)),
+            metadata: None,
             credentials,
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
@@ -84,7 +88,8 @@ impl Engine {
     /// The endpoints a server's metadata gives: its token endpoint (and the refresh endpoint,
     /// where refreshes go to the token path) and its revocation endpoint replace the declared
     /// paths.
-    pub fn apply_metadata(&mut self, spec: &ProviderSpec, metadata: &crate::discovery::ServerMetadata) {
+    pub fn apply_metadata(&mut self, spec: &ProviderSpec, metadata: &Arc<crate::discovery::ServerMetadata>) {
+        self.metadata = Some(metadata.clone());
         if let Some(token) = &metadata.token_endpoint {
             let refresh_at_token = spec.refresh.path() == Some(spec.token.path);
             self.token_url = token.clone();

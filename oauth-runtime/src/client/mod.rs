@@ -198,6 +198,13 @@ impl<P> Client<P> {
         &self.inner.auth_base
     }
 
+    /// The server metadata the client was built from ([`ClientBuilder::metadata`],
+    /// [`ClientBuilder::discover`]), with every endpoint the server publishes; `None` for a
+    /// client built from its declaration alone.
+    pub fn server_metadata(&self) -> Option<&crate::discovery::ServerMetadata> {
+        self.inner.engine.metadata.as_deref()
+    }
+
     /// The underlying HTTP client (no redirects, the connect timeout; requests made on it
     /// directly get no total timeout unless you set one), shared with every client on the same
     /// [`HttpTransport`](crate::HttpTransport).

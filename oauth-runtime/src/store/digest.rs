@@ -211,6 +211,21 @@ mod tests {
     }
 
     #[test]
+    fn an_exchange_subject_is_bound_and_other_keys_stay_as_they_were() {
+        use crate::{Exchange, Subject};
+        let key = DigestKey::generate();
+        let plain = TokenParams::new().audience("a");
+        let alice = plain.clone().exchange(Exchange::new(Subject::access_token("alice")));
+        let bob = plain.clone().exchange(Exchange::new(Subject::access_token("bob")));
+        let digest = |params: &TokenParams| id(vec![("client_id", "c")], params).digest_with(&key);
+        assert_ne!(digest(&alice), digest(&bob), "each subject its own entry");
+        assert_ne!(digest(&alice), digest(&plain));
+        assert_eq!(digest(&alice), digest(&plain.clone().exchange(Exchange::new(Subject::access_token("alice")))));
+        let shown = format!("{:?}", id(vec![("client_id", "c")], &alice));
+        assert!(!shown.contains("alice"), "{shown}");
+    }
+
+    #[test]
     fn derived_keys_differ_by_purpose_and_secret() {
         let a = DigestKey::derive(b"secret", "names");
         assert_eq!(a, DigestKey::derive(b"secret", "names"));

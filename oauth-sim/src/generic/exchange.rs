@@ -27,10 +27,10 @@ pub(crate) fn check(shared: &Shared, sent: &Sent) -> Result<String, Rejection> {
         }
         (None, None) => {}
     }
-    if let Some(requested) = body.value("requested_token_type") {
-        if requested != ACCESS_TOKEN {
-            return Err(Rejection::InvalidRequest(format!("requested_token_type {requested} cannot be issued")));
-        }
+    if let Some(requested) = body.value("requested_token_type")
+        && requested != ACCESS_TOKEN
+    {
+        return Err(Rejection::InvalidRequest(format!("requested_token_type {requested} cannot be issued")));
     }
     Ok(subject.to_owned())
 }

@@ -341,9 +341,12 @@ async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: 
     let sent = parse(spec, parts, &bytes);
     let target = classify(spec, at_token, &sent);
     shared.count_request(target);
-    if let Some(response) = intercept(shared, target).await {
-        return response;
-    }
+    // A fault served after processing (`Fault::after_processing`) answers a request the
+    // simulator carried out: its tokens were issued, its refresh token rotated.
+    let after = match crate::fault::intercept_before(shared, target).await {
+        Err(response) => return response,
+        Ok(after) => after,
+    };
     let outcome = match target {
         Target::Refresh => refresh(shared, spec, &sent),
         _ => match spec.token.grant {
@@ -358,7 +361,11 @@ async fn token_endpoint(shared: &Shared, spec: &'static ProviderSpec, at_token: 
         },
     };
     let response = outcome.unwrap_or_else(|rejection| rejection.response(spec.name));
-    declared_shape(spec, &sent.parts.headers, response).await
+    let response = declared_shape(spec, &sent.parts.headers, response).await;
+    match after {
+        Some(fault) => crate::fault::after(shared, target, fault, response).await,
+        None => response,
+    }
 }
 
 fn parse(spec: &ProviderSpec, parts: Parts, bytes: &[u8]) -> Sent {
