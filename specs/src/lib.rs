@@ -1,4 +1,4 @@
-//! Ready-made typed OAuth2 clients for four vendors, each defined in a few annotated lines.
+//! Ready-made typed OAuth2 clients for seven vendors, each defined in a few annotated lines.
 //!
 //! | vendor | grant | request | client auth | expiry |
 //! |---|---|---|---|---|
@@ -6,6 +6,13 @@
 //! | [`Monta`] | own JSON flow, `/auth/refresh` | JSON, camelCase | body | absolute ISO-8601 |
 //! | [`Deyel`] | client_credentials | form | HTTP Basic | `expires_in` |
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
+//! | [`GoogleServiceAccount`] | JWT bearer (RS256, scope in the assertion) | form | the assertion (`iss` the service account) | `expires_in` |
+//! | [`Salesforce`] | JWT bearer (RS256, `sub` the user, `aud` the login host) | form | the assertion (`iss` the consumer key) | none: two hours assumed |
+//! | [`MicrosoftEntra`] | client_credentials, `scope=https://graph.microsoft.com/.default` | form | `private_key_jwt` with the certificate's `x5t#S256` | `expires_in` |
+//!
+//! The last three sign assertions: their clients need the runtime's `jwt` feature
+//! (`oauth-runtime = { version = "..", features = ["jwt"] }`), without which building one is
+//! an `Error::Config` naming the feature; their declarations are the same either way.
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -18,17 +25,23 @@
 //! ```
 
 mod deyel;
+mod entra;
+mod google;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod salesforce;
 
 pub use deyel::{Deyel, DeyelClient};
+pub use entra::{MicrosoftEntra, MicrosoftEntraClient};
+pub use google::{GoogleServiceAccount, GoogleServiceAccountClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};
+pub use salesforce::{Salesforce, SalesforceClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
 // `client(..)` and `client_builder()` into scope.
-pub use oauth_runtime::{Client, Error, Provider, Secret, Token};
+pub use oauth_runtime::{Client, Error, Provider, Secret, Token, key::SigningKey};
 
 /// The README's examples, compiled as doctests so the README stays true.
 #[doc = include_str!("../../README.md")]
