@@ -125,10 +125,10 @@ pub fn token_response(ctx: &ParseContext<'_>, raw: &RawResponse, now: SystemTime
     if let Some(err) = spec.error_shape.and_then(|shape| shaped_error(ctx, raw.status, &shape, &fields)) {
         return Err(Error::OAuth(err));
     }
-    if let Some(err) = oauth_error(ctx, raw.status, &fields) {
-        if !raw.status.is_success() || fields_have_error(&fields) {
-            return Err(Error::OAuth(err));
-        }
+    if let Some(err) = oauth_error(ctx, raw.status, &fields)
+        && (!raw.status.is_success() || fields_have_error(&fields))
+    {
+        return Err(Error::OAuth(err));
     }
     if !raw.status.is_success() {
         let reason = format!("HTTP {} without an OAuth error in the body", raw.status.as_u16());

@@ -414,10 +414,10 @@ fn names_are_not_empty(op: &Operation<'_>, cx: &mut Ctxt) {
         cx.error_at(name.span, "an operation name cannot be empty: remove `name` to use the method's name");
     }
     for p in &op.params {
-        if let Some(Some(Sp { value: ArgKind::Query(Some(wire)), .. })) = &p.kind {
-            if wire.value.is_empty() {
-                cx.error_at(wire.span, "a query name cannot be empty: write `#[query]` to use the argument's name");
-            }
+        if let Some(Some(Sp { value: ArgKind::Query(Some(wire)), .. })) = &p.kind
+            && wire.value.is_empty()
+        {
+            cx.error_at(wire.span, "a query name cannot be empty: write `#[query]` to use the argument's name");
         }
     }
 }

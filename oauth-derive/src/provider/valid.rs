@@ -296,34 +296,35 @@ fn expiry_given_once(input: &Input<'_>, cx: &mut Ctxt) {
 fn expires_at_has_a_format(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
     let at = args.expires_at.given().map(|v| ("expires_at", v.span));
-    if let Some((key, span)) = at.or(args.expires_at_path.given().map(|v| ("expires_at_path", v.span))) {
-        if args.expires_format.is_absent() {
-            cx.error_at(
-                span,
-                format!(
-                    "`{key}` needs `expires_format` to say how the instant is written: add \
+    if let Some((key, span)) = at.or(args.expires_at_path.given().map(|v| ("expires_at_path", v.span)))
+        && args.expires_format.is_absent()
+    {
+        cx.error_at(
+            span,
+            format!(
+                "`{key}` needs `expires_format` to say how the instant is written: add \
                      `expires_format = \"rfc3339\"` (or {})",
-                    quoted_names(&InstantFormat::NAMES[1..])
-                ),
-            );
-        }
+                quoted_names(&InstantFormat::NAMES[1..])
+            ),
+        );
     }
 }
 
 /// The format describes `expires_at` only; without it the format is a leftover.
 fn expires_format_needs_expires_at(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let Some(format) = args.expires_format.given() {
-        if args.expires_at.is_absent() && args.expires_at_path.is_absent() {
-            let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
-            cx.error_at(
-                format.span,
-                format!(
-                    "`expires_format` describes `expires_at`: add `expires_at = \"field\"` or \
+    if let Some(format) = args.expires_format.given()
+        && args.expires_at.is_absent()
+        && args.expires_at_path.is_absent()
+    {
+        let hint = if args.expires_in.given().is_some() { "; `expires_in` is always in seconds" } else { "" };
+        cx.error_at(
+            format.span,
+            format!(
+                "`expires_format` describes `expires_at`: add `expires_at = \"field\"` or \
                      remove `expires_format`{hint}"
-                ),
-            );
-        }
+            ),
+        );
     }
 }
 
@@ -375,14 +376,15 @@ fn refresh_settings_need_refresh(input: &Input<'_>, cx: &mut Ctxt) {
 /// A vendor's own refresh endpoint has its own path, and nothing to default it from.
 fn endpoint_refresh_has_a_path(input: &Input<'_>, cx: &mut Ctxt) {
     let args = &input.args;
-    if let Some(refresh) = args.refresh.given() {
-        if refresh.value == RefreshKind::Endpoint && args.refresh_path.is_absent() {
-            cx.error_at(
-                refresh.span,
-                "`refresh = \"endpoint\"` needs the endpoint's path: add e.g. \
+    if let Some(refresh) = args.refresh.given()
+        && refresh.value == RefreshKind::Endpoint
+        && args.refresh_path.is_absent()
+    {
+        cx.error_at(
+            refresh.span,
+            "`refresh = \"endpoint\"` needs the endpoint's path: add e.g. \
                  `refresh_path = \"/auth/refresh\"`",
-            );
-        }
+        );
     }
 }
 
@@ -403,10 +405,10 @@ fn grant_in_query_sends_the_grant(input: &Input<'_>, cx: &mut Ctxt) {
 
 /// A zero lifetime would make every token expired on arrival.
 fn lifetime_is_positive(input: &Input<'_>, cx: &mut Ctxt) {
-    if let Some(lifetime) = input.args.default_lifetime.given() {
-        if lifetime.value == 0 {
-            cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
-        }
+    if let Some(lifetime) = input.args.default_lifetime.given()
+        && lifetime.value == 0
+    {
+        cx.error_at(lifetime.span, "`default_lifetime` must be at least 1 second, e.g. `default_lifetime = 3600`");
     }
 }
 
@@ -541,17 +543,17 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
 /// `param` is short for `role = "param"`; with another role the two disagree.
 fn role_said_once(input: &Input<'_>, cx: &mut Ctxt) {
     for field in input.fields() {
-        if let (Some(role), Some(param)) = (field.args.role.given(), field.args.param.given()) {
-            if role.value != Role::Param {
-                cx.error_at(
-                    param.span,
-                    format!(
-                        "`param` is short for `role = \"param\"`, but this field has \
+        if let (Some(role), Some(param)) = (field.args.role.given(), field.args.param.given())
+            && role.value != Role::Param
+        {
+            cx.error_at(
+                param.span,
+                format!(
+                    "`param` is short for `role = \"param\"`, but this field has \
                          `role = \"{}\"`: keep one",
-                        role.value.as_str()
-                    ),
-                );
-            }
+                    role.value.as_str()
+                ),
+            );
         }
     }
 }

@@ -265,10 +265,10 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
             if basic || in_body(secret_field) {
                 return Err(Rejection::InvalidClient("a public client sends no secret".to_owned()));
             }
-            if let Some(name) = id_field {
-                if sent.body.value(name) != Some(config.client_id.as_str()) {
-                    return Err(wrong());
-                }
+            if let Some(name) = id_field
+                && sent.body.value(name) != Some(config.client_id.as_str())
+            {
+                return Err(wrong());
             }
         }
         _ => {
@@ -276,10 +276,10 @@ fn authenticate(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<(),
                 return Err(wrong());
             }
             for (field, expected) in [(id_field, &config.client_id), (secret_field, &config.client_secret)] {
-                if let Some(name) = field {
-                    if sent.body.value(name) != Some(expected.as_str()) {
-                        return Err(wrong());
-                    }
+                if let Some(name) = field
+                    && sent.body.value(name) != Some(expected.as_str())
+                {
+                    return Err(wrong());
                 }
             }
         }

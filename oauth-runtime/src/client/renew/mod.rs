@@ -181,12 +181,11 @@ impl Inner {
                 );
                 // Another process may have renewed meanwhile; never after a rejection, which
                 // may have revoked the family whatever that process stored from it.
-                if let Some(fleet) = fleet {
-                    if let Ok(stored) = fleet.store.get(&fleet.key).await {
-                        if let Some(token) = self.adoptable(session, stored, Some(base)) {
-                            return Ok(token);
-                        }
-                    }
+                if let Some(fleet) = fleet
+                    && let Ok(stored) = fleet.store.get(&fleet.key).await
+                    && let Some(token) = self.adoptable(session, stored, Some(base))
+                {
+                    return Ok(token);
                 }
             }
             if !self.may_regrant(session) {
