@@ -267,6 +267,9 @@ impl SimConfig {
     /// | a wrong user name or password | 400 | `invalid_grant` |
     /// | a wrong `scope` field / another wrong parameter | 400 | `invalid_scope` / `invalid_request` |
     /// | an unknown, used, expired or revoked refresh token | 400 | `invalid_grant` |
+    /// | a client assertion (`private_key_jwt`, `client_secret_jwt`) that does not verify, names another client or audience, is expired, issued in the future, lives longer than [`SimConfig::max_assertion_lifetime`], or repeats a `jti`; a wrong `client_assertion_type` | 401 | `invalid_client` with the reason |
+    /// | a client assertion beside HTTP Basic or a client secret | 400 | `invalid_request` |
+    /// | a JWT-bearer `assertion` refused for the same reasons, or whose `sub` is not the user | 400 | `invalid_grant` with the reason |
     /// | the protected endpoint without a valid bearer token | 401 | `invalid_token`, `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no `error` without a token) |
     /// | a parameter the spec does not name, for a grant type of the vendor's own (`grant_type = ".."`) or token exchange | 400 | `invalid_request` (their parameters are the vendor's: a misspelt one must not pass) |
     /// | token exchange: `subject_token` or its type missing, a subject or actor token it neither issued nor was given ([`SimConfig::subject_token`]), a type that is not the token's, a `requested_token_type` other than an access token (RFC 8693 section 2.2.2) | 400 | `invalid_request` |

@@ -5,7 +5,9 @@
 //! ```
 //!
 //! For each vendor it gets a token, makes a protected call, lets the server reject the token
-//! before its stated expiry (so the client renews and retries), and tries a wrong secret.
+//! before its stated expiry (so the client renews and retries), and tries a wrong secret. The
+//! vendors that take signed assertions (Google service accounts, Salesforce, Microsoft Entra)
+//! sign with an RSA key made at start, and try a key the simulator does not know.
 //!
 //! To run one vendor against its real endpoint instead, set `TOUR_VENDOR` (`mps`, `monta`,
 //! `deyel`, `microbilt`), `TOUR_BASE_URL`, `TOUR_CLIENT_ID`, `TOUR_CLIENT_SECRET`, and for MPS
@@ -16,7 +18,8 @@ use std::{env, time::Duration};
 
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{
-    Client, Deyel, Error, GitHub, Microbilt, Monta, MontaApi, MpsMonitor, MpsMonitorApi, Provider, Secret, Zoom,
+    Client, Deyel, Error, GitHub, GoogleServiceAccount, Microbilt, MicrosoftEntra, Monta, MontaApi, MpsMonitor,
+    MpsMonitorApi, Provider, Salesforce, Secret, SigningKey, Zoom,
 };
 
 /// Credentials as the tour knows them, from the simulator or the environment.
@@ -92,13 +95,155 @@ async fn main() {
     failures += simulated(Vendor::Microbilt, microbilt).await;
     failures += zoom().await;
     failures += github_device().await;
+    failures += signing_vendors().await;
     if failures > 0 {
         eprintln!("{failures} step(s) did not go as expected");
         std::process::exit(1);
     }
     println!(
-        "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login. Done."
+        "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login; three vendors that sign assertions. Done."
     );
+}
+
+/// A new RSA key in PKCS#8 PEM, as a vendor's console or `openssl genpkey` gives one.
+fn rsa_pem() -> Result<String, String> {
+    use rsa::pkcs8::{EncodePrivateKey as _, LineEnding};
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| e.to_string())?;
+    Ok(key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string())
+}
+
+/// Google's key file as downloaded, for `pem`, getting tokens at `token_uri`.
+fn service_account_file(pem: &str, token_uri: &str) -> String {
+    serde_json::json!({
+        "type": "service_account",
+        "project_id": "tour-project",
+        "private_key_id": "3f1c0e9a7b2d4c6e8f0a1b2c3d4e5f6a7b8c9d0e",
+        "private_key": pem,
+        "client_email": "tour@tour-project.iam.gserviceaccount.com",
+        "client_id": "104523987612345678901",
+        "token_uri": token_uri,
+    })
+    .to_string()
+}
+
+/// Google service accounts, Salesforce and Microsoft Entra, each signing with the same key
+/// (and a second one the simulators do not know).
+async fn signing_vendors() -> usize {
+    let (pem, other) = match (rsa_pem(), rsa_pem()) {
+        (Ok(pem), Ok(other)) => (pem, other),
+        (Err(e), _) | (_, Err(e)) => {
+            println!("signing vendors: cannot make an RSA key: {e}");
+            return 1;
+        }
+    };
+    let mut failures = 0;
+
+    let scope = "https://www.googleapis.com/auth/devstorage.read_only".to_owned();
+    let google = |pem: &str, token_uri: &str| GoogleServiceAccount {
+        key: SigningKey::google_service_account(service_account_file(pem, token_uri)),
+        scope: scope.clone(),
+    };
+    // Google knows the account's public key and address; its file names Google's token URI,
+    // here the simulator's.
+    match Simulator::for_provider(google(&pem, "https://oauth2.googleapis.com/token")).await {
+        Ok(sim) => {
+            let token_uri = sim.token_url();
+            failures += signed(&sim, google(&pem, &token_uri), google(&other, &token_uri)).await;
+        }
+        Err(e) => {
+            println!("Google: cannot start the simulator: {e}");
+            failures += 1;
+        }
+    }
+
+    let salesforce = |pem: &str| Salesforce {
+        client_id: "3MVG9tourConsumerKey".into(),
+        username: "integration@tour.example.com".into(),
+        key: SigningKey::from_pem(pem),
+    };
+    failures += match Simulator::for_provider(salesforce(&pem)).await {
+        Ok(sim) => signed(&sim, salesforce(&pem), salesforce(&other)).await,
+        Err(e) => {
+            println!("Salesforce: cannot start the simulator: {e}");
+            1
+        }
+    };
+
+    // Entra identifies the key by its certificate, uploaded to the app registration.
+    let certificate = match self_signed(&pem) {
+        Ok(certificate) => certificate,
+        Err(e) => {
+            println!("Microsoft Entra: cannot make a certificate: {e}");
+            return failures + 1;
+        }
+    };
+    let entra = |pem: &str, certificate: &str| MicrosoftEntra {
+        client_id: "11111111-2222-3333-4444-555555555555".into(),
+        certificate_key: SigningKey::from_pem(pem).with_certificate_pem(certificate),
+    };
+    let other_certificate = self_signed(&other).unwrap_or_default();
+    failures += match Simulator::for_provider(entra(&pem, &certificate)).await {
+        Ok(sim) => signed(&sim, entra(&pem, &certificate), entra(&other, &other_certificate)).await,
+        Err(e) => {
+            println!("Microsoft Entra: cannot start the simulator: {e}");
+            1
+        }
+    };
+    failures
+}
+
+/// A self-signed certificate for `pem`'s key.
+fn self_signed(pem: &str) -> Result<String, String> {
+    let key = rcgen::KeyPair::from_pem(pem).map_err(|e| e.to_string())?;
+    let params = rcgen::CertificateParams::new(vec!["tour.example.com".to_owned()]).map_err(|e| e.to_string())?;
+    Ok(params.self_signed(&key).map_err(|e| e.to_string())?.pem())
+}
+
+/// One signing vendor's round against its simulator: a token from a signed assertion, a
+/// call, a renewal by a new assertion, and a key the vendor does not know.
+async fn signed<P: Provider>(sim: &Simulator, provider: P, stranger: P) -> usize {
+    let name = P::SPEC.name;
+    println!("{name} (simulator at {})", sim.base_url());
+    let client = match provider.client(&sim.base_url()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("  build        failed: {e}");
+            return 1;
+        }
+    };
+    let mut failures = 0;
+    match client.token().await {
+        Ok(t) => println!(
+            "  token        {} token for a signed assertion, expires in {} s",
+            t.token_type(),
+            t.expires_in().as_secs()
+        ),
+        Err(e) => {
+            println!("  token        failed: {e}");
+            failures += 1;
+        }
+    }
+    let path = sim.protected_path().to_owned();
+    failures += call(&client, &path, "  API call    ").await;
+    sim.expire_tokens();
+    failures += call(&client, &path, "  after the server dropped the token:").await;
+    println!("               renewed once by a new assertion (new jti), the call retried once");
+    match stranger.client(&sim.base_url()).map(|c| async move { c.token().await }) {
+        Ok(fut) => match fut.await {
+            Err(e @ Error::OAuth(_)) => println!("  unknown key  typed error: {e}"),
+            other => {
+                println!("  unknown key  unexpected: {other:?}");
+                failures += 1;
+            }
+        },
+        Err(e) => println!("  unknown key  build failed: {e}"),
+    }
+    let c = sim.counters();
+    println!(
+        "  simulator    {} token request(s), {} API call(s), {} authorized, {} replayed assertion(s)\n",
+        c.token_requests, c.api_requests, c.api_authorized, c.assertions_replayed
+    );
+    failures + usize::from(c.assertions_replayed > 0)
 }
 
 /// One vendor's round against its simulator; returns the number of unexpected outcomes.

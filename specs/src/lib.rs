@@ -1,4 +1,4 @@
-//! Ready-made typed OAuth2 clients for five vendors, each defined in a few annotated lines.
+//! Ready-made typed OAuth2 clients for nine vendors, each defined in a few annotated lines.
 //!
 //! | vendor | grant | request | client auth | expiry |
 //! |---|---|---|---|---|
@@ -8,6 +8,13 @@
 //! | [`Microbilt`], [`MicrobiltForm`] | client_credentials | JSON, or form with `grant_type` in the query | body | `expires_in` as a string |
 //! | [`Zoom`] | Zoom's own `account_credentials` with `account_id`; revocation at `/oauth/revoke` | form | HTTP Basic | `expires_in` |
 //! | [`GitHub`] | device code (RFC 8628), a person approves | form; answers form unless JSON is accepted, errors with HTTP 200 | none (public) | none (kept ten years) |
+//! | [`GoogleServiceAccount`] | JWT bearer (RS256, scope in the assertion) | form | the assertion (`iss` the service account) | `expires_in` |
+//! | [`Salesforce`] | JWT bearer (RS256, `sub` the user, `aud` the login host) | form | the assertion (`iss` the consumer key) | none: two hours assumed |
+//! | [`MicrosoftEntra`] | client_credentials, `scope=https://graph.microsoft.com/.default` | form | `private_key_jwt` with the certificate's `x5t#S256` | `expires_in` |
+//!
+//! Google, Salesforce and Entra sign assertions: their clients need the runtime's `jwt` feature
+//! (`oauth-runtime = { version = "..", features = ["jwt"] }`), without which building one is
+//! an `Error::Config` naming the feature; their declarations are the same either way.
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -20,21 +27,27 @@
 //! ```
 
 mod deyel;
+mod entra;
 mod github;
+mod google;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod salesforce;
 mod zoom;
 
 pub use deyel::{Deyel, DeyelClient};
+pub use entra::{MicrosoftEntra, MicrosoftEntraClient};
 pub use github::{GitHub, GitHubClient};
+pub use google::{GoogleServiceAccount, GoogleServiceAccountClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};
+pub use salesforce::{Salesforce, SalesforceClient};
 pub use zoom::{Zoom, ZoomClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
 // `client(..)` and `client_builder()` into scope.
-pub use oauth_runtime::{Client, Error, Provider, Secret, Token};
+pub use oauth_runtime::{Client, Error, Provider, Secret, Token, key::SigningKey};
 
 /// The README's examples, compiled as doctests so the README stays true.
 #[doc = include_str!("../../README.md")]

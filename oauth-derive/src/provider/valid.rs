@@ -1202,16 +1202,23 @@ fn signing_alg_suits_the_method(input: &Input<'_>, cx: &mut Ctxt) {
             );
         }
     }
-    if let Some(scope) = args.assertion_scope.given() {
-        if grant.is_some() && grant != Some(Grant::JwtBearer) && makes_assertions(input) == Some(true) {
+    if let Some(scope) = args.assertion_scope.given()
+        && grant.is_some()
+        && grant != Some(Grant::JwtBearer)
+        && makes_assertions(input) == Some(true)
+    {
+        {
             cx.error_at(
                 scope.span,
                 "`assertion_scope` says where a JWT-bearer grant's scope goes: it needs `grant = \"jwt_bearer\"`",
             );
         }
     }
-    if let Some(flag) = args.assertion_thumbprint.given() {
-        if hmac && !keyed {
+    if let Some(flag) = args.assertion_thumbprint.given()
+        && hmac
+        && !keyed
+    {
+        {
             cx.error_at(
                 flag.span,
                 "`assertion_thumbprint` names the certificate of the client's key, and `client_secret_jwt` \

@@ -524,10 +524,10 @@ fn from_jwk(text: &str) -> Result<Jwk, String> {
             "x" => &fields.x,
             _ => &fields.y,
         };
-        if let (Some(given), Some(derived)) = (given, public.get(field).and_then(Value::as_str)) {
-            if given.trim_end_matches('=') != derived {
-                return Err(format!("the JWK's `{field}` is not the public half of its `d`"));
-            }
+        if let (Some(given), Some(derived)) = (given, public.get(field).and_then(Value::as_str))
+            && given.trim_end_matches('=') != derived
+        {
+            return Err(format!("the JWK's `{field}` is not the public half of its `d`"));
         }
     }
     Ok(Jwk { private, kid: fields.kid, alg })

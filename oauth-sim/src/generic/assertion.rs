@@ -150,10 +150,10 @@ mod jwt {
         header: &jsonwebtoken::Header,
     ) -> Result<(), String> {
         let unusable = |e: oauth_runtime::Error| format!("the key on file is unusable: {e}");
-        if let (Some(sent), Some(on_file)) = (header.kid.as_deref(), key.key_id().map_err(unusable)?) {
-            if sent != on_file {
-                return Err(format!("the assertion names key {sent:?}, not the client's key"));
-            }
+        if let (Some(sent), Some(on_file)) = (header.kid.as_deref(), key.key_id().map_err(unusable)?)
+            && sent != on_file
+        {
+            return Err(format!("the assertion names key {sent:?}, not the client's key"));
         }
         let thumbprint = key.certificate_thumbprint().map_err(unusable)?;
         match (header.x5t_s256.as_deref(), thumbprint) {
@@ -236,10 +236,10 @@ mod jwt {
         }
         if purpose == Purpose::Client {
             // A client id beside the assertion must be the same client (RFC 7521 section 4.2).
-            if let Some((_, field)) = spec.field(Role::ClientId) {
-                if sent.body.value(field.name).is_some_and(|id| id != issuer) {
-                    return Err("client_id is not the assertion's issuer".to_owned());
-                }
+            if let Some((_, field)) = spec.field(Role::ClientId)
+                && sent.body.value(field.name).is_some_and(|id| id != issuer)
+            {
+                return Err("client_id is not the assertion's issuer".to_owned());
             }
         }
         let audience = expected_audience(shared, spec);
