@@ -19,7 +19,7 @@ use std::{env, time::Duration};
 use oauth_sim::{SimConfig, Simulator, Vendor};
 use oauth_specs::{
     Client, Deyel, Error, GitHub, GoogleServiceAccount, Microbilt, MicrosoftEntra, Monta, MontaApi, MpsMonitor,
-    MpsMonitorApi, Provider, Salesforce, Secret, SigningKey, Zoom,
+    MpsMonitorApi, Okta, Provider, Salesforce, Secret, SigningKey, Zoom,
 };
 
 /// Credentials as the tour knows them, from the simulator or the environment.
@@ -101,7 +101,7 @@ async fn main() {
         std::process::exit(1);
     }
     println!(
-        "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login; three vendors that sign assertions. Done."
+        "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login; four vendors that sign assertions, Okta's with DPoP. Done."
     );
 }
 
@@ -186,6 +186,21 @@ async fn signing_vendors() -> usize {
         Ok(sim) => signed(&sim, entra(&pem, &certificate), entra(&other, &other_certificate)).await,
         Err(e) => {
             println!("Microsoft Entra: cannot start the simulator: {e}");
+            1
+        }
+    };
+    // Okta signs the client assertion with the app's key and binds its tokens to a DPoP key
+    // generated for the client; its simulator asks for a DPoP nonce first, as Okta does.
+    let okta = |pem: &str| Okta {
+        client_id: "0oa1tourservice".into(),
+        key: SigningKey::from_pem(pem).with_kid("tour-key"),
+        scope: "okta.users.read".into(),
+    };
+    let config = SimConfig::for_provider(okta(&pem)).require_dpop_nonce(oauth_sim::Target::Token);
+    failures += match Simulator::start_with(config).await {
+        Ok(sim) => signed(&sim, okta(&pem), okta(&other)).await,
+        Err(e) => {
+            println!("Okta: cannot start the simulator: {e}");
             1
         }
     };

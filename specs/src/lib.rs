@@ -1,4 +1,4 @@
-//! Ready-made typed OAuth2 clients for nine vendors, each defined in a few annotated lines.
+//! Ready-made typed OAuth2 clients for ten vendors, each defined in a few annotated lines.
 //!
 //! | vendor | grant | request | client auth | expiry |
 //! |---|---|---|---|---|
@@ -10,11 +10,13 @@
 //! | [`GitHub`] | device code (RFC 8628), a person approves | form; answers form unless JSON is accepted, errors with HTTP 200 | none (public) | none (kept ten years) |
 //! | [`GoogleServiceAccount`] | JWT bearer (RS256, scope in the assertion) | form | the assertion (`iss` the service account) | `expires_in` |
 //! | [`Salesforce`] | JWT bearer (RS256, `sub` the user, `aud` the login host) | form | the assertion (`iss` the consumer key) | none: two hours assumed |
+//! | [`Okta`] | client_credentials, DPoP-bound tokens (RFC 9449, a nonce on the first request) | form | `private_key_jwt` (RS256) | `expires_in` |
 //! | [`MicrosoftEntra`] | client_credentials, `scope=https://graph.microsoft.com/.default` | form | `private_key_jwt` with the certificate's `x5t#S256` | `expires_in` |
 //!
-//! Google, Salesforce and Entra sign assertions: their clients need the runtime's `jwt` feature
-//! (`oauth-runtime = { version = "..", features = ["jwt"] }`), without which building one is
-//! an `Error::Config` naming the feature; their declarations are the same either way.
+//! Google, Salesforce, Entra and Okta sign assertions: their clients need the runtime's `jwt`
+//! feature, Okta's `dpop` too (`oauth-runtime = { version = "..", features = ["jwt", "dpop"] }`),
+//! without which building one is an `Error::Config` naming the feature; their declarations are
+//! the same either way.
 //!
 //! ```no_run
 //! use oauth_specs::{Deyel, Provider, Secret};
@@ -33,6 +35,7 @@ mod google;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod okta;
 mod salesforce;
 mod zoom;
 
@@ -43,6 +46,7 @@ pub use google::{GoogleServiceAccount, GoogleServiceAccountClient};
 pub use microbilt::{Microbilt, MicrobiltClient, MicrobiltForm, MicrobiltFormClient};
 pub use monta::{Application, Monta, MontaApi, MontaClient, MontaError};
 pub use mps_monitor::{MpsMonitor, MpsMonitorApi, MpsMonitorClient};
+pub use okta::{Okta, OktaClient};
 pub use salesforce::{Salesforce, SalesforceClient};
 pub use zoom::{Zoom, ZoomClient};
 // Re-exported so that using a ready client needs no second dependency; `Provider` brings
