@@ -540,3 +540,32 @@ fn form_urlencoded_pairs(body: &str) -> Vec<(String, String)> {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
+
+#[tokio::test]
+async fn authorization_codes_expire() {
+    let config = SimConfig::for_provider(desktop()).code_lifetime(Duration::ZERO);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = desktop().client(&sim.base_url()).unwrap();
+    let (result, _) = authorize_in_browser(&client).await;
+    let expired = result.unwrap_err();
+    assert!(
+        matches!(&expired, Error::OAuth(e) if e.code == ErrorCode::InvalidGrant
+            && e.description.as_deref().is_some_and(|d| d.contains("expired"))),
+        "{expired:?}"
+    );
+    assert!(expired.is_rejection());
+    assert!(matches!(client.token().await, Err(Error::AuthorizationRequired { .. })), "nothing stored");
+}
+
+#[tokio::test]
+async fn a_persons_token_is_shared_through_the_store_like_any_other() {
+    let sim = tv_sim(0).await;
+    let store = oauth_runtime::store::MemoryStore::new();
+    let build = || tv().client_builder().base_url(&sim.base_url()).store(store.clone()).build().unwrap();
+    let (first, second) = (build(), build());
+    let token = first.authorize_device(|p| assert!(sim.approve_device(p.user_code()))).await.unwrap();
+    // The other replica finds the person's token in the store: no prompt, no poll of its own.
+    let shared = second.token().await.unwrap();
+    assert_eq!(shared.access_token().expose_secret(), token.access_token().expose_secret());
+    assert_eq!((sim.counters().device_authorizations, sim.counters().device_polls), (1, 1));
+}
