@@ -190,13 +190,14 @@ pub enum Error {
         excerpt: String,
     },
 
-    /// The vendor issued a token whose type needs more than the token to be presented: a
-    /// proof of possession (`DPoP`, `MAC`) or another registered scheme that is not Bearer.
-    /// The client returns this instead of sending the token bare; see
+    /// The vendor issued a token of a scheme this client does not present: one that needs a
+    /// proof of possession (`MAC`, or `DPoP` from a vendor not declared with DPoP), another
+    /// registered scheme, or a Bearer token from a vendor declared with DPoP (a server that
+    /// ignored the proof). The client returns this instead of sending the token; see
     /// [`TokenScheme`](crate::TokenScheme). A vendor whose `token_type` is wrong can pin
     /// the scheme with [`ResponseSpec::with_scheme`](crate::provider::ResponseSpec::with_scheme).
     #[error(
-        "{vendor}: the vendor issued a {scheme} token, which this client cannot present (it would need a proof of possession or another scheme); not sending it as a bearer token"
+        "{vendor}: the vendor issued a {scheme} token, which this client cannot present (it would need a proof of possession or another scheme, or the vendor is declared with DPoP and this is not a DPoP token); not sending it"
     )]
     #[non_exhaustive]
     UnsupportedTokenType {
@@ -1110,7 +1111,7 @@ mod tests {
             (oauth("Invalid_Grant", 400), "V: invalid_grant (HTTP 400 Bad Request)"),
             (
                 Error::UnsupportedTokenType { vendor: "V", scheme: crate::TokenScheme::Mac },
-                "V: the vendor issued a MAC token, which this client cannot present (it would need a proof of possession or another scheme); not sending it as a bearer token",
+                "V: the vendor issued a MAC token, which this client cannot present (it would need a proof of possession or another scheme, or the vendor is declared with DPoP and this is not a DPoP token); not sending it",
             ),
             (
                 Error::TokenRequestLimit {

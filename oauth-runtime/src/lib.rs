@@ -13,7 +13,9 @@
 //!   callers that must wait;
 //! - refresh with rotation, falling back to the grant when the refresh token is rejected;
 //! - bounded retries with backoff and jitter that honour `Retry-After`;
-//! - API calls with `Authorization: Bearer`, renewed and replayed once on a 401;
+//! - API calls with `Authorization: Bearer`, renewed and replayed once on a 401; or, for a
+//!   vendor declared with `presentation = "dpop"` (feature `dpop`), DPoP-bound tokens with a
+//!   signed proof on every call (`present::Dpop`);
 //! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
 //!   tokens redacted from every `Debug`, `Display`, error and log line.
 //!
@@ -45,7 +47,8 @@
 //!   among them) make the response malformed.
 //! - **Token types.** See [`TokenScheme`]: `bearer` in any case, a missing type and any word
 //!   that is not an HTTP authentication scheme (`BearerToken`, `bot`, a description) mean
-//!   Bearer; `DPoP`, `MAC` and other registered schemes give
+//!   Bearer; `DPoP` is presented by the clients of vendors that declare DPoP, and refused by
+//!   the others; `DPoP` elsewhere, `MAC` and other registered schemes give
 //!   [`Error::UnsupportedTokenType`] rather than a bare token; a non-string type is
 //!   malformed; a vendor can pin the scheme ([`provider::ResponseSpec::with_scheme`]).
 //! - **Lifetimes.** See [`provider::Expiry`]: integers, numeric strings and integral floats;

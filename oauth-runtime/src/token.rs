@@ -142,8 +142,9 @@ impl Token {
         self.scheme.as_str()
     }
 
-    /// The `Authorization` scheme this token is sent with. Only [`TokenScheme::Bearer`] is
-    /// sent: a client given a token of another scheme returns
+    /// The `Authorization` scheme this token is sent with: [`TokenScheme::Bearer`], or
+    /// [`TokenScheme::DPoP`] for a vendor that declares DPoP. A client given a token of a
+    /// scheme it does not present returns
     /// [`Error::UnsupportedTokenType`](crate::Error::UnsupportedTokenType) instead of sending
     /// it bare.
     pub fn scheme(&self) -> TokenScheme {

@@ -639,7 +639,7 @@ mod tests {
             signing.to_pkcs8_pem(Default::default()).unwrap()
         };
         assert_eq!(DpopKey::from_pem(&pem).unwrap().thumbprint(), key.thumbprint());
-        for bad in ["not json", r#"{"kty":"RSA","n":"x"}"#, r#"{"kty":"EC","alg":"ES384"}"#, &*key.public_jwk()] {
+        for bad in ["not json", r#"{"kty":"RSA","n":"x"}"#, r#"{"kty":"EC","alg":"ES384"}"#, key.public_jwk()] {
             let error = DpopKey::from_jwk(bad).unwrap_err();
             assert!(error.to_string().contains("DPoP key"), "{error}");
         }

@@ -165,7 +165,7 @@ impl DpopState {
         }
         if expected.nonce {
             inner.nonce_requests += 1;
-            if self.rotate_every > 0 && inner.nonce_requests % u64::from(self.rotate_every) == 0 {
+            if self.rotate_every > 0 && inner.nonce_requests.is_multiple_of(u64::from(self.rotate_every)) {
                 inner.nonce = token::b64token(24);
             }
             if claims["nonce"].as_str() != Some(inner.nonce.as_str()) {

@@ -3,7 +3,7 @@ use oauth_runtime::{Secret, oauth_provider};
 #[oauth_provider(
     grant = "client_credentials",
     token_path = "/oauth/token",
-    token_scheme = "DPoP"
+    token_scheme = "MAC"
 )]
 pub struct Vendor {
     pub client_id: String,
