@@ -14,7 +14,11 @@ fn rsa_pem() -> String {
 }
 
 fn okta(pem: &str) -> Okta {
-    Okta { client_id: "0oa1service".into(), key: SigningKey::from_pem(pem).with_kid("k1"), scope: "okta.users.read".into() }
+    Okta {
+        client_id: "0oa1service".into(),
+        key: SigningKey::from_pem(pem).with_kid("k1"),
+        scope: "okta.users.read".into(),
+    }
 }
 
 #[tokio::test]
