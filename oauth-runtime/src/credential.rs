@@ -93,7 +93,7 @@ impl Credential {
         match self {
             Credential::Public(s) => s,
             Credential::Secret(s) => s.expose_secret(),
-            Credential::Certificate(c) => c.expose(),
+            Credential::Certificate(c) => c.binding(),
             Credential::Key(k) => k.binding(),
         }
     }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use sha2::Digest as _;
+
 use crate::{Error, Secret};
 
 /// A client certificate chain and its private key, both PEM, for mutual TLS.
@@ -27,6 +29,10 @@ pub struct ClientIdentity {
     pem: Secret,
     /// Where the chain starts in `pem`.
     chain_at: usize,
+    /// The SHA-256 of the material, hex: what [`Credential::expose`](crate::Credential::expose)
+    /// gives and a token store's key digest binds, so that the material itself is never
+    /// handed out as a string.
+    digest: String,
 }
 
 impl ClientIdentity {
@@ -42,7 +48,8 @@ impl ClientIdentity {
         }
         let chain_at = pem.len();
         pem.push_str(chain);
-        ClientIdentity { pem: Secret::new(pem), chain_at }
+        let digest = sha2::Sha256::digest(pem.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        ClientIdentity { pem: Secret::new(pem), chain_at, digest }
     }
 
     /// The certificate chain, PEM (not secret).
@@ -50,9 +57,9 @@ impl ClientIdentity {
         &self.pem.expose_secret()[self.chain_at..]
     }
 
-    /// The whole material, key included: what a token store's key digest binds.
-    pub(crate) fn expose(&self) -> &str {
-        self.pem.expose_secret()
+    /// The digest of the whole material, key included: what a token store's key digest binds.
+    pub(crate) fn binding(&self) -> &str {
+        &self.digest
     }
 
     /// The identity for reqwest's TLS backend; `field` names the field in errors.
@@ -98,7 +105,8 @@ mod tests {
     fn the_chain_is_kept_apart_from_the_key() {
         let id = ClientIdentity::from_pem("CHAIN", "KEY");
         assert_eq!(id.certificate_chain_pem(), "CHAIN");
-        assert_eq!(id.expose(), "KEY\nCHAIN");
+        assert_eq!(id.binding().len(), 64);
+        assert_ne!(id.binding(), ClientIdentity::from_pem("CHAIN", "KEY2").binding());
         assert!(!format!("{id:?}").contains("KEY"));
     }
 }

@@ -657,7 +657,7 @@ fn every_field_has_a_role(input: &Input<'_>, cx: &mut Ctxt) {
             field.span(),
             format!(
                 "#[oauth_provider] does not know what to do with field `{}`: name it \
-                 `client_id`, `client_secret`, `username`, `password` or `signing_key`, or add \
+                 `client_id`, `client_secret`, `username`, `password`, `signing_key` or `client_certificate`, or add \
                  `#[oauth(role = \"client_id\")]` (or another role), or `#[oauth(param)]` to \
                  send it as an extra parameter",
                 unraw(field.member)
