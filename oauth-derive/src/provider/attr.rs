@@ -690,7 +690,8 @@ impl<T: Choice> FromMeta for Sp<T> {
         // A value a letter or two from a name is a typo; anything else may be a name of its own.
         let typo = alias.is_some() || near.is_some_and(|near| strsim::damerau_levenshtein(&s.value, near) <= 2);
         if !T::OTHERWISE.is_empty() && !typo {
-            msg.push_str(&format!("; {}", T::OTHERWISE.replace("..", &s.value.escape_debug().to_string())));
+            let otherwise = T::OTHERWISE.replace("..", &s.value.escape_debug().to_string());
+            msg.push_str(&if near.is_some() { format!(" Or, {otherwise}") } else { format!("; {otherwise}") });
         }
         Err(error_at(s.span, msg))
     }

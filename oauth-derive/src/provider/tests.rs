@@ -813,7 +813,7 @@ mod endpoints {
         assert!(!typo[0].contains("grant_type"), "a typo is only a typo: {typo:?}");
         assert_one(typo, "did you mean \"password\"?");
         let unknown = errors(quote!(grant = "account_credentials", token_path = "/t"), client_credentials());
-        assert_one(unknown, "write its wire name as `grant_type = \"account_credentials\"`");
+        assert_one(unknown, "? Or, for a grant type of the vendor's own, write its wire name as `grant_type = \"account_credentials\"`");
         let exchange = spec(quote!(grant = "token_exchange", token_path = "/t"), client_credentials());
         assert!(matches!(exchange.grant, GrantSpec::Known(Grant::TokenExchange)));
         assert_one(
@@ -873,7 +873,8 @@ mod endpoints {
         };
         assert_one(base(quote!(revocation_path = "oauth/revoke")), "write `revocation_path = \"/oauth/revoke\"`");
         assert_one(base(quote!(revocation_path = "https://h/oauth/revoke")), "not a URL");
-        assert_one(base(quote!(issuer = "auth.example.com")), "`issuer = \"https://auth.example.com\"`");
+        assert_one(base(quote!(issuer = "auth.example.com")), "write `issuer = \"https://auth.example.com\"`");
+        assert_one(base(quote!(issuer = "oauth2/default")), "`issuer = \"/oauth2/default\"`");
         assert_one(base(quote!(issuer = "https://h/?tenant=1")), "no query and no fragment");
         assert!(base(quote!(issuer = "https://auth.example.com/oauth2/default")).is_empty());
         assert!(base(quote!(issuer = "/oauth2/default", revocation_path = "/v1/revoke")).is_empty());

@@ -173,13 +173,17 @@ fn issuer_is_an_issuer(input: &Input<'_>, cx: &mut Ctxt) {
     } else if value.chars().any(char::is_whitespace) {
         cx.error_at(issuer.span, "`issuer` contains whitespace: write it as the server publishes it");
     } else if !absolute && !value.starts_with('/') {
-        cx.error_at(
-            issuer.span,
+        // A host name was meant as a URL; anything else may be a path without its slash.
+        let host = value.split('/').next().is_some_and(|first| first.contains('.'));
+        let msg = if host {
+            format!("`issuer` is an absolute URL: write `issuer = \"https://{value}\"`")
+        } else {
             format!(
-                "`issuer` is an absolute URL (`issuer = \"https://{value}\"`) or a path under the token \
-                 base URL (`issuer = \"/{value}\"`)"
-            ),
-        );
+                "`issuer` is an absolute URL or a path under the token base URL: write \
+                 `issuer = \"/{value}\"` or `issuer = \"https://..\"`"
+            )
+        };
+        cx.error_at(issuer.span, msg);
     }
 }
 
