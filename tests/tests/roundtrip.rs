@@ -81,10 +81,17 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
     let grant = c.pick(&[Grant::ClientCredentials, Grant::Password, Grant::custom("account_credentials")]);
     let body_style = c.pick(&[BodyStyle::Form, BodyStyle::Json, BodyStyle::FormGrantInQuery]);
     let send_grant_type = body_style == BodyStyle::FormGrantInQuery || matches!(grant, Grant::Custom(_)) || !c.flag();
-    let client_auth = c.pick(&[ClientAuth::Body, ClientAuth::Basic, ClientAuth::BasicRaw, ClientAuth::None]);
-    let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw);
-    // The client-credentials grant needs a client id, and a secret unless public; Basic
-    // needs both; otherwise they are optional.
+    let client_auth = c.pick(&[
+        ClientAuth::Body,
+        ClientAuth::Basic,
+        ClientAuth::BasicRaw,
+        ClientAuth::None,
+        ClientAuth::ClientSecretJwt,
+    ]);
+    // Basic and an HS256 client assertion (RFC 7523 section 2.2) are the id and the secret.
+    let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw | ClientAuth::ClientSecretJwt);
+    // The client-credentials grant needs a client id, and a secret unless public; Basic and
+    // `client_secret_jwt` need both; otherwise they are optional.
     // A grant type of the vendor's own authenticates the client as client credentials do.
     let client_grant = grant != Grant::Password;
     let with_id = client_grant || basic || c.flag();
@@ -180,6 +187,9 @@ fn wrong_credentials(spec: &ProviderSpec, config: &SimConfig) -> (Vec<Credential
 }
 
 async fn round_trip(spec: ProviderSpec, separate_auth: bool) {
+    // An assertion's audience is the token endpoint's URL, which a server knows under its own
+    // name only: with the token host named `localhost` it would be refused, rightly.
+    let separate_auth = separate_auth && spec.token.client_auth != ClientAuth::ClientSecretJwt;
     let spec: &'static ProviderSpec = leak(spec);
     let sim = Simulator::for_spec(spec).await.expect("the simulator starts");
     let client_spec = with_base_urls(*spec, &sim, separate_auth);
@@ -449,7 +459,7 @@ fn the_generator_covers_every_dimension() {
         seen.insert(format!("lifetime {}", spec.response.default_lifetime.as_secs()));
         seen.insert(format!("presentation {:?}", spec.presentation));
     }
-    // 3 grants, 3 styles, 2 send, 4 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
+    // 3 grants, 3 styles, 2 send, 5 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
     // formats, 3 param counts, 3 fixed counts, 4 lifetimes, 2 presentations.
-    assert_eq!(seen.len(), 3 + 3 + 2 + 4 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
+    assert_eq!(seen.len(), 3 + 3 + 2 + 5 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
 }

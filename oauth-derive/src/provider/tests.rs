@@ -813,7 +813,10 @@ mod endpoints {
         assert!(!typo[0].contains("grant_type"), "a typo is only a typo: {typo:?}");
         assert_one(typo, "did you mean \"password\"?");
         let unknown = errors(quote!(grant = "account_credentials", token_path = "/t"), client_credentials());
-        assert_one(unknown, "? Or, for a grant type of the vendor's own, write its wire name as `grant_type = \"account_credentials\"`");
+        assert_one(
+            unknown,
+            "? Or, for a grant type of the vendor's own, write its wire name as `grant_type = \"account_credentials\"`",
+        );
         let exchange = spec(quote!(grant = "token_exchange", token_path = "/t"), client_credentials());
         assert!(matches!(exchange.grant, GrantSpec::Known(Grant::TokenExchange)));
         assert_one(

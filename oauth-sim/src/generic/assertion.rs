@@ -243,9 +243,14 @@ mod jwt {
             }
         }
         let audience = expected_audience(shared, spec);
+        // At a vendor whose refresh endpoint is a path of its own, that endpoint is a token
+        // endpoint too: an assertion naming it is for this server.
+        let here = format!("{}{}", shared.base_url, sent.parts.uri.path());
+        let ours =
+            |aud: &str| aud == audience || (spec.token.assertion.audience == Audience::TokenEndpoint && aud == here);
         let matches = match claims.get("aud") {
-            Some(Value::String(aud)) => *aud == audience,
-            Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(audience.as_str())),
+            Some(Value::String(aud)) => ours(aud),
+            Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str().is_some_and(ours)),
             _ => false,
         };
         if !matches {

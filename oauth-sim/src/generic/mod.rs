@@ -625,8 +625,11 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
 /// resource) and, for token exchange, RFC 8693's. Anything else is refused, so a misspelt
 /// parameter (`acount_id`) fails loudly instead of the vendor ignoring it.
 fn only_declared(spec: &ProviderSpec, sent: &Sent, exchanging: bool) -> Result<(), Rejection> {
+    // A client assertion is the client authentication's, whatever the grant.
+    let asserts = matches!(spec.token.client_auth, ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt);
     let declared = |name: &str| {
         matches!(name, "grant_type" | "scope" | "audience" | "resource")
+            || (asserts && matches!(name, "client_assertion" | "client_assertion_type"))
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || (exchanging && exchange::PARAMS.contains(&name))
