@@ -454,3 +454,16 @@ impl Listener for SharedListener {
         Ok(self.addr)
     }
 }
+
+#[cfg(all(test, not(feature = "jwt")))]
+mod tests {
+    /// Without the JOSE crate a DPoP vendor cannot be checked strictly: it is not simulated.
+    #[tokio::test]
+    async fn a_dpop_spec_needs_the_jwt_feature() {
+        use oauth_runtime::provider::{Presentation, ProviderSpec};
+        static SPEC: ProviderSpec = ProviderSpec::minimal("V", "/token").with_presentation(Presentation::DPOP);
+        let error = super::Simulator::for_spec(&SPEC).await.unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::Unsupported);
+        assert!(error.to_string().contains("`jwt` feature"), "{error}");
+    }
+}

@@ -467,3 +467,20 @@ async fn nothing_loops() {
     assert!(result.is_err());
     assert_eq!(sim.counters().token_requests, 2);
 }
+
+/// The reqwest middleware goes through the same send path: a proof per call, the API's nonce
+/// answered with one retry.
+#[tokio::test]
+async fn the_reqwest_middleware_carries_proofs_and_answers_nonces() {
+    use oauth_runtime::middleware::reqwest::OAuthMiddleware;
+    let sim = start(config().require_dpop_nonce(Target::Api)).await;
+    let http = reqwest_middleware::ClientBuilder::new(oauth_runtime::reqwest::Client::new())
+        .with(OAuthMiddleware::new(client(&sim)))
+        .build();
+    for _ in 0..3 {
+        let response = http.get(format!("{}/protected", sim.base_url())).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let c = sim.counters();
+    assert_eq!((c.api_authorized, c.dpop_nonce_challenges, c.dpop_proofs_refused), (3, 1, 0), "{c:?}");
+}
