@@ -87,6 +87,7 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
         ClientAuth::BasicRaw,
         ClientAuth::None,
         ClientAuth::ClientSecretJwt,
+        ClientAuth::PrivateKeyJwt,
     ]);
     // Basic and an HS256 client assertion (RFC 7523 section 2.2) are the id and the secret.
     let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw | ClientAuth::ClientSecretJwt);
@@ -94,14 +95,19 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
     // `client_secret_jwt` need both; otherwise they are optional.
     // A grant type of the vendor's own authenticates the client as client credentials do.
     let client_grant = grant != Grant::Password;
-    let with_id = client_grant || basic || c.flag();
-    let with_secret = with_id && (basic || (client_auth != ClientAuth::None && client_grant) || c.flag());
+    // `private_key_jwt` is the id and a key, never a secret (RFC 7523 section 2.2).
+    let keyed = client_auth == ClientAuth::PrivateKeyJwt;
+    let with_id = client_grant || basic || keyed || c.flag();
+    let with_secret = with_id && !keyed && (basic || (client_auth != ClientAuth::None && client_grant) || c.flag());
     let mut fields = Vec::new();
     if with_id {
         fields.push(FieldSpec::new(c.pick(&CLIENT_IDS), Role::ClientId));
     }
     if with_secret {
         fields.push(FieldSpec::new(c.pick(&CLIENT_SECRETS), Role::ClientSecret));
+    }
+    if keyed {
+        fields.push(FieldSpec::new("signing_key", Role::SigningKey));
     }
     if grant == Grant::Password {
         fields.push(FieldSpec::new(c.pick(&USERNAMES), Role::Username));
@@ -172,6 +178,20 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
 }
 
+/// One P-256 key for every generated `private_key_jwt` vendor (made once: key generation is
+/// not what these tests are about).
+static CLIENT_KEY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| rcgen::KeyPair::generate().expect("a P-256 key").serialize_pem());
+
+/// The simulator's configuration for `spec`: the client's registered key when it signs.
+fn sim_config(spec: &'static ProviderSpec) -> SimConfig {
+    let config = SimConfig::for_spec(spec);
+    match spec.field(Role::SigningKey) {
+        Some(_) => config.signing_key(oauth_runtime::key::SigningKey::from_pem(CLIENT_KEY.as_str())),
+        None => config,
+    }
+}
+
 /// The credentials with the one a wrong value makes the server refuse, and the code it gives.
 fn wrong_credentials(spec: &ProviderSpec, config: &SimConfig) -> (Vec<Credential>, ErrorCode) {
     let mut credentials = config.credentials();
@@ -189,9 +209,10 @@ fn wrong_credentials(spec: &ProviderSpec, config: &SimConfig) -> (Vec<Credential
 async fn round_trip(spec: ProviderSpec, separate_auth: bool) {
     // An assertion's audience is the token endpoint's URL, which a server knows under its own
     // name only: with the token host named `localhost` it would be refused, rightly.
-    let separate_auth = separate_auth && spec.token.client_auth != ClientAuth::ClientSecretJwt;
+    let separate_auth =
+        separate_auth && !matches!(spec.token.client_auth, ClientAuth::ClientSecretJwt | ClientAuth::PrivateKeyJwt);
     let spec: &'static ProviderSpec = leak(spec);
-    let sim = Simulator::for_spec(spec).await.expect("the simulator starts");
+    let sim = Simulator::start_with(sim_config(spec)).await.expect("the simulator starts");
     let client_spec = with_base_urls(*spec, &sim, separate_auth);
     let client = client_for(client_spec, sim.config().credentials());
 
@@ -294,6 +315,8 @@ fn mutate(spec: &ProviderSpec, dimension: usize, choice: u8) -> Option<(Provider
     let body_sent = |role: Role| match role {
         Role::ClientId => token.client_auth == ClientAuth::Body || token.client_auth == ClientAuth::None,
         Role::ClientSecret => token.client_auth == ClientAuth::Body,
+        // Key material is never sent: its field's name is not on the wire.
+        Role::SigningKey => false,
         _ => true,
     };
     Some(match dimension {
@@ -398,7 +421,7 @@ fn token_with(token: TokenEndpoint, path: &'static str, grant: Grant) -> TokenEn
 
 async fn mismatch(spec: ProviderSpec, client_spec: ProviderSpec, expected: Expect) {
     let spec: &'static ProviderSpec = leak(spec);
-    let sim = Simulator::for_spec(spec).await.expect("the simulator starts");
+    let sim = Simulator::start_with(sim_config(spec)).await.expect("the simulator starts");
     let client = client_for(with_base_urls(client_spec, &sim, false), sim.config().credentials());
     let outcome = match &expected {
         Expect::RefreshRefused => {
@@ -459,7 +482,7 @@ fn the_generator_covers_every_dimension() {
         seen.insert(format!("lifetime {}", spec.response.default_lifetime.as_secs()));
         seen.insert(format!("presentation {:?}", spec.presentation));
     }
-    // 3 grants, 3 styles, 2 send, 5 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
+    // 3 grants, 3 styles, 2 send, 6 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
     // formats, 3 param counts, 3 fixed counts, 4 lifetimes, 2 presentations.
-    assert_eq!(seen.len(), 3 + 3 + 2 + 5 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
+    assert_eq!(seen.len(), 3 + 3 + 2 + 6 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
 }
