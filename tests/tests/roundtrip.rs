@@ -78,17 +78,25 @@ const LIFETIMES: [u64; 4] = [3600, 60, 86400, 1799];
 fn spec_from(bytes: &[u8]) -> ProviderSpec {
     let mut c = Choices(bytes.iter());
     // A grant type of the vendor's own (`grant_type = ".."`) too, which is always sent.
-    let grant = c.pick(&[Grant::ClientCredentials, Grant::Password, Grant::custom("account_credentials")]);
+    let grant =
+        c.pick(&[Grant::ClientCredentials, Grant::Password, Grant::custom("account_credentials"), Grant::JwtBearer]);
+    // A JWT-bearer grant is an assertion signed with the client's key, `iss` its client id
+    // (RFC 7523 section 2.1); the client is then public or names itself in the body.
+    let bearer = grant == Grant::JwtBearer;
     let body_style = c.pick(&[BodyStyle::Form, BodyStyle::Json, BodyStyle::FormGrantInQuery]);
     let send_grant_type = body_style == BodyStyle::FormGrantInQuery || matches!(grant, Grant::Custom(_)) || !c.flag();
-    let client_auth = c.pick(&[
-        ClientAuth::Body,
-        ClientAuth::Basic,
-        ClientAuth::BasicRaw,
-        ClientAuth::None,
-        ClientAuth::ClientSecretJwt,
-        ClientAuth::PrivateKeyJwt,
-    ]);
+    let client_auth = if bearer {
+        c.pick(&[ClientAuth::Body, ClientAuth::None])
+    } else {
+        c.pick(&[
+            ClientAuth::Body,
+            ClientAuth::Basic,
+            ClientAuth::BasicRaw,
+            ClientAuth::None,
+            ClientAuth::ClientSecretJwt,
+            ClientAuth::PrivateKeyJwt,
+        ])
+    };
     // Basic and an HS256 client assertion (RFC 7523 section 2.2) are the id and the secret.
     let basic = matches!(client_auth, ClientAuth::Basic | ClientAuth::BasicRaw | ClientAuth::ClientSecretJwt);
     // The client-credentials grant needs a client id, and a secret unless public; Basic and
@@ -96,7 +104,7 @@ fn spec_from(bytes: &[u8]) -> ProviderSpec {
     // A grant type of the vendor's own authenticates the client as client credentials do.
     let client_grant = grant != Grant::Password;
     // `private_key_jwt` is the id and a key, never a secret (RFC 7523 section 2.2).
-    let keyed = client_auth == ClientAuth::PrivateKeyJwt;
+    let keyed = client_auth == ClientAuth::PrivateKeyJwt || bearer;
     let with_id = client_grant || basic || keyed || c.flag();
     let with_secret = with_id && !keyed && (basic || (client_auth != ClientAuth::None && client_grant) || c.flag());
     let mut fields = Vec::new();
@@ -209,8 +217,9 @@ fn wrong_credentials(spec: &ProviderSpec, config: &SimConfig) -> (Vec<Credential
 async fn round_trip(spec: ProviderSpec, separate_auth: bool) {
     // An assertion's audience is the token endpoint's URL, which a server knows under its own
     // name only: with the token host named `localhost` it would be refused, rightly.
-    let separate_auth =
-        separate_auth && !matches!(spec.token.client_auth, ClientAuth::ClientSecretJwt | ClientAuth::PrivateKeyJwt);
+    let signs = spec.token.grant == Grant::JwtBearer
+        || matches!(spec.token.client_auth, ClientAuth::ClientSecretJwt | ClientAuth::PrivateKeyJwt);
+    let separate_auth = separate_auth && !signs;
     let spec: &'static ProviderSpec = leak(spec);
     let sim = Simulator::start_with(sim_config(spec)).await.expect("the simulator starts");
     let client_spec = with_base_urls(*spec, &sim, separate_auth);
@@ -482,7 +491,7 @@ fn the_generator_covers_every_dimension() {
         seen.insert(format!("lifetime {}", spec.response.default_lifetime.as_secs()));
         seen.insert(format!("presentation {:?}", spec.presentation));
     }
-    // 3 grants, 3 styles, 2 send, 6 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
+    // 4 grants, 3 styles, 2 send, 6 auths, 3 refresh kinds, 2 same-path, 3 expiry kinds, 4
     // formats, 3 param counts, 3 fixed counts, 4 lifetimes, 2 presentations.
-    assert_eq!(seen.len(), 3 + 3 + 2 + 6 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
+    assert_eq!(seen.len(), 4 + 3 + 2 + 6 + 3 + 2 + 3 + 4 + 3 + 3 + 4 + 2, "{seen:#?}");
 }
