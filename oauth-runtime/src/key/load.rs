@@ -67,24 +67,6 @@ impl Private {
         }
     }
 
-    /// The DER form jsonwebtoken signs with: PKCS#1 for RSA, PKCS#8 otherwise.
-    fn encoding_key(&self) -> Result<jsonwebtoken::EncodingKey, String> {
-        use rsa::pkcs1::EncodeRsaPrivateKey as _;
-        use rsa::pkcs8::EncodePrivateKey as _;
-        let failed = |what: &str| format!("the key could not be encoded for signing ({what})");
-        Ok(match self {
-            Private::Rsa(key) => {
-                jsonwebtoken::EncodingKey::from_rsa_der(key.to_pkcs1_der().map_err(|_| failed("PKCS#1"))?.as_bytes())
-            }
-            Private::P256(key) => {
-                jsonwebtoken::EncodingKey::from_ec_der(key.to_pkcs8_der().map_err(|_| failed("PKCS#8"))?.as_bytes())
-            }
-            Private::Ed25519(key) => {
-                jsonwebtoken::EncodingKey::from_ed_der(key.to_pkcs8_der().map_err(|_| failed("PKCS#8"))?.as_bytes())
-            }
-        })
-    }
-
     /// The public half as a JWK (RFC 7517, RFC 8037), without `kid` and `alg`.
     fn public_jwk(&self) -> Value {
         use rsa::traits::PublicKeyParts as _;
@@ -126,9 +108,56 @@ impl Private {
     }
 }
 
+/// A key parsed once, ready to sign: RustCrypto's signing types, which jsonwebtoken would
+/// otherwise rebuild from DER for every signature (for P-256 a second scalar multiplication,
+/// for RSA the CRT values; BENCHMARKS.md section 11).
+pub(crate) enum Signer {
+    Rsa { pkcs1: Box<rsa::pkcs1v15::SigningKey<Sha256>>, pss: Box<rsa::pss::BlindedSigningKey<Sha256>> },
+    Es256(Box<p256::ecdsa::SigningKey>),
+    EdDsa(Box<ed25519_dalek::SigningKey>),
+}
+
+impl Signer {
+    fn new(private: &Private) -> Signer {
+        match private {
+            Private::Rsa(key) => Signer::Rsa {
+                pkcs1: Box::new(rsa::pkcs1v15::SigningKey::new(key.as_ref().clone())),
+                pss: Box::new(rsa::pss::BlindedSigningKey::new(key.as_ref().clone())),
+            },
+            Private::P256(key) => Signer::Es256(Box::new(p256::ecdsa::SigningKey::from(key))),
+            Private::Ed25519(key) => Signer::EdDsa(key.clone()),
+        }
+    }
+
+    /// The JWS signature of `message` (RFC 7518 section 3): PKCS#1 v1.5 or PSS (salt of 32
+    /// bytes) for RSA, both blinded; `r || s` for ES256; Ed25519's 64 bytes.
+    pub(crate) fn sign(&self, algorithm: Algorithm, message: &[u8]) -> Result<Vec<u8>, String> {
+        use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
+        let mut rng = rand_core::OsRng;
+        let failed = |e: rsa::signature::Error| format!("signing the assertion ({algorithm}) failed: {e}");
+        Ok(match (self, algorithm) {
+            (Signer::Rsa { pkcs1, .. }, Algorithm::Rs256) => {
+                pkcs1.try_sign_with_rng(&mut rng, message).map_err(failed)?.to_vec()
+            }
+            (Signer::Rsa { pss, .. }, Algorithm::Ps256) => {
+                pss.try_sign_with_rng(&mut rng, message).map_err(failed)?.to_vec()
+            }
+            (Signer::Es256(key), Algorithm::Es256) => {
+                let signature: p256::ecdsa::Signature =
+                    p256::ecdsa::signature::Signer::try_sign(key.as_ref(), message).map_err(failed)?;
+                signature.to_bytes().to_vec()
+            }
+            (Signer::EdDsa(key), Algorithm::EdDsa) => {
+                ed25519_dalek::Signer::sign(key.as_ref(), message).to_bytes().to_vec()
+            }
+            _ => return Err(format!("this key cannot sign {algorithm}")),
+        })
+    }
+}
+
 /// Everything read from a key, ready to sign with.
 pub(crate) struct Loaded {
-    pub(crate) encoding: jsonwebtoken::EncodingKey,
+    pub(crate) signer: Signer,
     /// The algorithm the key signs with unless the vendor declares another one it suits.
     pub(crate) algorithm: Algorithm,
     /// Whether the key's settings (or its JWK) name the algorithm, rather than its type.
@@ -235,8 +264,8 @@ impl SigningKey {
     /// As [`SigningKey::check`], or [`Error::Config`] if signing fails.
     pub fn sign(&self, claims: &Value) -> Result<Secret, Error> {
         let loaded = self.loaded().map_err(Error::Config)?;
-        let jws = super::sign::jws(
-            &loaded.encoding,
+        let jws = super::sign::signed(
+            &loaded.signer,
             loaded.algorithm,
             loaded.kid.as_deref(),
             loaded.x5t_s256.as_deref(),
@@ -297,7 +326,7 @@ fn load(key: &SigningKey) -> Result<Loaded, String> {
         None => None,
     };
     Ok(Loaded {
-        encoding: private.encoding_key()?,
+        signer: Signer::new(&private),
         algorithm,
         algorithm_named: named.is_some(),
         suits: private.algorithms(),

@@ -102,7 +102,39 @@ pub(crate) fn key_for(
 
 /// Signs `claims` with the loaded key as `algorithm`.
 pub(crate) fn with_key(loaded: &Loaded, algorithm: Algorithm, claims: &Value) -> Result<Zeroizing<String>, String> {
-    jws(&loaded.encoding, algorithm, loaded.kid.as_deref(), loaded.x5t_s256.as_deref(), claims)
+    signed(&loaded.signer, algorithm, loaded.kid.as_deref(), loaded.x5t_s256.as_deref(), claims)
+}
+
+/// A compact JWS of `claims` signed with a parsed key (RFC 7515 section 7.1): header `alg`,
+/// `typ: JWT`, and `kid` and `x5t#S256` when given. The encoding is this crate's, the
+/// signature RustCrypto's.
+pub(crate) fn signed(
+    signer: &super::load::Signer,
+    algorithm: Algorithm,
+    kid: Option<&str>,
+    x5t_s256: Option<&str>,
+    claims: &Value,
+) -> Result<Zeroizing<String>, String> {
+    let mut header = serde_json::Map::new();
+    header.insert("typ".to_owned(), "JWT".into());
+    header.insert("alg".to_owned(), algorithm.as_str().into());
+    if let Some(kid) = kid {
+        header.insert("kid".to_owned(), kid.into());
+    }
+    if let Some(x5t) = x5t_s256 {
+        header.insert("x5t#S256".to_owned(), x5t.into());
+    }
+    // Serialising a map of strings and a JSON value cannot fail.
+    let header = serde_json::to_vec(&header).unwrap_or_default();
+    let claims = Zeroizing::new(serde_json::to_vec(claims).unwrap_or_default());
+    let mut jws = Zeroizing::new(String::with_capacity((header.len() + claims.len()) * 4 / 3 + 360));
+    URL_SAFE_NO_PAD.encode_string(&header, &mut *jws);
+    jws.push('.');
+    URL_SAFE_NO_PAD.encode_string(&*claims, &mut *jws);
+    let signature = signer.sign(algorithm, jws.as_bytes())?;
+    jws.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut *jws);
+    Ok(jws)
 }
 
 trait KindName {
