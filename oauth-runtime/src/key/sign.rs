@@ -128,12 +128,12 @@ pub(crate) fn signed(
     let header = serde_json::to_vec(&header).unwrap_or_default();
     let claims = Zeroizing::new(serde_json::to_vec(claims).unwrap_or_default());
     let mut jws = Zeroizing::new(String::with_capacity((header.len() + claims.len()) * 4 / 3 + 360));
-    URL_SAFE_NO_PAD.encode_string(&header, &mut *jws);
+    URL_SAFE_NO_PAD.encode_string(&header, &mut jws);
     jws.push('.');
-    URL_SAFE_NO_PAD.encode_string(&*claims, &mut *jws);
+    URL_SAFE_NO_PAD.encode_string(&*claims, &mut jws);
     let signature = signer.sign(algorithm, jws.as_bytes())?;
     jws.push('.');
-    URL_SAFE_NO_PAD.encode_string(signature, &mut *jws);
+    URL_SAFE_NO_PAD.encode_string(signature, &mut jws);
     Ok(jws)
 }
 
