@@ -27,6 +27,19 @@ struct SelfSigned {
     client_certificate: ClientIdentity,
 }
 
+/// A FAPI-like vendor: mutual TLS for the client, DPoP for its tokens.
+#[oauth_provider(
+    grant = "client_credentials",
+    token_path = "/as/token",
+    client_auth = "tls_client_auth",
+    presentation = "dpop"
+)]
+#[derive(Clone)]
+struct Fapi {
+    client_id: String,
+    client_certificate: ClientIdentity,
+}
+
 fn authority(name: &str) -> CertifiedIssuer<'static, KeyPair> {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.distinguished_name.push(DnType::CommonName, name);
@@ -230,4 +243,31 @@ fn a_shared_transport_cannot_carry_a_certificate_field() {
         Client::builder(bank).base_url("https://bank.example.com").transport(&shared).build().expect_err("shared");
     assert!(err.to_string().contains("shared `.transport(..)` cannot present"), "{err}");
     drop(pki);
+}
+
+#[tokio::test]
+async fn mutual_tls_and_dpop_together_over_https() {
+    let pki = pki();
+    let client_ca = authority("client authority");
+    let (cert, key) = leaf(&["client-1.example.com"], ExtendedKeyUsagePurpose::ClientAuth, Some(&client_ca));
+    let tls = TlsServer::new(&pki.server.0, &pki.server.1)
+        .unwrap()
+        .client_ca(&client_ca.pem(), "client-1.example.com")
+        .unwrap();
+    let config = SimConfig::for_spec(<Fapi as oauth_runtime::Provider>::SPEC)
+        .client_id("fapi-app")
+        .tls(tls)
+        .require_dpop_nonce(oauth_sim::Target::Token);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let fapi = client(
+        Fapi { client_id: "fapi-app".into(), client_certificate: ClientIdentity::from_pem(&cert, &key) },
+        &sim,
+        &pki,
+    );
+    let token = fapi.token().await.expect("a DPoP token for the certificate's client");
+    assert_eq!(token.token_type(), "DPoP");
+    // The proofs name `https://` URLs, which the simulator checks against its own scheme.
+    assert_eq!(fapi.get(sim.protected_path()).send().await.unwrap().status(), 200);
+    let counters = sim.counters();
+    assert_eq!((counters.dpop_nonce_challenges, counters.dpop_proofs_refused), (1, 0), "{counters:?}");
 }

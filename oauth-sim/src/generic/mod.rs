@@ -116,9 +116,11 @@ fn with_nonce(shared: &Shared, required: bool, response: Response) -> Response {
 /// The URI a request was addressed to, without query and fragment, as a proof's `htu` names
 /// it: the listener is plain HTTP, the authority the `Host` header.
 #[cfg(feature = "jwt")]
-fn request_uri(uri: &Uri, headers: &HeaderMap) -> String {
+fn request_uri(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    format!("http://{host}{}", uri.path())
+    // `https` on the TLS listener: the scheme is the simulator's own.
+    let scheme = shared.base_url.split_once("://").map_or("http", |(scheme, _)| scheme);
+    format!("{scheme}://{host}{}", uri.path())
 }
 
 /// Counts an API request and checks its token: `None` when it may go on.
@@ -190,7 +192,7 @@ fn dpop_protected(
     };
     let expected = dpop::Expected {
         method,
-        htu: request_uri(uri, headers),
+        htu: request_uri(shared, uri, headers),
         access_token: Some(token),
         nonce: shared.config.dpop_nonce_at_api,
     };
@@ -214,7 +216,7 @@ fn token_proof(shared: &Shared, sent: &Sent) -> Result<Option<String>, Rejection
     if let Some(dpop) = &shared.dpop {
         let expected = dpop::Expected {
             method: &sent.parts.method,
-            htu: request_uri(&sent.parts.uri, &sent.parts.headers),
+            htu: request_uri(shared, &sent.parts.uri, &sent.parts.headers),
             access_token: None,
             nonce: shared.config.dpop_nonce_at_token,
         };
