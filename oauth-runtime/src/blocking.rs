@@ -132,6 +132,58 @@ impl<P> BlockingClient<P> {
         })
     }
 
+    /// Revokes the refresh and access tokens, as [`Client::revoke`] does.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::revoke`].
+    pub fn revoke(&self) -> Result<(), Error>
+    where
+        P: 'static,
+    {
+        let client = self.client.clone();
+        self.runtime.run(async move { client.revoke().await })
+    }
+
+    /// Runs the device grant, as [`Client::authorize_device`] does: `on_prompt` gets the user
+    /// code and verification URI (it runs on the blocking client's runtime thread), and this
+    /// returns once the person decided or the code expired.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::authorize_device`].
+    pub fn authorize_device(
+        &self,
+        on_prompt: impl FnOnce(&crate::grant::DeviceAuthorization) + Send + 'static,
+    ) -> Result<Arc<Token>, Error>
+    where
+        P: 'static,
+    {
+        let client = self.client.clone();
+        self.runtime.run(async move { client.authorize_device(on_prompt).await })
+    }
+
+    /// Runs the authorization code grant, as [`Client::authorize`] does: `on_url` gets the URL
+    /// to open in the person's browser (on the blocking client's runtime thread), and this
+    /// returns once the loopback redirect came back or the wait timed out.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::authorize`].
+    pub fn authorize(&self, on_url: impl FnOnce(&Url) + Send + 'static) -> Result<Arc<Token>, Error>
+    where
+        P: 'static,
+    {
+        let client = self.client.clone();
+        self.runtime.run(async move { client.authorize(on_url).await })
+    }
+
+    /// A handle whose tokens are exchanged for `exchange`'s subject, as [`Client::exchange`]
+    /// makes one; it shares this one's runtime.
+    pub fn exchange(&self, exchange: crate::Exchange) -> BlockingClient<P> {
+        BlockingClient { client: self.client.exchange(exchange), runtime: self.runtime.clone() }
+    }
+
     /// A handle whose tokens are requested with `params`, as [`Client::with_token_params`]
     /// makes one; it shares this one's runtime.
     pub fn with_token_params(&self, params: TokenParams) -> BlockingClient<P> {

@@ -177,3 +177,41 @@ fn after_the_async_client_pooled_a_connection_on_a_current_thread_runtime() {
         drop(sim_rt);
     });
 }
+
+/// A TV app: the device grant, revocation, no secret.
+#[oauth_runtime::oauth_provider(
+    grant = "device_code",
+    client_auth = "none",
+    token_path = "/oauth/token",
+    device_authorization_path = "/oauth/device/code",
+    refresh = "refresh_token_grant",
+    revocation_path = "/oauth/revoke"
+)]
+#[derive(Clone)]
+struct Tv {
+    client_id: String,
+}
+
+#[test]
+fn a_blocking_client_runs_the_device_grant_and_revokes() {
+    use oauth_runtime::Provider as _;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let tv = Tv { client_id: "tv-app".into() };
+    let config = oauth_sim::SimConfig::for_provider(tv.clone()).device_interval(Duration::ZERO);
+    let sim = Arc::new(rt.block_on(Simulator::start_with(config)).unwrap());
+    let client = tv.client(&sim.base_url()).unwrap().blocking().unwrap();
+
+    assert!(matches!(client.token(), Err(Error::AuthorizationRequired { .. })), "no silent grant");
+    let person = Arc::clone(&sim);
+    let token = client
+        .authorize_device(move |prompt| {
+            person.approve_device(prompt.user_code());
+        })
+        .expect("approved");
+    assert_eq!(client.get(sim.protected_path()).send().unwrap().status(), StatusCode::OK);
+
+    client.revoke().expect("revoked");
+    assert!(sim.is_revoked(token.access_token().expose_secret()), "the server saw the revocation");
+    assert!(client.cached_token().is_none(), "nothing presents a revoked token");
+    assert!(matches!(client.token(), Err(Error::AuthorizationRequired { .. })), "the person again");
+}
