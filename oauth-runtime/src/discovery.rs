@@ -16,7 +16,7 @@
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, OnceLock, PoisonError},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use serde_json::{Map, Value};
@@ -335,8 +335,9 @@ impl ServerMetadata {
 }
 
 /// A cache of server metadata by issuer: each issuer's document is fetched once (concurrent
-/// callers share the fetch) and kept, shared by every client built from it. A failed fetch is
-/// not kept: the next call tries again. Clones share one cache.
+/// callers share the fetch) and kept for a day ([`Discovery::with_max_age`]), shared by every
+/// client built from it; a client keeps the document it was built from. A failed fetch is not
+/// kept: the next call tries again. Clones share one cache.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), oauth_runtime::Error> {
@@ -347,18 +348,48 @@ impl ServerMetadata {
 /// assert!(std::sync::Arc::ptr_eq(&metadata, &again));
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Discovery {
     issuers: Arc<Mutex<HashMap<String, Arc<Slot>>>>,
+    max_age: Duration,
 }
 
-/// One issuer's document, fetched at most once at a time and kept once fetched.
-type Slot = tokio::sync::OnceCell<Arc<ServerMetadata>>;
+/// One issuer's document, fetched at most once at a time and kept once fetched, with when.
+type Slot = tokio::sync::OnceCell<(Arc<ServerMetadata>, Instant)>;
+
+impl Default for Discovery {
+    fn default() -> Discovery {
+        Discovery { issuers: Arc::default(), max_age: Discovery::DEFAULT_MAX_AGE }
+    }
+}
 
 impl Discovery {
+    /// How long a document is used before it is fetched again: a day, so that a server that
+    /// moves an endpoint is followed by long-running processes.
+    pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
     /// An empty cache of its own.
     pub fn new() -> Discovery {
         Discovery::default()
+    }
+
+    /// The same cache, but documents older than `max_age` are fetched again by the next
+    /// [`Discovery::get`] (one fetch, shared by concurrent callers, as the first).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use oauth_runtime::discovery::Discovery;
+    /// let hourly = Discovery::new().with_max_age(Duration::from_secs(3600));
+    /// assert_eq!(hourly.max_age(), Duration::from_secs(3600));
+    /// ```
+    pub fn with_max_age(mut self, max_age: Duration) -> Discovery {
+        self.max_age = max_age;
+        self
+    }
+
+    /// How long a document is kept ([`Discovery::DEFAULT_MAX_AGE`] unless set).
+    pub fn max_age(&self) -> Duration {
+        self.max_age
     }
 
     /// The process's cache, which [`ClientBuilder::discover`](crate::ClientBuilder::discover)
@@ -376,10 +407,19 @@ impl Discovery {
     pub async fn get(&self, transport: &HttpTransport, issuer: &str) -> Result<Arc<ServerMetadata>, Error> {
         let cell = {
             let mut issuers = self.issuers.lock().unwrap_or_else(PoisonError::into_inner);
-            issuers.entry(issuer.to_owned()).or_default().clone()
+            let slot = issuers.entry(issuer.to_owned()).or_default();
+            // An old document gets a new slot: its fetch is shared by the callers from now on,
+            // while those holding the old slot keep the old document.
+            if slot.get().is_some_and(|(_, fetched)| fetched.elapsed() >= self.max_age) {
+                *slot = Arc::default();
+            }
+            slot.clone()
         };
-        let metadata = cell
-            .get_or_try_init(|| async { ServerMetadata::fetch(transport.reqwest(), issuer).await.map(Arc::new) })
+        let (metadata, _) = cell
+            .get_or_try_init(|| async {
+                let metadata = ServerMetadata::fetch(transport.reqwest(), issuer).await?;
+                Ok::<_, Error>((Arc::new(metadata), Instant::now()))
+            })
             .await?;
         Ok(metadata.clone())
     }
@@ -394,7 +434,10 @@ impl Discovery {
 impl std::fmt::Debug for Discovery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let issuers = self.issuers.lock().unwrap_or_else(PoisonError::into_inner);
-        f.debug_struct("Discovery").field("issuers", &issuers.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Discovery")
+            .field("issuers", &issuers.keys().collect::<Vec<_>>())
+            .field("max_age", &self.max_age)
+            .finish()
     }
 }
 

@@ -543,3 +543,22 @@ async fn token_request_errors_name_the_token_url_without_its_query() {
     let error = closed.token().await.unwrap_err();
     assert!(error.to_string().contains("token request to http://127.0.0.1:9/oauth/token"), "{error}");
 }
+
+#[tokio::test]
+async fn a_document_older_than_the_cache_age_is_fetched_again() {
+    let sim = Simulator::for_spec(Revocable::SPEC).await.unwrap();
+    let transport = oauth_runtime::HttpTransport::new().unwrap();
+    let discovery = Discovery::new().with_max_age(Duration::from_millis(200));
+    let first = discovery.get(&transport, &sim.issuer()).await.unwrap();
+    let again = discovery.get(&transport, &sim.issuer()).await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "young enough: the cached document");
+    assert_eq!(sim.counters().metadata_requests, 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let issuer = sim.issuer();
+    let (a, b) = tokio::join!(discovery.get(&transport, &issuer), discovery.get(&transport, &issuer));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(!std::sync::Arc::ptr_eq(&first, &a), "too old: fetched again");
+    assert!(std::sync::Arc::ptr_eq(&a, &b), "one fetch for concurrent callers");
+    assert_eq!(sim.counters().metadata_requests, 2);
+    assert_eq!(Discovery::new().max_age(), Discovery::DEFAULT_MAX_AGE);
+}
