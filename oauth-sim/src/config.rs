@@ -191,19 +191,32 @@ impl SimConfig {
         };
         let password_grant = vendor == Vendor::MpsMonitor;
         SimConfig {
-            kind: Kind::Vendor(vendor),
-            token_lifetime: Duration::from_secs(secs),
-            refresh_lifetime: THIRTY_DAYS,
             client_id: hostile::CLIENT_ID.to_owned(),
             client_secret: hostile::CLIENT_SECRET.to_owned(),
             username: if password_grant { hostile::USERNAME.to_owned() } else { String::new() },
             password: if password_grant { hostile::PASSWORD.to_owned() } else { String::new() },
             scope: if password_grant { "account".to_owned() } else { String::new() },
+            ..SimConfig::defaults(Kind::Vendor(vendor), Duration::from_secs(secs), vendor.protected_path())
+        }
+    }
+
+    /// What every configuration starts from: no credentials, and the defaults of every
+    /// setting, written once for the vendors and the specs alike.
+    fn defaults(kind: Kind, token_lifetime: Duration, protected_path: &str) -> SimConfig {
+        SimConfig {
+            kind,
+            token_lifetime,
+            refresh_lifetime: THIRTY_DAYS,
+            client_id: String::new(),
+            client_secret: String::new(),
+            username: String::new(),
+            password: String::new(),
+            scope: String::new(),
             params: Vec::new(),
             rotate_refresh_tokens: true,
             expired_tokens: false,
             revoke_superseded_access_tokens: false,
-            protected_path: vendor.protected_path().to_owned(),
+            protected_path: protected_path.to_owned(),
             routes: Vec::new(),
             metadata_issuer: None,
             subject_tokens: Vec::new(),
@@ -332,42 +345,17 @@ impl SimConfig {
             _ => ONE_HOUR,
         };
         SimConfig {
-            kind: Kind::Spec(spec),
-            token_lifetime: lifetime,
-            refresh_lifetime: THIRTY_DAYS,
             client_id: if has(Role::ClientId) { client_id } else { String::new() },
             client_secret: if has(Role::ClientSecret) { hostile::CLIENT_SECRET.to_owned() } else { String::new() },
             username: if has(Role::Username) { hostile::USERNAME.to_owned() } else { String::new() },
             password: if has(Role::Password) { hostile::PASSWORD.to_owned() } else { String::new() },
-            scope: String::new(),
             params: spec
                 .fields
                 .iter()
                 .filter(|f| f.role == Role::Param)
                 .map(|f| (f.name.to_owned(), hostile::PARAM.to_owned()))
                 .collect(),
-            rotate_refresh_tokens: true,
-            expired_tokens: false,
-            refresh_reuse_detection: false,
-            #[cfg(feature = "tls")]
-            tls: None,
-            revoke_superseded_access_tokens: false,
-            protected_path: "/protected".to_owned(),
-            routes: Vec::new(),
-            metadata_issuer: None,
-            subject_tokens: Vec::new(),
-            signing_key: None,
-            public_jwk: None,
-            max_assertion_lifetime: FIVE_MINUTES,
-            clock_offset: 0,
-            dpop_nonce_at_token: false,
-            dpop_nonce_at_api: false,
-            dpop_nonce_rotate_every: 0,
-            device_interval: Duration::from_secs(5),
-            slow_down_increment: Duration::from_secs(5),
-            device_code_lifetime: Duration::from_secs(900),
-            device_pending_polls: 0,
-            code_lifetime: Duration::from_secs(60),
+            ..SimConfig::defaults(Kind::Spec(spec), lifetime, "/protected")
         }
     }
 

@@ -30,7 +30,10 @@ use crate::{peer::Peer, server::SharedListener};
 /// ```no_run
 /// # async fn demo(chain: &str, key: &str, client_ca: &str) -> std::io::Result<()> {
 /// use oauth_sim::{SimConfig, Simulator, TlsServer};
-/// # let spec: &'static oauth_runtime::provider::ProviderSpec = unimplemented!();
+/// # use oauth_runtime::provider::{ClientAuth, Grant, ProviderSpec, TokenEndpoint};
+/// # static SPEC: ProviderSpec =
+/// #     ProviderSpec::new("Bank", TokenEndpoint::new("/as/token", Grant::ClientCredentials).with_client_auth(ClientAuth::Tls));
+/// # let spec = &SPEC;
 /// let tls = TlsServer::new(chain, key)?.client_ca(client_ca, "client-1.example.com")?;
 /// let sim = Simulator::start_with(SimConfig::for_spec(spec).tls(tls)).await?;
 /// assert!(sim.base_url().starts_with("https://"));

@@ -43,20 +43,12 @@ impl ClientAuthentication for ClientSecretJwt {
     fn apply(&self, credentials: &Credentials, request: &mut TokenRequest) -> Result<(), Error> {
         #[cfg(feature = "jwt")]
         {
-            use crate::{key::sign, provider::Role};
-            let (field, id) = credentials
-                .field(Role::ClientId)
-                .ok_or_else(|| Error::config("client_secret_jwt needs a client id field"))?;
             let secret = credentials
-                .value(Role::ClientSecret)
+                .value(crate::provider::Role::ClientSecret)
                 .ok_or_else(|| Error::config("client_secret_jwt needs a client secret field"))?;
-            let audience = self.assertion.audience.resolve(request.url().as_str());
-            let claims = sign::client_claims(id.expose(), audience, self.assertion.lifetime).map_err(Error::Config)?;
-            let jws = sign::hmac_jws(secret, &claims).map_err(Error::Config)?;
-            request.param(field.name, id.expose());
-            request.param("client_assertion_type", super::CLIENT_ASSERTION_TYPE);
-            request.param("client_assertion", &jws);
-            Ok(())
+            super::put_client_assertion("client_secret_jwt", &self.assertion, credentials, request, |claims| {
+                crate::key::sign::hmac_jws(secret, claims)
+            })
         }
         #[cfg(not(feature = "jwt"))]
         {

@@ -98,6 +98,29 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn ClientAuthentication> {
     }
 }
 
+/// Puts a client assertion on `request` (RFC 7523 section 2.2): the client id (`iss` and
+/// `sub`), the audience `assertion` says for this request's URL, a fresh `jti`; `sign` makes
+/// the JWS of those claims. The one shape of `private_key_jwt` and `client_secret_jwt`.
+#[cfg(feature = "jwt")]
+pub(crate) fn put_client_assertion(
+    method: &str,
+    assertion: &crate::provider::Assertion,
+    credentials: &Credentials,
+    request: &mut TokenRequest,
+    sign: impl FnOnce(&serde_json::Value) -> Result<zeroize::Zeroizing<String>, String>,
+) -> Result<(), Error> {
+    let (field, id) = credentials
+        .field(crate::provider::Role::ClientId)
+        .ok_or_else(|| Error::config(format!("{method} needs a client id field")))?;
+    let audience = assertion.audience.resolve(request.url().as_str());
+    let claims = crate::key::sign::client_claims(id.expose(), audience, assertion.lifetime).map_err(Error::Config)?;
+    let jws = sign(&claims).map_err(Error::Config)?;
+    request.param(field.name, id.expose());
+    request.param("client_assertion_type", CLIENT_ASSERTION_TYPE);
+    request.param("client_assertion", &jws);
+    Ok(())
+}
+
 /// The refusal of a signing method when the `jwt` feature is off.
 #[cfg(not(feature = "jwt"))]
 pub(crate) fn needs_jwt(what: &str) -> Error {

@@ -48,17 +48,10 @@ impl ClientAuthentication for PrivateKeyJwt {
         #[cfg(feature = "jwt")]
         {
             use crate::key::sign;
-            let (field, id) = credentials
-                .field(crate::provider::Role::ClientId)
-                .ok_or_else(|| Error::config("private_key_jwt needs a client id field"))?;
             let (key, algorithm) = sign::key_for(credentials, self.assertion.algorithm).map_err(Error::Config)?;
-            let audience = self.assertion.audience.resolve(request.url().as_str());
-            let claims = sign::client_claims(id.expose(), audience, self.assertion.lifetime).map_err(Error::Config)?;
-            let jws = sign::with_key(&key, algorithm, &claims).map_err(Error::Config)?;
-            request.param(field.name, id.expose());
-            request.param("client_assertion_type", super::CLIENT_ASSERTION_TYPE);
-            request.param("client_assertion", &jws);
-            Ok(())
+            super::put_client_assertion("private_key_jwt", &self.assertion, credentials, request, |claims| {
+                sign::with_key(&key, algorithm, claims)
+            })
         }
         #[cfg(not(feature = "jwt"))]
         {
