@@ -15,7 +15,9 @@
 //! - [`herd`]: many callers at token expiry, counted by the simulator;
 //! - [`integrations`]: the client's tokens through `reqwest-middleware` and `tower`;
 //! - [`DpopBench`]: a vendor that declares DPoP, for the cost of a proof per call against
-//!   Bearer ([`seeded_dpop_client`]).
+//!   Bearer ([`seeded_dpop_client`]);
+//! - [`typed`]: a generated typed operation and its hand-written equivalent, compared in
+//!   alternating rounds by [`paired`].
 
 use std::{
     io,
@@ -38,6 +40,8 @@ use tokio::sync::oneshot;
 pub mod baseline;
 pub mod herd;
 pub mod integrations;
+pub mod paired;
+pub mod typed;
 
 /// The access token every [`ApiServer`] accepts and every seeded client presents.
 pub const BENCH_TOKEN: &str = "bench-access-token-0123456789abcdef";

@@ -81,3 +81,21 @@ async fn the_dpop_variant_passes_the_api_server() {
     let raw = raw_http().get(api.url()).header("authorization", format!("DPoP {BENCH_TOKEN}")).send().await.unwrap();
     assert_eq!(raw.status(), 401);
 }
+
+/// The paired typed comparison runs both contenders in every round against the real server
+/// (its times are not looked at: only that each round measured both and formed a ratio).
+#[test]
+fn the_paired_typed_comparison_measures_both_contenders_each_round() {
+    use oauth_bench::{
+        paired,
+        typed::{InFlight, RawTyped},
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let api = rt.block_on(ApiServer::start()).unwrap();
+    let sdk = InFlight { inner: seeded_client(&api.base_url()).unwrap(), in_flight: 4 };
+    let raw = InFlight { inner: RawTyped::new(api.url()), in_flight: 4 };
+    let report = paired::compare(&rt, 3, 1, 2, &sdk, &raw);
+    assert_eq!((report.first.len(), report.second.len(), report.ratios.len()), (3, 3, 3));
+    assert!(report.ratios.iter().all(|r| r.is_finite() && *r > 0.0), "{report:?}");
+    assert!(report.first.iter().chain(&report.second).all(|d| !d.is_zero()));
+}
