@@ -1,0 +1,128 @@
+//! Typed operations from a vendor's OpenAPI document, with oauth-runtime's managed tokens
+//! underneath.
+//!
+//! A document (OpenAPI 3.0 or 3.1, JSON or YAML) becomes a module: serde types for its
+//! schemas, an `#[oauth_api]` trait for its operations, and an `#[oauth_provider]` struct for
+//! each OAuth2 flow it declares, so the generated client gets, renews and presents its tokens
+//! as a hand-declared one does. What the document asks for and the module does not do is in a
+//! [`Report`], never dropped in silence.
+//!
+//! Two front ends share the generator: a build-script helper ([`openapi`]) and a command
+//! (`cargo run -p oauth-codegen -- generate vendor.yaml --out src/vendor.rs`).
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), oauth_codegen::Error> {
+//!     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+//!     oauth_codegen::openapi("vendor.yaml").tag("invoices").write(out)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```text
+//! // src/lib.rs
+//! mod vendor {
+//!     include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+//! }
+//! ```
+//!
+//! The module needs `serde` (with `derive`), `serde_json`, `oauth-runtime` and, when the
+//! document has dates, `time` (features `serde`, `macros`, `formatting`, `parsing`).
+
+mod emit;
+mod generator;
+pub mod ir;
+mod names;
+mod openapi;
+mod report;
+
+pub use generator::{Generated, Generator, generate, openapi};
+pub use openapi::{Options, Selection};
+pub use report::{Note, Report};
+
+/// What can go wrong before any code is written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The document cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The document is not JSON or YAML.
+    #[error("{origin} is not valid JSON or YAML: {reason}")]
+    Parse {
+        /// Where the document came from.
+        origin: String,
+        /// The parser's message.
+        reason: String,
+    },
+    /// The document is not OpenAPI 3.0 or 3.1.
+    #[error("{origin} is not an OpenAPI 3.0 or 3.1 document (found {}); convert a Swagger 2.0 document first", found.as_deref().unwrap_or("no `openapi` field"))]
+    Version {
+        /// Where the document came from.
+        origin: String,
+        /// The version it declares.
+        found: Option<String>,
+    },
+    /// The document declares no OAuth2 flow the SDK runs, and no provider was named.
+    #[error(
+        "{origin} declares no OAuth2 flow this SDK runs: name the provider type the operations are for (`.provider(\"crate::Vendor\")`, `--provider crate::Vendor`)"
+    )]
+    NoProvider {
+        /// Where the document came from.
+        origin: String,
+    },
+    /// The generated code does not parse: a bug of the generator.
+    #[error("the generated code does not parse ({0}): please report this with the document")]
+    Emit(#[from] syn::Error),
+    /// The output cannot be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The public inherent methods of `oauth_runtime::Client` (and `clone`): an operation of the
+/// same name would be shadowed by them in `client.name(..)` calls, so generated operations are
+/// named around them (`get_2`).
+pub const CLIENT_METHODS: &[&str] = &[
+    "__adopt_newer_from_store",
+    "__forbid_unattended_grant",
+    "__session_count",
+    "after_response",
+    "after_response_headers",
+    "auth_base_url",
+    "authorization",
+    "authorize",
+    "authorize_device",
+    "base_url",
+    "blocking",
+    "builder",
+    "cached_token",
+    "clone",
+    "delete",
+    "drain",
+    "exchange",
+    "get",
+    "has_fresh_token",
+    "http",
+    "operation",
+    "patch",
+    "post",
+    "put",
+    "refresh",
+    "request",
+    "revoke",
+    "server_metadata",
+    "spec",
+    "token",
+    "token_params",
+    "with_token_params",
+];

@@ -1,0 +1,401 @@
+//! Paths and methods into operations: parameters into arguments, the request body into a
+//! `#[json]` or `#[form]` argument, the first 2xx answer into the success type and the declared
+//! error answers into the error type.
+//!
+//! Required parameters are arguments in the document's order; optional query parameters of a
+//! scalar type are fields of one `{Operation}Query` struct (passed as `#[query(flatten)]`,
+//! `Default` for "none of them"), so that a call reads `client.list(&Default::default())`
+//! rather than six `None`s. Optional list parameters stay arguments (`Option<&[T]>`): a form
+//! query of a struct cannot hold a list.
+
+use serde_yaml_ng::Value;
+
+use super::{
+    Selection,
+    doc::{Doc, at, doc_lines, entries, flag, items, key_text, str_at},
+    schema::{Place, Types},
+};
+use crate::{
+    ir::{Arg, ArgKind, Field, Method, Operation, Success, TypeDef, TypeKind, TypeRef},
+    names::{Unique, pascal, snake},
+    report::pointer_segment,
+};
+
+const METHODS: &[(&str, Method)] = &[
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("patch", Method::Patch),
+    ("head", Method::Head),
+];
+
+/// Headers the runtime or reqwest set: a document's parameter for one is left out.
+const OWN_HEADERS: &[&str] = &["authorization", "content-type", "accept", "content-length", "user-agent"];
+
+/// Every selected operation of the document.
+pub(crate) fn operations(doc: &Doc, select: &Selection, types: &mut Types<'_>, reserved: &[&str]) -> Vec<Operation> {
+    let mut methods = Unique::with_reserved(reserved.iter().copied());
+    let mut ops = Vec::new();
+    for (path, item) in entries(&doc.root, "paths") {
+        let Some(item) = doc.deref(item) else { continue };
+        let path_ptr = format!("#/paths/{}", pointer_segment(path));
+        for (key, value) in item.as_mapping().into_iter().flatten() {
+            let Some(key) = key.as_str() else { continue };
+            let at_ptr = format!("{path_ptr}/{key}");
+            let Some(&(_, method)) = METHODS.iter().find(|(m, _)| *m == key) else {
+                if matches!(key, "options" | "trace") {
+                    types.report.note(
+                        &at_ptr,
+                        format!("the {} method", key.to_uppercase()),
+                        "the operation is left out",
+                    );
+                }
+                continue;
+            };
+            let op_id = str_at(value, "operationId");
+            let tags: Vec<&str> = items(value, "tags").filter_map(Value::as_str).collect();
+            if !select.admits(path, op_id, &tags) {
+                continue;
+            }
+            if let Some(op) = operation(doc, types, &mut methods, Input { path, item, op: value, method, at: &at_ptr })
+            {
+                ops.push(op);
+            }
+        }
+    }
+    ops
+}
+
+struct Input<'a> {
+    path: &'a str,
+    item: &'a Value,
+    op: &'a Value,
+    method: Method,
+    at: &'a str,
+}
+
+fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Input<'_>) -> Option<Operation> {
+    let Input { path, item, op, method, at: at_ptr } = input;
+    let op_id = str_at(op, "operationId");
+    let base = op_id.map_or_else(|| format!("{} {path}", method.attr()), str::to_owned);
+    let ident = methods.claim(snake(&base));
+    let type_base = pascal(&base);
+    let mut docs = Vec::new();
+    if let Some(summary) = str_at(op, "summary") {
+        docs.extend(doc_lines(summary));
+    }
+    if let Some(description) = str_at(op, "description") {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(doc_lines(description));
+    }
+    if docs.is_empty() {
+        docs.push(format!("`{} {path}`.", method.attr().to_uppercase()));
+    }
+    if flag(op, "deprecated") {
+        docs.push(String::new());
+        docs.push("Deprecated in the document.".to_owned());
+    }
+    if let Some(scopes) = scopes(op) {
+        docs.push(String::new());
+        docs.push(format!("Scopes: {scopes}."));
+    }
+
+    let mut args = Vec::new();
+    let mut arg_names = Unique::with_reserved(["query", "body"]);
+    let mut optional_query = Vec::new();
+    for (param, param_ptr) in parameters(doc, item, op, at_ptr) {
+        let Some(name) = str_at(param, "name") else { continue };
+        let location = str_at(param, "in").unwrap_or_default();
+        let required = flag(param, "required") || location == "path";
+        let schema = at(param, "schema").cloned().unwrap_or(Value::Null);
+        let explode = at(param, "explode").and_then(Value::as_bool);
+        let style = str_at(param, "style");
+        let hint = format!("{type_base} {name}");
+        match location {
+            "path" => {
+                let ty = match types.type_of(&schema, &hint, &param_ptr, Place::Other) {
+                    TypeRef::I32 => TypeRef::I32,
+                    TypeRef::I64 => TypeRef::I64,
+                    TypeRef::String => TypeRef::Str,
+                    _ => {
+                        types.report.note(
+                            &param_ptr,
+                            "a path parameter that is not a string or an integer",
+                            "taken as `&str`",
+                        );
+                        TypeRef::Str
+                    }
+                };
+                let ident = arg_names.claim(snake(name));
+                args.push(Arg { ident, wire: name.to_owned(), kind: ArgKind::Path, ty });
+            }
+            "query" => {
+                if matches!(style, Some("deepObject" | "spaceDelimited" | "pipeDelimited")) || explode == Some(false) {
+                    let how = style.map_or_else(|| "`explode: false`".to_owned(), |s| format!("style `{s}`"));
+                    types.report.note(
+                        &param_ptr,
+                        format!("query parameter `{name}` in {how}"),
+                        "taken as one `&str`, written by the caller",
+                    );
+                    let ty = if required { TypeRef::Str } else { TypeRef::Option(Box::new(TypeRef::Str)) };
+                    args.push(Arg {
+                        ident: arg_names.claim(snake(name)),
+                        wire: name.to_owned(),
+                        kind: ArgKind::Query,
+                        ty,
+                    });
+                    continue;
+                }
+                let ty = types.type_of(&schema, &hint, &param_ptr, Place::Other);
+                let ty = match ty {
+                    TypeRef::Value => TypeRef::String,
+                    TypeRef::Map(_) => {
+                        types.report.note(
+                            &param_ptr,
+                            format!("query parameter `{name}` is an object"),
+                            "taken as one `&str`, written by the caller",
+                        );
+                        TypeRef::String
+                    }
+                    other => other,
+                };
+                match (required, ty) {
+                    (true, ty) => args.push(Arg {
+                        ident: arg_names.claim(snake(name)),
+                        wire: name.to_owned(),
+                        kind: ArgKind::Query,
+                        ty: argument(ty),
+                    }),
+                    (false, TypeRef::Vec(inner)) => args.push(Arg {
+                        ident: arg_names.claim(snake(name)),
+                        wire: name.to_owned(),
+                        kind: ArgKind::Query,
+                        ty: TypeRef::Option(Box::new(TypeRef::Slice(inner))),
+                    }),
+                    (false, ty) => {
+                        let mut docs =
+                            at(param, "description").and_then(Value::as_str).map(doc_lines).unwrap_or_default();
+                        if docs.is_empty() {
+                            docs.push(format!("`{name}`."));
+                        }
+                        optional_query.push(Field {
+                            ident: String::new(),
+                            wire: name.to_owned(),
+                            ty: ty.optional(),
+                            required: false,
+                            docs,
+                        });
+                    }
+                }
+            }
+            "header" => {
+                if OWN_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                    types.report.note(
+                        &param_ptr,
+                        format!("header parameter `{name}`"),
+                        "left out: the client sets this header itself",
+                    );
+                    continue;
+                }
+                let ty = if required { TypeRef::Str } else { TypeRef::Option(Box::new(TypeRef::Str)) };
+                args.push(Arg {
+                    ident: arg_names.claim(snake(name)),
+                    wire: name.to_owned(),
+                    kind: ArgKind::Header,
+                    ty,
+                });
+            }
+            "cookie" => {
+                types.report.note(
+                    &param_ptr,
+                    format!("cookie parameter `{name}`"),
+                    "left out: cookies are not sent by typed operations",
+                );
+            }
+            other => types.report.note(&param_ptr, format!("a parameter in `{other}`"), "left out"),
+        }
+    }
+    if !optional_query.is_empty() {
+        let name = types.claim(&format!("{type_base} query"));
+        let mut idents = Unique::default();
+        for field in &mut optional_query {
+            field.ident = idents.claim(snake(&field.wire));
+        }
+        types.push(TypeDef {
+            name: name.clone(),
+            docs: vec![format!("The optional query parameters of [`{}`](Self): `Default` sends none.", ident)],
+            kind: TypeKind::Struct { fields: optional_query, additional: None },
+        });
+        args.push(Arg {
+            ident: "query".to_owned(),
+            wire: "query".to_owned(),
+            kind: ArgKind::QueryFlatten,
+            ty: TypeRef::Ref(Box::new(TypeRef::Named(name))),
+        });
+    }
+
+    if let Some(body) = at(op, "requestBody") {
+        let body_ptr = format!("{at_ptr}/requestBody");
+        let body = doc.deref(body)?;
+        match body_content(body) {
+            Some((kind, schema)) => {
+                let schema = schema.cloned().unwrap_or(Value::Null);
+                let ty = types.type_of(
+                    &schema,
+                    &format!("{type_base} request"),
+                    &format!("{body_ptr}/content"),
+                    Place::Other,
+                );
+                let ty = match ty {
+                    TypeRef::Vec(inner) => TypeRef::Slice(inner),
+                    other => TypeRef::Ref(Box::new(other)),
+                };
+                args.push(Arg { ident: "body".to_owned(), wire: "body".to_owned(), kind, ty });
+            }
+            None => {
+                let media: Vec<&str> = entries(body, "content").map(|(k, _)| k).collect();
+                types.report.note(
+                    &body_ptr,
+                    format!("a request body of type {}", media.join(", ")),
+                    "the operation is left out (only JSON and form bodies are generated)",
+                );
+                return None;
+            }
+        }
+    }
+
+    let (success, error) = responses(doc, types, op, at_ptr, &type_base);
+    let trace_name = op_id.filter(|id| *id != ident).map(str::to_owned);
+    Some(Operation { ident, trace_name, docs, method, path: path.to_owned(), args, success, error })
+}
+
+/// An argument's type: borrowed where a value would be owned.
+fn argument(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::String => TypeRef::Str,
+        TypeRef::Vec(inner) => TypeRef::Slice(inner),
+        TypeRef::Named(name) => TypeRef::Ref(Box::new(TypeRef::Named(name))),
+        other => other,
+    }
+}
+
+/// The path's and the operation's parameters, the operation's replacing the path's of the same
+/// name and place, with their JSON pointers.
+fn parameters<'a>(doc: &'a Doc, item: &'a Value, op: &'a Value, at_ptr: &str) -> Vec<(&'a Value, String)> {
+    let mut out: Vec<(&Value, String)> = Vec::new();
+    let path_ptr = at_ptr.rsplit_once('/').map_or(at_ptr, |(p, _)| p).to_owned();
+    let all = items(item, "parameters")
+        .enumerate()
+        .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}")))
+        .chain(items(op, "parameters").enumerate().map(|(i, p)| (p, format!("{at_ptr}/parameters/{i}"))));
+    for (param, ptr) in all {
+        let Some(param) = doc.deref(param) else { continue };
+        let key = (str_at(param, "name"), str_at(param, "in"));
+        out.retain(|(p, _)| (str_at(p, "name"), str_at(p, "in")) != key);
+        out.push((param, ptr));
+    }
+    out
+}
+
+/// The JSON or form content of a body, with its schema.
+fn body_content(body: &Value) -> Option<(ArgKind, Option<&Value>)> {
+    let content: Vec<(&str, &Value)> = entries(body, "content").collect();
+    let find = |pred: &dyn Fn(&str) -> bool| {
+        content.iter().find(|(k, _)| pred(&k.to_ascii_lowercase())).map(|(_, v)| at(v, "schema"))
+    };
+    if let Some(schema) =
+        find(&|k| k == "application/json" || k.ends_with("+json") || k.starts_with("application/json;"))
+    {
+        return Some((ArgKind::Json, schema));
+    }
+    if let Some(schema) = find(&|k| k.starts_with("application/x-www-form-urlencoded")) {
+        return Some((ArgKind::Form, schema));
+    }
+    None
+}
+
+/// The success type (the first 2xx answer's), and the error type (the declared error answers'
+/// JSON body, when they share one).
+fn responses(
+    doc: &Doc,
+    types: &mut Types<'_>,
+    op: &Value,
+    at_ptr: &str,
+    type_base: &str,
+) -> (Success, Option<TypeRef>) {
+    let responses: Vec<(String, &Value)> = at(op, "responses")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((key_text(k)?, doc.deref(v)?)))
+        .collect();
+    let success_ptr = |code: &str| format!("{at_ptr}/responses/{}", pointer_segment(code));
+    let success = responses.iter().find(|(code, _)| code.starts_with('2') || code == "2XX");
+    let success = match success {
+        None => Success::Empty,
+        Some((code, response)) => {
+            let content: Vec<(&str, &Value)> = entries(response, "content").collect();
+            let json = content.iter().find(|(k, _)| {
+                let k = k.to_ascii_lowercase();
+                k.starts_with("application/json") || k.contains("+json")
+            });
+            match (json, content.first()) {
+                (Some((_, media)), _) => match at(media, "schema") {
+                    Some(schema) => Success::Json(types.type_of(
+                        schema,
+                        &format!("{type_base} response"),
+                        &success_ptr(code),
+                        Place::Other,
+                    )),
+                    None => Success::Json(TypeRef::Value),
+                },
+                (None, Some((k, _))) if k.starts_with("text/") => Success::Text,
+                (None, Some(_)) => Success::Bytes,
+                (None, None) => Success::Empty,
+            }
+        }
+    };
+    let mut error_refs = Vec::new();
+    let mut error = None;
+    for (code, response) in &responses {
+        if !(code.starts_with('4') || code.starts_with('5') || code == "default") {
+            continue;
+        }
+        let Some(schema) = entries(response, "content")
+            .find(|(k, _)| k.to_ascii_lowercase().contains("json"))
+            .and_then(|(_, media)| at(media, "schema"))
+        else {
+            continue;
+        };
+        let key = str_at(schema, "$ref").map(str::to_owned);
+        if error.is_none() {
+            error = Some(types.type_of(schema, &format!("{type_base} error"), &success_ptr(code), Place::Other));
+            error_refs.push(key);
+        } else if !error_refs.contains(&key) {
+            error_refs.push(key);
+        }
+    }
+    if error_refs.len() > 1 {
+        types.report.note(
+            format!("{at_ptr}/responses"),
+            "error answers of several shapes",
+            "the first is the error type; `ApiError::excerpt` holds any other",
+        );
+    }
+    (success, error)
+}
+
+/// The scopes an operation's `security` asks for, comma-joined.
+fn scopes(op: &Value) -> Option<String> {
+    let scopes: Vec<&str> = items(op, "security")
+        .filter_map(Value::as_mapping)
+        .flat_map(|m| m.values())
+        .filter_map(Value::as_sequence)
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    (!scopes.is_empty()).then(|| scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+}

@@ -1,0 +1,203 @@
+//! Security schemes into provider declarations: each OAuth2 flow the SDK can run becomes one
+//! `#[oauth_provider]` struct; every other scheme is reported, never dropped in silence.
+
+use serde_yaml_ng::Value;
+
+use super::doc::{Doc, at, entries, str_at};
+use crate::{ir::ProviderDecl, names::pascal, report::Report};
+
+/// The providers of the document's OAuth2 flows, named `{vendor}{Flow}`.
+pub(crate) fn providers(doc: &Doc, vendor: &str, base_url: Option<&str>, report: &mut Report) -> Vec<ProviderDecl> {
+    let mut out = Vec::new();
+    let schemes =
+        at(&doc.root, "components").map(|c| entries(c, "securitySchemes").collect::<Vec<_>>()).unwrap_or_default();
+    // With several OAuth2 schemes, each provider is named after its scheme too.
+    let oauth_schemes =
+        schemes.iter().filter(|(_, s)| doc.deref(s).and_then(|s| str_at(s, "type")) == Some("oauth2")).count();
+    for (name, scheme) in schemes {
+        let at_ptr = format!("#/components/securitySchemes/{}", crate::report::pointer_segment(name));
+        let Some(scheme) = doc.deref(scheme) else { continue };
+        match str_at(scheme, "type") {
+            Some("oauth2") => {
+                for (flow, spec) in entries(scheme, "flows") {
+                    let flow_ptr = format!("{at_ptr}/flows/{flow}");
+                    if let Some(mut p) = provider(vendor, name, flow, spec, base_url, &flow_ptr, report) {
+                        if oauth_schemes > 1 {
+                            p.name = format!("{}{}{}", pascal(vendor), pascal(name), pascal(flow));
+                        }
+                        out.push(p);
+                    }
+                }
+            }
+            Some(kind) => {
+                let what = match (kind, str_at(scheme, "scheme")) {
+                    ("http", Some(s)) => format!("security scheme `{name}` (HTTP {s})"),
+                    _ => format!("security scheme `{name}` ({kind})"),
+                };
+                report.note(
+                    at_ptr,
+                    what,
+                    "not handled by this SDK, which sends OAuth2 tokens: no client is generated for it",
+                );
+            }
+            None => {}
+        }
+    }
+    // Two schemes with the same flow would make the same name.
+    let mut names = crate::names::Unique::default();
+    for p in &mut out {
+        p.name = names.claim(p.name.clone());
+    }
+    out
+}
+
+fn provider(
+    vendor: &str,
+    scheme: &str,
+    flow: &str,
+    spec: &Value,
+    base_url: Option<&str>,
+    at_ptr: &str,
+    report: &mut Report,
+) -> Option<ProviderDecl> {
+    let (grant, fields, label): (&'static str, Vec<(&'static str, bool)>, &str) = match flow {
+        "clientCredentials" => {
+            ("client_credentials", vec![("client_id", false), ("client_secret", true)], "client credentials")
+        }
+        "password" => (
+            "password",
+            vec![("client_id", false), ("client_secret", true), ("username", false), ("password", true)],
+            "password",
+        ),
+        "authorizationCode" => {
+            ("authorization_code", vec![("client_id", false), ("client_secret", true)], "authorization code")
+        }
+        "deviceAuthorization" => ("device_code", vec![("client_id", false)], "device authorization"),
+        "implicit" => {
+            report.note(
+                at_ptr,
+                format!("the implicit flow of `{scheme}`"),
+                "not generated: OAuth 2.1 and RFC 9700 retire it",
+            );
+            return None;
+        }
+        other => {
+            report.note(at_ptr, format!("the `{other}` flow of `{scheme}`"), "not generated: unknown flow");
+            return None;
+        }
+    };
+    let Some(token_url) = str_at(spec, "tokenUrl") else {
+        report.note(at_ptr, "a flow without `tokenUrl`", "not generated");
+        return None;
+    };
+    let api_origin = base_url.and_then(origin);
+    let Some((token_origin, token_path)) = split(token_url).or_else(|| Some((api_origin?, token_url.to_owned())))
+    else {
+        report.note(
+            at_ptr,
+            format!("a relative `tokenUrl` ({token_url}) without an absolute server URL"),
+            "not generated",
+        );
+        return None;
+    };
+    let mut decl = ProviderDecl {
+        name: format!("{}{}", pascal(vendor), pascal(flow)),
+        docs: vec![
+            format!("{vendor}: the OAuth2 {label} flow of the document's `{scheme}` scheme."),
+            String::new(),
+            format!("Tokens from `{token_url}`."),
+        ],
+        grant,
+        auth_base_url: Some(token_origin.clone()).filter(|o| base_url.is_none_or(|b| b.trim_end_matches('/') != *o)),
+        base_url: base_url.map(str::to_owned),
+        token_path,
+        refresh_path: None,
+        authorization_path: None,
+        device_authorization_path: None,
+        // Not in the document; RFC 6749 section 2.3.1 makes every server accept HTTP Basic.
+        client_auth: if flow == "deviceAuthorization" { "none" } else { "basic" },
+        fields,
+        scopes: entries(spec, "scopes")
+            .map(|(k, v)| (k.to_owned(), v.as_str().unwrap_or_default().to_owned()))
+            .collect(),
+    };
+    if let Some(refresh) = str_at(spec, "refreshUrl") {
+        match split(refresh) {
+            Some((o, path)) if o == token_origin => decl.refresh_path = Some(path).filter(|p| *p != decl.token_path),
+            _ => report.note(
+                at_ptr,
+                format!("`refreshUrl` {refresh} on another origin than the token URL"),
+                "refreshes go to the token URL",
+            ),
+        }
+    }
+    let endpoint = |key: &str, decl_key: &str, report: &mut Report| -> Option<Option<String>> {
+        let url = str_at(spec, key)?;
+        match split(url) {
+            Some((o, path)) if o == token_origin => Some(Some(path)),
+            _ => {
+                report.note(
+                    at_ptr,
+                    format!("`{key}` {url} is on another origin than the token URL, which `{decl_key}` cannot name"),
+                    "generated as `grant = \"refresh_token\"`: seed the client with a refresh token obtained elsewhere (`ClientBuilder::refresh_token`)",
+                );
+                Some(None)
+            }
+        }
+    };
+    match flow {
+        "authorizationCode" => match endpoint("authorizationUrl", "authorization_path", report) {
+            Some(Some(path)) => decl.authorization_path = Some(path),
+            _ => decl.grant = "refresh_token",
+        },
+        "deviceAuthorization" => match endpoint("deviceAuthorizationUrl", "device_authorization_path", report) {
+            Some(Some(path)) => decl.device_authorization_path = Some(path),
+            _ => decl.grant = "refresh_token",
+        },
+        _ => {}
+    }
+    decl.docs.push(String::new());
+    decl.docs.push(
+        "The client authentication is not in the document: HTTP Basic, which RFC 6749 section 2.3.1 has every server accept."
+            .to_owned(),
+    );
+    Some(decl)
+}
+
+/// `https://host:port/path` into `("https://host:port", "/path")`.
+fn split(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    Some((format!("{scheme}://{host}"), format!("/{path}")))
+}
+
+fn origin(url: &str) -> Option<String> {
+    split(url).map(|(o, _)| o)
+}
+
+/// The document's first server URL, its variables at their defaults; `None` when relative.
+pub(crate) fn base_url(doc: &Doc) -> Option<String> {
+    let server = super::doc::items(&doc.root, "servers").next()?;
+    let mut url = str_at(server, "url")?.to_owned();
+    for (name, variable) in entries(server, "variables") {
+        if let Some(default) = str_at(variable, "default") {
+            url = url.replace(&format!("{{{name}}}"), default);
+        }
+    }
+    (url.contains("://") && !url.contains('{')).then(|| url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn urls_split_into_origin_and_path() {
+        assert_eq!(
+            split("https://api.figma.com/v1/oauth/token"),
+            Some(("https://api.figma.com".into(), "/v1/oauth/token".into()))
+        );
+        assert_eq!(split("https://h:8443"), Some(("https://h:8443".into(), "/".into())));
+        assert_eq!(split("/relative"), None);
+    }
+}
