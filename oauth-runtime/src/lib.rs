@@ -150,6 +150,7 @@ mod token;
 mod token_params;
 mod token_request;
 mod transport;
+mod wire;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
@@ -167,6 +168,7 @@ pub use token::{LifetimeSource, Token, TokenBinding, TokenScheme};
 pub use token_params::TokenParams;
 pub use token_request::{TokenRequest, TokenRequestKind};
 pub use transport::RetryPolicy;
+pub use wire::WIRE_TARGET;
 
 /// Re-exported so users need no direct dependency for common types.
 pub use reqwest;
