@@ -140,6 +140,9 @@ pub(crate) struct Request<'r> {
 pub(crate) struct Exchange(Option<Box<Record>>);
 
 struct Record {
+    /// The span the exchange started in: the event goes there wherever the record is
+    /// dropped (a typed read drops it after the call's span was left).
+    span: tracing::Span,
     started: Instant,
     vendor: Option<&'static str>,
     kind: Kind,
@@ -165,6 +168,7 @@ impl Exchange {
         let request = request();
         let trace = tracing::enabled!(target: WIRE_TARGET, Level::TRACE);
         Exchange(Some(Box::new(Record {
+            span: tracing::Span::current(),
             started: Instant::now(),
             vendor: site.vendor,
             kind: site.kind,
@@ -213,6 +217,7 @@ impl Drop for Exchange {
         let elapsed_ms = r.started.elapsed().as_micros() as f64 / 1000.0;
         tracing::event!(
             target: WIRE_TARGET,
+            parent: &r.span,
             Level::DEBUG,
             vendor = r.vendor,
             kind = r.kind.as_str(),

@@ -91,11 +91,11 @@ impl<P> Client<P> {
             );
             return Ok((response, exchange));
         };
+        // The first answer goes before the second request, freeing its connection; its event
+        // before the second's.
+        drop((response, exchange));
         let span = tracing::info_span!("oauth.reauth", vendor);
         async move {
-            // The first answer goes before the second request, freeing its connection; its
-            // event before the second's.
-            drop((response, exchange));
             let auth = match verdict {
                 Verdict::SameToken => {
                     tracing::info!("the API asked for another attempt with the same token");
