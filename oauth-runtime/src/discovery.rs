@@ -245,7 +245,8 @@ impl ServerMetadata {
         // No vendor: one document serves the clients of every vendor on that issuer.
         let site = wire::Site { vendor: None, kind: wire::Kind::Discovery, operation: None, known: Default::default() };
         for (i, url) in [rfc8414, openid].into_iter().enumerate() {
-            let unavailable = |e: reqwest::Error| fail(MetadataErrorKind::Unavailable, format!("{url}: {}", e.without_url()));
+            let unavailable =
+                |e: reqwest::Error| fail(MetadataErrorKind::Unavailable, format!("{url}: {}", e.without_url()));
             let request = http
                 .get(url.clone())
                 .header(reqwest::header::ACCEPT, "application/json")

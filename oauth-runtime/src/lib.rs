@@ -17,7 +17,9 @@
 //!   vendor declared with `presentation = "dpop"` (feature `dpop`), DPoP-bound tokens with a
 //!   signed proof on every call (`present::Dpop`);
 //! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
-//!   tokens redacted from every `Debug`, `Display`, error and log line.
+//!   tokens redacted from every `Debug`, `Display`, error and log line;
+//! - one DEBUG event per HTTP exchange, token requests and API calls alike, on the target
+//!   [`WIRE_TARGET`] (`RUST_LOG=oauth_runtime::wire=debug`), its URL redacted.
 //!
 //! # The parts
 //!

@@ -190,7 +190,9 @@ impl Transport {
         // A request that cannot be built is no exchange: nothing went on the wire.
         let request = match req.to_reqwest(&self.http).timeout(self.timeout).build() {
             Ok(request) => request,
-            Err(e) => return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true },
+            Err(e) => {
+                return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
+            }
         };
         let mut exchange = wire::Exchange::start(site, attempt, || wire::Request {
             method: request.method(),

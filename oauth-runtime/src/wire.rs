@@ -304,9 +304,9 @@ pub(crate) fn redact_url(url: &str, known: &Known<'_>) -> String {
         SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s))
             || redact::is_sensitive(&name)
             || known.param.is_some_and(|s| name.eq_ignore_ascii_case(s))
-            || known
-                .credentials
-                .is_some_and(|c| c.iter().any(|(f, v)| (f.secret || v.is_secret()) && name.eq_ignore_ascii_case(f.name)))
+            || known.credentials.is_some_and(|c| {
+                c.iter().any(|(f, v)| (f.secret || v.is_secret()) && name.eq_ignore_ascii_case(f.name))
+            })
     };
 
     let url = url.split('#').next().unwrap_or_default();
@@ -388,7 +388,10 @@ mod tests {
              &refresh_token=[REDACTED]&id_token=[REDACTED]&apiKey=[REDACTED]&scope=read+write&state=ok&empty="
         );
         // An encoded name is still that name; `token_type` is not a secret.
-        assert_eq!(redact("https://h/?client%5Fsecret=s&token_type=bearer", &[]), "https://h/?client%5Fsecret=[REDACTED]&token_type=bearer");
+        assert_eq!(
+            redact("https://h/?client%5Fsecret=s&token_type=bearer", &[]),
+            "https://h/?client%5Fsecret=[REDACTED]&token_type=bearer"
+        );
     }
 
     #[test]
@@ -416,7 +419,8 @@ mod tests {
         )
         .unwrap();
         let known = Known { credentials: Some(&creds), param: Some("refreshToken2"), values: &[] };
-        let shown = redact_url("https://h/x?ClientId=my-id&clientkey=zz&tenant=q&refreshtoken2=r&other=hunter2", &known);
+        let shown =
+            redact_url("https://h/x?ClientId=my-id&clientkey=zz&tenant=q&refreshtoken2=r&other=hunter2", &known);
         assert_eq!(
             shown,
             "https://h/x?ClientId=my-id&clientkey=[REDACTED]&tenant=[REDACTED]&refreshtoken2=[REDACTED]&other=[REDACTED]"

@@ -71,7 +71,10 @@ async fn token_api_refresh_and_replay_are_one_event_each() {
     assert_common(&wire);
     let [raw, typed] = &wire[..] else { panic!("one event per call: {wire:?}") };
     for call in [raw, typed] {
-        assert_eq!((call.field("kind"), call.field("method"), call.field("url")), ("api", "GET", sim.protected_url().as_str()));
+        assert_eq!(
+            (call.field("kind"), call.field("method"), call.field("url")),
+            ("api", "GET", sim.protected_url().as_str())
+        );
         assert_eq!((status(call), attempt(call)), (200, 1));
     }
     assert_eq!(raw.get("bytes"), None, "{raw:?}");
@@ -124,7 +127,8 @@ async fn retries_count_as_attempts_and_failures_name_their_kind() {
     nowhere.token().await.unwrap_err();
     let wire = events.take_wire();
     assert_common(&wire);
-    let seen: Vec<(Option<&str>, &str, u32)> = wire.iter().map(|e| (e.get("status"), e.field("error"), attempt(e))).collect();
+    let seen: Vec<(Option<&str>, &str, u32)> =
+        wire.iter().map(|e| (e.get("status"), e.field("error"), attempt(e))).collect();
     assert_eq!(seen, [(None, "connect", 1), (None, "connect", 2)]);
 
     // A body over the cap.
@@ -336,14 +340,17 @@ async fn operations_the_middleware_and_the_tower_layer() {
     assert_eq!(service.clone().oneshot(request).await.unwrap().status(), 200);
     let wire = events.take_wire();
     let [call] = &wire[..] else { panic!("{wire:?}") };
-    assert_eq!((call.field("kind"), call.field("method"), call.field("url"), status(call)), ("api", "GET", sim.protected_url().as_str(), 200));
+    assert_eq!(
+        (call.field("kind"), call.field("method"), call.field("url"), status(call)),
+        ("api", "GET", sim.protected_url().as_str(), 200)
+    );
 
     // The inner service's failure, named: an API that is gone, tokens from the simulator.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let gone = format!("http://127.0.0.1:{port}");
-    let elsewhere =
-        builder(deyel(sim.config()), &sim).base_url(&gone).auth_base_url(&sim.base_url()).build().unwrap();
-    let service = ServiceBuilder::new().layer(OAuthLayer::new(elsewhere)).service(reqwest_service(client.http().clone()));
+    let elsewhere = builder(deyel(sim.config()), &sim).base_url(&gone).auth_base_url(&sim.base_url()).build().unwrap();
+    let service =
+        ServiceBuilder::new().layer(OAuthLayer::new(elsewhere)).service(reqwest_service(client.http().clone()));
     service.oneshot(http::Request::get(format!("{gone}/x")).body(String::new()).unwrap()).await.unwrap_err();
     let wire = events.take_wire();
     let [token, failed] = &wire[..] else { panic!("{wire:?}") };

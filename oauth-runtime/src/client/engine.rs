@@ -245,7 +245,8 @@ impl Inner {
     /// Where this client's exchanges of `kind` with the authorization server happen, for the
     /// wire events: their URLs never show the credentials' secrets nor the refresh token.
     pub(crate) fn wire_site(&self, kind: wire::Kind) -> wire::Site<'_> {
-        let known = wire::Known { credentials: Some(&self.engine.credentials), param: self.spec.refresh.param(), values: &[] };
+        let known =
+            wire::Known { credentials: Some(&self.engine.credentials), param: self.spec.refresh.param(), values: &[] };
         wire::Site { vendor: Some(self.spec.name), kind, operation: None, known }
     }
 

@@ -136,7 +136,12 @@ impl<P> Client<P> {
             param: self.inner.spec.refresh.param(),
             values: &tokens,
         };
-        let site = wire::Site { vendor: Some(self.inner.spec.name), kind: wire::Kind::Api, operation: dispatch.operation(), known };
+        let site = wire::Site {
+            vendor: Some(self.inner.spec.name),
+            kind: wire::Kind::Api,
+            operation: dispatch.operation(),
+            known,
+        };
         let mut exchange = wire::Exchange::start(&site, attempt, || wire::Request {
             method: request.method(),
             url: request.url(),

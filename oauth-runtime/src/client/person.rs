@@ -62,7 +62,8 @@ impl<P> Client<P> {
         };
         let flow: &DeviceFlow = flow;
         let build = || inner.endpoint_request(flow.url(), &session.params, true, &[]);
-        let (prompt, device_code) = inner.send_endpoint(session, Kind::DeviceAuthorization, &build, |ctx, raw| flow.read(ctx, raw)).await?;
+        let (prompt, device_code) =
+            inner.send_endpoint(session, Kind::DeviceAuthorization, &build, |ctx, raw| flow.read(ctx, raw)).await?;
         let issued = Instant::now();
         tracing::info!(
             vendor = inner.spec.name,
@@ -136,7 +137,8 @@ impl<P> Client<P> {
         let url = match flow.par_url() {
             Some(par) => {
                 let build = || inner.endpoint_request(par, &session.params, true, &pairs);
-                let request_uri = inner.send_endpoint(session, Kind::Par, &build, |ctx, raw| flow.read_par(ctx, raw)).await?;
+                let request_uri =
+                    inner.send_endpoint(session, Kind::Par, &build, |ctx, raw| flow.read_par(ctx, raw)).await?;
                 flow.browser_url([("client_id", client_id.as_str()), ("request_uri", request_uri.as_str())])
             }
             None => {

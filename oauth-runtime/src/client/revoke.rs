@@ -111,9 +111,7 @@ impl Inner {
         let site = self.wire_site(wire::Kind::Revoke);
         let mut attempts = 0;
         let sent = self.transport.send(TokenRequestKind::Revocation, &site, &mut attempts, &build);
-        let raw = tracing::Instrument::instrument(sent, span)
-            .await
-            .map_err(|e| e.at(&endpoint))?;
+        let raw = tracing::Instrument::instrument(sent, span).await.map_err(|e| e.at(&endpoint))?;
         if raw.status.is_success() {
             tracing::info!(vendor = self.spec.name, token_type_hint = hint, "token revoked");
             return Ok(());
