@@ -22,7 +22,7 @@ use std::{
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::{Error, HttpTransport, provider::ProviderSpec};
+use crate::{Error, HttpTransport, provider::ProviderSpec, wire};
 
 /// The largest metadata document read (256 KiB; real ones are a few KiB).
 pub const MAX_METADATA_BYTES: usize = 256 * 1024;
@@ -242,30 +242,52 @@ impl ServerMetadata {
     pub async fn fetch(http: &reqwest::Client, issuer: &str) -> Result<ServerMetadata, Error> {
         let fail = |kind, reason: String| Error::Metadata { issuer: issuer.to_owned(), kind, reason };
         let [rfc8414, openid] = ServerMetadata::well_known_urls(issuer)?;
+        // No vendor: one document serves the clients of every vendor on that issuer.
+        let site = wire::Site { vendor: None, kind: wire::Kind::Discovery, operation: None, known: Default::default() };
         for (i, url) in [rfc8414, openid].into_iter().enumerate() {
-            let response = http
+            let unavailable =
+                |e: reqwest::Error| fail(MetadataErrorKind::Unavailable, format!("{url}: {}", e.without_url()));
+            let request = http
                 .get(url.clone())
                 .header(reqwest::header::ACCEPT, "application/json")
                 .timeout(TIMEOUT)
-                .send()
-                .await
-                .map_err(|e| fail(MetadataErrorKind::Unavailable, format!("{url}: {}", e.without_url())))?;
+                .build()
+                .map_err(unavailable)?;
+            let mut exchange = wire::Exchange::start(&site, 1, || wire::Request {
+                method: request.method(),
+                url: request.url().as_str().into(),
+                headers: request.headers(),
+            });
+            let response = match http.execute(request).await {
+                Ok(response) => response,
+                Err(e) => {
+                    exchange.failed(wire::reqwest_error(&e));
+                    return Err(unavailable(e));
+                }
+            };
             let status = response.status();
+            exchange.response(status, response.headers());
             if status == reqwest::StatusCode::NOT_FOUND && i == 0 {
                 continue;
             }
             let body = match crate::transport::read_capped(response, MAX_METADATA_BYTES).await {
-                Ok(body) => body,
+                Ok(body) => {
+                    exchange.body(body.len());
+                    body
+                }
                 Err(crate::transport::ReadError::TooLarge) => {
+                    exchange.failed("too_large");
                     return Err(fail(
                         MetadataErrorKind::TooLarge,
                         format!("{url}: the body exceeds {MAX_METADATA_BYTES} bytes"),
                     ));
                 }
                 Err(crate::transport::ReadError::Transport(e)) => {
-                    return Err(fail(MetadataErrorKind::Unavailable, format!("{url}: {}", e.without_url())));
+                    exchange.failed(wire::reqwest_error(&e));
+                    return Err(unavailable(e));
                 }
             };
+            drop(exchange);
             if !status.is_success() {
                 let kind = if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
                     MetadataErrorKind::Unavailable

@@ -17,7 +17,9 @@
 //!   vendor declared with `presentation = "dpop"` (feature `dpop`), DPoP-bound tokens with a
 //!   signed proof on every call (`present::Dpop`);
 //! - one typed, cloneable [`Error`] that tells transient failures from rejections; secrets and
-//!   tokens redacted from every `Debug`, `Display`, error and log line.
+//!   tokens redacted from every `Debug`, `Display`, error and log line;
+//! - one DEBUG event per HTTP exchange, token requests and API calls alike, on the target
+//!   [`WIRE_TARGET`] (`RUST_LOG=oauth_runtime::wire=debug`), its URL redacted.
 //!
 //! # The parts
 //!
@@ -150,6 +152,7 @@ mod token;
 mod token_params;
 mod token_request;
 mod transport;
+mod wire;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
@@ -167,6 +170,7 @@ pub use token::{LifetimeSource, Token, TokenBinding, TokenScheme};
 pub use token_params::TokenParams;
 pub use token_request::{TokenRequest, TokenRequestKind};
 pub use transport::RetryPolicy;
+pub use wire::WIRE_TARGET;
 
 /// Re-exported so users need no direct dependency for common types.
 pub use reqwest;

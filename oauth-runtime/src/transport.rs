@@ -6,7 +6,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::{StatusCode, header};
 use tracing::Instrument as _;
 
-use crate::{TokenRequest, TokenRequestKind, error::Error, parse::RawResponse, storm::TokenRequestBudget};
+use crate::{TokenRequest, TokenRequestKind, error::Error, parse::RawResponse, storm::TokenRequestBudget, wire};
 
 /// How token requests are retried.
 ///
@@ -129,9 +129,14 @@ impl Transport {
     /// never made): a refresh token the server may have seen is never presented twice, since
     /// with rotation the second use is refused and servers with reuse detection revoke the
     /// whole grant.
+    ///
+    /// Each attempt is one wire event at `site`, numbered on from `attempts` (which counts the
+    /// attempts made, so that a caller sending again, after a DPoP nonce, numbers on).
     pub async fn send(
         &self,
         kind: TokenRequestKind,
+        site: &wire::Site<'_>,
+        attempts: &mut u32,
         build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
     ) -> Result<RawResponse, Error> {
         let mut delays = ExponentialBuilder::default()
@@ -140,13 +145,13 @@ impl Transport {
             .with_max_times(self.retry.max_retries)
             .with_jitter()
             .build();
-        let mut attempt = 0u32;
         loop {
-            attempt += 1;
+            *attempts += 1;
+            let attempt = *attempts;
             self.budget.acquire(self.vendor)?;
             let req = build()?;
             let span = tracing::debug_span!("oauth.attempt", vendor = self.vendor, kind = kind.as_str(), attempt);
-            let outcome = self.attempt(&req).instrument(span).await;
+            let outcome = self.attempt(&req, site, attempt).instrument(span).await;
             drop(req);
             let (error, after, response) = match outcome {
                 Attempt::Done(raw) => return Ok(raw),
@@ -181,15 +186,29 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, req: &TokenRequest) -> Attempt {
-        let response = match req.to_reqwest(&self.http).timeout(self.timeout).send().await {
+    async fn attempt(&self, req: &TokenRequest, site: &wire::Site<'_>, attempt: u32) -> Attempt {
+        // A request that cannot be built is no exchange: nothing went on the wire.
+        let request = match req.to_reqwest(&self.http).timeout(self.timeout).build() {
+            Ok(request) => request,
+            Err(e) => {
+                return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
+            }
+        };
+        let mut exchange = wire::Exchange::start(site, attempt, || wire::Request {
+            method: request.method(),
+            url: request.url().as_str().into(),
+            headers: request.headers(),
+        });
+        let response = match self.http.execute(request).await {
             Ok(r) => r,
             Err(e) => {
+                exchange.failed(wire::reqwest_error(&e));
                 // Only a connection that was never made proves the server saw nothing.
                 let sent = !e.is_connect();
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent };
             }
         };
+        exchange.response(response.status(), response.headers());
         let status = response.status();
         let header =
             |name: header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -200,8 +219,12 @@ impl Transport {
         let mut response = response;
         let headers = std::mem::take(response.headers_mut());
         let body = match read_capped(response, self.max_body).await {
-            Ok(body) => body,
+            Ok(body) => {
+                exchange.body(body.len());
+                body
+            }
             Err(ReadError::TooLarge) => {
+                exchange.failed("too_large");
                 return Attempt::Fatal(Error::ResponseTooLarge {
                     vendor: self.vendor,
                     endpoint: None,
@@ -210,6 +233,7 @@ impl Transport {
                 });
             }
             Err(ReadError::Transport(e)) => {
+                exchange.failed(wire::reqwest_error(&e));
                 return Attempt::Retry { error: self.transport_error(e), after: None, response: None, sent: true };
             }
         };

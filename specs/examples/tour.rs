@@ -2,7 +2,13 @@
 //!
 //! ```text
 //! cargo run -p oauth-specs --example tour
+//! cargo run -p oauth-specs --example tour -- --verbose   # and every HTTP exchange, on stderr
 //! ```
+//!
+//! `--verbose` shows the runtime's events at DEBUG on stderr, among them one per HTTP exchange
+//! (target `oauth_runtime::wire`: vendor, kind, method, URL with secrets masked, status,
+//! time, attempt, bytes read); `RUST_LOG` (`target=level` directives, e.g.
+//! `oauth_runtime::wire=trace` for the header names too) replaces that default filter.
 //!
 //! For each vendor it gets a token, makes a protected call, lets the server reject the token
 //! before its stated expiry (so the client renews and retries), and tries a wrong secret. The
@@ -78,6 +84,14 @@ fn microbilt(c: &Creds) -> Microbilt {
 
 #[tokio::main]
 async fn main() {
+    match env::args().skip(1).collect::<Vec<_>>().as_slice() {
+        [] => {}
+        [flag] if flag == "--verbose" || flag == "-v" => verbose(),
+        _ => {
+            eprintln!("usage: cargo run -p oauth-specs --example tour [-- --verbose]");
+            std::process::exit(2);
+        }
+    }
     if let Ok(vendor) = env::var("TOUR_VENDOR") {
         if let Err(e) = real_endpoint(&vendor).await {
             eprintln!("tour: {e}");
@@ -103,6 +117,24 @@ async fn main() {
     println!(
         "All vendors: token, API call, renewal or revocation, typed error; Zoom's own grant; GitHub's device login; four vendors that sign assertions, Okta's with DPoP. Done."
     );
+}
+
+/// Shows the runtime's events on stderr: DEBUG for `oauth_runtime` (the wire events among
+/// them), or what `RUST_LOG` says.
+fn verbose() {
+    use tracing_subscriber::{Layer as _, filter::Targets, layer::SubscriberExt as _};
+    let default = Targets::new().with_target("oauth_runtime", tracing::Level::DEBUG);
+    let filter = match env::var("RUST_LOG") {
+        Ok(directives) => directives.parse::<Targets>().unwrap_or_else(|e| {
+            eprintln!("tour: RUST_LOG={directives:?} is not a list of `target=level` directives ({e}); using oauth_runtime=debug");
+            default
+        }),
+        Err(_) => default,
+    };
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter);
+    if tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer)).is_err() {
+        eprintln!("tour: a tracing subscriber was already set");
+    }
 }
 
 /// A new RSA key in PKCS#8 PEM, as a vendor's console or `openssl genpkey` gives one.

@@ -15,6 +15,7 @@ use crate::{
     provider::{Grant, ProviderSpec},
     token::Token,
     token_request::join,
+    wire,
 };
 
 /// What obtains and presents this client's tokens.
@@ -230,14 +231,23 @@ impl Inner {
     pub(crate) async fn send_endpoint<T>(
         &self,
         session: &Session,
+        kind: wire::Kind,
         build: &(dyn Fn() -> Result<TokenRequest, Error> + Send + Sync),
         read: impl FnOnce(&ParseContext<'_>, &parse::RawResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let raw = self.transport.send(TokenRequestKind::Grant, build).await?;
+        let raw = self.transport.send(TokenRequestKind::Grant, &self.wire_site(kind), &mut 0, build).await?;
         self.with_secrets(session, |secrets| {
             let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
             read(&ctx, &raw)
         })
+    }
+
+    /// Where this client's exchanges of `kind` with the authorization server happen, for the
+    /// wire events: their URLs never show the credentials' secrets nor the refresh token.
+    pub(crate) fn wire_site(&self, kind: wire::Kind) -> wire::Site<'_> {
+        let known =
+            wire::Known { credentials: Some(&self.engine.credentials), param: self.spec.refresh.param(), values: &[] };
+        wire::Site { vendor: Some(self.spec.name), kind, operation: None, known }
     }
 
     /// Whether tokens are renewed with their refresh token: the vendor declares a refresh and
@@ -318,8 +328,11 @@ impl Inner {
         let endpoint = self.endpoint(kind);
         let presentation = &self.engine.presentation;
         let mut resent = false;
+        let site = self.wire_site(kind.into());
+        // The second attempt after a DPoP nonce numbers on from the first's.
+        let mut attempts = 0;
         let result = loop {
-            let raw = self.transport.send(kind, build).await.map_err(|e| e.at(&endpoint))?;
+            let raw = self.transport.send(kind, &site, &mut attempts, build).await.map_err(|e| e.at(&endpoint))?;
             let result = self.with_secrets(session, |secrets| {
                 let ctx = ParseContext { vendor: self.spec.name, response: &self.spec.response, secrets };
                 parse::token_response(&ctx, &raw, SystemTime::now())

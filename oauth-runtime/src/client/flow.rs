@@ -12,12 +12,13 @@ use reqwest::{
 use tracing::Instrument as _;
 
 use super::{Authorization, Client};
-use crate::{error::Error, present::Call};
+use crate::{error::Error, present::Call, wire};
 
 /// A request the send path can put a token on.
 pub(crate) trait Outgoing: Send {
     fn method(&self) -> &Method;
     fn url(&self) -> Cow<'_, str>;
+    fn headers(&self) -> &HeaderMap;
     fn headers_mut(&mut self) -> &mut HeaderMap;
 }
 
@@ -32,6 +33,12 @@ pub(crate) trait Dispatch<R> {
     type Response: Incoming + Send;
     type Error: Send;
     fn dispatch(&mut self, request: R) -> impl Future<Output = Result<Self::Response, Self::Error>> + Send;
+    /// What kind of failure `error` is, as the wire events name it (`connect`, `timeout`, ..).
+    fn error_kind(error: &Self::Error) -> &'static str;
+    /// The call's operation name, when it has one (an `#[oauth_api]` operation's).
+    fn operation(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Why the send path gave up: no token, or the integration's own send failed.
@@ -56,22 +63,25 @@ impl<P> Client<P> {
     /// presentation's challenge), sends `replay` once with the new (or same) token. Without a
     /// replay copy the first answer is returned as it is; the rejected token is never used
     /// again either way.
+    ///
+    /// Each attempt is one wire event; the last one's is returned with the answer, still open,
+    /// for a caller that reads the body to add its length (dropping it emits the event).
     pub(crate) async fn send_authorized<R, D>(
         &self,
         mut request: R,
         replay: Option<R>,
         dispatch: &mut D,
-    ) -> Result<D::Response, Failure<D::Error>>
+    ) -> Result<(D::Response, wire::Exchange), Failure<D::Error>>
     where
         R: Outgoing,
         D: Dispatch<R> + Send,
     {
         let auth = self.authorization().await.map_err(Failure::Token)?;
         let url = self.attach(&auth, &mut request).map_err(Failure::Token)?;
-        let response = dispatch.dispatch(request).await.map_err(Failure::Send)?;
+        let (response, exchange) = self.send_once(&auth, 1, request, dispatch).await?;
         let verdict = self.judge(&auth, url.as_deref(), response.status(), response.headers());
         if verdict == Verdict::Done {
-            return Ok(response);
+            return Ok((response, exchange));
         }
         let vendor = self.inner.spec.name;
         let Some(mut replay) = replay else {
@@ -79,12 +89,13 @@ impl<P> Client<P> {
                 vendor,
                 "API answered 401; the request cannot be sent twice (a streaming body), so it is not"
             );
-            return Ok(response);
+            return Ok((response, exchange));
         };
+        // The first answer goes before the second request, freeing its connection; its event
+        // before the second's.
+        drop((response, exchange));
         let span = tracing::info_span!("oauth.reauth", vendor);
         async move {
-            // The first answer goes before the second request, freeing its connection.
-            drop(response);
             let auth = match verdict {
                 Verdict::SameToken => {
                     tracing::info!("the API asked for another attempt with the same token");
@@ -96,14 +107,56 @@ impl<P> Client<P> {
                 }
             };
             let url = self.attach(&auth, &mut replay).map_err(Failure::Token)?;
-            let response = dispatch.dispatch(replay).await.map_err(Failure::Send)?;
+            let (response, exchange) = self.send_once(&auth, 2, replay, dispatch).await?;
             // Reported like any answer (a new nonce is remembered); no third attempt whatever
             // it says.
             self.judge(&auth, url.as_deref(), response.status(), response.headers());
-            Ok(response)
+            Ok((response, exchange))
         }
         .instrument(span)
         .await
+    }
+
+    /// Sends `request` (carrying `auth`'s token) as attempt `attempt`, recording it.
+    async fn send_once<R, D>(
+        &self,
+        auth: &Authorization,
+        attempt: u32,
+        request: R,
+        dispatch: &mut D,
+    ) -> Result<(D::Response, wire::Exchange), Failure<D::Error>>
+    where
+        R: Outgoing,
+        D: Dispatch<R> + Send,
+    {
+        let token = auth.token();
+        let tokens = [token.access_token().expose_secret(), token.refresh_token().map_or("", |rt| rt.expose_secret())];
+        let known = wire::Known {
+            credentials: Some(&self.inner.engine.credentials),
+            param: self.inner.spec.refresh.param(),
+            values: &tokens,
+        };
+        let site = wire::Site {
+            vendor: Some(self.inner.spec.name),
+            kind: wire::Kind::Api,
+            operation: dispatch.operation(),
+            known,
+        };
+        let mut exchange = wire::Exchange::start(&site, attempt, || wire::Request {
+            method: request.method(),
+            url: request.url(),
+            headers: request.headers(),
+        });
+        match dispatch.dispatch(request).await {
+            Ok(response) => {
+                exchange.response(response.status(), response.headers());
+                Ok((response, exchange))
+            }
+            Err(error) => {
+                exchange.failed(D::error_kind(&error));
+                Err(Failure::Send(error))
+            }
+        }
     }
 
     /// Puts `auth`'s token on `request` the way the client presents tokens; the URL when the
@@ -151,6 +204,9 @@ impl Outgoing for reqwest::Request {
     fn url(&self) -> Cow<'_, str> {
         Cow::Borrowed(reqwest::Request::url(self).as_str())
     }
+    fn headers(&self) -> &HeaderMap {
+        reqwest::Request::headers(self)
+    }
     fn headers_mut(&mut self) -> &mut HeaderMap {
         reqwest::Request::headers_mut(self)
     }
@@ -172,6 +228,9 @@ impl<B: Send> Outgoing for http::Request<B> {
     }
     fn url(&self) -> Cow<'_, str> {
         Cow::Owned(self.uri().to_string())
+    }
+    fn headers(&self) -> &HeaderMap {
+        http::Request::headers(self)
     }
     fn headers_mut(&mut self) -> &mut HeaderMap {
         http::Request::headers_mut(self)

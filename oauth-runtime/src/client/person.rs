@@ -15,6 +15,7 @@ use crate::{
     Error, Token,
     grant::{self, CodeFlow, DeviceAuthorization, DeviceFlow, Loopback, PersonStep, Pkce, Redemption},
     provider::Role,
+    wire::Kind,
 };
 
 impl<P> Client<P> {
@@ -61,7 +62,8 @@ impl<P> Client<P> {
         };
         let flow: &DeviceFlow = flow;
         let build = || inner.endpoint_request(flow.url(), &session.params, true, &[]);
-        let (prompt, device_code) = inner.send_endpoint(session, &build, |ctx, raw| flow.read(ctx, raw)).await?;
+        let (prompt, device_code) =
+            inner.send_endpoint(session, Kind::DeviceAuthorization, &build, |ctx, raw| flow.read(ctx, raw)).await?;
         let issued = Instant::now();
         tracing::info!(
             vendor = inner.spec.name,
@@ -135,7 +137,8 @@ impl<P> Client<P> {
         let url = match flow.par_url() {
             Some(par) => {
                 let build = || inner.endpoint_request(par, &session.params, true, &pairs);
-                let request_uri = inner.send_endpoint(session, &build, |ctx, raw| flow.read_par(ctx, raw)).await?;
+                let request_uri =
+                    inner.send_endpoint(session, Kind::Par, &build, |ctx, raw| flow.read_par(ctx, raw)).await?;
                 flow.browser_url([("client_id", client_id.as_str()), ("request_uri", request_uri.as_str())])
             }
             None => {

@@ -11,6 +11,7 @@ use crate::{
     parse::{self, ParseContext},
     provider::BodyStyle,
     token::Token,
+    wire,
 };
 
 impl<P> Client<P> {
@@ -107,9 +108,10 @@ impl Inner {
             Ok(request)
         };
         let span = tracing::info_span!("oauth.revoke", vendor = self.spec.name, token_type_hint = hint);
-        let raw = tracing::Instrument::instrument(self.transport.send(TokenRequestKind::Revocation, &build), span)
-            .await
-            .map_err(|e| e.at(&endpoint))?;
+        let site = self.wire_site(wire::Kind::Revoke);
+        let mut attempts = 0;
+        let sent = self.transport.send(TokenRequestKind::Revocation, &site, &mut attempts, &build);
+        let raw = tracing::Instrument::instrument(sent, span).await.map_err(|e| e.at(&endpoint))?;
         if raw.status.is_success() {
             tracing::info!(vendor = self.spec.name, token_type_hint = hint, "token revoked");
             return Ok(());

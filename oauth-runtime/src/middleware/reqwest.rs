@@ -83,10 +83,12 @@ impl<P: 'static> Middleware for OAuthMiddleware<P> {
         }
         let replay = req.try_clone();
         let mut chain = Chain { next, extensions };
-        self.client.send_authorized(req, replay, &mut chain).await.map_err(|failure| match failure {
-            Failure::Token(error) => reqwest_middleware::Error::middleware(error),
-            Failure::Send(error) => error,
-        })
+        match self.client.send_authorized(req, replay, &mut chain).await {
+            // The body is the caller's to read: the wire event goes out with the headers.
+            Ok((response, _exchange)) => Ok(response),
+            Err(Failure::Token(error)) => Err(reqwest_middleware::Error::middleware(error)),
+            Err(Failure::Send(error)) => Err(error),
+        }
     }
 }
 
@@ -102,5 +104,12 @@ impl Dispatch<Request> for Chain<'_, '_> {
 
     fn dispatch(&mut self, request: Request) -> impl Future<Output = reqwest_middleware::Result<Response>> + Send {
         self.next.clone().run(request, self.extensions)
+    }
+
+    fn error_kind(error: &reqwest_middleware::Error) -> &'static str {
+        match error {
+            reqwest_middleware::Error::Reqwest(e) => crate::wire::reqwest_error(e),
+            reqwest_middleware::Error::Middleware(_) => "middleware",
+        }
     }
 }

@@ -305,10 +305,12 @@ impl<S, P, R> OAuthService<S, P, R> {
         ResponseFuture::new(async move {
             let template = inner.clone();
             let mut service = Ready { ready: Some(inner), template };
-            client.send_authorized(req, replay, &mut service).await.map_err(|failure| match failure {
-                Failure::Token(error) => BoxError::from(error),
-                Failure::Send(error) => error,
-            })
+            match client.send_authorized(req, replay, &mut service).await {
+                // The body is the caller's to read: the wire event goes out with the headers.
+                Ok((response, _exchange)) => Ok(response),
+                Err(Failure::Token(error)) => Err(BoxError::from(error)),
+                Err(Failure::Send(error)) => Err(error),
+            }
         })
     }
 }
@@ -344,6 +346,14 @@ where
                 }
             };
             service.call(request).await.map_err(Into::into)
+        }
+    }
+
+    fn error_kind(error: &BoxError) -> &'static str {
+        // The inner service's error: reqwest's when it is reqwest behind `service_fn`.
+        match error.downcast_ref::<reqwest::Error>() {
+            Some(e) => crate::wire::reqwest_error(e),
+            None => "service",
         }
     }
 }

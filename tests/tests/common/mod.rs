@@ -105,3 +105,72 @@ pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
         .finish();
     (logs, tracing::subscriber::set_default(subscriber))
 }
+
+/// One `tracing` event as a capturing layer saw it: its target, level and fields (strings
+/// without their quotes, numbers as written).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub target: String,
+    pub level: tracing::Level,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+impl Event {
+    /// The value of the field `name`, if the event has it.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+
+    /// The value of the field `name`, which the event must have.
+    pub fn field(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_else(|| panic!("no field `{name}` in {self:?}"))
+    }
+}
+
+/// The events a [`capture_events`] layer recorded.
+#[derive(Clone, Default)]
+pub struct Events(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
+
+impl Events {
+    /// The wire events (target `oauth_runtime::wire`) so far.
+    pub fn wire(&self) -> Vec<Event> {
+        self.0.lock().unwrap().iter().filter(|e| e.target == oauth_runtime::WIRE_TARGET).cloned().collect()
+    }
+
+    /// The wire events so far, and forgets every event.
+    pub fn take_wire(&self) -> Vec<Event> {
+        let wire = self.wire();
+        self.0.lock().unwrap().clear();
+        wire
+    }
+}
+
+struct Recorder(Events);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Recorder {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Fields<'a>(&'a mut std::collections::BTreeMap<String, String>);
+        impl tracing::field::Visit for Fields<'_> {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                self.0.insert(field.name().to_owned(), value.to_owned());
+            }
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.insert(field.name().to_owned(), format!("{value:?}"));
+            }
+        }
+        let mut fields = std::collections::BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        let metadata = event.metadata();
+        let recorded = Event { target: metadata.target().to_owned(), level: *metadata.level(), fields };
+        self.0.0.lock().unwrap().push(recorded);
+    }
+}
+
+/// Records every `tracing` event of this thread up to `max_level`, fields included, until the
+/// guard drops.
+pub fn capture_events(max_level: tracing::Level) -> (Events, tracing::subscriber::DefaultGuard) {
+    use tracing_subscriber::{Layer as _, layer::SubscriberExt as _};
+    let events = Events::default();
+    let layer = Recorder(events.clone()).with_filter(tracing_subscriber::filter::LevelFilter::from_level(max_level));
+    (events, tracing::subscriber::set_default(tracing_subscriber::registry().with(layer)))
+}

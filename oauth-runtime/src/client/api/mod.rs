@@ -16,6 +16,7 @@ use super::{
 use crate::{
     api_error::{self, ErrorDecoder},
     error::Error,
+    wire,
 };
 
 /// An API call being built; `send` and its typed forms attach the token.
@@ -152,6 +153,13 @@ impl ApiRequest {
     /// if none can be had, and [`Error::Timeout`] or [`Error::Connect`] if the API does not
     /// answer.
     pub async fn send(self) -> Result<reqwest::Response, Error> {
+        // The runtime reads no body here: the wire event goes out with the answer's headers.
+        self.send_recorded().await.map(|(response, _exchange)| response)
+    }
+
+    /// [`ApiRequest::send`], with the wire event of the last attempt left open for the
+    /// typed forms, which read the body.
+    async fn send_recorded(self) -> Result<(reqwest::Response, wire::Exchange), Error> {
         let (inner, session, operation) = (self.inner.clone(), self.session.clone(), self.operation);
         let vendor = inner.spec.name;
         let span = tracing::info_span!("oauth.call", vendor, operation = operation.unwrap_or("-"));
@@ -162,7 +170,7 @@ impl ApiRequest {
             if request.headers().get_all(header::AUTHORIZATION).iter().any(|v| Some(v) != from_url.as_ref()) {
                 return Err(Error::argument(vendor, operation, AUTHORIZATION_SET));
             }
-            send(&inner, &session, request).await
+            send(&inner, &session, operation, request).await
         }
         .instrument(span)
         .await
@@ -176,11 +184,12 @@ const AUTHORIZATION_SET: &str = "an `Authorization` header was set on the reques
 async fn send(
     inner: &Arc<Inner>,
     session: &Arc<Session>,
+    operation: Option<&'static str>,
     request: reqwest::Request,
-) -> Result<reqwest::Response, Error> {
+) -> Result<(reqwest::Response, wire::Exchange), Error> {
     let client: Client<()> = Client { inner: inner.clone(), session: session.clone(), _provider: PhantomData };
     let replay = request.try_clone();
-    let mut http = Execute { inner };
+    let mut http = Execute { inner, operation };
     client.send_authorized(request, replay, &mut http).await.map_err(|failure| match failure {
         Failure::Token(error) | Failure::Send(error) => error,
     })
@@ -189,6 +198,7 @@ async fn send(
 /// Sends with the client's transport and its per-call timeout.
 struct Execute<'a> {
     inner: &'a Inner,
+    operation: Option<&'static str>,
 }
 
 impl Dispatch<reqwest::Request> for Execute<'_> {
@@ -203,6 +213,14 @@ impl Dispatch<reqwest::Request> for Execute<'_> {
         let timeout = *request.timeout_mut().get_or_insert(inner.transport.timeout);
         let sent = inner.transport.http.execute(request);
         async move { sent.await.map_err(|e| Error::transport(inner.spec.name, e, Some(timeout))) }
+    }
+
+    fn error_kind(error: &Error) -> &'static str {
+        wire::error(error)
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        self.operation
     }
 }
 

@@ -12,6 +12,7 @@ use crate::{
     error::Error,
     redact,
     transport::{ReadError, read_capped},
+    wire,
 };
 
 impl ApiRequest {
@@ -71,14 +72,18 @@ impl ApiRequest {
             operation: self.operation,
             decoder: self.error_decoder,
         };
-        let response = self.send().await?;
+        let (response, mut exchange) = self.send_recorded().await?;
         let status = response.status();
         // Kept for the error alone: a 2xx answer's headers are not copied.
         let headers = if status.is_success() { Default::default() } else { response.headers().clone() };
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
-            Ok(body) => Bytes::from(body),
+            Ok(body) => {
+                exchange.body(body.len());
+                Bytes::from(body)
+            }
             Err(ReadError::TooLarge) => {
+                exchange.failed("too_large");
                 return Err(Error::ResponseTooLarge {
                     vendor: ctx.inner.spec.name,
                     endpoint: None,
@@ -86,8 +91,13 @@ impl ApiRequest {
                     limit: cap,
                 });
             }
-            Err(ReadError::Transport(e)) => return Err(Error::transport(ctx.inner.spec.name, e, None)),
+            Err(ReadError::Transport(e)) => {
+                exchange.failed(wire::reqwest_error(&e));
+                return Err(Error::transport(ctx.inner.spec.name, e, None));
+            }
         };
+        // The exchange ends with its body read, before any decoding.
+        drop(exchange);
         if !status.is_success() {
             let typed = ctx.decoder.and_then(|decode| decode(&body));
             let excerpt = ctx.inner.with_secrets(&ctx.session, |secrets| redact::excerpt(&body, secrets));
