@@ -100,13 +100,17 @@
 
 mod config;
 mod deyel;
+mod example;
 mod fault;
 mod generic;
 mod http;
+mod log;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod origin;
 mod peer;
+mod reshape;
 mod server;
 mod state;
 #[cfg(feature = "tls")]
@@ -115,7 +119,10 @@ mod token;
 mod vendor;
 
 pub use config::{SimConfig, hostile};
+pub use example::{ExampleError, ExampleToken, read_example, read_example_at};
 pub use fault::{Fault, Target};
+pub use log::{DEFAULT_REQUEST_LOG, MAX_LOGGED_BODY, Origin, RequestBody, RouteKind, SimRequest};
+pub use reshape::Reshape;
 pub use server::Simulator;
 pub use state::Counters;
 #[cfg(feature = "tls")]
