@@ -59,8 +59,6 @@ pub struct RawResponse {
     pub headers: reqwest::header::HeaderMap,
 }
 
-// Used by the property tests and the fuzz target, through the parse internals feature.
-#[allow(dead_code)]
 impl RawResponse {
     /// A response with `status`, `content_type` and `body`, and no `Location` or `Date`.
     pub fn new(status: StatusCode, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> RawResponse {

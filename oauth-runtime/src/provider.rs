@@ -245,6 +245,49 @@ impl ProviderSpec {
     pub fn field(&self, role: Role) -> Option<(usize, &'static FieldSpec)> {
         self.fields.iter().enumerate().find(|(_, f)| f.role == role)
     }
+
+    /// Reads `body` as this vendor's token endpoint would have answered it with HTTP 200 and
+    /// `content_type`, received at `received_at`: the [`Token`](crate::Token) a client of this
+    /// spec holds after that answer, or the error it returns, by the very parser the client
+    /// runs. `None` as the content type sniffs the body as a client does with a missing one
+    /// (`{` is JSON, `key=value` pairs a form).
+    ///
+    /// For checking a declaration against the sample response a vendor documents (a
+    /// misspelt field name is an [`Error::MalformedResponse`](crate::Error::MalformedResponse)
+    /// naming the field; `oauth_sim::read_example` builds on this), and for reading an answer
+    /// obtained some other way. Excerpts in errors have their values masked, as always.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use oauth_runtime::{Error, provider::*};
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token");
+    /// let now = SystemTime::now();
+    /// let token = SPEC.read_token_response(None, br#"{"access_token":"abc","expires_in":"3600"}"#, now)?;
+    /// assert_eq!(token.access_token().expose_secret(), "abc");
+    /// assert_eq!(token.expires_at().duration_since(now).unwrap(), Duration::from_secs(3600));
+    ///
+    /// let misspelt = SPEC.read_token_response(None, br#"{"acess_token":"abc"}"#, now).unwrap_err();
+    /// assert!(matches!(&misspelt, Error::MalformedResponse { reason, .. } if reason.contains("`access_token`")));
+    /// # Ok::<(), Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What a client would return for that answer: [`Error::OAuth`](crate::Error::OAuth) for an
+    /// error body, [`Error::MalformedResponse`](crate::Error::MalformedResponse) for a body it
+    /// cannot read as a token (no access token under the declared name, an expiry that is not
+    /// a number, HTML, truncated JSON).
+    pub fn read_token_response(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+        received_at: std::time::SystemTime,
+    ) -> Result<crate::Token, crate::Error> {
+        let ctx = crate::parse::ParseContext { vendor: self.name, response: &self.response, secrets: &[] };
+        let raw = crate::parse::RawResponse::new(reqwest::StatusCode::OK, content_type, body);
+        crate::parse::token_response(&ctx, &raw, received_at)
+    }
 }
 
 /// A base URL the vendor publishes under a name, and the URL of its token endpoints when they

@@ -172,6 +172,16 @@ pub struct SimConfig {
     /// How long authorization codes are valid (default 60 s; RFC 6749 section 4.1.2 allows at
     /// most 10 minutes).
     pub code_lifetime: Duration,
+    /// How many of the most recent requests [`Simulator::requests`] keeps (default
+    /// [`DEFAULT_REQUEST_LOG`](crate::DEFAULT_REQUEST_LOG), 1000; 0 keeps none). Older ones
+    /// are dropped as new ones arrive; each keeps at most
+    /// [`MAX_LOGGED_BODY`](crate::MAX_LOGGED_BODY) of its body.
+    ///
+    /// [`Simulator::requests`]: crate::Simulator::requests
+    pub request_log: usize,
+    /// Whether the authorization server and the API listen on two origins (two ports of
+    /// `127.0.0.1`; default false: one origin serves both). See [`SimConfig::separate_origins`].
+    pub separate_origins: bool,
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -235,6 +245,8 @@ impl SimConfig {
             device_code_lifetime: Duration::from_secs(900),
             device_pending_polls: 0,
             code_lifetime: Duration::from_secs(60),
+            request_log: crate::DEFAULT_REQUEST_LOG,
+            separate_origins: false,
         }
     }
 
@@ -685,6 +697,57 @@ impl SimConfig {
     /// ```
     pub fn subject_token(mut self, token: impl Into<String>, token_type: impl Into<String>) -> Self {
         self.subject_tokens.push((token.into(), token_type.into()));
+        self
+    }
+
+    /// Sets [`SimConfig::request_log`]: how many recent requests
+    /// [`Simulator::requests`](crate::Simulator::requests) keeps.
+    ///
+    /// ```
+    /// # use oauth_sim::{SimConfig, Vendor};
+    /// let config = SimConfig::for_vendor(Vendor::Deyel).request_log(10_000);
+    /// assert_eq!(config.request_log, 10_000);
+    /// ```
+    pub fn request_log(mut self, capacity: usize) -> Self {
+        self.request_log = capacity;
+        self
+    }
+
+    /// Serves the authorization server and the API at two origins, as most vendors do
+    /// (`auth.example.com` and `api.example.com`): the token, refresh, revocation, metadata,
+    /// device and authorization endpoints at
+    /// [`Simulator::auth_base_url`](crate::Simulator::auth_base_url), the protected path and
+    /// the [`route`](SimConfig::route)s at [`Simulator::api_base_url`](crate::Simulator::api_base_url),
+    /// each on a port of its own. A request that reaches the wrong one is refused with
+    /// `421 Misdirected Request`, a body that names the origin that serves it, and a count in
+    /// [`Counters::misdirected_requests`](crate::Counters::misdirected_requests): a client that
+    /// sends its token requests to the API's host (or its calls to the token host) fails
+    /// loudly instead of passing against a simulator that serves both.
+    ///
+    /// ```
+    /// use oauth_runtime::{Provider, Secret, oauth_provider};
+    /// use oauth_sim::{SimConfig, Simulator};
+    ///
+    /// #[derive(Clone)]
+    /// #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+    /// struct Acme { client_id: String, client_secret: Secret }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let acme = Acme { client_id: "id".into(), client_secret: Secret::from("secret") };
+    /// let sim = Simulator::start_with(SimConfig::for_provider(acme.clone()).separate_origins(true)).await?;
+    /// assert_ne!(sim.auth_base_url(), sim.api_base_url());
+    ///
+    /// let client = acme.clone().client_builder().base_url(&sim.api_base_url()).auth_base_url(&sim.auth_base_url()).build()?;
+    /// assert_eq!(client.get(sim.protected_path()).send().await?.status(), 200);
+    ///
+    /// let confused = acme.client(&sim.api_base_url())?; // token requests to the API's origin
+    /// assert!(confused.token().await.is_err());
+    /// assert_eq!(sim.counters().misdirected_requests, 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn separate_origins(mut self, separate: bool) -> Self {
+        self.separate_origins = separate;
         self
     }
 

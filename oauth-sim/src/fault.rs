@@ -9,7 +9,7 @@ use axum::{
 };
 use futures_util::stream;
 
-use crate::{config::Kind, state::Shared};
+use crate::{Reshape, config::Kind, state::Shared};
 
 /// Which kind of request a [`Fault`] applies to.
 ///
@@ -37,7 +37,13 @@ pub enum Target {
 /// More faults, and more details of a fault, may be added: the faults with
 /// data are built with their constructors ([`Fault::status`],
 /// [`Fault::too_many_requests`], [`Fault::html`], [`Fault::huge_body`],
-/// [`Fault::slow`], [`Fault::redirect`]), and a `match` needs a wildcard arm.
+/// [`Fault::slow`], [`Fault::redirect`], [`Fault::after_processing`], [`Fault::respond`],
+/// [`Fault::reshape`]), and a `match` needs a wildcard arm.
+///
+/// Two are not failures: [`Fault::Respond`] serves an answer of your own, and
+/// [`Fault::Reshape`] the real answer in a shape the declaration does not describe (numbers as
+/// strings, extra fields, a form body), to test that a client copes with a vendor that
+/// drifts from its document.
 ///
 /// ```
 /// use std::time::Duration;
@@ -100,6 +106,26 @@ pub enum Fault {
     /// Built with [`Fault::after_processing`].
     #[non_exhaustive]
     AfterProcessing(Box<Fault>),
+    /// Exactly this answer: the status (outside 100..=999 served as 500), a `Content-Type`
+    /// (none if empty; a value no header can hold is served as 500) and the body, for a shape
+    /// no other fault has (a vendor's own error page, a token answer written by hand). Built
+    /// with [`Fault::respond`].
+    #[non_exhaustive]
+    Respond {
+        /// The status.
+        status: u16,
+        /// The `Content-Type`, or empty for none.
+        content_type: String,
+        /// The body, as sent.
+        body: Bytes,
+    },
+    /// The request is processed as usual and its answer, tokens and all, is rewritten as
+    /// the [`Reshape`] says: numbers as strings, extra fields, a form body. Like
+    /// [`Fault::AfterProcessing`] it needs a handler that processes first: a spec simulator's
+    /// token and refresh endpoints and MPS Monitor's token endpoint; elsewhere it is a 500.
+    /// Built with [`Fault::reshape`].
+    #[non_exhaustive]
+    Reshape(Reshape),
 }
 
 impl Fault {
@@ -137,6 +163,42 @@ impl Fault {
     pub fn after_processing(fault: Fault) -> Fault {
         Fault::AfterProcessing(Box::new(fault))
     }
+
+    /// [`Fault::Respond`]: exactly this answer instead of the simulator's, before the request
+    /// is looked at (wrap it in [`Fault::after_processing`] to have the request carried out
+    /// first). An empty `content_type` sends none.
+    ///
+    /// ```
+    /// use oauth_sim::{Fault, Target};
+    /// # use oauth_sim::{Simulator, Vendor};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let sim = Simulator::start(Vendor::Deyel).await?;
+    /// // A gateway's JSON error no RFC describes, for the next token request.
+    /// let body = r#"{"fault":{"faultstring":"Rate limit quota violation","detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}"#;
+    /// sim.inject(Target::Token, Fault::respond(429, "application/json", body), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn respond(status: u16, content_type: impl Into<String>, body: impl Into<Bytes>) -> Fault {
+        Fault::Respond { status, content_type: content_type.into(), body: body.into() }
+    }
+
+    /// [`Fault::Reshape`]: the request is processed, then its answer rewritten.
+    ///
+    /// ```
+    /// use oauth_sim::{Fault, Reshape, Target};
+    /// # use oauth_sim::{Simulator, Vendor};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let sim = Simulator::start(Vendor::MpsMonitor).await?;
+    /// // Every token answer from now on with `"expires_in": "1799"` and an unknown field.
+    /// let drift = Reshape::new().numbers_as_strings().extra_field("scope", "account");
+    /// sim.set_fault_rate(Target::Token, Fault::reshape(drift), 1.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn reshape(reshape: Reshape) -> Fault {
+        Fault::Reshape(reshape)
+    }
 }
 
 /// Serves the next queued fault for `target`, if any. `Slow` only delays, so
@@ -157,12 +219,16 @@ pub(crate) async fn intercept_before(shared: &Shared, target: Target) -> Result<
     match shared.next_fault(target) {
         None => Ok(None),
         Some(Fault::AfterProcessing(inner)) => Ok(Some(*inner)),
+        Some(Fault::Reshape(reshape)) => Ok(Some(Fault::Reshape(reshape))),
         Some(fault) => serve(shared, target, fault).await.map_or(Ok(None), Err),
     }
 }
 
 /// The answer to a processed request under `fault`, instead of `normal`.
 pub(crate) async fn after(shared: &Shared, target: Target, fault: Fault, normal: Response) -> Response {
+    if let Fault::Reshape(reshape) = &fault {
+        return reshape.apply(normal).await;
+    }
     match serve(shared, target, fault).await {
         Some(response) => response,
         None => normal,
@@ -235,8 +301,23 @@ fn render(fault: Fault) -> Response {
             Err(_) => render(Fault::Status(500)),
         },
         Fault::Reset => reset(),
-        // Handled by `serve`, which knows the vendor.
-        Fault::Slow(_) | Fault::Unauthorized | Fault::AfterProcessing(_) => render(Fault::Status(500)),
+        Fault::Respond { status: code, content_type, body } => {
+            let mut response = (status(code), body).into_response();
+            match HeaderValue::from_str(&content_type) {
+                _ if content_type.is_empty() => {
+                    response.headers_mut().remove(header::CONTENT_TYPE);
+                }
+                Ok(value) => {
+                    response.headers_mut().insert(header::CONTENT_TYPE, value);
+                }
+                Err(_) => return render(Fault::Status(500)),
+            }
+            response
+        }
+        // Handled by `serve` and `after`, which know the vendor and the normal answer.
+        Fault::Slow(_) | Fault::Unauthorized | Fault::AfterProcessing(_) | Fault::Reshape(_) => {
+            render(Fault::Status(500))
+        }
     }
 }
 

@@ -207,6 +207,20 @@ pub(crate) fn object_with(fields: &[(&str, Value)], comma: &str, colon: &str) ->
     out
 }
 
+/// A JSON object's members as a form body: strings as they are, other values as their JSON
+/// text, `null`s left out.
+pub(crate) fn to_form(fields: &serde_json::Map<String, Value>) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        match v {
+            Value::String(s) => out.append_pair(k, s),
+            Value::Null => &mut out,
+            other => out.append_pair(k, &other.to_string()),
+        };
+    }
+    out.finish()
+}
+
 /// A response with a JSON body and the given content type.
 pub(crate) fn json(status: StatusCode, content_type: &'static str, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()

@@ -27,9 +27,20 @@
 //!   replaces. A request whose client disconnects is still carried out to the end.
 //! * **Faulty on demand**: [`Simulator::inject`] makes the next requests to a
 //!   [`Target`] fail with a [`Fault`] (5xx, 429, HTML pages, broken JSON,
-//!   redirects, dropped connections, ...).
+//!   redirects, dropped connections, ...), or answer beyond the declaration:
+//!   [`Fault::reshape`] serves the real answer with numbers as strings, extra fields or a form
+//!   body ([`Reshape`]), [`Fault::respond`] a body of your own.
 //! * **Observable**: [`Simulator::counters`] tells how many requests of each
-//!   kind arrived.
+//!   kind arrived, and [`Simulator::requests`] what each was: method, path, query, headers
+//!   and body decoded ([`SimRequest`]), the endpoint it was taken for, the origin and the
+//!   status; the most recent [`SimConfig::request_log`] (1000) are kept, and their `Debug`
+//!   masks credentials.
+//! * **Two origins on request**: with [`SimConfig::separate_origins`] the authorization
+//!   server ([`Simulator::auth_base_url`]) and the API ([`Simulator::api_base_url`]) listen
+//!   apart, and a request at the wrong one is refused with `421 Misdirected Request`.
+//! * **Declarations against documents**: [`read_example`] reads a vendor's documented sample
+//!   response with a spec, by the client's own parser, and names a declared field the sample
+//!   does not have.
 //!
 //! The four vendors:
 //!
@@ -54,7 +65,38 @@
 //!   `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no error code when no token
 //!   was sent), as RFC 6750 section 3 asks.
 //!
-//! # Example
+//! # Examples
+//!
+//! A vendor you declare, at two origins, with the request log and the sample check:
+//!
+//! ```
+//! use oauth_runtime::{Provider, Secret, oauth_provider};
+//! use oauth_sim::{Origin, RouteKind, SimConfig, Simulator};
+//!
+//! #[derive(Clone)]
+//! #[oauth_provider(grant = "client_credentials", token_path = "/oauth2/token", access_token = "accessToken")]
+//! struct Acme { client_id: String, client_secret: Secret }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // The vendor's documented answer, as the client reads it.
+//! let example = oauth_sim::read_example(Acme::SPEC, r#"{"accessToken":"abc","expires_in":600}"#)?;
+//! assert_eq!((example.access_token(), example.lifetime().as_secs()), ("abc", 600));
+//!
+//! let acme = Acme { client_id: "id".into(), client_secret: Secret::from("secret") };
+//! let sim = Simulator::start_with(SimConfig::for_provider(acme.clone()).separate_origins(true)).await?;
+//! let client = acme.client_builder().base_url(&sim.api_base_url()).auth_base_url(&sim.auth_base_url()).build()?;
+//! client.get(sim.protected_path()).send().await?;
+//!
+//! let requests = sim.requests();
+//! assert_eq!((requests[0].kind(), requests[0].origin()), (Some(RouteKind::Token), Origin::Auth));
+//! assert_eq!(requests[0].form("client_secret"), Some("secret"));
+//! assert_eq!((requests[1].origin(), requests[1].status()), (Origin::Api, Some(200)));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! One of the four vendors, by hand, with a fault:
 //!
 //! ```
 //! use oauth_sim::{Fault, Simulator, Target, Vendor};
@@ -100,13 +142,17 @@
 
 mod config;
 mod deyel;
+mod example;
 mod fault;
 mod generic;
 mod http;
+mod log;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+mod origin;
 mod peer;
+mod reshape;
 mod server;
 mod state;
 #[cfg(feature = "tls")]
@@ -115,7 +161,10 @@ mod token;
 mod vendor;
 
 pub use config::{SimConfig, hostile};
+pub use example::{ExampleError, ExampleToken, read_example, read_example_at};
 pub use fault::{Fault, Target};
+pub use log::{DEFAULT_REQUEST_LOG, MAX_LOGGED_BODY, Origin, RequestBody, RouteKind, SimRequest};
+pub use reshape::Reshape;
 pub use server::Simulator;
 pub use state::Counters;
 #[cfg(feature = "tls")]

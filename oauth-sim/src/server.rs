@@ -16,7 +16,9 @@ use tokio::{
 
 use oauth_runtime::{Provider, provider::ProviderSpec};
 
-use crate::{Counters, Fault, SimConfig, Target, Vendor, config::Kind, generic, http, state::Shared};
+use crate::{
+    Counters, Fault, SimConfig, SimRequest, Target, Vendor, config::Kind, generic, http, log::Origin, state::Shared,
+};
 
 /// Carries every request out to the end even when its client disconnects, as a real server
 /// does: a token request the client abandoned still issues its token and rotates the refresh
@@ -38,10 +40,61 @@ async fn run_to_completion(request: axum::extract::Request, next: axum::middlewa
 /// idle keep-alive connections are closed.
 #[derive(Debug)]
 pub struct Simulator {
+    /// The API's address (the only one without separate origins).
     addr: SocketAddr,
+    /// The authorization server's address (`addr` without separate origins).
+    auth_addr: SocketAddr,
     shared: Arc<Shared>,
-    listener: Arc<Mutex<Option<TcpListener>>>,
-    shutdown: Option<oneshot::Sender<()>>,
+    listeners: Vec<Arc<Mutex<Option<TcpListener>>>>,
+    shutdown: Vec<oneshot::Sender<()>>,
+}
+
+/// A listener on `127.0.0.1` and an ephemeral port.
+async fn bind() -> io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
+
+/// What one listener serves: everything (`Origin::Shared`), or one origin's endpoints with the
+/// other's refused. Every request is logged, then carried out to the end.
+fn app(shared: &Arc<Shared>, origin: Origin) -> axum::Router {
+    let routes = match origin {
+        // The user's API routes answer 421 at the authorization server's origin.
+        Origin::Auth => generic::misdirected_routes(shared),
+        _ => generic::routes(shared),
+    };
+    let app = match shared.config.kind() {
+        Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),
+        Kind::Spec(_) => routes.fallback(generic::dispatch),
+    };
+    let state = (Arc::clone(shared), origin);
+    let mut app = app.with_state(Arc::clone(shared));
+    if origin != Origin::Shared {
+        app = app.layer(axum::middleware::from_fn_with_state(state.clone(), crate::origin::guard));
+    }
+    app.layer(axum::middleware::from_fn_with_state(state, crate::log::record))
+        .layer(axum::middleware::from_fn(run_to_completion))
+}
+
+/// Serves `app` on `listener` (over TLS with [`SimConfig::tls`]) until the sender returned is
+/// used or dropped.
+fn serve(shared: &Shared, app: axum::Router, listener: SharedListener) -> io::Result<oneshot::Sender<()>> {
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let stopped = async move {
+        let _ = stopped.await;
+    };
+    let service = app.into_make_service_with_connect_info::<crate::peer::Peer>();
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &shared.config.tls {
+        let server = axum::serve(tls.listener(listener)?, service).with_graceful_shutdown(stopped);
+        tokio::spawn(std::future::IntoFuture::into_future(server));
+        return Ok(shutdown);
+    }
+    let _ = shared;
+    let server = axum::serve(listener, service).with_graceful_shutdown(stopped);
+    tokio::spawn(std::future::IntoFuture::into_future(server));
+    Ok(shutdown)
 }
 
 impl Simulator {
@@ -133,37 +186,32 @@ impl Simulator {
     /// as [`axum::Router::route`] does.
     pub async fn start_with(config: SimConfig) -> io::Result<Simulator> {
         check_paths(&config)?;
-        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
-        let addr = listener.local_addr()?;
-        let listener = Arc::new(Mutex::new(Some(listener)));
         #[cfg(feature = "tls")]
         let scheme = if config.tls.is_some() { "https" } else { "http" };
         #[cfg(not(feature = "tls"))]
         let scheme = "http";
-        let shared = Arc::new(Shared::new(config, format!("{scheme}://{addr}")));
-        let routes = generic::routes(&shared);
-        let app = match shared.config.kind() {
-            Kind::Vendor(vendor) => vendor.router().merge(routes).fallback(http::not_found),
-            Kind::Spec(_) => routes.fallback(generic::dispatch),
+        let separate = config.separate_origins;
+        let auth = bind().await?;
+        let api = if separate { Some(bind().await?) } else { None };
+        let auth_url = format!("{scheme}://{}", auth.1);
+        let api_url = api.as_ref().map_or_else(|| auth_url.clone(), |(_, addr)| format!("{scheme}://{addr}"));
+        let shared = Arc::new(Shared::new(config, auth_url, api_url));
+        let (auth_addr, addr) = (auth.1, api.as_ref().map_or(auth.1, |(_, addr)| *addr));
+        let listeners = match api {
+            Some(api) => vec![(auth, Origin::Auth), (api, Origin::Api)],
+            None => vec![(auth, Origin::Shared)],
         };
-        let app = app.with_state(Arc::clone(&shared)).layer(axum::middleware::from_fn(run_to_completion));
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let stopped = async move {
-            let _ = stopped.await;
-        };
-        let plain = SharedListener { inner: Arc::clone(&listener), addr };
-        #[cfg(feature = "tls")]
-        if let Some(tls) = &shared.config.tls {
-            let server =
-                axum::serve(tls.listener(plain)?, app.into_make_service_with_connect_info::<crate::peer::Peer>())
-                    .with_graceful_shutdown(stopped);
-            tokio::spawn(std::future::IntoFuture::into_future(server));
-            return Ok(Simulator { addr, shared, listener, shutdown: Some(shutdown) });
+        let mut sim = Simulator { addr, auth_addr, shared, listeners: Vec::new(), shutdown: Vec::new() };
+        for ((listener, at), origin) in listeners {
+            let listener = Arc::new(Mutex::new(Some(listener)));
+            sim.listeners.push(Arc::clone(&listener));
+            sim.shutdown.push(serve(
+                &sim.shared,
+                app(&sim.shared, origin),
+                SharedListener { inner: listener, addr: at },
+            )?);
         }
-        let server = axum::serve(plain, app.into_make_service_with_connect_info::<crate::peer::Peer>())
-            .with_graceful_shutdown(stopped);
-        tokio::spawn(std::future::IntoFuture::into_future(server));
-        Ok(Simulator { addr, shared, listener, shutdown: Some(shutdown) })
+        Ok(sim)
     }
 
     /// The simulated vendor, or `None` for a spec simulator.
@@ -182,30 +230,67 @@ impl Simulator {
         &self.shared.config
     }
 
-    /// `http://127.0.0.1:PORT` (`https://` with [`SimConfig::tls`]), without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with [`SimConfig::tls`]), without a trailing slash:
+    /// the one origin of the simulator, what `client(&sim.base_url())` takes. With
+    /// [`SimConfig::separate_origins`] it is the API's origin ([`Simulator::api_base_url`]),
+    /// as `ClientBuilder::base_url` takes it, and the token endpoints are at
+    /// [`Simulator::auth_base_url`].
     pub fn base_url(&self) -> String {
+        self.api_base_url()
+    }
+
+    /// The origin of the token, refresh, revocation, metadata and authorization endpoints,
+    /// for `ClientBuilder::auth_base_url`: [`Simulator::base_url`] unless
+    /// [`SimConfig::separate_origins`].
+    ///
+    /// ```
+    /// # use oauth_sim::{SimConfig, Simulator, Vendor};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let one = Simulator::start(Vendor::Deyel).await?;
+    /// assert_eq!(one.auth_base_url(), one.api_base_url());
+    /// let two = Simulator::start_with(SimConfig::for_vendor(Vendor::Deyel).separate_origins(true)).await?;
+    /// assert_ne!(two.auth_base_url(), two.api_base_url());
+    /// assert!(two.token_url().starts_with(&two.auth_base_url()));
+    /// assert!(two.protected_url().starts_with(&two.api_base_url()));
+    /// # Ok(()) }
+    /// ```
+    pub fn auth_base_url(&self) -> String {
         self.shared.base_url.clone()
     }
 
-    /// The address the simulator listens on.
+    /// The origin of the protected API and the [`SimConfig::route`]s, for
+    /// `ClientBuilder::base_url`: [`Simulator::base_url`].
+    pub fn api_base_url(&self) -> String {
+        self.shared.api_base_url.clone()
+    }
+
+    /// The address the simulator listens on; with [`SimConfig::separate_origins`], the API's
+    /// ([`Simulator::auth_addr`] is the authorization server's).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// The address of the authorization server's listener: [`Simulator::addr`] unless
+    /// [`SimConfig::separate_origins`].
+    pub fn auth_addr(&self) -> SocketAddr {
+        self.auth_addr
+    }
+
     /// The full URL of the token endpoint.
     pub fn token_url(&self) -> String {
-        format!("{}{}", self.base_url(), self.spec().token.path)
+        format!("{}{}", self.auth_base_url(), self.spec().token.path)
     }
 
     /// The full URL of the refresh endpoint, if the vendor has one.
     pub fn refresh_url(&self) -> Option<String> {
         let path = self.spec().refresh.path()?;
-        Some(format!("{}{}", self.base_url(), path))
+        Some(format!("{}{}", self.auth_base_url(), path))
     }
 
     /// The full URL of the revocation endpoint (RFC 7009), if the spec declares one.
     pub fn revocation_url(&self) -> Option<String> {
-        Some(format!("{}{}", self.base_url(), self.spec().revocation_path?))
+        Some(format!("{}{}", self.auth_base_url(), self.spec().revocation_path?))
     }
 
     /// The issuer identifier a spec simulator's metadata document describes (RFC 8414): its
@@ -235,12 +320,42 @@ impl Simulator {
 
     /// The full URL of the protected API endpoint.
     pub fn protected_url(&self) -> String {
-        format!("{}{}", self.base_url(), self.protected_path())
+        format!("{}{}", self.api_base_url(), self.protected_path())
     }
 
     /// A snapshot of the request counters.
     pub fn counters(&self) -> Counters {
         self.shared.counters()
+    }
+
+    /// The most recent requests the simulator received, oldest first, decoded: token, refresh,
+    /// API, revocation, metadata and authorization requests, refused, faulted and misdirected
+    /// ones included, at every origin. At most [`SimConfig::request_log`] (1000 by default)
+    /// are kept; [`Simulator::clear_requests`] forgets them. The counters count every request
+    /// whatever the log keeps.
+    ///
+    /// ```
+    /// use oauth_runtime::provider::ProviderSpec;
+    /// use oauth_sim::{RouteKind, Simulator};
+    ///
+    /// const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token");
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sim = Simulator::for_spec(&SPEC).await?;
+    /// reqwest::get(sim.protected_url()).await?;
+    /// let api = &sim.requests()[0];
+    /// assert_eq!((api.kind(), api.status(), api.bearer_token()), (Some(RouteKind::Api), Some(401), None));
+    /// sim.clear_requests();
+    /// assert!(sim.requests().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn requests(&self) -> Vec<SimRequest> {
+        self.shared.requests.snapshot()
+    }
+
+    /// Forgets the requests logged so far ([`Simulator::requests`]); the counters stay.
+    pub fn clear_requests(&self) {
+        self.shared.requests.clear();
     }
 
     /// Serves `fault` to the next `times` requests to `target`. Faults
@@ -294,12 +409,12 @@ impl Simulator {
 
     /// The full URL of the device authorization endpoint, if the spec declares one.
     pub fn device_authorization_url(&self) -> Option<String> {
-        Some(format!("{}{}", self.base_url(), self.spec().authorization.device_path?))
+        Some(format!("{}{}", self.auth_base_url(), self.spec().authorization.device_path?))
     }
 
     /// The full URL of the authorization endpoint, if the spec declares one.
     pub fn authorization_url(&self) -> Option<String> {
-        Some(format!("{}{}", self.base_url(), self.spec().authorization.authorization_path?))
+        Some(format!("{}{}", self.auth_base_url(), self.spec().authorization.authorization_path?))
     }
 
     /// The person approves the device authorization whose user code is `user_code` (in any
@@ -405,12 +520,14 @@ fn check_paths(config: &SimConfig) -> io::Result<()> {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
+        for shutdown in self.shutdown.drain(..) {
             let _ = shutdown.send(());
         }
-        // Closing the socket here, not in the server task, means connections
+        // Closing the sockets here, not in the server tasks, means connections
         // are refused as soon as `drop` returns.
-        drop(self.listener.lock().unwrap_or_else(PoisonError::into_inner).take());
+        for listener in &self.listeners {
+            drop(listener.lock().unwrap_or_else(PoisonError::into_inner).take());
+        }
     }
 }
 

@@ -60,6 +60,10 @@ pub struct Counters {
     pub authorization_requests: usize,
     /// Requests to the pushed authorization request endpoint (RFC 9126).
     pub pushed_authorization_requests: usize,
+    /// Requests refused with `421 Misdirected Request` because they reached the wrong origin
+    /// ([`SimConfig::separate_origins`]): a token request at the API's, an API call at the
+    /// authorization server's.
+    pub misdirected_requests: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -118,6 +122,7 @@ struct AtomicCounters {
     device_polls: AtomicUsize,
     authorization_requests: AtomicUsize,
     pushed_authorization_requests: AtomicUsize,
+    misdirected_requests: AtomicUsize,
 }
 
 /// What the grants that need a person count.
@@ -132,8 +137,13 @@ pub(crate) enum PersonCounter {
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     /// `http://127.0.0.1:PORT` (`https://` with TLS): what the simulator knows itself as, in
-    /// its metadata document and as the audience of assertions.
+    /// its metadata document and as the audience of assertions; the authorization server's
+    /// origin with [`SimConfig::separate_origins`].
     pub(crate) base_url: String,
+    /// The API's origin: `base_url`, unless [`SimConfig::separate_origins`].
+    pub(crate) api_base_url: String,
+    /// The most recent requests, decoded.
+    pub(crate) requests: crate::log::RequestLog,
     /// The `jti`s of accepted assertions, until their `exp` (RFC 7523 section 3, item 7).
     jtis: Mutex<HashMap<String, Instant>>,
     token_lifetime: Mutex<Duration>,
@@ -183,7 +193,7 @@ fn deadline(lifetime: Duration) -> Instant {
 }
 
 impl Shared {
-    pub(crate) fn new(config: SimConfig, base_url: String) -> Shared {
+    pub(crate) fn new(config: SimConfig, base_url: String, api_base_url: String) -> Shared {
         #[cfg(feature = "jwt")]
         let dpop = match config.kind() {
             crate::config::Kind::Spec(spec) => spec
@@ -196,8 +206,10 @@ impl Shared {
             #[cfg(feature = "jwt")]
             dpop,
             token_lifetime: Mutex::new(config.token_lifetime),
+            requests: crate::log::RequestLog::new(config.request_log),
             config,
             base_url,
+            api_base_url,
             jtis: Mutex::default(),
             tokens: Mutex::default(),
             faults: Mutex::default(),
@@ -319,6 +331,14 @@ impl Shared {
     }
 
     pub(crate) fn count(&self, counter: PersonCounter) {
+        use crate::log::{RouteKind, classify};
+        match counter {
+            PersonCounter::DeviceAuthorization => classify(RouteKind::DeviceAuthorization),
+            PersonCounter::Authorization => classify(RouteKind::Authorization),
+            PersonCounter::PushedAuthorization => classify(RouteKind::PushedAuthorization),
+            // A token request, classified as one already.
+            PersonCounter::DevicePoll => {}
+        }
         let c = &self.counters;
         let counter = match counter {
             PersonCounter::DeviceAuthorization => &c.device_authorizations,
@@ -437,6 +457,7 @@ impl Shared {
     }
 
     pub(crate) fn count_request(&self, target: Target) {
+        crate::log::classify(target.into());
         let counter = match target {
             Target::Token => &self.counters.token_requests,
             Target::Refresh => &self.counters.refresh_requests,
@@ -474,6 +495,10 @@ impl Shared {
         self.counters.dpop_proofs_refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn count_misdirected(&self) {
+        self.counters.misdirected_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -497,6 +522,7 @@ impl Shared {
             device_polls: c.device_polls.load(Ordering::Relaxed),
             authorization_requests: c.authorization_requests.load(Ordering::Relaxed),
             pushed_authorization_requests: c.pushed_authorization_requests.load(Ordering::Relaxed),
+            misdirected_requests: c.misdirected_requests.load(Ordering::Relaxed),
         }
     }
 }

@@ -51,6 +51,16 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     router
 }
 
+/// The user's routes at the authorization server's origin, with
+/// [`SimConfig::separate_origins`](crate::SimConfig::separate_origins): each answers 421.
+pub(crate) fn misdirected_routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
+    shared
+        .config
+        .routes
+        .iter()
+        .fold(Router::new(), |router, (path, _)| router.route(path, axum::routing::any(crate::origin::api_route)))
+}
+
 /// The spec's path without a query string (a token path may carry one).
 fn bare(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
@@ -304,17 +314,9 @@ async fn declared_shape(spec: &ProviderSpec, request: &HeaderMap, response: Resp
     }
     let body = match (form, serde_json::from_slice::<Value>(&bytes)) {
         (true, Ok(Value::Object(fields))) => {
-            let mut out = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in &fields {
-                match v {
-                    Value::String(s) => out.append_pair(k, s),
-                    Value::Null => &mut out,
-                    other => out.append_pair(k, &other.to_string()),
-                };
-            }
             parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static(FORM));
             parts.headers.remove(header::CONTENT_LENGTH);
-            axum::body::Body::from(out.finish())
+            axum::body::Body::from(http::to_form(&fields))
         }
         _ => axum::body::Body::from(bytes),
     };
