@@ -296,6 +296,8 @@ pub struct ProviderDecl {
     pub refresh_path: Option<String>,
     /// The authorization endpoint's path (authorization code).
     pub authorization_path: Option<String>,
+    /// The authorization endpoint's origin, when it differs from the token URL's.
+    pub authorization_base_url: Option<String>,
     /// The device authorization endpoint's path.
     pub device_authorization_path: Option<String>,
     /// `client_auth`.

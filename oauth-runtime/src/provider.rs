@@ -312,12 +312,15 @@ pub struct BaseUrl {
     pub url: &'static str,
     /// The token endpoints' base URL when it differs from `url`.
     pub auth: Option<&'static str>,
+    /// The authorization endpoint's base URL (where a person's browser goes) when it differs
+    /// from the token endpoints': Google's `accounts.google.com` beside `oauth2.googleapis.com`.
+    pub authorize: Option<&'static str>,
 }
 
 impl BaseUrl {
     /// The URL `url` published under `name`, for the API and the token endpoints alike.
     pub const fn new(name: &'static str, url: &'static str) -> Self {
-        BaseUrl { name, url, auth: None }
+        BaseUrl { name, url, auth: None, authorize: None }
     }
 
     /// The token endpoints live under `auth_url` instead.
@@ -331,6 +334,29 @@ impl BaseUrl {
         match self.auth {
             Some(auth) => auth,
             None => self.url,
+        }
+    }
+
+    /// The authorization endpoint lives under `url` (a person's browser goes there), not under
+    /// the token endpoints' base URL.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::BaseUrl;
+    /// const FIGMA: BaseUrl = BaseUrl::new("production", "https://api.figma.com")
+    ///     .with_authorization_url("https://www.figma.com");
+    /// assert_eq!(FIGMA.authorization_url(), "https://www.figma.com");
+    /// assert_eq!(BaseUrl::new("p", "https://api.example.com").authorization_url(), "https://api.example.com");
+    /// ```
+    pub const fn with_authorization_url(mut self, url: &'static str) -> Self {
+        self.authorize = Some(url);
+        self
+    }
+
+    /// The base URL of the authorization endpoint: its own, else the token endpoints'.
+    pub const fn authorization_url(&self) -> &'static str {
+        match self.authorize {
+            Some(url) => url,
+            None => self.auth_url(),
         }
     }
 }

@@ -272,6 +272,30 @@ async fn code_grant_with_pkce_end_to_end() {
     }
 }
 
+/// The authorization endpoint on another host than the token endpoint (Google's
+/// `accounts.google.com` beside `oauth2.googleapis.com`): the browser is sent to the
+/// authorization base URL, the code is redeemed at the token host. One simulator answers at two
+/// origins here, `localhost` and `127.0.0.1`, and the request log tells which each request used.
+#[tokio::test]
+async fn the_authorization_endpoint_may_live_on_another_host() {
+    let sim = Simulator::for_provider(desktop()).await.unwrap();
+    let port = Url::parse(&sim.base_url()).unwrap().port().unwrap();
+    let client = desktop()
+        .client_builder()
+        .base_url(&sim.base_url())
+        .authorization_base_url(&format!("http://localhost:{port}"))
+        .build()
+        .unwrap();
+    let (token, browsed) = authorize_in_browser(&client).await;
+    token.unwrap();
+    assert_eq!(browsed.url.host_str(), Some("localhost"), "{}", browsed.url);
+    assert_eq!(browsed.url.path(), "/oauth/authorize");
+    let hosts: Vec<(String, String)> =
+        sim.requests().iter().map(|r| (r.path().to_owned(), r.header("host").unwrap_or_default().to_owned())).collect();
+    assert!(hosts.contains(&("/oauth/authorize".to_owned(), format!("localhost:{port}"))), "{hosts:?}");
+    assert!(hosts.contains(&("/oauth/token".to_owned(), format!("127.0.0.1:{port}"))), "{hosts:?}");
+}
+
 #[tokio::test]
 async fn the_simulator_refuses_a_bad_verifier_plain_pkce_and_another_redirect_uri() {
     let sim = Simulator::for_provider(desktop()).await.unwrap();

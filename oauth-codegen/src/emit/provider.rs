@@ -36,6 +36,9 @@ pub(super) fn provider(p: &ProviderDecl) -> TokenStream {
         if let Some(auth) = &p.auth_base_url {
             keys.push(quote!(auth_base_url(production = #auth)));
         }
+        if let Some(authorize) = &p.authorization_base_url {
+            keys.push(quote!(authorization_base_url(production = #authorize)));
+        }
     }
     let fields = p.fields.iter().map(|(field, secret)| {
         let field = ident(field);

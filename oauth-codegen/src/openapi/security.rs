@@ -113,6 +113,7 @@ fn provider(
         token_path,
         refresh_path: None,
         authorization_path: None,
+        authorization_base_url: None,
         device_authorization_path: None,
         // Not in the document; RFC 6749 section 2.3.1 makes every server accept HTTP Basic.
         client_auth: if flow == "deviceAuthorization" { "none" } else { "basic" },
@@ -131,28 +132,38 @@ fn provider(
             ),
         }
     }
-    let endpoint = |key: &str, decl_key: &str, report: &mut Report| -> Option<Option<String>> {
-        let url = str_at(spec, key)?;
-        match split(url) {
-            Some((o, path)) if o == token_origin => Some(Some(path)),
+    match flow {
+        "authorizationCode" => match str_at(spec, "authorizationUrl").and_then(split) {
+            Some((o, path)) if o == token_origin => decl.authorization_path = Some(path),
+            // A browser may go to another host (`authorization_base_url`), named per base URL.
+            Some((o, path)) if decl.base_url.is_some() => {
+                decl.authorization_path = Some(path);
+                decl.authorization_base_url = Some(o);
+            }
+            found => {
+                let why = if found.is_some() {
+                    "on another host, and the document names no absolute server URL"
+                } else {
+                    "missing or relative"
+                };
+                report.note(
+                    at_ptr,
+                    format!("the `authorizationUrl` of `{scheme}` is {why}"),
+                    "generated as `grant = \"refresh_token\"`: seed the client with a refresh token obtained elsewhere (`ClientBuilder::refresh_token`)",
+                );
+                decl.grant = "refresh_token";
+            }
+        },
+        "deviceAuthorization" => match str_at(spec, "deviceAuthorizationUrl").and_then(split) {
+            Some((o, path)) if o == token_origin => decl.device_authorization_path = Some(path),
             _ => {
                 report.note(
                     at_ptr,
-                    format!("`{key}` {url} is on another origin than the token URL, which `{decl_key}` cannot name"),
+                    format!("the `deviceAuthorizationUrl` of `{scheme}` is missing, relative or on another host than the token URL"),
                     "generated as `grant = \"refresh_token\"`: seed the client with a refresh token obtained elsewhere (`ClientBuilder::refresh_token`)",
                 );
-                Some(None)
+                decl.grant = "refresh_token";
             }
-        }
-    };
-    match flow {
-        "authorizationCode" => match endpoint("authorizationUrl", "authorization_path", report) {
-            Some(Some(path)) => decl.authorization_path = Some(path),
-            _ => decl.grant = "refresh_token",
-        },
-        "deviceAuthorization" => match endpoint("deviceAuthorizationUrl", "device_authorization_path", report) {
-            Some(Some(path)) => decl.device_authorization_path = Some(path),
-            _ => decl.grant = "refresh_token",
         },
         _ => {}
     }

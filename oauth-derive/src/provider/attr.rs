@@ -115,6 +115,8 @@ args! {
         base_urls: Vec<Pair> = "base_url",
         /// The token host of some of the base URLs, by name.
         auth_base_urls: Vec<Pair> = "auth_base_url",
+        /// The authorization endpoint's host of some of the base URLs, by name.
+        authorization_base_urls: Vec<Pair> = "authorization_base_url",
         /// `"token_endpoint"`, `"token_origin"` or a URL.
         assertion_audience: String = "assertion_audience",
         /// Seconds.

@@ -76,10 +76,9 @@ fn spec_expr(spec: &Spec, p: &TokenStream) -> TokenStream {
     let name = &spec.name;
     let base_urls = spec.base_urls.iter().map(|b| {
         let (name, url) = (&b.name, &b.url);
-        match &b.auth_url {
-            Some(auth) => quote!(#p::BaseUrl::new(#name, #url).with_auth_url(#auth)),
-            None => quote!(#p::BaseUrl::new(#name, #url)),
-        }
+        let auth = b.auth_url.as_ref().map(|auth| quote!(.with_auth_url(#auth)));
+        let authorize = b.authorization_url.as_ref().map(|url| quote!(.with_authorization_url(#url)));
+        quote!(#p::BaseUrl::new(#name, #url) #auth #authorize)
     });
     let path = &spec.token_path;
     let grant = match &spec.grant {

@@ -36,6 +36,7 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
                         konst: pair.const_ident()?,
                         url: pair.value.value.clone(),
                         auth_url: None,
+                        authorization_url: None,
                     })
                 })
                 .collect()

@@ -53,6 +53,9 @@ impl ClientApi<'_> {
             if let Some(auth) = &b.auth_url {
                 text.push_str(&format!(" Tokens come from `{auth}`."));
             }
+            if let Some(url) = &b.authorization_url {
+                text.push_str(&format!(" People authorize at `{url}`."));
+            }
             let doc = doc(&text);
             quote! {
                 #doc

@@ -110,6 +110,8 @@ pub(crate) struct BaseUrl {
     pub url: String,
     /// Where tokens are requested in this environment, when not at `url`.
     pub auth_url: Option<String>,
+    /// The authorization endpoint's base URL, when another than the token host.
+    pub authorization_url: Option<String>,
 }
 
 /// A credential field.
@@ -220,14 +222,24 @@ impl Spec {
             }
         };
         let auth_urls = args.auth_base_urls.or_default(Vec::new())?;
+        let authorization_urls = args.authorization_base_urls.or_default(Vec::new())?;
         let base_urls = args
             .base_urls
             .or_default(Vec::new())?
             .iter()
             .map(|pair| {
                 let name = pair.key_string();
-                let auth_url = auth_urls.iter().find(|a| a.key_string() == name).map(|a| a.value.value.clone());
-                Some(BaseUrl { konst: pair.const_ident()?, url: pair.value.value.clone(), auth_url, name })
+                let named = |pairs: &[crate::provider::attr::Pair]| {
+                    pairs.iter().find(|a| a.key_string() == name).map(|a| a.value.value.clone())
+                };
+                let (auth_url, authorization_url) = (named(&auth_urls), named(&authorization_urls));
+                Some(BaseUrl {
+                    konst: pair.const_ident()?,
+                    url: pair.value.value.clone(),
+                    auth_url,
+                    authorization_url,
+                    name,
+                })
             })
             .collect::<Option<Vec<_>>>()?;
         let grant = match (args.grant.given(), args.grant_type.given()) {

@@ -371,6 +371,52 @@ fn auth_base_urls_pair_with_base_urls() {
 }
 
 #[test]
+fn authorization_base_urls_pair_with_base_urls_and_the_code_grant() {
+    let args = |grant: &str, hosts: TokenStream| {
+        quote!(
+            grant = #grant,
+            token_path = "/v1/oauth/token",
+            authorization_path = "/oauth",
+            base_url(production = "https://api.figma.com"),
+            authorization_base_url(#hosts)
+        )
+    };
+    let spec = spec(args("authorization_code", quote!(production = "https://www.figma.com")), code_client());
+    let hosts: Vec<_> = spec.base_urls.iter().map(|b| (b.name.as_str(), b.authorization_url.as_deref())).collect();
+    assert_eq!(hosts, [("production", Some("https://www.figma.com"))]);
+    assert_one(
+        errors(args("authorization_code", quote!(prod = "https://www.figma.com")), code_client()),
+        "no base URL is named `prod`: name one of `base_url(..)`'s entries; did you mean `production`?",
+    );
+    assert_one(
+        errors(args("authorization_code", quote!(production = "www.figma.com")), code_client()),
+        "an authorization host URL starts with `https://`",
+    );
+    let errs = errors(
+        quote!(
+            grant = "client_credentials",
+            token_path = "/t",
+            base_url(production = "https://api.x.io"),
+            authorization_base_url(production = "https://www.x.io")
+        ),
+        code_client(),
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("`authorization_base_url` belongs to `grant = \"authorization_code\"`")),
+        "{errs:#?}"
+    );
+}
+
+fn code_client() -> DeriveInput {
+    parse_quote!(
+        pub struct Figma {
+            pub client_id: String,
+            pub client_secret: Secret,
+        }
+    )
+}
+
+#[test]
 fn expiry_contradictions() {
     let args = |extra: TokenStream| quote!(grant = "password", token_path = "/t", #extra);
     assert_one(

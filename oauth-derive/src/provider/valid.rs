@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::ast::{Field, Input, is_secret_type, is_signing_key_type, is_type_named};
-use crate::provider::attr::base_url_const;
+use crate::provider::attr::{Pair, base_url_const};
 use crate::provider::model::Audience;
 use crate::provider::model::default_refresh;
 use crate::provider::path::FieldPathArg;
@@ -270,11 +270,24 @@ fn base_urls_are_urls(input: &Input<'_>, cx: &mut Ctxt) {
     }
 }
 
-/// A token host belongs to one environment, named as in `base_url(..)`, and is a URL like one.
+/// A token host and an authorization host belong to one environment each, named as in
+/// `base_url(..)`, and are URLs like one.
 fn auth_base_urls_pair_with_base_urls(input: &Input<'_>, cx: &mut Ctxt) {
-    let Some(auths) = input.args.auth_base_urls.given() else {
+    hosts_pair_with_base_urls(input, cx, "auth_base_url", &input.args.auth_base_urls, "token host");
+    hosts_pair_with_base_urls(
+        input,
+        cx,
+        "authorization_base_url",
+        &input.args.authorization_base_urls,
+        "authorization host",
+    );
+}
+
+fn hosts_pair_with_base_urls(input: &Input<'_>, cx: &mut Ctxt, key: &str, arg: &Arg<Vec<Pair>>, what: &str) {
+    let Some(hosts) = arg.given() else {
         return;
     };
+    let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     // With `base_url` unreadable the names cannot be checked; its error already speaks.
     let names: Option<Vec<String>> = match &input.args.base_urls {
         Arg::Given(urls) => Some(urls.value.iter().map(|p| p.key_string()).collect()),
@@ -282,17 +295,17 @@ fn auth_base_urls_pair_with_base_urls(input: &Input<'_>, cx: &mut Ctxt) {
         Arg::Bad => None,
     };
     let mut seen: Vec<String> = Vec::new();
-    for pair in &auths.value {
+    for pair in &hosts.value {
         let name = pair.key_string();
         if seen.contains(&name) {
-            cx.error_at(pair.key_span(), format!("a token host for `{name}` is already given: keep one"));
+            cx.error_at(pair.key_span(), format!("{a} {what} for `{name}` is already given: keep one"));
         }
         seen.push(name.clone());
         match names.as_deref() {
             Some([]) => cx.error_at(
                 pair.key_span(),
                 format!(
-                    "`auth_base_url` gives the token host of a base URL, and there is no `base_url`: \
+                    "`{key}` gives the {what} of a base URL, and there is no `base_url`: \
                      add `base_url({name} = \"https://api.example.com\")`"
                 ),
             ),
@@ -310,7 +323,7 @@ fn auth_base_urls_pair_with_base_urls(input: &Input<'_>, cx: &mut Ctxt) {
             _ => {}
         }
         if let Some(problem) = url_problem(&pair.value.value) {
-            cx.error_at(pair.value.span, problem.replace("base URL", "token host URL"));
+            cx.error_at(pair.value.span, problem.replace("a base URL", &format!("{a} {what} URL")));
         }
     }
 }
@@ -866,6 +879,16 @@ fn endpoints_need_their_grant(input: &Input<'_>, cx: &mut Ctxt) {
                 ),
             );
         }
+    }
+    if let Some(hosts) = args.authorization_base_urls.given().filter(|_| grant != Grant::AuthorizationCode) {
+        cx.error_at(
+            hosts.span,
+            format!(
+                "`authorization_base_url` belongs to `grant = \"authorization_code\"`, and this vendor's grant is \"{}\": \
+                 remove it",
+                grant_name(grant),
+            ),
+        );
     }
 }
 

@@ -39,6 +39,7 @@ pub struct ClientBuilder<P> {
     spec: &'static ProviderSpec,
     base_url: Option<String>,
     auth_base_url: Option<String>,
+    authorization_base_url: Option<String>,
     environment: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -77,6 +78,7 @@ impl<P: Provider> ClientBuilder<P> {
             spec: P::SPEC,
             base_url: None,
             auth_base_url: None,
+            authorization_base_url: None,
             environment: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -118,6 +120,26 @@ impl<P: Provider> ClientBuilder<P> {
     /// (`https://auth.example.com`). Overrides the environment's.
     pub fn auth_base_url(mut self, url: &str) -> Self {
         self.auth_base_url = Some(url.to_owned());
+        self
+    }
+
+    /// The base URL of the authorization endpoint (where a person's browser goes, for
+    /// `grant = "authorization_code"`), when it lives on another host than the token endpoints.
+    /// Overrides the environment's (`authorization_base_url(..)` in the declaration); without
+    /// either, the token endpoints' base URL.
+    ///
+    /// ```no_run
+    /// # fn demo<P: oauth_runtime::Provider>(p: P) -> Result<(), oauth_runtime::Error> {
+    /// let client = p
+    ///     .client_builder()
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .authorization_base_url("http://127.0.0.1:8081")
+    ///     .allow_http()
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn authorization_base_url(mut self, url: &str) -> Self {
+        self.authorization_base_url = Some(url.to_owned());
         self
     }
 
@@ -411,7 +433,7 @@ impl<P: Provider> ClientBuilder<P> {
         let issuer = match (&self.issuer, self.spec.issuer) {
             (Some(issuer), _) => issuer.clone(),
             (None, Some(declared)) if declared.starts_with('/') => {
-                let (_, auth_base) = resolve_bases(self.spec, &self)?;
+                let (_, auth_base, _) = resolve_bases(self.spec, &self)?;
                 let joined = crate::token_request::join(&auth_base, declared).to_string();
                 joined.trim_end_matches('/').to_owned()
             }
@@ -486,9 +508,10 @@ impl<P: Provider> ClientBuilder<P> {
     /// not fit).
     pub fn build(self) -> Result<Client<P>, Error> {
         let spec = self.spec;
-        let (base, auth_base) = resolve_bases(spec, &self)?;
+        let (base, auth_base, authorize_base) = resolve_bases(spec, &self)?;
         check_transport_security(&base, self.allow_http)?;
         check_transport_security(&auth_base, self.allow_http)?;
+        check_transport_security(&authorize_base, self.allow_http)?;
         // The declaration decides what is secret, whatever type a value came in.
         let credentials = crate::Credentials::new(spec.fields, self.provider.credentials())
             .map_err(|why| Error::config(format!("{}: {why}", spec.name)))?;
@@ -530,7 +553,7 @@ impl<P: Provider> ClientBuilder<P> {
         let declared = (self.grant.is_none(), self.client_auth.is_none());
         let mut engine = super::engine::Engine::new(
             spec,
-            &auth_base,
+            (&auth_base, &authorize_base),
             credentials,
             self.grant,
             self.client_auth,
@@ -613,16 +636,19 @@ impl<P: Provider> fmt::Debug for ClientBuilder<P> {
             .field("vendor", &P::SPEC.name)
             .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("auth_base_url", &self.auth_base_url.as_deref().map(redact_url))
+            .field("authorization_base_url", &self.authorization_base_url.as_deref().map(redact_url))
             .field("environment", &self.environment)
             .finish_non_exhaustive()
     }
 }
 
-/// The API's and the token endpoints' base URLs: explicit ones first, then the environment's,
-/// then the vendor's first environment. An explicit base URL that is one of the vendor's
-/// environments (`Vendor::PRODUCTION`) brings that environment's token host along: its token
-/// requests, client secret included, must not go to the API host.
-fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, Url), Error> {
+/// The API's, the token endpoints' and the authorization endpoint's base URLs: explicit ones
+/// first, then the environment's, then the vendor's first environment. An explicit base URL
+/// that is one of the vendor's environments (`Vendor::PRODUCTION`) brings that environment's
+/// token host along: its token requests, client secret included, must not go to the API host.
+/// The authorization endpoint is under the token host unless the environment or the builder
+/// names another.
+fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, Url, Url), Error> {
     let environment = match (&b.base_url, &b.environment) {
         (Some(url), _) => named_environment(spec, url)?,
         (None, Some(name)) => Some(spec.environment(name).ok_or_else(|| {
@@ -635,7 +661,8 @@ fn resolve_bases<P>(spec: &ProviderSpec, b: &ClientBuilder<P>) -> Result<(Url, U
     };
     let api = b.base_url.as_deref().or(environment.map(|e| e.url)).unwrap_or_default();
     let auth = b.auth_base_url.as_deref().or(environment.map(|e| e.auth_url())).unwrap_or(api);
-    Ok((parse_base(api)?, parse_base(auth)?))
+    let authorize = b.authorization_base_url.as_deref().or(environment.and_then(|e| e.authorize)).unwrap_or(auth);
+    Ok((parse_base(api)?, parse_base(auth)?, parse_base(authorize)?))
 }
 
 /// The vendor's environment whose API URL `url` is (ignoring a trailing slash), if any.

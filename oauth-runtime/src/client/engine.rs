@@ -46,7 +46,8 @@ impl Engine {
     /// one's own.
     pub fn new(
         spec: &ProviderSpec,
-        auth_base: &Url,
+        // The token endpoints' base URL, and the authorization endpoint's (a browser's).
+        (auth_base, authorize_base): (&Url, &Url),
         credentials: Credentials,
         grant: Option<Arc<dyn TokenGrant>>,
         client_auth: Option<Arc<dyn ClientAuthentication>>,
@@ -72,7 +73,7 @@ impl Engine {
             grant: grant.unwrap_or_else(|| grant::from_spec(spec)),
             client_auth: client_auth.unwrap_or_else(|| crate::auth::from_spec(spec)),
             presentation,
-            person: grant::PersonStep::from_spec(spec, auth_base)?,
+            person: grant::PersonStep::from_spec(spec, auth_base, authorize_base)?,
         })
     }
 

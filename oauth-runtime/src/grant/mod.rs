@@ -138,7 +138,8 @@ pub(crate) fn from_spec(spec: &ProviderSpec) -> Arc<dyn TokenGrant> {
     }
 }
 
-/// The person's step of a vendor's grant, with its endpoints joined to the token base URL.
+/// The person's step of a vendor's grant, with its endpoints joined to the token base URL (the
+/// authorization endpoint, which a browser visits, to the authorization base URL).
 pub(crate) enum PersonStep {
     /// The grant needs no person (or only a refresh token obtained elsewhere).
     None,
@@ -149,7 +150,7 @@ pub(crate) enum PersonStep {
 impl PersonStep {
     /// The step the declaration describes; [`Error::Config`] for a device or code grant whose
     /// endpoint is missing (a hand-written spec: the macro refuses such declarations).
-    pub(crate) fn from_spec(spec: &ProviderSpec, auth_base: &Url) -> Result<PersonStep, Error> {
+    pub(crate) fn from_spec(spec: &ProviderSpec, auth_base: &Url, authorize_base: &Url) -> Result<PersonStep, Error> {
         let endpoints = &spec.authorization;
         let missing = |key: &str| {
             Error::config(format!(
@@ -166,7 +167,8 @@ impl PersonStep {
             }
             Grant::AuthorizationCode => {
                 let path = endpoints.authorization_path.ok_or_else(|| missing("authorization_path"))?;
-                PersonStep::Code(CodeFlow::new(join(path), endpoints.par_path.map(join), endpoints.redirect_path))
+                let authorize = crate::token_request::join(authorize_base, path);
+                PersonStep::Code(CodeFlow::new(authorize, endpoints.par_path.map(join), endpoints.redirect_path))
             }
             _ => PersonStep::None,
         })
