@@ -100,7 +100,7 @@ impl Generator {
 
     /// For a build script: generates the module into `dir/<document stem>.rs` (include it with
     /// `include!(concat!(env!("OUT_DIR"), "/<stem>.rs"))`), has Cargo run the script again when
-    /// the document changes, and shows the report as build warnings (the first ten; the whole
+    /// the document changes, and shows the report as build warnings (formatted with [`rustfmt`] when it is installed) (the first ten; the whole
     /// report is written beside the module, `<stem>.report.txt`). Returns the module's path.
     ///
     /// # Errors
@@ -113,7 +113,8 @@ impl Generator {
             self.path.file_stem().map_or_else(|| "api".to_owned(), |s| s.to_string_lossy().replace(['.', '-'], "_"));
         let out = dir.as_ref().join(format!("{stem}.rs"));
         let report_path = dir.as_ref().join(format!("{stem}.report.txt"));
-        write(&out, &generated.source)?;
+        let source = rustfmt(&generated.source).unwrap_or(generated.source);
+        write(&out, &source)?;
         write(&report_path, &generated.report.to_string())?;
         let notes = generated.report.notes();
         for note in notes.iter().take(10) {
@@ -139,4 +140,32 @@ pub fn generate(text: &str, origin: &str, options: &Options) -> Result<Generated
     let (module, report) = crate::openapi::generate(text, origin, options)?;
     let source = emit::source(&module)?;
     Ok(Generated { source, report, operations: module.api.ops.len(), types: module.types.len() })
+}
+
+/// `source` through rustfmt (edition 2024), or `None` when rustfmt is missing or fails: the
+/// generator's own formatting (prettyplease) stands then. The command and
+/// [`Generator::write`] format their output with it.
+///
+/// ```
+/// let formatted = oauth_codegen::rustfmt("fn  f( ){}");
+/// assert!(formatted.is_none_or(|f| f == "fn f() {}\n"));
+/// ```
+pub fn rustfmt(source: &str) -> Option<String> {
+    use std::{
+        io::Write as _,
+        process::{Command, Stdio},
+    };
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    (output.status.success()).then(|| String::from_utf8(output.stdout).ok()).flatten()
 }

@@ -36,7 +36,7 @@ mod names;
 mod openapi;
 mod report;
 
-pub use generator::{Generated, Generator, generate, openapi};
+pub use generator::{Generated, Generator, generate, openapi, rustfmt};
 pub use openapi::{Options, Selection};
 pub use report::{Note, Report};
 

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let source = rustfmt(&generated.source).unwrap_or(generated.source);
+    let source = oauth_codegen::rustfmt(&generated.source).unwrap_or(generated.source);
     let written = match &out {
         Some(path) => std::fs::write(path, &source).map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => std::io::stdout().write_all(source.as_bytes()).map_err(|e| e.to_string()),
@@ -95,23 +95,4 @@ fn main() -> ExitCode {
         out.map(|o| format!(" -> {}", o.display())).unwrap_or_default()
     );
     ExitCode::SUCCESS
-}
-
-/// The source through rustfmt (edition 2024), or `None` when rustfmt is missing or fails: the
-/// generator's own formatting (prettyplease) stands then.
-fn rustfmt(source: &str) -> Option<String> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
-    (output.status.success()).then(|| String::from_utf8(output.stdout).ok()).flatten()
 }

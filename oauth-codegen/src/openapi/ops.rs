@@ -151,7 +151,6 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
                 }
                 let ty = types.type_of(&schema, &hint, &param_ptr, Place::Other);
                 let ty = match ty {
-                    TypeRef::Value => TypeRef::String,
                     TypeRef::Map(_) => {
                         types.report.note(
                             &param_ptr,
@@ -226,7 +225,7 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
         }
         types.push(TypeDef {
             name: name.clone(),
-            docs: vec![format!("The optional query parameters of [`{}`](Self): `Default` sends none.", ident)],
+            docs: vec![format!("The optional query parameters of `{ident}`: `Default` sends none.")],
             kind: TypeKind::Struct { fields: optional_query, additional: None },
         });
         args.push(Arg {
@@ -358,7 +357,8 @@ fn responses(
             }
         }
     };
-    let mut error_refs = Vec::new();
+    // The error answers' schemas, to tell whether they share one shape.
+    let mut shapes: Vec<&Value> = Vec::new();
     let mut error = None;
     for (code, response) in &responses {
         if !(code.starts_with('4') || code.starts_with('5') || code == "default") {
@@ -370,15 +370,14 @@ fn responses(
         else {
             continue;
         };
-        let key = str_at(schema, "$ref").map(str::to_owned);
         if error.is_none() {
             error = Some(types.type_of(schema, &format!("{type_base} error"), &success_ptr(code), Place::Other));
-            error_refs.push(key);
-        } else if !error_refs.contains(&key) {
-            error_refs.push(key);
+        }
+        if !shapes.contains(&schema) {
+            shapes.push(schema);
         }
     }
-    if error_refs.len() > 1 {
+    if shapes.len() > 1 {
         types.report.note(
             format!("{at_ptr}/responses"),
             "error answers of several shapes",
