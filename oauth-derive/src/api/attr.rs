@@ -377,9 +377,11 @@ fn clients_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<Vec<Type
     let content;
     let parens = syn::parenthesized!(content in input);
     let usage = "write the providers' types: `client(Vendor, VendorPassword)`";
-    let types = content
-        .parse_terminated(Type::parse, Token![,])
-        .map_err(|e| syn::Error::new(e.span(), format!("expected a type: {usage}")))?;
+    let types = content.parse_terminated(Type::parse, Token![,]).map_err(|e| {
+        // Consumed, so that the parenthesis reports nothing more than this error.
+        let _ = content.parse::<TokenStream>();
+        syn::Error::new(e.span(), format!("expected a type: {usage}"))
+    })?;
     Ok(Sp::new(types.into_iter().collect(), parens.span.join()))
 }
 

@@ -14,7 +14,7 @@ use crate::api::attr::ArgKind;
 use crate::api::model::{Success, is_option, referent};
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
-use crate::symbol::{CLIENT_METHODS, name_of, unraw};
+use crate::symbol::{CLIENT_METHODS, did_you_mean, name_of, unraw};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
@@ -337,8 +337,9 @@ fn placeholders_have_arguments(op: &Operation<'_>, cx: &mut Ctxt) {
                         kind.value.describe()
                     ),
                 ),
-                // An unreadable attribute: its error speaks.
-                Some(Some(None)) => {}
+                // An unreadable attribute, or a `#[path("..")]` naming no placeholder, was
+                // probably meant for this one, and its error says so.
+                _ if misdirected(op, &names) => {}
                 _ => {
                     let spare: Vec<String> = op
                         .params
@@ -378,12 +379,33 @@ fn placeholders_have_arguments(op: &Operation<'_>, cx: &mut Ctxt) {
     }
 }
 
+/// Whether an argument's `#[path("..")]` names no placeholder of `names`, or an argument's
+/// attribute is unreadable (and may have been a `#[path]`).
+fn misdirected(op: &Operation<'_>, names: &[String]) -> bool {
+    op.params.iter().any(|p| match &p.kind {
+        Some(Some(Sp { value: ArgKind::Path(name), .. })) => !names.contains(&name.value),
+        Some(None) => true,
+        _ => false,
+    })
+}
+
 /// `#[path("name")]` fills a placeholder of the path: one that is not there would be lost.
 fn path_names_a_placeholder(op: &Operation<'_>, cx: &mut Ctxt) {
     let Some((_, names)) = placeholders(op) else { return };
     for p in &op.params {
         let Some(Some(Sp { value: ArgKind::Path(name), .. })) = &p.kind else { continue };
         if names.contains(&name.value) {
+            continue;
+        }
+        let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(near) = did_you_mean(&name.value, &candidates) {
+            cx.error_at(
+                name.span,
+                format!(
+                    "`#[path(\"{}\")]` names no placeholder of the path: did you mean `#[path(\"{near}\")]`?",
+                    name.value.escape_debug()
+                ),
+            );
             continue;
         }
         let has = if names.is_empty() {
