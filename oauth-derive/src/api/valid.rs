@@ -475,9 +475,7 @@ fn query_values_are_one_pair(op: &Operation<'_>, cx: &mut Ctxt) {
         let Some(shape) = not_one_pair(p.ty) else { continue };
         let name = p.name();
         let fix = match shape {
-            Shape::Map | Shape::Pairs => {
-                format!("mark it `#[query(flatten)]` to send its entries as the pairs: `#[query(flatten)] {name}`")
-            }
+            Shape::Map | Shape::Pairs => "mark it `#[query(flatten)]` to send its entries as the pairs".to_owned(),
             Shape::Tuple => "send each value as an argument of its own with `#[query(\"wireName\")]`, or its \
                              fields as a `#[query(flatten)]` struct"
                 .to_owned(),
