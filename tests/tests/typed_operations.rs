@@ -157,7 +157,10 @@ fn routes(config: SimConfig) -> SimConfig {
             "/invoices/{invoice}/pdf",
             get(|| async { ([("content-type", "application/pdf")], b"%PDF-1.7".to_vec()) }),
         )
-        .route("/invoices/{invoice}/note", get(|Path(invoice): Path<String>| async move { format!("note of {invoice}") }))
+        .route(
+            "/invoices/{invoice}/note",
+            get(|Path(invoice): Path<String>| async move { format!("note of {invoice}") }),
+        )
         .route("/search", get(|RawQuery(query): RawQuery| async move { Json(json!({ "query": query })) }))
 }
 

@@ -618,10 +618,17 @@ fn arguments() {
 fn path_arguments_of_another_name() {
     let api = model(
         quote!(client = Billing),
-        parse_quote!(trait BillingApi {
-            #[get("/customers/{customerId}/invoices/{invoiceId}")]
-            async fn invoice(&self, #[path("invoiceId")] invoice_id: &str, #[path("customerId")] customer: u64, #[query] expand: bool) -> Result<(), Error>;
-        }),
+        parse_quote!(
+            trait BillingApi {
+                #[get("/customers/{customerId}/invoices/{invoiceId}")]
+                async fn invoice(
+                    &self,
+                    #[path("invoiceId")] invoice_id: &str,
+                    #[path("customerId")] customer: u64,
+                    #[query] expand: bool,
+                ) -> Result<(), Error>;
+            }
+        ),
     );
     let tokens = quote::ToTokens::into_token_stream(super::expand::expand(&api)).to_string();
     assert!(tokens.contains(r#"PathPiece :: Arg ("customer" , & customer)"#), "{tokens}");
@@ -686,7 +693,12 @@ fn path_arguments_of_another_name() {
     assert_one(
         op_errors(quote!(
             #[get("/invoices/{id}")]
-            async fn invoice(&self, #[path("id")] #[query] invoice_id: &str) -> Result<(), Error>;
+            async fn invoice(
+                &self,
+                #[path("id")]
+                #[query]
+                invoice_id: &str,
+            ) -> Result<(), Error>;
         )),
         "`invoice_id` is already sent by `#[path]`",
     );
@@ -695,22 +707,40 @@ fn path_arguments_of_another_name() {
 #[test]
 fn path_arguments_are_never_absent() {
     for op in [
-        quote!(#[get("/invoices/{id}")] async fn invoice(&self, id: Option<u64>) -> Result<(), Error>;),
-        quote!(#[get("/invoices/{id}")] async fn invoice(&self, id: &Option<String>) -> Result<(), Error>;),
-        quote!(#[get("/invoices/{id}")] async fn invoice(&self, #[path("id")] invoice: std::option::Option<&str>) -> Result<(), Error>;),
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, id: Option<u64>) -> Result<(), Error>;
+        ),
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, id: &Option<String>) -> Result<(), Error>;
+        ),
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, #[path("id")] invoice: std::option::Option<&str>) -> Result<(), Error>;
+        ),
     ] {
-        assert_one(op_errors(op), "a path segment cannot be absent: take a value that is always there (not an `Option`), or declare two operations");
+        assert_one(
+            op_errors(op),
+            "a path segment cannot be absent: take a value that is always there (not an `Option`), or declare two operations",
+        );
     }
 }
 
 #[test]
 fn query_values_visibly_not_one_pair() {
     let cases = [
-        (quote!(HashMap<String, String>), "is a map, which is not one query pair `q=value`: mark it `#[query(flatten)]`"),
+        (
+            quote!(HashMap<String, String>),
+            "is a map, which is not one query pair `q=value`: mark it `#[query(flatten)]`",
+        ),
         (quote!(&std::collections::BTreeMap<&str, u32>), "is a map"),
         (quote!(Option<serde_json::Map<String, Value>>), "is a map"),
         (quote!((u32, u32)), "is a tuple"),
-        (quote!(&[(&str, &str)]), "is a list of tuples, which is not one query pair `q=value`: mark it `#[query(flatten)]`"),
+        (
+            quote!(&[(&str, &str)]),
+            "is a list of tuples, which is not one query pair `q=value`: mark it `#[query(flatten)]`",
+        ),
         (quote!(Vec<Vec<u32>>), "is a list of lists or maps"),
         (quote!(&[[u8; 2]]), "is a list of lists or maps"),
         (quote!(Option<Vec<HashMap<String, u8>>>), "is a list of lists or maps"),
@@ -737,8 +767,11 @@ fn query_values_visibly_not_one_pair() {
     }
     // `flatten` takes maps and lists of pairs.
     assert!(
-        op_errors(quote!(#[get("/x")] async fn x(&self, #[query(flatten)] q: &HashMap<String, String>) -> Result<(), Error>;))
-            .is_empty()
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[query(flatten)] q: &HashMap<String, String>) -> Result<(), Error>;
+        ))
+        .is_empty()
     );
 }
 
@@ -746,18 +779,20 @@ fn query_values_visibly_not_one_pair() {
 fn answers() {
     let api = model(
         quote!(client = Vendor),
-        parse_quote!(trait VendorApi {
-            #[post("/a")]
-            async fn a(&self) -> Result<Answer<Invoice>, Error>;
-            #[post("/b")]
-            async fn b(&self) -> Result<oauth_runtime::Answer<()>, Error>;
-            #[get("/c")]
-            async fn c(&self) -> Result<Answer<String>, Error>;
-            #[get("/d")]
-            async fn d(&self) -> Result<Answer<Bytes>, Error>;
-            #[get("/e")]
-            async fn e(&self) -> Result<Answer<Vec<u8>>, Error>;
-        }),
+        parse_quote!(
+            trait VendorApi {
+                #[post("/a")]
+                async fn a(&self) -> Result<Answer<Invoice>, Error>;
+                #[post("/b")]
+                async fn b(&self) -> Result<oauth_runtime::Answer<()>, Error>;
+                #[get("/c")]
+                async fn c(&self) -> Result<Answer<String>, Error>;
+                #[get("/d")]
+                async fn d(&self) -> Result<Answer<Bytes>, Error>;
+                #[get("/e")]
+                async fn e(&self) -> Result<Answer<Vec<u8>>, Error>;
+            }
+        ),
     );
     let kinds: Vec<Success> = api.ops.iter().map(|op| op.success.clone()).collect();
     assert!(matches!(&kinds[0], Success::Answer(inner) if matches!(**inner, Success::Json(_))));
@@ -775,23 +810,72 @@ fn answers() {
 
 #[test]
 fn several_clients() {
-    let api = model(quote!(client(Vendor, VendorPassword), error = VendorError), parse_quote!(trait VendorApi {
-        #[get("/me")]
-        async fn me(&self) -> Result<Me, Error>;
-    }));
+    let api = model(
+        quote!(client(Vendor, VendorPassword), error = VendorError),
+        parse_quote!(
+            trait VendorApi {
+                #[get("/me")]
+                async fn me(&self) -> Result<Me, Error>;
+            }
+        ),
+    );
     assert_eq!(api.clients.len(), 2);
-    assert_eq!(model(quote!(client = Vendor), parse_quote!(trait VendorApi {})).clients.len(), 1);
-    assert_one(errors(quote!(client()), parse_quote!(trait VendorApi {})), "`client()` names no provider");
+    assert_eq!(
+        model(
+            quote!(client = Vendor),
+            parse_quote!(
+                trait VendorApi {}
+            )
+        )
+        .clients
+        .len(),
+        1
+    );
     assert_one(
-        errors(quote!(client(Vendor, other::Password, Vendor)), parse_quote!(trait VendorApi {})),
+        errors(
+            quote!(client()),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "`client()` names no provider",
+    );
+    assert_one(
+        errors(
+            quote!(client(Vendor, other::Password, Vendor)),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
         "`Vendor` is already in `client(..)`: each client gets the operations once; keep one",
     );
     assert_one(
-        errors(quote!(client(Vendor), client = Other), parse_quote!(trait VendorApi {})),
+        errors(
+            quote!(client(Vendor), client = Other),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
         "duplicate key `client`",
     );
-    assert_one(errors(quote!(client(Vendor,, B)), parse_quote!(trait VendorApi {})), "expected a type");
-    assert_one(errors(quote!(error = E), parse_quote!(trait VendorApi {})), "missing `client`");
+    assert_one(
+        errors(
+            quote!(client(Vendor,, B)),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "expected a type",
+    );
+    assert_one(
+        errors(
+            quote!(error = E),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "missing `client`",
+    );
 }
 
 #[test]

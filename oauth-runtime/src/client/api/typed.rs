@@ -6,7 +6,7 @@ use bytes::Bytes;
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
 
-use super::{ApiRequest, Answer};
+use super::{Answer, ApiRequest};
 use crate::{
     ApiError,
     client::{Inner, Session},
@@ -143,8 +143,11 @@ impl ApiRequest {
         let status = response.status();
         // Taken for an error or an `Answer` alone: a plain 2xx answer's headers are dropped
         // unread. The body is read without them (its length comes from the body itself).
-        let headers =
-            if keep_headers || !status.is_success() { std::mem::take(response.headers_mut()) } else { HeaderMap::new() };
+        let headers = if keep_headers || !status.is_success() {
+            std::mem::take(response.headers_mut())
+        } else {
+            HeaderMap::new()
+        };
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
             Ok(body) => Bytes::from(body),
