@@ -166,7 +166,7 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// | key | value | default |
 /// |---|---|---|
-/// | `client` | the provider type: the trait is implemented for `Client<client>` | required |
+/// | `client` | the provider type: the trait is implemented for `Client<client>`; `client(A, B)` implements it for `Client<A>` and `Client<B>`, every client of one vendor's API | required |
 /// | `error` | the vendor's error type, read from error responses' bodies (`Deserialize + Debug + Send + Sync + 'static`) | none |
 /// | `crate` | path to `oauth_runtime` | `"::oauth_runtime"` |
 ///
@@ -189,9 +189,10 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// | attribute | the value goes | its type |
 /// |---|---|---|
-/// | none | into the path placeholder of its name | `Display` |
-/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice) |
-/// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct |
+/// | none | into the path placeholder of its name | `Display`, not an `Option` |
+/// | `#[path("invoiceId")]` | into the path placeholder `{invoiceId}`, for an argument of another name | `Display`, not an `Option` |
+/// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice); a map, a tuple or a list of lists is a compile error, a struct an `Error::Argument` before sending |
+/// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct or map, a list of pairs |
 /// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
 /// | `#[header("Name")]` | into a header; an `Option` sends it only when `Some` | `&str`, `String`, `HeaderValue`, integers |
 ///
@@ -199,9 +200,12 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// `Result<T, oauth_runtime::Error>`, `T` choosing how the response is read: `()` discards the
 /// body, `String` reads text, `Bytes` or `Vec<u8>` bytes, `Response` returns the response
-/// itself whatever its status, and any other type is read as JSON (`DeserializeOwned`). Except
-/// for `Response`, a status other than 2xx is an error, its body read as the error type when
-/// there is one.
+/// itself whatever its status, and any other type is read as JSON (`DeserializeOwned`).
+/// `oauth_runtime::Answer<T>`, for any of those but `Response`, reads the body as `T` and keeps
+/// the status and headers beside it (`location()`, `etag()`, `header(name)`). Except for
+/// `Response`, a status other than 2xx is an error, its body read as the error type when there
+/// is one. The macro tells these types by their spelling: a type of your own named `String`,
+/// `Bytes`, `Response` or `Answer` is taken for the one above.
 ///
 /// Every mistake is a compile error at the offending token; a type that is not `Serialize` or
 /// `Deserialize` where it must be is reported at the type.

@@ -156,7 +156,7 @@ mod wire;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
-pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
+pub use client::{Answer, ApiRequest, Authorization, Client, ClientBuilder};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use grant::{Exchange, Subject};
@@ -289,7 +289,7 @@ pub mod __private {
     #[diagnostic::do_not_recommend]
     impl<T: serde::Serialize + ?Sized> QueryValue for T {
         fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest {
-            request.query_param(name, self)
+            request.query_value(name, self, "mark the argument `#[query(flatten)]` to send its fields as pairs")
         }
         fn query_fields(&self, request: ApiRequest) -> ApiRequest {
             request.query(self)
@@ -331,12 +331,17 @@ pub mod __private {
     pub trait JsonResponse: Sized {
         /// Sends the request and reads a 2xx body into `Self`.
         fn receive(request: ApiRequest) -> Receive<Self>;
+        /// The same, keeping the status and headers: for `Answer<Self>`.
+        fn receive_answer(request: ApiRequest) -> Receive<crate::Answer<Self>>;
     }
 
     #[diagnostic::do_not_recommend]
     impl<T: serde::de::DeserializeOwned + Send + 'static> JsonResponse for T {
         fn receive(request: ApiRequest) -> Receive<Self> {
             Box::pin(request.send_json::<T>())
+        }
+        fn receive_answer(request: ApiRequest) -> Receive<crate::Answer<Self>> {
+            Box::pin(request.send_json_answer::<T>())
         }
     }
 

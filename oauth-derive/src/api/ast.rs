@@ -103,6 +103,11 @@ impl<'a> Operation<'a> {
         &self.func.sig.ident
     }
 
+    /// The arguments that fill the placeholder `name`, in order.
+    pub(crate) fn fillers(&self, name: &str) -> Vec<&Param<'a>> {
+        self.params.iter().filter(|p| p.placeholder().as_deref() == Some(name)).collect()
+    }
+
     /// Where the return type is written, or the name when there is none.
     pub(crate) fn output_span(&self) -> Span {
         match &self.func.sig.output {
@@ -168,7 +173,8 @@ impl<'a> Param<'a> {
                     Some(near) => format!("unknown argument attribute `#[{name}]`: did you mean `#[{near}]`?"),
                     None => format!(
                         "unknown argument attribute `#[{name}]`: an argument is a path placeholder \
-                         without attribute, or `#[query]`, `#[json]`, `#[form]` or `#[header(\"Name\")]`"
+                         without attribute (or `#[path(\"name\")]`), or `#[query]`, `#[json]`, `#[form]` \
+                         or `#[header(\"Name\")]`"
                     ),
                 };
                 cx.error_at(attr.path().span(), msg);
@@ -182,6 +188,24 @@ impl<'a> Param<'a> {
     /// The name users read (`r#type` is `type`), or `_`.
     pub(crate) fn name(&self) -> String {
         self.ident.map_or_else(|| "_".to_owned(), unraw)
+    }
+
+    /// The placeholder this argument fills: its own name without attribute, the one named by
+    /// `#[path("..")]`, else none (or unknown, for an unreadable attribute).
+    pub(crate) fn placeholder(&self) -> Option<String> {
+        match &self.kind {
+            None => self.ident.map(unraw),
+            Some(Some(Sp { value: ArgKind::Path(name), .. })) => Some(name.value.clone()),
+            Some(_) => None,
+        }
+    }
+
+    /// Where to point at the argument: its `#[path]` attribute, or its name.
+    pub(crate) fn span(&self) -> Span {
+        match &self.kind {
+            Some(Some(kind)) => kind.span,
+            _ => self.arg.pat.span(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::ext::IdentExt;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitInt, LitStr, Meta, Path, Token, Type};
 
@@ -18,8 +18,9 @@ use crate::symbol::{API_KEYS, ARG_ATTRS, OPERATION_KEYS, QUERY_FLATTEN, did_you_
 /// The arguments of `#[oauth_api(..)]`.
 #[derive(Default)]
 pub(crate) struct ApiArgs {
-    /// The provider type whose client gets the operations.
-    pub client: Arg<Type>,
+    /// The provider types whose clients get the operations: `client = A`, or `client(A, B)`
+    /// for every client of one vendor's API (say, a client-credentials and a password provider).
+    pub clients: Arg<Vec<Type>>,
     /// The vendor's error type, for every operation that names none.
     pub error: Arg<Type>,
     /// Path to the runtime crate.
@@ -32,7 +33,7 @@ impl ApiArgs {
         let mut args = ApiArgs::default();
         let complete = read_list(tokens, cx, "#[oauth_api]", |key, input, cx| {
             match unraw(&key).as_str() {
-                "client" => set(&mut args.client, &key, type_value(&key, input), cx)?,
+                "client" => set(&mut args.clients, &key, clients_value(&key, input), cx)?,
                 "error" => set(&mut args.error, &key, type_value(&key, input), cx)?,
                 "crate" => set(&mut args.krate, &key, crate_value(&key, input), cx)?,
                 other => return Err(unknown_key(&key, other, API_KEYS, "#[oauth_api]", input)),
@@ -40,9 +41,8 @@ impl ApiArgs {
             Ok(())
         });
         if !complete {
-            for arg in [&mut args.client, &mut args.error] {
-                arg.forget_if_absent();
-            }
+            args.clients.forget_if_absent();
+            args.error.forget_if_absent();
             args.krate.forget_if_absent();
         }
         args
@@ -131,6 +131,9 @@ pub(crate) enum ArgKind {
     Form,
     /// `#[header("Name")]`: a header per call.
     Header(Sp<String>),
+    /// `#[path("invoiceId")]`: fills the path placeholder `{invoiceId}`, which is not the
+    /// argument's own name.
+    Path(Sp<String>),
 }
 
 impl ArgKind {
@@ -147,6 +150,7 @@ impl ArgKind {
             ArgKind::Json => "#[json]",
             ArgKind::Form => "#[form]",
             ArgKind::Header(_) => "#[header]",
+            ArgKind::Path(_) => "#[path]",
         }
     }
 }
@@ -197,6 +201,17 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> Opt
             &attr.meta,
             "`#[header]` needs the header's name: write `#[header(\"X-Trace-Id\")]`",
         )),
+        ("path", Meta::List(list)) => (|input: ParseStream<'_>| {
+            let name: LitStr = input.parse()?;
+            input.parse::<Option<Token![,]>>()?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens"));
+            }
+            Ok(ArgKind::Path(Sp::new(name.value(), name.span())))
+        })
+        .parse2(list.tokens.clone())
+        .map_err(|e| syn::Error::new(e.span(), PATH_USAGE)),
+        ("path", _) => Err(syn::Error::new_spanned(&attr.meta, PATH_USAGE)),
         (_, Meta::Path(_) | Meta::List(_)) | (_, Meta::NameValue(_)) => Err(syn::Error::new(
             span,
             format!("unknown argument attribute `{name}`: expected one of {}", ARG_ATTRS.join(", ")),
@@ -210,6 +225,10 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> Opt
         }
     }
 }
+
+const PATH_USAGE: &str = "`#[path]` names the placeholder the argument fills, in double quotes: \
+     `#[path(\"invoiceId\")] invoice_id: &str` for `{invoiceId}`; an argument named like its placeholder \
+     needs no attribute";
 
 fn query_usage(written: Option<&str>) -> String {
     let start = match written.and_then(|w| did_you_mean(w, &[QUERY_FLATTEN])) {
@@ -348,6 +367,22 @@ fn type_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<Type>> {
         .parse()
         .map_err(|e| syn::Error::new(e.span(), format!("expected a type: `{} = {example}`", unraw(key))))?;
     Ok(Sp::new(ty.clone(), ty.span()))
+}
+
+/// `client = Vendor`, or `client(Vendor, VendorPassword)`: the list is checked by `valid`.
+fn clients_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<Vec<Type>>> {
+    if !input.peek(syn::token::Paren) {
+        return type_value(key, input).map(|ty| Sp::new(vec![ty.value], ty.span));
+    }
+    let content;
+    let parens = syn::parenthesized!(content in input);
+    let usage = "write the providers' types: `client(Vendor, VendorPassword)`";
+    let types = content.parse_terminated(Type::parse, Token![,]).map_err(|e| {
+        // Consumed, so that the parenthesis reports nothing more than this error.
+        let _ = content.parse::<TokenStream>();
+        syn::Error::new(e.span(), format!("expected a type: {usage}"))
+    })?;
+    Ok(Sp::new(types.into_iter().collect(), parens.span.join()))
 }
 
 /// `crate = "path"`, as in `#[oauth_provider]`; a bare path is accepted too.

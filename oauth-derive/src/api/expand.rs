@@ -25,16 +25,21 @@ pub(crate) fn expand(api: &Api) -> TokenStream {
     let idents: Vec<&Ident> = api.ops.iter().map(|op| &op.ident).collect();
     let item = declare(&api.item, &idents, &idents, |_| true);
     let ident = &api.item.ident;
-    let client = &api.client;
-    let methods = api.ops.iter().map(|op| method(op, &p));
-    let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+    let methods: Vec<TokenStream> = api.ops.iter().map(|op| method(op, &p)).collect();
+    // One implementation per client: the same methods, for each provider of the vendor's API.
+    let impls = api.clients.iter().map(|client| {
+        let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+        quote! {
+            #[automatically_derived]
+            impl #ident for #client_ty {
+                #(#methods)*
+            }
+        }
+    });
     quote! {
         #item
 
-        #[automatically_derived]
-        impl #ident for #client_ty {
-            #(#methods)*
-        }
+        #(#impls)*
     }
 }
 
@@ -125,6 +130,7 @@ fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
 /// The future's result: the response read as `T` asks.
 fn receive_expr(success: &Success, request: &Ident, p: &TokenStream) -> TokenStream {
     match success {
+        Success::Answer(body) => answer_expr(body, request, p),
         Success::Empty => quote!(#request.send_empty().await),
         Success::Text => quote!(#request.send_text().await),
         Success::Bytes => quote!(#request.send_bytes().await),
@@ -134,6 +140,24 @@ fn receive_expr(success: &Success, request: &Ident, p: &TokenStream) -> TokenStr
             let call = assertion(ty, quote!(#p::JsonResponse), quote!(receive));
             quote!(#call(#request).await)
         }
+    }
+}
+
+/// The future's result for `Answer<T>`: the body read as for `T`, the status and headers kept.
+fn answer_expr(body: &Success, request: &Ident, p: &TokenStream) -> TokenStream {
+    match body {
+        Success::Empty => quote!(#request.send_empty_answer().await),
+        Success::Text => quote!(#request.send_text_answer().await),
+        Success::Bytes => quote!(#request.send_bytes_answer().await),
+        Success::ByteVec => {
+            quote!(#request.send_bytes_answer().await.map(|answer| answer.map(::std::vec::Vec::from)))
+        }
+        Success::Json(ty) => {
+            let call = assertion(ty, quote!(#p::JsonResponse), quote!(receive_answer));
+            quote!(#call(#request).await)
+        }
+        // Refused by `valid`.
+        Success::Raw | Success::Answer(_) => quote!(::core::unreachable!()),
     }
 }
 

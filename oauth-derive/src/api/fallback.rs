@@ -42,34 +42,54 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
     // Methods that were neither async nor given an HTTP method keep their signature.
     let declared = declare(item, &ops, &futures, keep);
     let generic = !item.generics.params.is_empty() || item.generics.where_clause.is_some();
-    let Some(client) = input.args.client.given().filter(|_| !generic) else {
+    let Some(clients) = input.args.clients.given().filter(|_| !generic) else {
         return quote!(#errors #declared);
     };
     let krate = input.args.krate.given().map_or_else(default_crate_path, |k| k.value.clone());
     let p = private(&krate);
-    let stubs = declared.items.iter().filter_map(|it| match it {
-        TraitItem::Fn(f) if f.default.is_none() => {
-            let attrs = impl_attrs(&f.attrs);
-            let sig = op_sig(&f.sig, Names::Ignored, false);
-            let body = if futures.contains(&&f.sig.ident) {
-                quote!(::core::future::pending())
-            } else {
-                quote!(::core::unreachable!())
-            };
-            Some(quote!(#attrs #sig { #body }))
-        }
-        _ => None,
-    });
+    let stubs: Vec<TokenStream> = declared
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            TraitItem::Fn(f) if f.default.is_none() => {
+                let attrs = impl_attrs(&f.attrs);
+                let sig = op_sig(&f.sig, Names::Ignored, false);
+                let body = if futures.contains(&&f.sig.ident) {
+                    quote!(::core::future::pending())
+                } else {
+                    quote!(::core::unreachable!())
+                };
+                Some(quote!(#attrs #sig { #body }))
+            }
+            _ => None,
+        })
+        .collect();
     let ident = &item.ident;
-    let client = &client.value;
-    let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+    // A client listed twice gets one stand-in: a second would add rustc's "conflicting
+    // implementations" to the error already reported.
+    let mut clients_seen: Vec<String> = Vec::new();
+    let impls = clients
+        .value
+        .iter()
+        .filter(|c| {
+            let written = quote!(#c).to_string();
+            let fresh = !clients_seen.contains(&written);
+            clients_seen.push(written);
+            fresh
+        })
+        .map(|client| {
+            let client_ty = quote_spanned!(client.span()=> #p::Client<#client>);
+            quote! {
+                impl #ident for #client_ty {
+                    #(#stubs)*
+                }
+            }
+        });
     quote! {
         #errors
 
         #declared
 
-        impl #ident for #client_ty {
-            #(#stubs)*
-        }
+        #(#impls)*
     }
 }

@@ -63,6 +63,14 @@ pub(crate) fn impl_attrs(attrs: &[syn::Attribute]) -> TokenStream {
 /// levels and, with `future`, `async` removed and the output wrapped in a `Send` future.
 pub(crate) fn op_sig(sig: &Signature, names: Names, future: bool) -> Signature {
     let mut sig = sig.clone();
+    // Operations take `&self` (`valid` says so when they do not): declared so even then, so
+    // that `client.op(..)` calls see the method and add no error of their own.
+    if future {
+        match sig.inputs.first_mut() {
+            Some(FnArg::Receiver(receiver)) => *receiver = parse_quote_spanned!(receiver.span()=> &self),
+            _ => sig.inputs.insert(0, parse_quote_spanned!(sig.ident.span()=> &self)),
+        }
+    }
     // At the declared type, so that rustc reports a mismatch with the generated body there.
     let (output, span) = match &sig.output {
         ReturnType::Type(_, ty) => (quote!(#ty), ty.span()),

@@ -10,8 +10,8 @@ use crate::symbol::{HttpMethod, default_crate_path, unraw};
 /// A checked API trait, ready to expand.
 pub(crate) struct Api {
     pub krate: Path,
-    /// The provider type: the trait is implemented for `Client<client>`.
-    pub client: Type,
+    /// The provider types: the trait is implemented for `Client<P>` of each.
+    pub clients: Vec<Type>,
     pub item: ItemTrait,
     pub ops: Vec<Op>,
 }
@@ -71,13 +71,16 @@ pub(crate) enum Success {
     ByteVec,
     /// `Response`: the response itself, whatever its status.
     Raw,
+    /// `Answer<T>`: the body read as `T` asks, with the status and headers beside it.
+    Answer(Box<Success>),
     /// Anything else: the body as JSON.
     Json(Box<Type>),
 }
 
 impl Success {
     /// Chooses by the type's spelling, the only thing a macro can see: a type of the user's
-    /// own named `Response` or `Bytes` would be taken for reqwest's or bytes'.
+    /// own named `Response`, `Bytes` or `Answer` would be taken for reqwest's, bytes' or the
+    /// runtime's.
     pub(crate) fn of(ty: &Type) -> Success {
         match ungroup(ty) {
             Type::Tuple(t) if t.elems.is_empty() => Success::Empty,
@@ -89,11 +92,24 @@ impl Success {
                     "Bytes" if plain => Success::Bytes,
                     "Response" if plain => Success::Raw,
                     "Vec" if is_vec_u8(&last.arguments) => Success::ByteVec,
+                    "Answer" => match single_type_arg(&last.arguments) {
+                        Some(body) => Success::Answer(Box::new(Success::of(body))),
+                        None => Success::Json(Box::new(ty.clone())),
+                    },
                     _ => Success::Json(Box::new(ty.clone())),
                 }
             }
             _ => Success::Json(Box::new(ty.clone())),
         }
+    }
+}
+
+/// `T` of `<T>`.
+fn single_type_arg(args: &syn::PathArguments) -> Option<&Type> {
+    let syn::PathArguments::AngleBracketed(args) = args else { return None };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
     }
 }
 
@@ -129,7 +145,7 @@ impl Api {
         let ops = input.ops.iter().map(|op| Op::new(op, trait_error.as_ref())).collect::<Option<Vec<_>>>()?;
         Some(Api {
             krate: args.krate.or_default(default_crate_path())?,
-            client: args.client.given()?.value.clone(),
+            clients: args.clients.given()?.value.clone(),
             item: input.item.clone(),
             ops,
         })
@@ -140,14 +156,13 @@ impl Op {
     fn new(op: &Operation<'_>, trait_error: Option<&Type>) -> Option<Op> {
         let (method, args) = op.http.as_ref()?;
         let ident = op.ident().clone();
-        let arg = |name: &str| op.params.iter().find(|p| p.kind.is_none() && p.name() == name);
         let path = parse_template(&args.path.given()?.value)
             .ok()?
             .into_iter()
             .map(|piece| match piece {
                 Piece::Text(text) => Some(PathPiece::Text(text)),
                 Piece::Placeholder(name) => {
-                    let p = arg(&name)?;
+                    let p = *op.fillers(&name).first()?;
                     Some(PathPiece::Arg(p.ident?.clone(), Box::new(p.ty.clone())))
                 }
             })
@@ -169,6 +184,8 @@ impl Op {
                 }
                 ArgKind::Json => body = Some(Step::Body { form: false, arg, ty }),
                 ArgKind::Form => body = Some(Step::Body { form: true, arg, ty }),
+                // In the path, above.
+                ArgKind::Path(_) => {}
             }
         }
         steps.extend(

@@ -500,7 +500,7 @@ fn arguments() {
         async fn x(&self, ident: u64) -> Result<(), Error>;
     ));
     assert_eq!(errs.len(), 2, "{errs:#?}");
-    assert!(errs[0].contains("(the arguments without attribute are `ident`)"));
+    assert!(errs[0].contains("or mark the argument that fills it `#[path(\"id\")] ident`"), "{errs:#?}");
     assert!(errs[1].contains("`ident` is used nowhere: add `{ident}` to the path"));
     assert_one(
         op_errors(quote!(
@@ -612,6 +612,311 @@ fn arguments() {
         ))
         .is_empty()
     );
+}
+
+#[test]
+fn path_arguments_of_another_name() {
+    let api = model(
+        quote!(client = Billing),
+        parse_quote!(
+            trait BillingApi {
+                #[get("/customers/{customerId}/invoices/{invoiceId}")]
+                async fn invoice(
+                    &self,
+                    #[path("invoiceId")] invoice_id: &str,
+                    #[path("customerId")] customer: u64,
+                    #[query] expand: bool,
+                ) -> Result<(), Error>;
+            }
+        ),
+    );
+    let tokens = quote::ToTokens::into_token_stream(super::expand::expand(&api)).to_string();
+    assert!(tokens.contains(r#"PathPiece :: Arg ("customer" , & customer)"#), "{tokens}");
+    assert!(tokens.contains(r#"PathPiece :: Arg ("invoice_id" , & invoice_id)"#), "{tokens}");
+    assert!(!tokens.contains("query_pair (& invoice_id"), "a path argument is no step: {tokens}");
+
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{invoiceId}")]
+            async fn invoice(&self, #[path("invoiceID")] invoice_id: &str) -> Result<(), Error>;
+        )),
+        "`#[path(\"invoiceID\")]` names no placeholder of the path: did you mean `#[path(\"invoiceId\")]`?",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{invoiceId}")]
+            async fn invoice(&self, #[path("number")] invoice_id: &str) -> Result<(), Error>;
+        )),
+        "`#[path(\"number\")]` names no placeholder of `invoice`'s path (its placeholders are `{invoiceId}`)",
+    );
+    let errs = op_errors(quote!(
+        #[get("/invoices")]
+        async fn invoice(&self, #[path("invoiceId")] invoice_id: &str) -> Result<(), Error>;
+    ));
+    assert_one(errs, "(the path has no placeholder): name one of them, or add `{invoiceId}` to the path");
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, #[path("id")] invoice_id: &str, id: &str) -> Result<(), Error>;
+        )),
+        "`id` fills the placeholder `{id}`, and so does `invoice_id`: one argument fills a placeholder",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, #[path("id")] a: &str, #[path("id")] b: &str) -> Result<(), Error>;
+        )),
+        "`b` fills the placeholder `{id}`, and so does `a`",
+    );
+    // `id` has another use, and another argument fills `{id}`.
+    assert!(
+        op_errors(quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, #[path("id")] invoice_id: &str, #[query] id: &str) -> Result<(), Error>;
+        ))
+        .is_empty()
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{invoiceId}")]
+            async fn invoice(&self, #[path] invoice_id: &str) -> Result<(), Error>;
+        )),
+        "`#[path]` names the placeholder the argument fills, in double quotes",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{invoiceId}")]
+            async fn invoice(&self, #[path(invoiceId)] invoice_id: &str) -> Result<(), Error>;
+        )),
+        "`#[path(\"invoiceId\")] invoice_id: &str`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(
+                &self,
+                #[path("id")]
+                #[query]
+                invoice_id: &str,
+            ) -> Result<(), Error>;
+        )),
+        "`invoice_id` is already sent by `#[path]`",
+    );
+}
+
+#[test]
+fn path_arguments_are_never_absent() {
+    for op in [
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, id: Option<u64>) -> Result<(), Error>;
+        ),
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, id: &Option<String>) -> Result<(), Error>;
+        ),
+        quote!(
+            #[get("/invoices/{id}")]
+            async fn invoice(&self, #[path("id")] invoice: std::option::Option<&str>) -> Result<(), Error>;
+        ),
+    ] {
+        assert_one(
+            op_errors(op),
+            "a path segment cannot be absent: take a value that is always there (not an `Option`), or declare two operations",
+        );
+    }
+}
+
+#[test]
+fn query_values_visibly_not_one_pair() {
+    let cases = [
+        (
+            quote!(HashMap<String, String>),
+            "is a map, which is not one query pair `q=value`: mark it `#[query(flatten)]`",
+        ),
+        (quote!(&std::collections::BTreeMap<&str, u32>), "is a map"),
+        (quote!(Option<serde_json::Map<String, Value>>), "is a map"),
+        (quote!((u32, u32)), "is a tuple"),
+        (
+            quote!(&[(&str, &str)]),
+            "is a list of tuples, which is not one query pair `q=value`: mark it `#[query(flatten)]`",
+        ),
+        (quote!(Vec<Vec<u32>>), "is a list of lists or maps"),
+        (quote!(&[[u8; 2]]), "is a list of lists or maps"),
+        (quote!(Option<Vec<HashMap<String, u8>>>), "is a list of lists or maps"),
+    ];
+    for (ty, needle) in cases {
+        let errs = op_errors(quote!(#[get("/x")] async fn x(&self, #[query] q: #ty) -> Result<(), Error>;));
+        assert_one(errs, needle);
+    }
+    // Scalars, lists of scalars, and types the macro cannot see into: checked at run time.
+    for ty in [
+        quote!(u32),
+        quote!(&str),
+        quote!(Option<Cow<'_, str>>),
+        quote!(&[u64]),
+        quote!(Vec<Option<String>>),
+        quote!(HashSet<u8>),
+        quote!(Filter),
+        quote!(Vec<Filter>),
+        quote!(Map),
+        quote!(()),
+    ] {
+        let errs = op_errors(quote!(#[get("/x")] async fn x(&self, #[query] q: #ty) -> Result<(), Error>;));
+        assert_eq!(errs, Vec::<String>::new(), "{ty}");
+    }
+    // `flatten` takes maps and lists of pairs.
+    assert!(
+        op_errors(quote!(
+            #[get("/x")]
+            async fn x(&self, #[query(flatten)] q: &HashMap<String, String>) -> Result<(), Error>;
+        ))
+        .is_empty()
+    );
+}
+
+#[test]
+fn answers() {
+    let api = model(
+        quote!(client = Vendor),
+        parse_quote!(
+            trait VendorApi {
+                #[post("/a")]
+                async fn a(&self) -> Result<Answer<Invoice>, Error>;
+                #[post("/b")]
+                async fn b(&self) -> Result<oauth_runtime::Answer<()>, Error>;
+                #[get("/c")]
+                async fn c(&self) -> Result<Answer<String>, Error>;
+                #[get("/d")]
+                async fn d(&self) -> Result<Answer<Bytes>, Error>;
+                #[get("/e")]
+                async fn e(&self) -> Result<Answer<Vec<u8>>, Error>;
+            }
+        ),
+    );
+    let kinds: Vec<Success> = api.ops.iter().map(|op| op.success.clone()).collect();
+    assert!(matches!(&kinds[0], Success::Answer(inner) if matches!(**inner, Success::Json(_))));
+    assert_eq!(kinds[1], Success::Answer(Box::new(Success::Empty)));
+    assert_eq!(kinds[2], Success::Answer(Box::new(Success::Text)));
+    assert_eq!(kinds[3], Success::Answer(Box::new(Success::Bytes)));
+    assert_eq!(kinds[4], Success::Answer(Box::new(Success::ByteVec)));
+    for ty in [quote!(Answer<Response>), quote!(Answer<reqwest::Response>), quote!(Answer<Answer<()>>)] {
+        assert_one(
+            op_errors(quote!(#[get("/x")] async fn x(&self) -> Result<#ty, Error>;)),
+            "a `Response` already has its status and headers, so return `Response` itself",
+        );
+    }
+}
+
+#[test]
+fn several_clients() {
+    let api = model(
+        quote!(client(Vendor, VendorPassword), error = VendorError),
+        parse_quote!(
+            trait VendorApi {
+                #[get("/me")]
+                async fn me(&self) -> Result<Me, Error>;
+            }
+        ),
+    );
+    assert_eq!(api.clients.len(), 2);
+    assert_eq!(
+        model(
+            quote!(client = Vendor),
+            parse_quote!(
+                trait VendorApi {}
+            )
+        )
+        .clients
+        .len(),
+        1
+    );
+    assert_one(
+        errors(
+            quote!(client()),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "`client()` names no provider",
+    );
+    assert_one(
+        errors(
+            quote!(client(Vendor, other::Password, Vendor)),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "`Vendor` is already in `client(..)`: each client gets the operations once; keep one",
+    );
+    assert_one(
+        errors(
+            quote!(client(Vendor), client = Other),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "duplicate key `client`",
+    );
+    assert_one(
+        errors(
+            quote!(client(Vendor,, B)),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "expected a type",
+    );
+    assert_one(
+        errors(
+            quote!(error = E),
+            parse_quote!(
+                trait VendorApi {}
+            ),
+        ),
+        "missing `client`",
+    );
+}
+
+#[test]
+fn answer_and_clients_expansion() {
+    let tokens = oauth_api(
+        quote!(client(Billing, BillingPassword), error = BillingError),
+        quote! {
+            pub trait BillingApi {
+                #[post("/customers/{customerId}/invoices")]
+                async fn create_invoice(&self, #[path("customerId")] customer_id: &str, #[json] invoice: &NewInvoice) -> Result<Answer<Invoice>, Error>;
+                #[delete("/invoices/{id}")]
+                async fn delete_invoice(&self, id: &str, #[header("If-Match")] etag: &str) -> Result<Answer<()>, Error>;
+                #[get("/invoices/{id}/pdf")]
+                async fn pdf(&self, id: &str) -> Result<Answer<Vec<u8>>, Error>;
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn fallback_declares_operations_with_ref_self() {
+    let tokens = oauth_api(
+        quote!(client(Vendor, Vendor)),
+        quote! {
+            pub trait VendorApi {
+                #[get("/me")]
+                async fn me() -> Result<String, Error>;
+                #[get("/you")]
+                async fn you(mut self: Box<Self>, #[query] n: u8) -> Result<String, Error>;
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the fallback parses");
+    let text = prettyplease::unparse(&file);
+    let squeezed: String = text.split_whitespace().collect();
+    assert_eq!(squeezed.matches("fnme(&self,)->").count(), 2, "the trait's and the stand-in's: {text}");
+    assert_eq!(squeezed.matches("fnyou(&self,n:u8,)->").count(), 1, "{text}");
+    assert_eq!(squeezed.matches("fnyou(&self,_:u8,)->").count(), 1, "{text}");
+    assert_eq!(text.matches("impl VendorApi for").count(), 1, "one stand-in per distinct client: {text}");
 }
 
 #[test]

@@ -6,17 +6,20 @@
 //! `expand`): a macro sees only their spelling.
 
 use proc_macro2::Span;
-use syn::{FnArg, ReturnType, TraitItem};
+use quote::ToTokens;
+use syn::{FnArg, GenericArgument, PathArguments, PathSegment, ReturnType, TraitItem, Type};
 
-use crate::api::ast::{Input, Operation, Piece, parse_template, result_types};
+use crate::api::ast::{Input, Operation, Piece, parse_template, result_types, ungroup};
 use crate::api::attr::ArgKind;
+use crate::api::model::{Success, is_option, referent};
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
-use crate::symbol::{CLIENT_METHODS, name_of, unraw};
+use crate::symbol::{CLIENT_METHODS, did_you_mean, name_of, unraw};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     client_given(input, cx);
+    clients_are_distinct(input, cx);
     plain_trait(input, cx);
     other_items_need_no_impl(input, cx);
     names_are_unique(input, cx);
@@ -26,12 +29,16 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
         has_no_body(op, cx);
         takes_ref_self(op, cx);
         returns_a_result(op, cx);
+        answer_holds_a_body(op, cx);
         not_a_client_method(op, cx);
         path_is_a_path(op, cx);
         arguments_are_named(op, cx);
         one_attribute_per_argument(op, cx);
         placeholders_have_arguments(op, cx);
+        path_names_a_placeholder(op, cx);
+        path_arguments_are_present(op, cx);
         arguments_are_used(op, cx);
+        query_values_are_one_pair(op, cx);
         one_body(op, cx);
         no_body_without_meaning(op, cx);
         headers_are_valid(op, cx);
@@ -42,7 +49,7 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
 
 /// Without the provider there is no client type to implement the trait for.
 fn client_given(input: &Input<'_>, cx: &mut Ctxt) {
-    if input.args.client.is_absent() {
+    if input.args.clients.is_absent() {
         cx.error_at(
             Span::call_site(),
             "missing `client`: name the provider whose client gets these operations, e.g. \
@@ -51,13 +58,50 @@ fn client_given(input: &Input<'_>, cx: &mut Ctxt) {
     }
 }
 
-/// The trait is implemented once, for one client type, by the macro.
+/// `client(A, B)` implements the trait once per client: a second `A` would be a second impl.
+fn clients_are_distinct(input: &Input<'_>, cx: &mut Ctxt) {
+    let Some(clients) = input.args.clients.given() else { return };
+    if clients.value.is_empty() {
+        cx.error_at(
+            clients.span,
+            "`client()` names no provider: list the providers whose clients get these operations, \
+             e.g. `client(Vendor)` or `client(Vendor, VendorPassword)`",
+        );
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for ty in &clients.value {
+        let written = spelling(ty);
+        if seen.contains(&written) {
+            cx.error_spanned_by(
+                ty,
+                format!("`{written}` is already in `client(..)`: each client gets the operations once; keep one"),
+            );
+        } else {
+            seen.push(written);
+        }
+    }
+}
+
+/// A type as a user would write it: `Vec<u8>`, not `Vec < u8 >`.
+fn spelling(ty: &impl ToTokens) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace("& ", "&")
+}
+
+/// The trait is implemented by the macro, for the clients of `client = ..`.
 fn plain_trait(input: &Input<'_>, cx: &mut Ctxt) {
     let item = input.item;
     if !item.generics.params.is_empty() {
         cx.error_spanned_by(
             &item.generics,
-            "an API trait cannot be generic: it is implemented once, for the client of `client = ..`; \
+            "an API trait cannot be generic: it is implemented by the macro, for the clients of `client = ..`; \
              put the varying types on the operations",
         );
     } else if let Some(where_clause) = &item.generics.where_clause {
@@ -206,7 +250,7 @@ fn returns_a_result(op: &Operation<'_>, cx: &mut Ctxt) {
             format!(
                 "an operation returns `Result<T, Error>`, since every call can fail: write \
                  `-> Result<{}, Error>`, with `T` {hint}",
-                quote::quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",")
+                spelling(ty)
             ),
         ),
     }
@@ -262,39 +306,71 @@ fn one_attribute_per_argument(op: &Operation<'_>, cx: &mut Ctxt) {
     }
 }
 
-/// Each `{name}` is filled by the argument `name`, which has no attribute.
+/// The placeholders of an operation's path, each once, in order; `None` when the path is
+/// unknown or not a valid template (already reported).
+fn placeholders(op: &Operation<'_>) -> Option<(Span, Vec<String>)> {
+    let path = op.http.as_ref().and_then(|(_, a)| a.path.given())?;
+    let pieces = parse_template(&path.value).ok()?;
+    let mut names: Vec<String> = Vec::new();
+    for piece in pieces {
+        if let Piece::Placeholder(name) = piece
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    }
+    Some((path.span, names))
+}
+
+/// Each `{name}` is filled by one argument: the one called `name` without attribute, or the one
+/// marked `#[path("name")]`.
 fn placeholders_have_arguments(op: &Operation<'_>, cx: &mut Ctxt) {
-    let Some(path) = op.http.as_ref().and_then(|(_, a)| a.path.given()) else { return };
-    let Ok(pieces) = parse_template(&path.value) else { return };
-    for name in pieces.iter().filter_map(|p| match p {
-        Piece::Placeholder(name) => Some(name),
-        Piece::Text(_) => None,
-    }) {
-        match op.params.iter().find(|p| p.name() == *name) {
-            None => {
-                let args: Vec<String> =
-                    op.params.iter().filter(|p| p.kind.is_none()).map(|p| format!("`{}`", p.name())).collect();
-                let known = if args.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (the arguments without attribute are {})", args.join(", "))
-                };
-                cx.error_at(
-                    path.span,
+    let Some((span, names)) = placeholders(op) else { return };
+    for name in &names {
+        match op.fillers(name).as_slice() {
+            [] => match op.params.iter().find(|p| p.name() == *name).map(|p| &p.kind) {
+                Some(Some(Some(kind))) if !matches!(kind.value, ArgKind::Path(_)) => cx.error_at(
+                    kind.span,
                     format!(
-                        "the placeholder `{{{name}}}` has no argument: add `{name}: T` to `{}`{known}",
-                        unraw(op.ident())
+                        "`{name}` fills the placeholder `{{{name}}}`, so it takes no `{}`: remove the \
+                         attribute, or rename the placeholder",
+                        kind.value.describe()
                     ),
-                );
-            }
-            Some(p) => {
-                if let Some(Some(kind)) = &p.kind {
+                ),
+                // An unreadable attribute, or a `#[path("..")]` naming no placeholder, was
+                // probably meant for this one, and its error says so.
+                _ if misdirected(op, &names) => {}
+                _ => {
+                    let spare: Vec<String> = op
+                        .params
+                        .iter()
+                        .filter(|p| p.kind.is_none() && p.ident.is_some() && !names.contains(&p.name()))
+                        .map(|p| p.name())
+                        .collect();
+                    let example = match spare.first() {
+                        Some(arg) => format!("`#[path(\"{name}\")] {arg}`"),
+                        None => format!("`#[path(\"{name}\")] value: T`"),
+                    };
                     cx.error_at(
-                        kind.span,
+                        span,
                         format!(
-                            "`{name}` fills the placeholder `{{{name}}}`, so it takes no `{}`: remove the \
-                             attribute, or rename the placeholder",
-                            kind.value.describe()
+                            "the placeholder `{{{name}}}` has no argument: add `{name}: T` to `{}`, or mark \
+                             the argument that fills it {example}",
+                            unraw(op.ident())
+                        ),
+                    );
+                }
+            },
+            [_] => {}
+            [first, rest @ ..] => {
+                for p in rest {
+                    cx.error_at(
+                        p.span(),
+                        format!(
+                            "`{}` fills the placeholder `{{{name}}}`, and so does `{}`: one argument fills a \
+                             placeholder; remove one, or point it at another with `#[path(\"..\")]`",
+                            p.name(),
+                            first.name()
                         ),
                     );
                 }
@@ -303,23 +379,214 @@ fn placeholders_have_arguments(op: &Operation<'_>, cx: &mut Ctxt) {
     }
 }
 
+/// Whether an argument's `#[path("..")]` names no placeholder of `names`, or an argument's
+/// attribute is unreadable (and may have been a `#[path]`).
+fn misdirected(op: &Operation<'_>, names: &[String]) -> bool {
+    op.params.iter().any(|p| match &p.kind {
+        Some(Some(Sp { value: ArgKind::Path(name), .. })) => !names.contains(&name.value),
+        Some(None) => true,
+        _ => false,
+    })
+}
+
+/// `#[path("name")]` fills a placeholder of the path: one that is not there would be lost.
+fn path_names_a_placeholder(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some((_, names)) = placeholders(op) else { return };
+    for p in &op.params {
+        let Some(Some(Sp { value: ArgKind::Path(name), .. })) = &p.kind else { continue };
+        if names.contains(&name.value) {
+            continue;
+        }
+        let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(near) = did_you_mean(&name.value, &candidates) {
+            cx.error_at(
+                name.span,
+                format!(
+                    "`#[path(\"{}\")]` names no placeholder of the path: did you mean `#[path(\"{near}\")]`?",
+                    name.value.escape_debug()
+                ),
+            );
+            continue;
+        }
+        let has = if names.is_empty() {
+            "the path has no placeholder".to_owned()
+        } else {
+            let list: Vec<String> = names.iter().map(|n| format!("`{{{n}}}`")).collect();
+            format!("its placeholders are {}", list.join(", "))
+        };
+        cx.error_at(
+            name.span,
+            format!(
+                "`#[path(\"{}\")]` names no placeholder of `{}`'s path ({has}): name one of them, or add \
+                 `{{{}}}` to the path",
+                name.value.escape_debug(),
+                unraw(op.ident()),
+                name.value
+            ),
+        );
+    }
+}
+
+/// A path segment is always sent: an `Option` would have no segment to send for `None`.
+fn path_arguments_are_present(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some((_, names)) = placeholders(op) else { return };
+    for name in &names {
+        for p in op.fillers(name) {
+            if is_option(referent(p.ty).0) {
+                cx.error_spanned_by(
+                    p.ty,
+                    format!(
+                        "`{}` fills the path placeholder `{{{name}}}`, and a path segment cannot be absent: \
+                         take a value that is always there (not an `Option`), or declare two operations, \
+                         one with `{{{name}}}` in its path and one without",
+                        p.name()
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// An argument without attribute is a placeholder; if the path has none for it, it would be lost.
 fn arguments_are_used(op: &Operation<'_>, cx: &mut Ctxt) {
-    let Some(path) = op.http.as_ref().map(|(_, a)| &a.path) else { return };
-    let Some(path) = path.given() else { return };
-    let Ok(pieces) = parse_template(&path.value) else { return };
+    let Some((_, names)) = placeholders(op) else { return };
     for p in op.params.iter().filter(|p| p.kind.is_none()) {
         let Some(ident) = p.ident else { continue };
         let name = unraw(ident);
-        if !pieces.contains(&Piece::Placeholder(name.clone())) {
+        if !names.contains(&name) {
             cx.error_at(
                 ident.span(),
                 format!(
-                    "`{name}` is used nowhere: add `{{{name}}}` to the path, or mark it `#[query]`, \
-                     `#[header(\"Name\")]`, `#[json]` or `#[form]`"
+                    "`{name}` is used nowhere: add `{{{name}}}` to the path, mark it `#[path(\"placeholder\")]` \
+                     to fill a placeholder of another name, or mark it `#[query]`, `#[header(\"Name\")]`, \
+                     `#[json]` or `#[form]`"
                 ),
             );
         }
+    }
+}
+
+/// `#[query]` sends one `name=value` pair (one per element of a list). A type that visibly has
+/// no such form (a map, a tuple, a list of lists) is refused here; the macro cannot see inside
+/// a type of the user's own, so a struct is refused at run time instead, before sending.
+fn query_values_are_one_pair(op: &Operation<'_>, cx: &mut Ctxt) {
+    for p in &op.params {
+        let Some(Some(Sp { value: ArgKind::Query(_), .. })) = &p.kind else { continue };
+        let Some(shape) = not_one_pair(p.ty) else { continue };
+        let name = p.name();
+        let fix = match shape {
+            Shape::Map | Shape::Pairs => "mark it `#[query(flatten)]` to send its entries as the pairs".to_owned(),
+            Shape::Tuple => "send each value as an argument of its own with `#[query(\"wireName\")]`, or its \
+                             fields as a `#[query(flatten)]` struct"
+                .to_owned(),
+            Shape::Nested => "send a list of plain values (one pair each), or a `#[query(flatten)]` struct".to_owned(),
+        };
+        cx.error_spanned_by(
+            p.ty,
+            format!("`{name}` is {}, which is not one query pair `{name}=value`: {fix}", shape.describe()),
+        );
+    }
+}
+
+/// What a type that is not one query value visibly is.
+#[derive(Clone, Copy)]
+enum Shape {
+    Map,
+    Tuple,
+    /// A list of `(name, value)` tuples.
+    Pairs,
+    /// A list of lists or maps.
+    Nested,
+}
+
+impl Shape {
+    fn describe(self) -> &'static str {
+        match self {
+            Shape::Map => "a map",
+            Shape::Tuple => "a tuple",
+            Shape::Pairs => "a list of tuples",
+            Shape::Nested => "a list of lists or maps",
+        }
+    }
+}
+
+/// Why `ty` is visibly no one-pair query value, from its spelling: `None` when it may be one
+/// (scalars, lists of scalars, and every type the macro cannot see into).
+fn not_one_pair(ty: &Type) -> Option<Shape> {
+    match ungroup(ty) {
+        Type::Reference(r) => not_one_pair(&r.elem),
+        Type::Tuple(t) if !t.elems.is_empty() => Some(Shape::Tuple),
+        Type::Slice(s) => element_shape(&s.elem),
+        Type::Array(a) => element_shape(&a.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            match Known::of(last)? {
+                Known::Wrapper(inner) => not_one_pair(inner),
+                Known::List(inner) => element_shape(inner),
+                Known::Map => Some(Shape::Map),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The shape of a list whose elements are `ty`: each element is one pair.
+fn element_shape(ty: &Type) -> Option<Shape> {
+    match ungroup(ty) {
+        Type::Reference(r) => element_shape(&r.elem),
+        Type::Tuple(t) if !t.elems.is_empty() => Some(Shape::Pairs),
+        Type::Slice(_) | Type::Array(_) => Some(Shape::Nested),
+        Type::Path(p) if p.qself.is_none() => match Known::of(p.path.segments.last()?)? {
+            Known::Wrapper(inner) => element_shape(inner),
+            Known::List(_) | Known::Map => Some(Shape::Nested),
+        },
+        _ => None,
+    }
+}
+
+/// The standard types whose serialized shape their spelling shows.
+enum Known<'a> {
+    /// Serialized as the value inside: `Option`, `Box`, `Rc`, `Arc`, `Cow`.
+    Wrapper(&'a Type),
+    /// A sequence: `Vec`, `VecDeque`, `HashSet`, `BTreeSet`, ...
+    List(&'a Type),
+    /// `HashMap`, `BTreeMap`, `IndexMap`, serde_json's `Map`.
+    Map,
+}
+
+impl<'a> Known<'a> {
+    fn of(segment: &'a PathSegment) -> Option<Known<'a>> {
+        let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+        let types: Vec<&Type> = args
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        match (segment.ident.to_string().as_str(), types.as_slice()) {
+            ("Option" | "Box" | "Rc" | "Arc" | "Cow", [inner]) => Some(Known::Wrapper(inner)),
+            ("Vec" | "VecDeque" | "LinkedList" | "HashSet" | "BTreeSet" | "IndexSet", [inner, ..]) => {
+                Some(Known::List(inner))
+            }
+            ("HashMap" | "BTreeMap" | "IndexMap" | "Map", [_, _, ..]) => Some(Known::Map),
+            _ => None,
+        }
+    }
+}
+
+/// `Answer<T>` adds the status and headers to `T`, read as ever; a `Response` has them already.
+fn answer_holds_a_body(op: &Operation<'_>, cx: &mut Ctxt) {
+    let Some((ok, _)) = result_types(&op.func.sig.output) else { return };
+    let Success::Answer(inner) = Success::of(ok) else { return };
+    if matches!(*inner, Success::Raw | Success::Answer(_)) {
+        cx.error_spanned_by(
+            ok,
+            "`Answer<T>` reads the body as `T` and keeps the status and headers beside it: `T` is `()`, \
+             `String`, `Bytes`, `Vec<u8>` or a `Deserialize` type; a `Response` already has its status \
+             and headers, so return `Response` itself",
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-//! An operation is called on the client: it takes `&self`.
+//! An operation is called on the client: it takes `&self`. Each mistake is one error at the
+//! method: calls of the operations see them declared with `&self`, and add none.
 
 use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
 
@@ -18,6 +19,13 @@ pub trait VendorApi {
 
     #[get("/them")]
     async fn them(&mut self) -> Result<String, Error>;
+}
+
+pub async fn calls(client: oauth_runtime::Client<Vendor>) -> Result<String, Error> {
+    let me = client.me().await?;
+    let you = client.you().await?;
+    let them = client.them().await?;
+    Ok(me + &you + &them)
 }
 
 fn main() {}

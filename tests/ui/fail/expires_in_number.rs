@@ -15,4 +15,16 @@ pub struct Other {
     pub client_secret: Secret,
 }
 
+#[oauth_provider(
+    grant = "client_credentials",
+    token_path = "/oauth/token",
+    expires_at = 1700000000,
+    expires_format = "epoch_seconds",
+    refresh_token = 0
+)]
+pub struct Third {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
 fn main() {}

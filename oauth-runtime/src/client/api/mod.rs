@@ -1,7 +1,10 @@
 //! Authenticated API calls: building one, sending it with the token (renewed and replayed once
 //! after a 401), and reading the answer into typed values (`typed`).
 
+mod answer;
 mod typed;
+
+pub use answer::Answer;
 
 use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 
@@ -109,17 +112,45 @@ impl ApiRequest {
 
     /// Adds `name=value` to the query string: nothing for `None`, one pair per element of a
     /// sequence (`id=1&id=2`), the value itself otherwise.
+    ///
+    /// A value with no such form (a struct or a map, or a sequence holding one or a sequence)
+    /// makes the call fail with [`Error::Argument`] unsent: send a struct's fields with
+    /// [`query`](Self::query).
     pub fn query_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
-        self.map(|rb| match serde_json::to_value(value) {
-            Ok(serde_json::Value::Null) => rb,
-            Ok(serde_json::Value::Array(items)) => {
-                let pairs: Vec<(&str, serde_json::Value)> = items.into_iter().map(|v| (name, v)).collect();
-                rb.query(&pairs)
+        self.query_value(name, value, "send its fields as pairs with `.query(&value)`")
+    }
+
+    /// [`query_param`](Self::query_param), `fix` saying what to do with a value that is not one
+    /// pair per element.
+    pub(crate) fn query_value<T: Serialize + ?Sized>(self, name: &str, value: &T, fix: &str) -> Self {
+        use serde_json::Value;
+        let nested = |v: &Value| v.is_object() || v.is_array();
+        let pairs: Vec<(&str, Value)> = match serde_json::to_value(value) {
+            Ok(Value::Null) => return self,
+            Ok(Value::Array(items)) if !items.iter().any(nested) => items.into_iter().map(|v| (name, v)).collect(),
+            Ok(Value::Array(_)) => {
+                return self.refuse(format!(
+                    "the query value `{name}` is a list holding structs, maps or lists, which has no \
+                     `{name}=value` form: {fix}"
+                ));
             }
-            // Strings, numbers and booleans; a nested object makes reqwest report an error.
-            Ok(other) => rb.query(&[(name, other)]),
-            Err(_) => rb.query(&[(name, value)]),
-        })
+            Ok(Value::Object(_)) => {
+                return self.refuse(format!(
+                    "the query value `{name}` is a struct or a map, which is not one `{name}=value` pair: {fix}"
+                ));
+            }
+            // Strings, numbers and booleans.
+            Ok(other) => vec![(name, other)],
+            // Serializing failed: reqwest reports it, as for any query, when the call is sent.
+            Err(_) => return self.map(|rb| rb.query(&[(name, value)])),
+        };
+        self.map(|rb| rb.query(&pairs))
+    }
+
+    /// The call, failing with [`Error::Argument`] unsent (after any earlier error).
+    fn refuse(self, message: String) -> Self {
+        let error = Error::argument(self.inner.spec.name, self.operation, message);
+        ApiRequest { builder: self.builder.and(Err(error)), ..self }
     }
 
     /// Sets a timeout for this call alone, instead of the client's.

@@ -1,11 +1,12 @@
 //! Typed answers: a 2xx body read into a value under the body cap, anything else an
-//! [`Error::Api`] carrying the vendor's error body.
+//! [`Error::Api`] carrying the vendor's error body. The `*_answer` forms keep the 2xx status
+//! and headers too ([`Answer`]); the others drop the headers unread.
 
 use bytes::Bytes;
-use reqwest::StatusCode;
+use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
 
-use super::ApiRequest;
+use super::{Answer, ApiRequest};
 use crate::{
     ApiError,
     client::{Inner, Session},
@@ -25,15 +26,8 @@ impl ApiRequest {
     /// of the failing field when the body does not fit `T`; [`Error::ResponseTooLarge`] past
     /// the client's [API body cap](crate::ClientBuilder::max_api_response_bytes).
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (status, body, ctx) = self.success_body().await?;
-        let mut de = serde_json::Deserializer::from_slice(&body);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(value) => match de.end() {
-                Ok(()) => Ok(value),
-                Err(e) => Err(ctx.decode_error(status, &body, String::new(), &e)),
-            },
-            Err(e) => Err(ctx.decode_error(status, &body, e.path().to_string(), e.inner())),
-        }
+        let (status, _, body, ctx) = self.success_body(false).await?;
+        ctx.json(status, &body)
     }
 
     /// Sends the call and returns a 2xx body as text (UTF-8).
@@ -42,8 +36,8 @@ impl ApiRequest {
     ///
     /// As [`ApiRequest::send_json`]; a body that is not UTF-8 is [`Error::Decode`].
     pub async fn send_text(self) -> Result<String, Error> {
-        let (status, body, ctx) = self.success_body().await?;
-        String::from_utf8(body.to_vec()).map_err(|e| ctx.decode(status, &body, ".", &e.utf8_error().to_string()))
+        let (status, _, body, ctx) = self.success_body(false).await?;
+        ctx.text(status, body)
     }
 
     /// Sends the call and returns a 2xx body as bytes.
@@ -52,7 +46,7 @@ impl ApiRequest {
     ///
     /// As [`ApiRequest::send_json`], without the decoding.
     pub async fn send_bytes(self) -> Result<Bytes, Error> {
-        Ok(self.success_body().await?.1)
+        Ok(self.success_body(false).await?.2)
     }
 
     /// Sends the call and checks that the answer is a 2xx; its body, if any, is dropped.
@@ -61,21 +55,100 @@ impl ApiRequest {
     ///
     /// As [`ApiRequest::send_json`], without the decoding.
     pub async fn send_empty(self) -> Result<(), Error> {
-        self.success_body().await.map(|_| ())
+        self.success_body(false).await.map(|_| ())
     }
 
-    /// The status and capped body of a 2xx answer, or the [`Error::Api`] of any other.
-    async fn success_body(self) -> Result<(StatusCode, Bytes, Context), Error> {
+    /// [`send_json`](Self::send_json), keeping the status and headers of the 2xx answer:
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Invoice { id: String }
+    ///
+    /// let created = client.post("/invoices").json(&serde_json::json!({"amount": 42}))
+    ///     .send_json_answer::<Invoice>().await?;
+    /// println!("{} at {:?}", created.body().id, created.location());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiRequest::send_json`].
+    pub async fn send_json_answer<T: DeserializeOwned>(self) -> Result<Answer<T>, Error> {
+        let (status, headers, body, ctx) = self.success_body(true).await?;
+        Ok(Answer::new(status, headers, ctx.json(status, &body)?))
+    }
+
+    /// [`send_text`](Self::send_text), keeping the status and headers of the 2xx answer.
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let page = client.get("/report.csv").send_text_answer().await?;
+    /// let etag = page.etag().map(str::to_owned);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiRequest::send_text`].
+    pub async fn send_text_answer(self) -> Result<Answer<String>, Error> {
+        let (status, headers, body, ctx) = self.success_body(true).await?;
+        Ok(Answer::new(status, headers, ctx.text(status, body)?))
+    }
+
+    /// [`send_bytes`](Self::send_bytes), keeping the status and headers of the 2xx answer.
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let pdf = client.get("/invoices/inv_1/pdf").send_bytes_answer().await?;
+    /// let kind = pdf.header("content-type").unwrap_or("application/octet-stream");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiRequest::send_bytes`].
+    pub async fn send_bytes_answer(self) -> Result<Answer<Bytes>, Error> {
+        let (status, headers, body, _) = self.success_body(true).await?;
+        Ok(Answer::new(status, headers, body))
+    }
+
+    /// [`send_empty`](Self::send_empty), keeping the status and headers of the 2xx answer
+    /// (a `202 Accepted` and its `Location`, say).
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let accepted = client.post("/exports").send_empty_answer().await?;
+    /// let status_url = accepted.location();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiRequest::send_empty`].
+    pub async fn send_empty_answer(self) -> Result<Answer<()>, Error> {
+        let (status, headers, _, _) = self.success_body(true).await?;
+        Ok(Answer::new(status, headers, ()))
+    }
+
+    /// The status, headers (those of a 2xx only with `keep_headers`) and capped body of a 2xx
+    /// answer, or the [`Error::Api`] of any other.
+    async fn success_body(self, keep_headers: bool) -> Result<(StatusCode, HeaderMap, Bytes, Context), Error> {
         let ctx = Context {
             inner: self.inner.clone(),
             session: self.session.clone(),
             operation: self.operation,
             decoder: self.error_decoder,
         };
-        let (response, mut exchange) = self.send_recorded().await?;
+        let (mut response, mut exchange) = self.send_recorded().await?;
         let status = response.status();
-        // Kept for the error alone: a 2xx answer's headers are not copied.
-        let headers = if status.is_success() { Default::default() } else { response.headers().clone() };
+        // Taken for an error or an `Answer` alone: a plain 2xx answer's headers are dropped
+        // unread. The body is read without them (its length comes from the body itself).
+        let headers = if keep_headers || !status.is_success() {
+            std::mem::take(response.headers_mut())
+        } else {
+            HeaderMap::new()
+        };
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
             Ok(body) => {
@@ -104,7 +177,7 @@ impl ApiRequest {
             let api = ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed).with_headers(&headers);
             return Err(Error::Api(api));
         }
-        Ok((status, body, ctx))
+        Ok((status, headers, body, ctx))
     }
 }
 
@@ -117,6 +190,23 @@ struct Context {
 }
 
 impl Context {
+    /// A 2xx body read as JSON into `T`.
+    fn json<T: DeserializeOwned>(&self, status: StatusCode, body: &[u8]) -> Result<T, Error> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => match de.end() {
+                Ok(()) => Ok(value),
+                Err(e) => Err(self.decode_error(status, body, String::new(), &e)),
+            },
+            Err(e) => Err(self.decode_error(status, body, e.path().to_string(), e.inner())),
+        }
+    }
+
+    /// A 2xx body as UTF-8 text.
+    fn text(&self, status: StatusCode, body: Bytes) -> Result<String, Error> {
+        String::from_utf8(body.to_vec()).map_err(|e| self.decode(status, &body, ".", &e.utf8_error().to_string()))
+    }
+
     fn decode_error(&self, status: StatusCode, body: &[u8], path: String, e: &serde_json::Error) -> Error {
         let path = if path.is_empty() { ".".to_owned() } else { path };
         self.decode(status, body, &path, &without_values(&e.to_string()))
