@@ -62,6 +62,7 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #(#variants)*
                 }
@@ -99,6 +100,7 @@ fn tagged_union(doc: &TokenStream, name: &str, tag: &str, variants: &[UnionVaria
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#defs)*
             /// A value whose property names no alternative the document lists, kept as sent.

@@ -152,7 +152,14 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
             fenced = !fenced;
             continue;
         }
-        out.push(if fenced { line.trim_end().to_owned() } else { trimmed.trim_end().to_owned() });
+        // Four spaces would make an indented code block, which rustdoc compiles as a doctest;
+        // up to three keep a list item's continuation lines in the item.
+        let indent = (line.len() - trimmed.len()).min(3);
+        out.push(if fenced {
+            line.trim_end().to_owned()
+        } else {
+            format!("{}{}", &" ".repeat(indent), trimmed.trim_end())
+        });
     }
     if fenced {
         out.push("```".to_owned());
@@ -195,10 +202,23 @@ mod tests {
 
     #[test]
     fn doc_lines_never_make_doctests() {
-        let lines = doc_lines("Intro\n\n    indented\n```\ncode\n```\n```json\n{}\n```\n```\nopen");
-        assert_eq!(
-            lines,
-            ["Intro", "", "indented", "```text", "code", "```", "```json", "{}", "```", "```text", "open", "```"]
-        );
+        let lines = doc_lines("Intro\n\n    indented\n- item\n  more\n```\ncode\n```\n```json\n{}\n```\n```\nopen");
+        let want = [
+            "Intro",
+            "",
+            "   indented",
+            "- item",
+            "  more",
+            "```text",
+            "code",
+            "```",
+            "```json",
+            "{}",
+            "```",
+            "```text",
+            "open",
+            "```",
+        ];
+        assert_eq!(lines, want);
     }
 }
