@@ -153,7 +153,7 @@ mod transport;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
-pub use client::{ApiRequest, Authorization, Client, ClientBuilder};
+pub use client::{ApiRequest, Authorization, Client, ClientBuilder, Page, PageStream, PageStyle, Pages, Pagination};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use grant::{Exchange, Subject};

@@ -1,7 +1,10 @@
 //! Authenticated API calls: building one, sending it with the token (renewed and replayed once
-//! after a 401), and reading the answer into typed values (`typed`).
+//! after a 401), reading the answer into typed values (`typed`), and paginated calls (`pages`).
 
+mod pages;
 mod typed;
+
+pub use pages::{Page, PageStream, PageStyle, Pages, Pagination};
 
 use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 

@@ -2,7 +2,7 @@
 //! [`Error::Api`] carrying the vendor's error body.
 
 use bytes::Bytes;
-use reqwest::StatusCode;
+use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
 
 use super::ApiRequest;
@@ -65,16 +65,22 @@ impl ApiRequest {
 
     /// The status and capped body of a 2xx answer, or the [`Error::Api`] of any other.
     async fn success_body(self) -> Result<(StatusCode, Bytes, Context), Error> {
+        let (status, _, body, ctx) = self.success_with_headers().await?;
+        Ok((status, body, ctx))
+    }
+
+    /// [`success_body`](Self::success_body) with the answer's headers (a page's `Link`).
+    pub(super) async fn success_with_headers(self) -> Result<(StatusCode, HeaderMap, Bytes, Context), Error> {
         let ctx = Context {
             inner: self.inner.clone(),
             session: self.session.clone(),
             operation: self.operation,
             decoder: self.error_decoder,
         };
-        let response = self.send().await?;
+        let mut response = self.send().await?;
         let status = response.status();
-        // Kept for the error alone: a 2xx answer's headers are not copied.
-        let headers = if status.is_success() { Default::default() } else { response.headers().clone() };
+        // Moved out, not copied: reading the body needs none of them.
+        let headers = std::mem::take(response.headers_mut());
         let cap = ctx.inner.max_api_body;
         let body = match read_capped(response, cap).await {
             Ok(body) => Bytes::from(body),
@@ -94,12 +100,12 @@ impl ApiRequest {
             let api = ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed).with_headers(&headers);
             return Err(Error::Api(api));
         }
-        Ok((status, body, ctx))
+        Ok((status, headers, body, ctx))
     }
 }
 
 /// What reading an answer needs once the request is gone.
-struct Context {
+pub(super) struct Context {
     inner: std::sync::Arc<Inner>,
     session: std::sync::Arc<Session>,
     operation: Option<&'static str>,
@@ -107,12 +113,12 @@ struct Context {
 }
 
 impl Context {
-    fn decode_error(&self, status: StatusCode, body: &[u8], path: String, e: &serde_json::Error) -> Error {
+    pub(super) fn decode_error(&self, status: StatusCode, body: &[u8], path: String, e: &serde_json::Error) -> Error {
         let path = if path.is_empty() { ".".to_owned() } else { path };
         self.decode(status, body, &path, &without_values(&e.to_string()))
     }
 
-    fn decode(&self, status: StatusCode, body: &[u8], path: &str, reason: &str) -> Error {
+    pub(super) fn decode(&self, status: StatusCode, body: &[u8], path: &str, reason: &str) -> Error {
         let (excerpt, reason) = self
             .inner
             .with_secrets(&self.session, |secrets| (redact::excerpt(body, secrets), redact::known(reason, secrets)));
