@@ -181,6 +181,9 @@ pub mod __private {
     pub use crate::path::PathPiece;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
+    // `#[oauth_api]` operations declared with `#[paginate(..)]`.
+    pub use crate::client::PageItem;
+    pub use crate::{Pages, Pagination};
     pub use bytes::Bytes;
     pub use reqwest::Method;
 

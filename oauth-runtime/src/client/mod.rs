@@ -23,7 +23,7 @@ use std::{
 use reqwest::Method;
 use url::Url;
 
-pub use api::{ApiRequest, Page, PageStream, PageStyle, Pages, Pagination};
+pub use api::{ApiRequest, Page, PageItem, PageStream, PageStyle, Pages, Pagination};
 pub use builder::ClientBuilder;
 #[cfg(feature = "dpop")]
 pub(crate) use flow::error_param as challenge_error_param;

@@ -4,7 +4,7 @@
 mod pages;
 mod typed;
 
-pub use pages::{Page, PageStream, PageStyle, Pages, Pagination};
+pub use pages::{Page, PageItem, PageStream, PageStyle, Pages, Pagination};
 
 use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 

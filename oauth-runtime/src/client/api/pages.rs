@@ -71,6 +71,26 @@ impl ApiRequest {
     }
 }
 
+/// The item types of `#[oauth_api]` operations declared with `#[paginate(..)]`. Generated code
+/// calls it; not part of the API.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from the items of a page: it does not implement `serde::Deserialize`",
+    label = "each item of the pages is read as this type",
+    note = "add `#[derive(serde::Deserialize)]` to `{Self}`"
+)]
+pub trait PageItem: Sized {
+    /// The stream of `request`'s pages' items.
+    fn pages(request: ApiRequest, pagination: Pagination) -> Pages<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: DeserializeOwned> PageItem for T {
+    fn pages(request: ApiRequest, pagination: Pagination) -> Pages<T> {
+        request.pages(pagination)
+    }
+}
+
 /// The items of a paginated call ([`ApiRequest::pages`], or an operation declared with
 /// `#[paginate(..)]`), a [`Stream`](futures_core::Stream) of `Result<T, Error>` that fetches
 /// a page only when the items before it were taken.
