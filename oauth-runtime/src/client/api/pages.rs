@@ -47,8 +47,10 @@ impl ApiRequest {
     /// URL the API gave) and goes through [`send`](Self::send): token, renewal, the 401 replay,
     /// the declared [error type](Self::error_type) and the body cap apply to each.
     ///
-    /// A page that fails (an error status, a body that does not fit `T`, a cursor seen before,
-    /// the page limit) is an `Err` item, and the stream ends after it.
+    /// A page that fails (an error status, a body that does not fit `T`, the same body as the
+    /// page before) is an `Err` item, and the stream ends after it; so does a page whose pointer
+    /// to the next is wrong (a cursor or link seen before, a link to another origin, the page
+    /// limit), after its items.
     ///
     /// ```no_run
     /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
@@ -439,11 +441,11 @@ impl Pager {
         match next {
             Next::Query(value) => {
                 let url = request.url_mut();
-                if let (Some(param), Some(value)) = (self.param(), value) {
-                    set_query(url, param, &value);
-                }
                 if let Some((param, limit)) = self.pagination.limit {
                     set_query(url, param, &limit.to_string());
+                }
+                if let (Some(param), Some(value)) = (self.param(), value) {
+                    set_query(url, param, &value);
                 }
             }
             Next::Url(next) => *request.url_mut() = next,
@@ -488,11 +490,18 @@ impl Pager {
             Ok(items) => items.map_or(0, Vec::len),
             Err(e) => return Err(stop(e, self)),
         };
-        let next = match self.next(&value, &headers, &url, count, digest(&body)) {
-            Ok(next) => next,
-            Err(e) => return Err(stop(e, self)),
+        // A page the same as the one before is no new page: it fails.
+        if count > 0 && matches!(self.pagination.style, PageStyle::PageNumber { .. } | PageStyle::Offset { .. }) {
+            if let Err(e) = self.not_the_same_body(digest(&body)) {
+                return Err(stop(e, self));
+            }
+        }
+        // This page's items are good whatever its pointer to the next says: they come first,
+        // and a pointer that is wrong (a loop, another origin) is the error after them.
+        self.state = match self.next(&value, &headers, &url, count) {
+            Ok(next) => next.map_or(State::Done, State::Ready),
+            Err(e) => State::Failed(stop(e, self)),
         };
-        self.state = next.map_or(State::Done, State::Ready);
         let items = match self.pagination.items {
             None => std::mem::take(&mut value),
             Some(path) => take(&mut value, path).unwrap_or(Value::Null),
@@ -505,14 +514,7 @@ impl Pager {
     }
 
     /// Where the page after this one is, `None` if this is the last.
-    fn next(
-        &mut self,
-        body: &Value,
-        headers: &HeaderMap,
-        url: &Url,
-        count: usize,
-        body_digest: u64,
-    ) -> Result<Option<Next>, Stop> {
+    fn next(&mut self, body: &Value, headers: &HeaderMap, url: &Url, count: usize) -> Result<Option<Next>, Stop> {
         match self.pagination.style {
             PageStyle::Cursor { field, .. } => {
                 let Some(cursor) = text_at(body, field, true)? else { return Ok(None) };
@@ -547,7 +549,6 @@ impl Pager {
                         return Ok(None);
                     }
                 }
-                self.not_the_same_body(body_digest)?;
                 self.position += 1;
                 Ok(Some(Next::Query(Some(self.position.to_string()))))
             }
@@ -555,7 +556,6 @@ impl Pager {
                 if count == 0 || self.short(count) {
                     return Ok(None);
                 }
-                self.not_the_same_body(body_digest)?;
                 self.position += count as u64;
                 Ok(Some(Next::Query(Some(self.position.to_string()))))
             }
