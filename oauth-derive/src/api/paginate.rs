@@ -243,10 +243,14 @@ pub(crate) fn check(op: &Operation<'_>, cx: &mut Ctxt) {
 
 /// `Pages<T>` comes from the runtime's pagination, which needs to be told how it goes.
 fn pages_need_the_attribute(op: &Operation<'_>, cx: &mut Ctxt) {
-    let (Some(_), Some(item)) = (&op.http, pages_item(&op.func.sig.output)) else { return };
+    let (Some(_), Some(item), ReturnType::Type(_, ty)) =
+        (&op.http, pages_item(&op.func.sig.output), &op.func.sig.output)
+    else {
+        return;
+    };
     let item = spelling(item);
-    cx.error_at(
-        op.output_span(),
+    cx.error_spanned_by(
+        ty,
         format!(
             "`Pages<{item}>` is what a paginated operation returns: add `#[paginate(..)]` saying how \
              the next page is found, with {STYLES}; or return `Result<Vec<{item}>, Error>` for one page"
@@ -416,13 +420,14 @@ fn returns_pages(op: &Operation<'_>, cx: &mut Ctxt) {
             spelling(single_argument(ok, "Vec").unwrap_or(ok))
         }
     };
-    cx.error_at(
-        op.output_span(),
-        format!(
-            "a paginated operation returns `Pages<T>`, a stream of its items that fetches the pages \
-             as they are read: write `-> Pages<{item}>` (`oauth_runtime::Pages`)"
-        ),
+    let message = format!(
+        "a paginated operation returns `Pages<T>`, a stream of its items that fetches the pages as \
+         they are read: write `-> Pages<{item}>` (`oauth_runtime::Pages`)"
     );
+    match output {
+        ReturnType::Type(_, ty) => cx.error_spanned_by(ty, message),
+        ReturnType::Default => cx.error_at(op.output_span(), message),
+    }
 }
 
 /// An argument sending a parameter the pagination sets would be overwritten on every page.
