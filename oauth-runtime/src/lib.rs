@@ -69,7 +69,7 @@
 //!
 //! # Public dependencies
 //!
-//! Three foreign crates appear in this crate's API, on purpose, and a breaking release of any
+//! Four foreign crates appear in this crate's API, on purpose, and a breaking release of any
 //! of them is a breaking release of this crate:
 //!
 //! - [`reqwest`] (re-exported whole): [`ApiRequest::map`] hands over a
@@ -81,6 +81,8 @@
 //!   `http`'s status codes appear as [`reqwest::StatusCode`].
 //! - `serde_json`: [`Token::extra`] returns the response's other fields as a
 //!   `serde_json::Map`, since they are JSON values of any shape.
+//! - `futures-core`: [`Pages`] and [`PageStream`] implement its `Stream`, the trait every
+//!   stream adapter (`futures`' `StreamExt` and `TryStreamExt`, `tokio-stream`) works with.
 //!
 //! `secrecy`, `zeroize`, `arc-swap` and `backon` are implementation details and never show.
 //! The optional integrations below add their own crate to the API when enabled.
