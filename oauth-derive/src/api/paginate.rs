@@ -21,7 +21,7 @@ use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
 use crate::respan::respan;
-use crate::symbol::{HttpMethod, did_you_mean, unraw};
+use crate::symbol::{Choice, HttpMethod, did_you_mean, unraw};
 
 /// The attribute's name.
 pub(crate) const ATTR: &str = "paginate";
@@ -188,7 +188,10 @@ fn count_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<u64>> {
 /// Reports an attribute that is probably `#[paginate]` misspelt, which then counts as an
 /// unreadable one: rules about its keys stay silent. Returns whether it was.
 pub(crate) fn misspelt(attr: &Attribute, name: &str, slot: &mut Option<PaginateArgs>, cx: &mut Ctxt) -> bool {
-    if name == ATTR || (did_you_mean(name, &[ATTR]).is_none() && !name.eq_ignore_ascii_case("pagination")) {
+    // The nearest of the operation attributes, so that `#[pacth]` is still `#[patch]`.
+    let mut known = HttpMethod::NAMES.to_vec();
+    known.push(ATTR);
+    if name == ATTR || (did_you_mean(name, &known) != Some(ATTR) && !name.eq_ignore_ascii_case("pagination")) {
         return false;
     }
     let span = attr.path().span();

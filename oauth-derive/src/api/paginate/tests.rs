@@ -273,6 +273,14 @@ fn operations() {
         )),
         "did you mean `#[paginate]`?",
     );
+    for near_a_method in ["pacth", "pach", "gett", "pots"] {
+        let near_a_method = proc_macro2::Ident::new(near_a_method, proc_macro2::Span::call_site());
+        let errors = op_errors(quote!(
+            #[#near_a_method("/x")]
+            async fn x(&self) -> Result<(), Error>;
+        ));
+        assert!(errors.iter().all(|e| !e.contains("paginate")), "{near_a_method}: {errors:?}");
+    }
     assert_one(
         op_errors(quote!(
             #[get("/x")]
