@@ -66,8 +66,10 @@ impl ApiRequest {
     /// # Ok(()) }
     /// ```
     ///
-    /// A request whose body cannot be sent twice (a stream) cannot be paginated: the stream's
-    /// one item is then [`Error::Argument`].
+    /// The first page is this request as it is, with the page size and, for page numbers and
+    /// offsets, the first page's number or `0` set: a cursor already in its query (one saved to
+    /// resume from) is sent with the first page. A request whose body cannot be sent twice (a
+    /// stream) cannot be paginated: the stream's one item is then [`Error::Argument`].
     pub fn pages<T: DeserializeOwned>(self, pagination: Pagination) -> Pages<T> {
         Pages { pager: Pager::new(self, pagination), buffer: Vec::new().into_iter(), current: None, _item: PhantomData }
     }
