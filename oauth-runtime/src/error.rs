@@ -158,6 +158,24 @@ pub enum Error {
         message: String,
     },
 
+    /// A paginated call ([`Pages`](crate::Pages)) cannot go on: the API gave a cursor or link
+    /// of an earlier page again, or the same page twice (it ignores the page parameter), a
+    /// next link on another origin (the token never goes there), or more pages than the
+    /// stream's [`max_pages`](crate::Pagination::max_pages). The pages before were yielded;
+    /// the stream ends with this. Neither transient nor a rejection.
+    #[error("{vendor}: {op}page {page}: {reason}", op = operation.map(|o| format!("`{o}`: ")).unwrap_or_default())]
+    #[non_exhaustive]
+    Pagination {
+        /// Vendor name.
+        vendor: &'static str,
+        /// The operation's name, for calls made through a declared operation.
+        operation: Option<&'static str>,
+        /// The page at which it happened: 1 for the first the stream fetched.
+        page: u32,
+        /// What went wrong, and what to do.
+        reason: String,
+    },
+
     /// No token could be obtained within the client's token deadline, retries included.
     #[error("{vendor}: no token within {deadline:?}")]
     #[non_exhaustive]
@@ -488,6 +506,7 @@ impl Error {
             | Error::Connect { vendor, .. }
             | Error::Request { vendor, .. }
             | Error::Argument { vendor, .. }
+            | Error::Pagination { vendor, .. }
             | Error::Deadline { vendor, .. }
             | Error::UnsupportedTokenType { vendor, .. }
             | Error::TokenRequestLimit { vendor, .. }
@@ -551,6 +570,7 @@ impl Error {
             | Error::ResponseTooLarge { .. }
             | Error::Request { .. }
             | Error::Argument { .. }
+            | Error::Pagination { .. }
             | Error::Api(_)
             | Error::Decode { .. }
             | Error::UnsupportedTokenType { .. }
@@ -992,6 +1012,7 @@ mod tests {
             Error::Connect { .. } => "Connect",
             Error::Request { .. } => "Request",
             Error::Argument { .. } => "Argument",
+            Error::Pagination { .. } => "Pagination",
             Error::Deadline { .. } => "Deadline",
             Error::Api(_) => "Api",
             Error::Decode { .. } => "Decode",
@@ -1006,7 +1027,7 @@ mod tests {
         }
     }
 
-    const VARIANTS: usize = 18;
+    const VARIANTS: usize = 19;
 
     #[test]
     fn every_variant_is_classified() {
@@ -1036,6 +1057,7 @@ mod tests {
             (Error::Request { vendor: "V", source: TransportError::new(builder_error()) }, Other),
             (Error::argument("V", Some("user"), "a path argument is empty"), Other),
             (Error::argument("V", None, "no"), Other),
+            (Error::Pagination { vendor: "V", operation: Some("list"), page: 3, reason: "a loop".into() }, Other),
             (Error::deadline("V", Duration::from_secs(2)), Transient),
             (Error::config("bad URL"), Other),
             (Error::internal("V", "the renewal panicked"), Transient),

@@ -71,7 +71,7 @@
 //!
 //! # Public dependencies
 //!
-//! Three foreign crates appear in this crate's API, on purpose, and a breaking release of any
+//! Four foreign crates appear in this crate's API, on purpose, and a breaking release of any
 //! of them is a breaking release of this crate:
 //!
 //! - [`reqwest`] (re-exported whole): [`ApiRequest::map`] hands over a
@@ -83,6 +83,8 @@
 //!   `http`'s status codes appear as [`reqwest::StatusCode`].
 //! - `serde_json`: [`Token::extra`] returns the response's other fields as a
 //!   `serde_json::Map`, since they are JSON values of any shape.
+//! - `futures-core`: [`Pages`] and [`PageStream`] implement its `Stream`, the trait every
+//!   stream adapter (`futures`' `StreamExt` and `TryStreamExt`, `tokio-stream`) works with.
 //!
 //! `secrecy`, `zeroize`, `arc-swap` and `backon` are implementation details and never show.
 //! The optional integrations below add their own crate to the API when enabled.
@@ -156,7 +158,9 @@ mod wire;
 
 pub use api_error::ApiError;
 pub use cache::TokenHook;
-pub use client::{Answer, ApiRequest, Authorization, Client, ClientBuilder};
+pub use client::{
+    Answer, ApiRequest, Authorization, Client, ClientBuilder, Page, PageStream, PageStyle, Pages, Pagination,
+};
 pub use credential::{Credential, Credentials, Secret};
 pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, TransportError, UnknownCode};
 pub use grant::{Exchange, Subject};
@@ -185,6 +189,9 @@ pub mod __private {
     pub use crate::path::PathPiece;
     pub use crate::provider::*;
     pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
+    // `#[oauth_api]` operations declared with `#[paginate(..)]`.
+    pub use crate::client::PageItem;
+    pub use crate::{Pages, Pagination};
     pub use bytes::Bytes;
     pub use reqwest::Method;
 

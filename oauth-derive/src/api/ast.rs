@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Ident, ItemTrait, Pat, ReturnType, TraitItem, TraitItemFn, Type};
 
 use crate::api::attr::{ApiArgs, ArgKind, OperationArgs, parse_arg_attr};
+use crate::api::paginate;
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
 use crate::symbol::{ARG_ATTRS, Choice, HttpMethod, KEPT_ATTRS, did_you_mean, unraw};
@@ -29,6 +30,8 @@ pub(crate) struct Operation<'a> {
     /// method is unknown, and rules that need it stay silent.
     pub misspelt: bool,
     pub params: Vec<Param<'a>>,
+    /// `#[paginate(..)]`, if written.
+    pub paginate: Option<paginate::PaginateArgs>,
 }
 
 /// An argument of an operation, after `self`.
@@ -64,6 +67,7 @@ impl<'a> Operation<'a> {
     fn from_syn(func: &'a TraitItemFn, cx: &mut Ctxt) -> Option<Self> {
         let mut http: Option<(Sp<HttpMethod>, OperationArgs)> = None;
         let mut misspelt = false;
+        let mut pages = None;
         for attr in &func.attrs {
             let name = attr_name(attr);
             if let Some(method) = HttpMethod::from_attr(&name) {
@@ -79,7 +83,9 @@ impl<'a> Operation<'a> {
                     ),
                     None => http = Some((Sp::new(method, attr.path().span()), args)),
                 }
-            } else if !KEPT_ATTRS.contains(&name.as_str()) {
+            } else if name == paginate::ATTR {
+                paginate::read(attr, &mut pages, cx);
+            } else if !KEPT_ATTRS.contains(&name.as_str()) && !paginate::misspelt(attr, &name, &mut pages, cx) {
                 misspelt |= unknown_method_attr(attr, &name, cx);
             }
         }
@@ -95,7 +101,7 @@ impl<'a> Operation<'a> {
                 FnArg::Receiver(_) => None,
             })
             .collect();
-        Some(Operation { func, http, misspelt, params })
+        Some(Operation { func, http, misspelt, params, paginate: pages })
     }
 
     /// The method's name.

@@ -243,7 +243,7 @@ fn query_usage(written: Option<&str>) -> String {
 
 /// Stores a read value under its key, reporting a second one. An unreadable value makes the
 /// argument unknown, and its error is returned so that reading skips the rest of the item.
-fn set<T>(slot: &mut Arg<T>, key: &Ident, value: syn::Result<Sp<T>>, cx: &mut Ctxt) -> syn::Result<()> {
+pub(crate) fn set<T>(slot: &mut Arg<T>, key: &Ident, value: syn::Result<Sp<T>>, cx: &mut Ctxt) -> syn::Result<()> {
     match value {
         Ok(_) if slot.given().is_some() => {
             cx.error_at(key.span(), format!("duplicate key `{}`: keep one", unraw(key)));
@@ -277,7 +277,7 @@ fn read_list(
 }
 
 /// [`read_list`], the item reading its key itself.
-fn read_list_with(
+pub(crate) fn read_list_with(
     tokens: TokenStream,
     cx: &mut Ctxt,
     attr: &str,
@@ -330,7 +330,7 @@ fn skip_item(input: ParseStream<'_>) {
 
 /// The error for an unknown key, after stepping over its value so that reading goes on at the
 /// next item.
-fn unknown_key(key: &Ident, written: &str, keys: &[&str], attr: &str, input: ParseStream<'_>) -> syn::Error {
+pub(crate) fn unknown_key(key: &Ident, written: &str, keys: &[&str], attr: &str, input: ParseStream<'_>) -> syn::Error {
     // A value that is a type may hold commas (`Map<K, V>`), which skipping to a comma would split.
     if input.parse::<Option<Token![=]>>().ok().flatten().is_some() && input.fork().parse::<Type>().is_ok() {
         let _ = input.parse::<Type>();
@@ -406,7 +406,7 @@ fn crate_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<Path>> {
 }
 
 /// `key = "string"`.
-fn str_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<String>> {
+pub(crate) fn str_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<String>> {
     expect_eq(key, input, "\"...\"")?;
     if input.peek(Ident::peek_any) {
         let ident = input.call(Ident::parse_any)?;

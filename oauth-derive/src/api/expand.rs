@@ -23,7 +23,10 @@ use crate::symbol::private;
 pub(crate) fn expand(api: &Api) -> TokenStream {
     let p = private(&api.krate);
     let idents: Vec<&Ident> = api.ops.iter().map(|op| &op.ident).collect();
-    let item = declare(&api.item, &idents, &idents, |_| true);
+    // Paginated operations return their stream as it is.
+    let futures: Vec<&Ident> =
+        api.ops.iter().filter(|op| !matches!(op.success, Success::Pages(_))).map(|op| &op.ident).collect();
+    let item = declare(&api.item, &idents, &futures, |_| true);
     let ident = &api.item.ident;
     let methods: Vec<TokenStream> = api.ops.iter().map(|op| method(op, &p)).collect();
     // One implementation per client: the same methods, for each provider of the vendor's API.
@@ -45,7 +48,8 @@ pub(crate) fn expand(api: &Api) -> TokenStream {
 
 /// One operation's implementation.
 fn method(op: &Op, p: &TokenStream) -> TokenStream {
-    let sig = op_sig(&op.sig, Names::Kept, true);
+    let paginated = matches!(op.success, Success::Pages(_));
+    let sig = op_sig(&op.sig, Names::Kept, !paginated);
     let attrs = impl_attrs(&op.attrs);
     let request = local("request");
     let (name, method) = (&op.name, Ident::new(op.method.constant(), proc_macro2::Span::call_site()));
@@ -53,7 +57,7 @@ fn method(op: &Op, p: &TokenStream) -> TokenStream {
     let steps = op.steps.iter().map(|step| step_stmt(step, &request, p));
     let receive = receive_expr(&op.success, &request, p);
     let output_span = op.output.span();
-    let future = quote_spanned!(output_span=> async move { #receive });
+    let future = if paginated { receive } else { quote_spanned!(output_span=> async move { #receive }) };
     quote! {
         #attrs
         #sig {
@@ -140,6 +144,7 @@ fn receive_expr(success: &Success, request: &Ident, p: &TokenStream) -> TokenStr
             let call = assertion(ty, quote!(#p::JsonResponse), quote!(receive));
             quote!(#call(#request).await)
         }
+        Success::Pages(paged) => crate::api::paginate::expand(paged, request, p),
     }
 }
 
@@ -157,7 +162,7 @@ fn answer_expr(body: &Success, request: &Ident, p: &TokenStream) -> TokenStream 
             quote!(#call(#request).await)
         }
         // Refused by `valid`.
-        Success::Raw | Success::Answer(_) => quote!(::core::unreachable!()),
+        Success::Raw | Success::Answer(_) | Success::Pages(_) => quote!(::core::unreachable!()),
     }
 }
 

@@ -9,6 +9,7 @@ use syn::{Ident, TraitItem};
 
 use crate::api::ast::Input;
 use crate::api::items::{Names, declare, impl_attrs, op_sig};
+use crate::api::paginate::is_paginated;
 use crate::symbol::{default_crate_path, private};
 
 /// The errors, the trait, and, if it can have one, a stand-in implementation.
@@ -24,7 +25,7 @@ pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {
     let futures: Vec<&Ident> = input
         .ops
         .iter()
-        .filter(|op| op.http.is_some() || op.misspelt || op.func.sig.asyncness.is_some())
+        .filter(|op| (op.http.is_some() || op.misspelt || op.func.sig.asyncness.is_some()) && !is_paginated(op))
         .map(|op| op.ident())
         .collect();
     let mut seen: Vec<Ident> = Vec::new();

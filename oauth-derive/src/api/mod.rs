@@ -4,6 +4,7 @@
 //! `attr` reads the attributes (the trait's, the operations' and the arguments'), `ast` reads
 //! the trait, `valid` checks the rules, `model` holds the checked operations, and `expand` (or
 //! `fallback`, when there were errors) writes the code; `items` is the trait as both emit it.
+//! `paginate` holds all of `#[paginate(..)]`, which the others call into.
 
 mod ast;
 mod attr;
@@ -11,6 +12,7 @@ mod expand;
 mod fallback;
 mod items;
 mod model;
+mod paginate;
 mod valid;
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use syn::{Attribute, Ident, ItemTrait, Path, Signature, Type, TypeReference};
 
 use crate::api::ast::{Input, Operation, Piece, parse_template, result_types, ungroup};
 use crate::api::attr::ArgKind;
+use crate::api::paginate;
 use crate::symbol::{HttpMethod, default_crate_path, unraw};
 
 /// A checked API trait, ready to expand.
@@ -29,7 +30,7 @@ pub(crate) struct Op {
     /// What is done to the request, in order.
     pub steps: Vec<Step>,
     pub success: Success,
-    /// The declared return type, `Result<T, E>`.
+    /// The declared return type, `Result<T, E>` (or `Pages<T>`).
     pub output: Type,
 }
 
@@ -75,6 +76,8 @@ pub(crate) enum Success {
     Answer(Box<Success>),
     /// Anything else: the body as JSON.
     Json(Box<Type>),
+    /// `Pages<T>`, with `#[paginate(..)]`: a stream of the pages' items.
+    Pages(Box<paginate::Paged>),
 }
 
 impl Success {
@@ -200,7 +203,10 @@ impl Op {
             None => trait_error.cloned(),
         };
         steps.extend(error.map(Step::ErrorType));
-        let (ok, _) = result_types(&op.func.sig.output)?;
+        let success = match &op.paginate {
+            Some(pages) => Success::Pages(Box::new(paginate::Paged::new(pages, &op.func.sig.output)?)),
+            None => Success::of(result_types(&op.func.sig.output)?.0),
+        };
         let syn::ReturnType::Type(_, output) = &op.func.sig.output else { return None };
         Some(Op {
             name: args.name.or_default(unraw(&ident))?,
@@ -210,7 +216,7 @@ impl Op {
             method: method.value,
             path,
             steps,
-            success: Success::of(ok),
+            success,
             output: (**output).clone(),
         })
     }

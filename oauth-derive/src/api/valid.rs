@@ -12,6 +12,7 @@ use syn::{FnArg, GenericArgument, PathArguments, PathSegment, ReturnType, TraitI
 use crate::api::ast::{Input, Operation, Piece, parse_template, result_types, ungroup};
 use crate::api::attr::ArgKind;
 use crate::api::model::{Success, is_option, referent};
+use crate::api::paginate;
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
 use crate::symbol::{CLIENT_METHODS, did_you_mean, name_of, unraw};
@@ -44,6 +45,7 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
         headers_are_valid(op, cx);
         names_are_not_empty(op, cx);
         timeout_is_positive(op, cx);
+        paginate::check(op, cx);
     }
 }
 
@@ -194,7 +196,7 @@ fn has_an_http_method(op: &Operation<'_>, cx: &mut Ctxt) {
 
 /// Operations are awaited; the `async` says so where a reader looks.
 fn is_async(op: &Operation<'_>, cx: &mut Ctxt) {
-    if op.http.is_none() || op.func.sig.asyncness.is_some() {
+    if op.http.is_none() || op.func.sig.asyncness.is_some() || paginate::is_paginated(op) {
         return;
     }
     let ident = unraw(op.ident());
@@ -235,7 +237,7 @@ fn takes_ref_self(op: &Operation<'_>, cx: &mut Ctxt) {
 
 /// Every call can fail; `T` says how the response is read.
 fn returns_a_result(op: &Operation<'_>, cx: &mut Ctxt) {
-    if op.http.is_none() || result_types(&op.func.sig.output).is_some() {
+    if op.http.is_none() || result_types(&op.func.sig.output).is_some() || paginate::is_paginated(op) {
         return;
     }
     let hint = "`()` for no body, `String` for text, `Bytes` or `Vec<u8>` for bytes, `Response` for the \

@@ -12,7 +12,7 @@ mod expand;
 mod fallback;
 mod items;
 mod model;
-mod path;
+pub(crate) mod path;
 mod valid;
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use std::{
 use reqwest::Method;
 use url::Url;
 
-pub use api::{Answer, ApiRequest};
+pub use api::{Answer, ApiRequest, Page, PageItem, PageStream, PageStyle, Pages, Pagination};
 pub use builder::ClientBuilder;
 #[cfg(feature = "dpop")]
 pub(crate) use flow::error_param as challenge_error_param;
@@ -389,18 +389,25 @@ impl Inner {
     /// A request builder for `path` (relative, or absolute on the API's origin).
     fn builder(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder, Error> {
         let url = match Url::parse(path) {
-            Ok(absolute) if absolute.origin() == self.base.origin() => absolute,
             Ok(absolute) => {
-                return Err(Error::config(format!(
-                    "{}: refusing to send the token to {}, which is not the API's origin {}",
-                    self.spec.name,
-                    absolute.origin().ascii_serialization(),
-                    self.base.origin().ascii_serialization()
-                )));
+                self.on_api_origin(absolute).map_err(|reason| Error::config(format!("{}: {reason}", self.spec.name)))?
             }
             Err(_) => token_request::join(&self.base, path),
         };
         Ok(self.transport.http.request(method, url))
+    }
+
+    /// `url` if it is on the API's origin (scheme, host and port), or why the token may not go
+    /// there: every URL a call is sent to, a page's link included, passes here.
+    pub(crate) fn on_api_origin(&self, url: Url) -> Result<Url, String> {
+        if url.origin() == self.base.origin() {
+            return Ok(url);
+        }
+        Err(format!(
+            "refusing to send the token to {}, which is not the API's origin {}",
+            url.origin().ascii_serialization(),
+            self.base.origin().ascii_serialization()
+        ))
     }
 
     /// The session of `params`: the live one, or a new one.

@@ -1,10 +1,12 @@
 //! Authenticated API calls: building one, sending it with the token (renewed and replayed once
-//! after a 401), and reading the answer into typed values (`typed`).
+//! after a 401), reading the answer into typed values (`typed`), and paginated calls (`pages`).
 
 mod answer;
+mod pages;
 mod typed;
 
 pub use answer::Answer;
+pub use pages::{Page, PageItem, PageStream, PageStyle, Pages, Pagination};
 
 use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 

@@ -131,6 +131,11 @@ impl ApiRequest {
         Ok(Answer::new(status, headers, ()))
     }
 
+    /// [`success_body`](Self::success_body) with the answer's headers (a page's `Link`).
+    pub(super) async fn success_with_headers(self) -> Result<(StatusCode, HeaderMap, Bytes, Context), Error> {
+        self.success_body(true).await
+    }
+
     /// The status, headers (those of a 2xx only with `keep_headers`) and capped body of a 2xx
     /// answer, or the [`Error::Api`] of any other.
     async fn success_body(self, keep_headers: bool) -> Result<(StatusCode, HeaderMap, Bytes, Context), Error> {
@@ -182,7 +187,7 @@ impl ApiRequest {
 }
 
 /// What reading an answer needs once the request is gone.
-struct Context {
+pub(super) struct Context {
     inner: std::sync::Arc<Inner>,
     session: std::sync::Arc<Session>,
     operation: Option<&'static str>,
@@ -207,12 +212,12 @@ impl Context {
         String::from_utf8(body.to_vec()).map_err(|e| self.decode(status, &body, ".", &e.utf8_error().to_string()))
     }
 
-    fn decode_error(&self, status: StatusCode, body: &[u8], path: String, e: &serde_json::Error) -> Error {
+    pub(super) fn decode_error(&self, status: StatusCode, body: &[u8], path: String, e: &serde_json::Error) -> Error {
         let path = if path.is_empty() { ".".to_owned() } else { path };
         self.decode(status, body, &path, &without_values(&e.to_string()))
     }
 
-    fn decode(&self, status: StatusCode, body: &[u8], path: &str, reason: &str) -> Error {
+    pub(super) fn decode(&self, status: StatusCode, body: &[u8], path: &str, reason: &str) -> Error {
         let (excerpt, reason) = self
             .inner
             .with_secrets(&self.session, |secrets| (redact::excerpt(body, secrets), redact::known(reason, secrets)));
