@@ -35,6 +35,7 @@ pub mod ir;
 mod names;
 mod openapi;
 mod report;
+pub mod sample;
 
 pub use generator::{Generated, Generator, generate, openapi};
 pub use openapi::{Options, Selection};
