@@ -30,6 +30,13 @@
 //!   redirects, dropped connections, ...).
 //! * **Observable**: [`Simulator::counters`] tells how many requests of each
 //!   kind arrived.
+//! * **From an OpenAPI document** (feature `openapi`): `SimConfig::openapi` serves every
+//!   operation of a vendor's OpenAPI 3.0 or 3.1 document behind the bearer check, each
+//!   answering the document's example or a value made from its schema
+//!   (`oauth_codegen::sample`, re-exported as `oauth_sim::oauth_codegen`), and
+//!   `Simulator::respond_with_error` makes the next call of an operation answer one of its
+//!   declared errors: a client generated from the same document is tested end to end, with its
+//!   tokens, renewals and typed errors.
 //!
 //! The four vendors:
 //!
@@ -106,6 +113,8 @@ mod http;
 mod microbilt;
 mod monta;
 mod mps_monitor;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod peer;
 mod server;
 mod state;
@@ -124,3 +133,7 @@ pub use vendor::Vendor;
 
 /// Re-exported for [`SimConfig::route`]: handlers of your vendor's API operations.
 pub use axum;
+/// Re-exported for [`SimConfig::openapi`] (feature `openapi`): the routes of a document
+/// ([`oauth_codegen::sample`]) and the report of what is served otherwise.
+#[cfg(feature = "openapi")]
+pub use oauth_codegen;
