@@ -28,6 +28,11 @@
 //!
 //! The module needs `serde` (with `derive`), `serde_json`, `oauth-runtime` and, when the
 //! document has dates, `time` (features `serde`, `macros`, `formatting`, `parsing`).
+//!
+//! The same document gives a simulator's routes: [`sample::routes`] lists its operations with
+//! their success and declared error answers, bodies from its examples or made from its
+//! schemas; `oauth-sim`'s feature `openapi` serves them behind its bearer check
+//! (`SimConfig::openapi`), so the generated client is tested against its own document.
 
 mod emit;
 mod generator;
@@ -35,6 +40,7 @@ pub mod ir;
 mod names;
 mod openapi;
 mod report;
+pub mod sample;
 
 pub use generator::{Generated, Generator, generate, openapi, rustfmt};
 pub use openapi::{Options, Selection};

@@ -107,6 +107,9 @@ pub struct SimConfig {
     pub protected_path: String,
     /// Routes added with [`SimConfig::route`].
     pub(crate) routes: Vec<(String, MethodRouter)>,
+    /// The documents [`SimConfig::openapi`] serves, shared with their routes' handlers.
+    #[cfg(feature = "openapi")]
+    pub(crate) openapi: Vec<std::sync::Arc<crate::openapi::Served>>,
     /// Refresh-token reuse detection, as oidc-provider, Ory Hydra and Auth0 do it (default
     /// off): a refresh token presented again after it was rotated away revokes its whole
     /// family, every access and refresh token issued since its grant, and counts in
@@ -228,6 +231,8 @@ impl SimConfig {
             revoke_superseded_access_tokens: false,
             protected_path: protected_path.to_owned(),
             routes: Vec::new(),
+            #[cfg(feature = "openapi")]
+            openapi: Vec::new(),
             metadata_issuer: None,
             subject_tokens: Vec::new(),
             refresh_reuse_detection: false,

@@ -41,6 +41,13 @@
 //! * **Declarations against documents**: [`read_example`] reads a vendor's documented sample
 //!   response with a spec, by the client's own parser, and names a declared field the sample
 //!   does not have.
+//! * **From an OpenAPI document** (feature `openapi`): `SimConfig::openapi` serves every
+//!   operation of a vendor's OpenAPI 3.0 or 3.1 document behind the bearer check, each
+//!   answering the document's example or a value made from its schema
+//!   (`oauth_codegen::sample`, re-exported as `oauth_sim::oauth_codegen`), and
+//!   `Simulator::respond_with_error` makes the next call of an operation answer one of its
+//!   declared errors: a client generated from the same document is tested end to end, with its
+//!   tokens, renewals and typed errors.
 //!
 //! The four vendors:
 //!
@@ -151,6 +158,8 @@ mod microbilt;
 mod monta;
 mod mps_monitor;
 mod origin;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod peer;
 mod reshape;
 mod server;
@@ -173,3 +182,7 @@ pub use vendor::Vendor;
 
 /// Re-exported for [`SimConfig::route`]: handlers of your vendor's API operations.
 pub use axum;
+/// Re-exported for [`SimConfig::openapi`] (feature `openapi`): the routes of a document
+/// ([`oauth_codegen::sample`]) and the report of what is served otherwise.
+#[cfg(feature = "openapi")]
+pub use oauth_codegen;

@@ -3,7 +3,7 @@
 //! `doc` reads the document, `select` says which operations to generate, `ops` makes them,
 //! `schema` the types they reach, `security` the providers of its OAuth2 flows.
 
-mod doc;
+pub(crate) mod doc;
 mod ops;
 mod schema;
 mod security;

@@ -30,6 +30,13 @@ fn issuer_path(spec: &ProviderSpec) -> &'static str {
     spec.issuer.filter(|i| i.starts_with('/')).map_or("", |i| i.trim_end_matches('/'))
 }
 
+/// Where the metadata document is served (RFC 8414's path, OpenID discovery's).
+#[cfg(feature = "openapi")]
+pub(crate) fn metadata_paths(spec: &ProviderSpec) -> [String; 2] {
+    let at = issuer_path(spec);
+    [format!("{RFC8414}{at}"), format!("{at}{OPENID}")]
+}
+
 /// Whether `path` is where the metadata document is served.
 pub(crate) fn is_metadata(spec: &ProviderSpec, path: &str) -> bool {
     let at = issuer_path(spec);
