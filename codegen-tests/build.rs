@@ -63,5 +63,5 @@ const GITHUB_SUBSET: &[&str] = &[
     "pulls/list",
     "pulls/get",
     "pulls/create",
-    "search/repositories",
+    "search/repos",
 ];

@@ -157,9 +157,9 @@ mod log;
 mod microbilt;
 mod monta;
 mod mps_monitor;
-mod origin;
 #[cfg(feature = "openapi")]
 mod openapi;
+mod origin;
 mod peer;
 mod reshape;
 mod server;

@@ -295,9 +295,10 @@ impl<'d> Types<'d> {
                 .unwrap_or_else(|| variant_hint(self.doc, alternative).unwrap_or_else(|| format!("variant {}", i + 1)));
             let ty = self.type_of(alternative, &format!("{name} {base}"), &format!("{at_ptr}/{key}/{i}"), Place::Other);
             let tag_value = tag.as_ref().and_then(|_| match reference {
+                // A mapping names its schema by `$ref` or by its bare name (`kitty: Cat`).
                 Some(r) => mapping
                     .iter()
-                    .find(|(_, target)| target == r)
+                    .find(|(_, target)| target == r || r.rsplit('/').next() == Some(target.as_str()))
                     .map(|(k, _)| k.clone())
                     .or_else(|| Some(base.clone())),
                 None => None,
