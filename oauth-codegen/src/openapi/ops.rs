@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     ir::{Arg, ArgKind, Field, Method, Operation, Success, TypeDef, TypeKind, TypeRef},
-    names::{Unique, pascal, snake},
+    names::{Unique, pascal, snake, unraw},
     report::pointer_segment,
 };
 
@@ -268,7 +268,21 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
 
     let (success, error) = responses(doc, types, op, at_ptr, &type_base);
     let trace_name = op_id.filter(|id| *id != ident).map(str::to_owned);
-    Some(Operation { ident, trace_name, docs, method, path: path.to_owned(), args, success, error })
+    // A placeholder that is not a Rust identifier (`{enterprise-team}`) cannot be bound by
+    // name: the template names the argument instead (the value is substituted either way).
+    let mut template = path.to_owned();
+    for arg in args.iter_mut().filter(|a| a.kind == ArgKind::Path && !is_identifier(&a.wire)) {
+        let name = unraw(&arg.ident).to_owned();
+        template = template.replace(&format!("{{{}}}", arg.wire), &format!("{{{name}}}"));
+        arg.wire = name;
+    }
+    Some(Operation { ident, trace_name, docs, method, path: template, args, success, error })
+}
+
+/// Whether `name` can be written as a Rust identifier.
+fn is_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// An argument's type: borrowed where a value would be owned.
