@@ -134,7 +134,6 @@ impl<P: Provider> ClientBuilder<P> {
     ///     .client_builder()
     ///     .base_url("http://127.0.0.1:8080")
     ///     .authorization_base_url("http://127.0.0.1:8081")
-    ///     .allow_http()
     ///     .build()?;
     /// # Ok(()) }
     /// ```
