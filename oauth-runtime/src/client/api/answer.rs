@@ -13,7 +13,8 @@ use reqwest::{StatusCode, header::HeaderMap};
 /// is read as it would be alone (`()`, `String`, `Bytes`, `Vec<u8>` or a `Deserialize` type).
 /// A non-2xx answer is still [`Error::Api`](crate::Error::Api), which keeps its headers too.
 ///
-/// ```no_run
+#[cfg_attr(feature = "derive", doc = "```no_run")]
+#[cfg_attr(not(feature = "derive"), doc = "```ignore")]
 /// use oauth_runtime::{Answer, Client, Error, oauth_api};
 ///
 /// #[derive(serde::Serialize)]
