@@ -70,3 +70,27 @@ fn a_named_provider_replaces_the_documents_flows() {
     assert!(generated.source.contains("client = crate::MyShop"), "{}", generated.source);
     assert!(!generated.source.contains("oauth_provider"));
 }
+
+#[test]
+fn placeholders_that_are_no_identifiers_are_named_after_their_argument() {
+    let document = r#"{
+      "openapi": "3.0.3",
+      "info": {"title": "T", "version": "1"},
+      "paths": {"/teams/{enterprise-team}/members/{memberId}": {"get": {
+        "operationId": "members/list",
+        "parameters": [
+          {"name": "enterprise-team", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"name": "memberId", "in": "path", "required": true, "schema": {"type": "integer"}}
+        ],
+        "responses": {"204": {"description": "none"}}
+      }}}
+    }"#;
+    let mut options = Options::default();
+    options.providers.push("crate::T".into());
+    let source = generate(document, "t.json", &options).unwrap().source;
+    // GitHub's `{enterprise-team}`: the template names the argument; `{memberId}` stays as the
+    // document writes it, bound by `#[path]`.
+    assert!(source.contains(r#""/teams/{enterprise_team}/members/{memberId}""#), "{source}");
+    assert!(source.contains("enterprise_team: &str"), "{source}");
+    assert!(source.contains(r#"#[path("memberId")]"#), "{source}");
+}
