@@ -31,36 +31,8 @@ pub struct Api {
     pub ops: Vec<Operation>,
 }
 
-/// An HTTP method of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// `GET`.
-    Get,
-    /// `POST`.
-    Post,
-    /// `PUT`.
-    Put,
-    /// `PATCH`.
-    Patch,
-    /// `DELETE`.
-    Delete,
-    /// `HEAD`.
-    Head,
-}
-
-impl Method {
-    /// The `#[oauth_api]` attribute's name.
-    pub fn attr(self) -> &'static str {
-        match self {
-            Method::Get => "get",
-            Method::Post => "post",
-            Method::Put => "put",
-            Method::Patch => "patch",
-            Method::Delete => "delete",
-            Method::Head => "head",
-        }
-    }
-}
+/// An HTTP method of an operation: the core's.
+pub use crate::operations::Method;
 
 /// One operation: a method of the trait.
 #[derive(Debug, Clone)]

@@ -34,19 +34,32 @@
 //! schemas; `oauth-sim`'s feature `openapi` serves them behind its bearer check
 //! (`SimConfig::openapi`), so the generated client is tested against its own document.
 
+#[cfg(feature = "openapi")]
 mod emit;
+#[cfg(feature = "openapi")]
 mod generator;
+#[cfg(feature = "openapi")]
 pub mod ir;
+#[cfg(feature = "openapi")]
 mod names;
+#[cfg(feature = "openapi")]
 mod openapi;
+pub mod operations;
+#[cfg(feature = "openapi")]
 mod report;
+#[cfg(feature = "openapi")]
 pub mod sample;
 
+#[cfg(feature = "openapi")]
 pub use generator::{Generated, Generator, generate, openapi, rustfmt};
+#[cfg(feature = "openapi")]
 pub use openapi::{Options, Selection};
+pub use operations::CLIENT_METHODS;
+#[cfg(feature = "openapi")]
 pub use report::{Note, Report};
 
 /// What can go wrong before any code is written.
+#[cfg(feature = "openapi")]
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -94,41 +107,3 @@ pub enum Error {
         source: std::io::Error,
     },
 }
-
-/// The public inherent methods of `oauth_runtime::Client` (and `clone`): an operation of the
-/// same name would be shadowed by them in `client.name(..)` calls, so generated operations are
-/// named around them (`get_2`).
-pub const CLIENT_METHODS: &[&str] = &[
-    "__adopt_newer_from_store",
-    "__forbid_unattended_grant",
-    "__session_count",
-    "after_response",
-    "after_response_headers",
-    "auth_base_url",
-    "authorization",
-    "authorize",
-    "authorize_device",
-    "base_url",
-    "blocking",
-    "builder",
-    "cached_token",
-    "clone",
-    "delete",
-    "drain",
-    "exchange",
-    "get",
-    "has_fresh_token",
-    "http",
-    "operation",
-    "patch",
-    "post",
-    "put",
-    "refresh",
-    "request",
-    "revoke",
-    "server_metadata",
-    "spec",
-    "token",
-    "token_params",
-    "with_token_params",
-];

@@ -94,16 +94,3 @@ fn placeholders_that_are_no_identifiers_are_named_after_their_argument() {
     assert!(source.contains("enterprise_team: &str"), "{source}");
     assert!(source.contains(r#"#[path("memberId")]"#), "{source}");
 }
-
-/// The generator names operations around `Client`'s own methods; `oauth-derive` refuses the
-/// same names, and its own test keeps its list in step with the runtime's sources. The two
-/// lists are one rule: this keeps the generator's in step with the macro's.
-#[test]
-fn client_methods_are_the_macros_list() {
-    let symbol =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../oauth-derive/src/symbol.rs")).unwrap();
-    let start = symbol.find("pub(crate) const CLIENT_METHODS: &[&str] = &[").expect("the macro's list");
-    let list = &symbol[start..start + symbol[start..].find("];").expect("its end")];
-    let names: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
-    assert_eq!(names, oauth_codegen::CLIENT_METHODS);
-}

@@ -4,11 +4,8 @@
 //! `#[oauth_provider]`'s keys are declared with their fields in `provider::attr`; its values
 //! with a fixed set of spellings are here. `#[oauth_api]`'s attribute names and keys are here.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-use syn::Ident;
-use syn::Path;
-use syn::ext::IdentExt;
+pub(crate) use oauth_codegen::operations::Method;
+pub(crate) use oauth_codegen::operations::syntax::{CLIENT_METHODS, KEPT_ATTRS, default_crate_path, private, unraw};
 
 /// The OAuth2 grant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -436,41 +433,15 @@ pub(crate) fn name_of<T: Choice + PartialEq>(value: T) -> &'static str {
     T::VALUES.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
 }
 
-/// An identifier as users read it (`r#type` is `type`).
-pub(crate) fn unraw(ident: &Ident) -> String {
-    ident.unraw().to_string()
-}
-
-/// The default path to the runtime crate.
-pub(crate) fn default_crate_path() -> Path {
-    syn::parse_quote!(::oauth_runtime)
-}
-
-/// `path::to::oauth_runtime::__private`, where generated code finds everything.
-pub(crate) fn private(krate: &Path) -> TokenStream {
-    quote!(#krate::__private)
-}
-
 // ---------------------------------------------------------------- #[oauth_api]
 
-/// The HTTP method of an operation, written as the operation's attribute: `#[get("/path")]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum HttpMethod {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-    Head,
-}
-
-choice!(HttpMethod {
-    "get" => HttpMethod::Get,
-    "post" => HttpMethod::Post,
-    "put" => HttpMethod::Put,
-    "patch" => HttpMethod::Patch,
-    "delete" => HttpMethod::Delete,
-    "head" => HttpMethod::Head,
+choice!(Method {
+    "get" => Method::Get,
+    "post" => Method::Post,
+    "put" => Method::Put,
+    "patch" => Method::Patch,
+    "delete" => Method::Delete,
+    "head" => Method::Head,
 } aliases {
     "fetch" => "get",
     "create" => "post",
@@ -478,31 +449,6 @@ choice!(HttpMethod {
     "remove" => "delete",
     "del" => "delete",
 });
-
-impl HttpMethod {
-    /// The attribute that declares an operation with this method, if `name` is one.
-    pub(crate) fn from_attr(name: &str) -> Option<HttpMethod> {
-        Self::VALUES.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
-    }
-
-    /// The `http::Method` constant.
-    pub(crate) fn constant(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Head => "HEAD",
-        }
-    }
-
-    /// Whether a request with this method may carry a body (RFC 9110 gives GET and HEAD
-    /// bodies no meaning, and servers and proxies drop or reject them).
-    pub(crate) fn takes_body(self) -> bool {
-        !matches!(self, HttpMethod::Get | HttpMethod::Head)
-    }
-}
 
 /// The keys of `#[oauth_api(..)]`.
 pub(crate) const API_KEYS: &[&str] = &["client", "error", "crate"];
@@ -516,120 +462,3 @@ pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "header", "path
 
 /// The option of `#[query(..)]` that sends a struct's fields as the query pairs.
 pub(crate) const QUERY_FLATTEN: &str = "flatten";
-
-/// Attributes an operation keeps as written: on the trait's method, and those in
-/// [`IMPL_ATTRS`] also on the generated implementation.
-pub(crate) const KEPT_ATTRS: &[&str] =
-    &["doc", "allow", "warn", "deny", "expect", "forbid", "deprecated", "must_use", "cfg"];
-
-/// The attributes among [`KEPT_ATTRS`] that also go on the generated implementation.
-pub(crate) const IMPL_ATTRS: &[&str] = &["allow", "warn", "deny", "expect", "forbid", "cfg"];
-
-/// The public inherent methods of `Client` (in any `impl<P> Client<P>` block of the runtime,
-/// feature-gated ones included), and `clone`: an operation of the same name would be shadowed
-/// by them in `client.name(..)` calls. Kept in step with the runtime by
-/// `tests::client_methods_follow_the_runtime`, which reads its sources.
-pub(crate) const CLIENT_METHODS: &[&str] = &[
-    "__adopt_newer_from_store",
-    "__forbid_unattended_grant",
-    "__session_count",
-    "after_response",
-    "after_response_headers",
-    "auth_base_url",
-    "authorization",
-    "authorize",
-    "authorize_device",
-    "base_url",
-    "blocking",
-    "builder",
-    "cached_token",
-    "clone",
-    "delete",
-    "drain",
-    "exchange",
-    "get",
-    "has_fresh_token",
-    "http",
-    "operation",
-    "patch",
-    "post",
-    "put",
-    "refresh",
-    "request",
-    "revoke",
-    "server_metadata",
-    "spec",
-    "token",
-    "token_params",
-    "with_token_params",
-];
-
-/// Methods every `Client` has through a trait in the prelude, so that they shadow an operation
-/// as the inherent ones do.
-#[cfg(test)]
-const CLIENT_TRAIT_METHODS: &[&str] = &["clone"];
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-    use std::path::Path;
-
-    use syn::visit::Visit;
-
-    use super::{CLIENT_METHODS, CLIENT_TRAIT_METHODS};
-
-    /// The `pub fn` names of every inherent `impl .. Client<..>` block in `file`.
-    struct InherentMethods(BTreeSet<String>);
-
-    impl Visit<'_> for InherentMethods {
-        fn visit_item_impl(&mut self, item: &syn::ItemImpl) {
-            let is_client = match &*item.self_ty {
-                syn::Type::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Client"),
-                _ => false,
-            };
-            if is_client && item.trait_.is_none() {
-                for member in &item.items {
-                    match member {
-                        syn::ImplItem::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => {
-                            self.0.insert(f.sig.ident.to_string());
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            syn::visit::visit_item_impl(self, item);
-        }
-    }
-
-    fn visit_dir(dir: &Path, methods: &mut InherentMethods) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                visit_dir(&path, methods);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                methods.visit_file(&file);
-            }
-        }
-    }
-
-    /// Defect 13: `authorization`, `token_params`, `blocking`.. were missing, so operations of
-    /// those names compiled and were never called. The list now follows the runtime's sources.
-    #[test]
-    fn client_methods_follow_the_runtime() {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../oauth-runtime/src");
-        let mut found = InherentMethods(BTreeSet::new());
-        visit_dir(&src, &mut found);
-        assert!(found.0.contains("get") && found.0.contains("authorization"), "the parser found {:?}", found.0);
-        found.0.extend(CLIENT_TRAIT_METHODS.iter().map(|m| m.to_string()));
-        let listed: BTreeSet<String> = CLIENT_METHODS.iter().map(|m| m.to_string()).collect();
-        assert_eq!(listed.len(), CLIENT_METHODS.len(), "no name twice in CLIENT_METHODS");
-        let missing: Vec<_> = found.0.difference(&listed).collect();
-        let stale: Vec<_> = listed.difference(&found.0).collect();
-        assert!(
-            missing.is_empty() && stale.is_empty(),
-            "CLIENT_METHODS must list `Client`'s public inherent methods: add {missing:?}, remove {stale:?}"
-        );
-    }
-}

@@ -9,7 +9,9 @@ use crate::api::attr::{ApiArgs, ArgKind, OperationArgs, parse_arg_attr};
 use crate::api::paginate;
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
-use crate::symbol::{ARG_ATTRS, Choice, HttpMethod, KEPT_ATTRS, did_you_mean, unraw};
+use crate::symbol::{ARG_ATTRS, Choice, KEPT_ATTRS, Method, did_you_mean, unraw};
+
+pub(crate) use oauth_codegen::operations::syntax::{attr_name, is_lint_attr, result_types, ungroup};
 
 /// The annotated trait and its attribute.
 pub(crate) struct Input<'a> {
@@ -25,7 +27,7 @@ pub(crate) struct Operation<'a> {
     pub func: &'a TraitItemFn,
     /// The HTTP method and its attribute's arguments; `None` when the method has no (readable)
     /// HTTP attribute.
-    pub http: Option<(Sp<HttpMethod>, OperationArgs)>,
+    pub http: Option<(Sp<Method>, OperationArgs)>,
     /// Whether an attribute was a misspelt HTTP method: then the method is an operation whose
     /// method is unknown, and rules that need it stay silent.
     pub misspelt: bool,
@@ -65,12 +67,12 @@ impl<'a> Input<'a> {
 impl<'a> Operation<'a> {
     /// `None` for a provided method: one with a body and no HTTP attribute, kept as written.
     fn from_syn(func: &'a TraitItemFn, cx: &mut Ctxt) -> Option<Self> {
-        let mut http: Option<(Sp<HttpMethod>, OperationArgs)> = None;
+        let mut http: Option<(Sp<Method>, OperationArgs)> = None;
         let mut misspelt = false;
         let mut pages = None;
         for attr in &func.attrs {
             let name = attr_name(attr);
-            if let Some(method) = HttpMethod::from_attr(&name) {
+            if let Some(method) = Method::from_attr(&name) {
                 let args = OperationArgs::parse(attr, &name, cx);
                 match &http {
                     Some((first, _)) => cx.error_at(
@@ -126,8 +128,8 @@ impl<'a> Operation<'a> {
 /// Reports an attribute on an operation that is neither ours nor kept, suggesting the nearest
 /// HTTP method. Returns whether it was a misspelt HTTP method.
 fn unknown_method_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> bool {
-    let near = did_you_mean(name, HttpMethod::NAMES)
-        .or_else(|| HttpMethod::ALIASES.iter().find(|(alias, _)| name.eq_ignore_ascii_case(alias)).map(|(_, m)| *m));
+    let near = did_you_mean(name, Method::NAMES)
+        .or_else(|| Method::ALIASES.iter().find(|(alias, _)| name.eq_ignore_ascii_case(alias)).map(|(_, m)| *m));
     match near {
         Some(method) => {
             cx.error_at(
@@ -144,7 +146,7 @@ fn unknown_method_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> bool {
             false
         }
         None => {
-            let methods: Vec<String> = HttpMethod::NAMES.iter().map(|m| format!("#[{m}]")).collect();
+            let methods: Vec<String> = Method::NAMES.iter().map(|m| format!("#[{m}]")).collect();
             cx.error_at(
                 attr.path().span(),
                 format!(
@@ -213,17 +215,6 @@ impl<'a> Param<'a> {
             _ => self.arg.pat.span(),
         }
     }
-}
-
-/// An attribute's name: `get`, `tracing::instrument`.
-pub(crate) fn attr_name(attr: &Attribute) -> String {
-    let segments: Vec<String> = attr.path().segments.iter().map(|s| unraw(&s.ident)).collect();
-    segments.join("::")
-}
-
-/// Lint-level attributes, which an argument may carry through.
-pub(crate) fn is_lint_attr(name: &str) -> bool {
-    matches!(name, "allow" | "warn" | "deny" | "expect" | "forbid")
 }
 
 /// One piece of a path template.
@@ -308,35 +299,4 @@ pub(crate) fn parse_template(path: &str) -> Result<Vec<Piece>, String> {
         }
     }
     Ok(pieces)
-}
-
-/// `T` and `E` of a return type written `Result<T, E>` (any path ending in `Result`).
-pub(crate) fn result_types(output: &ReturnType) -> Option<(&Type, &Type)> {
-    let ReturnType::Type(_, ty) = output else { return None };
-    let Type::Path(path) = ungroup(ty) else { return None };
-    if path.qself.is_some() {
-        return None;
-    }
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    let mut types = args.args.iter().filter_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    });
-    match (types.next(), types.next(), types.next()) {
-        (Some(ok), Some(err), None) if args.args.len() == 2 => Some((ok, err)),
-        _ => None,
-    }
-}
-
-/// A type without the invisible groups and parentheses `macro_rules!` and users wrap it in.
-pub(crate) fn ungroup(ty: &Type) -> &Type {
-    match ty {
-        Type::Group(g) => ungroup(&g.elem),
-        Type::Paren(p) => ungroup(&p.elem),
-        other => other,
-    }
 }

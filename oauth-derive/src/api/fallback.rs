@@ -8,9 +8,9 @@ use syn::spanned::Spanned;
 use syn::{Ident, TraitItem};
 
 use crate::api::ast::Input;
-use crate::api::items::{Names, declare, impl_attrs, op_sig};
 use crate::api::paginate::is_paginated;
 use crate::symbol::{default_crate_path, private};
+use oauth_codegen::operations::items::{Names, declare, impl_attrs, op_sig};
 
 /// The errors, the trait, and, if it can have one, a stand-in implementation.
 pub(crate) fn expand(input: &Input<'_>, errors: TokenStream) -> TokenStream {

@@ -1,17 +1,16 @@
 //! `#[oauth_api]`: a trait whose methods declare a vendor's API operations becomes typed async
 //! methods on that vendor's `Client`.
 //!
-//! `attr` reads the attributes (the trait's, the operations' and the arguments'), `ast` reads
-//! the trait, `valid` checks the rules, `model` holds the checked operations, and `expand` (or
-//! `fallback`, when there were errors) writes the code; `items` is the trait as both emit it.
-//! `paginate` holds all of `#[paginate(..)]`, which the others call into.
+//! This is a front end of the generator core ([`oauth_codegen::operations`]), as the OpenAPI
+//! reader is: `attr` reads the attributes (the trait's, the operations' and the arguments'),
+//! `ast` reads the trait, `valid` checks the rules, `lower` turns the checked trait into the
+//! core's model, which the core expands; `fallback`, when there were errors, writes the trait
+//! with stand-in bodies. `paginate` holds the reading and rules of `#[paginate(..)]`.
 
 mod ast;
 mod attr;
-mod expand;
 mod fallback;
-mod items;
-mod model;
+pub(crate) mod lower;
 mod paginate;
 mod valid;
 
@@ -36,7 +35,7 @@ impl Annotation for Api {
     const NAME: &'static str = "#[oauth_api]";
     type Item = ItemTrait;
     type Input<'a> = ast::Input<'a>;
-    type Model = model::Api;
+    type Model = oauth_codegen::operations::Api;
 
     fn wrong_item() -> &'static str {
         "#[oauth_api] goes on a trait whose methods are the API's operations, e.g. \
@@ -51,12 +50,12 @@ impl Annotation for Api {
         valid::check(input, cx);
     }
 
-    fn model(input: &ast::Input<'_>) -> Option<model::Api> {
-        model::Api::new(input)
+    fn model(input: &ast::Input<'_>) -> Option<oauth_codegen::operations::Api> {
+        lower::api(input)
     }
 
-    fn expand(api: &model::Api, _: &ItemTrait) -> TokenStream {
-        expand::expand(api)
+    fn expand(api: &oauth_codegen::operations::Api, _: &ItemTrait) -> TokenStream {
+        oauth_codegen::operations::expand(api)
     }
 
     fn fallback(input: &ast::Input<'_>, errors: TokenStream) -> TokenStream {

@@ -1,14 +1,11 @@
-//! `#[paginate(..)]` on an operation: reading it, its rules, its model and its expansion, so
-//! that the rest of the attribute's pipeline knows only that an operation is paginated.
-//!
-//! A paginated operation is a plain `fn` returning `Pages<T>` (a stream, which is read rather
-//! than awaited): its body builds the first page's request as any operation does, then hands
-//! it to the runtime with the declared `oauth_runtime::Pagination` as data.
+//! `#[paginate(..)]` on an operation: reading it, its rules and its lowering into the core's
+//! [`Paged`] (whose expansion is the core's), so that the rest of the attribute's pipeline
+//! knows only that an operation is paginated.
 
 #[cfg(test)]
 mod tests;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::Span;
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
@@ -20,8 +17,8 @@ use crate::api::attr::{ArgKind, read_list_with, set, str_value, unknown_key};
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
 use crate::provider::path::FieldPathArg;
-use crate::respan::respan;
-use crate::symbol::{Choice, HttpMethod, did_you_mean, unraw};
+use crate::symbol::{Choice, Method, did_you_mean, unraw};
+use oauth_codegen::operations::{PageStyle, Paged};
 
 /// The attribute's name.
 pub(crate) const ATTR: &str = "paginate";
@@ -189,7 +186,7 @@ fn count_value(key: &Ident, input: ParseStream<'_>) -> syn::Result<Sp<u64>> {
 /// unreadable one: rules about its keys stay silent. Returns whether it was.
 pub(crate) fn misspelt(attr: &Attribute, name: &str, slot: &mut Option<PaginateArgs>, cx: &mut Ctxt) -> bool {
     // The nearest of the operation attributes, so that `#[pacth]` is still `#[patch]`.
-    let mut known = HttpMethod::NAMES.to_vec();
+    let mut known = Method::NAMES.to_vec();
     known.push(ATTR);
     if name == ATTR || (did_you_mean(name, &known) != Some(ATTR) && !name.eq_ignore_ascii_case("pagination")) {
         return false;
@@ -378,8 +375,8 @@ fn parameters(args: &PaginateArgs) -> impl Iterator<Item = (&'static str, &Sp<St
 }
 
 /// Each page is the request sent again with another query: a GET, which is safe to repeat.
-fn only_get(op: &Operation<'_>, method: &Sp<HttpMethod>, cx: &mut Ctxt) {
-    if method.value == HttpMethod::Get {
+fn only_get(op: &Operation<'_>, method: &Sp<Method>, cx: &mut Ctxt) {
+    if method.value == Method::Get {
         return;
     }
     let upper = method.value.constant();
@@ -455,105 +452,37 @@ fn spelling(ty: &Type) -> String {
     quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",").replace("& ", "&")
 }
 
-/// A checked pagination: the item type and the runtime's `Pagination`, as data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Paged {
-    pub item: Type,
-    pub style: Style,
-    /// The path of the items, if they are not the body itself.
-    pub items: Option<Vec<String>>,
-    pub limit: Option<(String, u64)>,
-    pub max_pages: Option<u32>,
-}
-
-/// How the next page is found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Style {
-    Cursor { field: Vec<String>, param: String },
-    NextLink { field: Vec<String> },
-    LinkHeader,
-    PageNumber { param: String, first: Option<u64>, total_pages: Option<Vec<String>> },
-    Offset { param: String },
-}
-
-impl Paged {
-    /// The model of a pagination that passed the rules; `None` if something the rules report
-    /// is missing.
-    pub(crate) fn new(args: &PaginateArgs, output: &ReturnType) -> Option<Paged> {
-        let path = |arg: &Arg<FieldPathArg>| arg.given().map(|p| p.value.segments.clone());
-        let name = |arg: &Arg<String>| arg.given().map(|p| p.value.clone());
-        let style = if let Some(field) = path(&args.cursor) {
-            Style::Cursor { field, param: name(&args.cursor_param)? }
-        } else if let Some(field) = path(&args.next) {
-            Style::NextLink { field }
-        } else if args.link_header.given().is_some() {
-            Style::LinkHeader
-        } else if let Some(param) = name(&args.page_param) {
-            Style::PageNumber {
-                param,
-                first: args.first_page.given().map(|f| f.value),
-                total_pages: path(&args.total_pages),
-            }
-        } else {
-            Style::Offset { param: name(&args.offset_param)? }
-        };
-        let limit = match (name(&args.limit_param), args.limit.given()) {
-            (Some(param), Some(limit)) => Some((param, limit.value)),
-            (None, None) => None,
-            _ => return None,
-        };
-        let max_pages = match args.max_pages.given() {
-            Some(max) => Some(u32::try_from(max.value).ok()?),
-            None => None,
-        };
-        Some(Paged { item: pages_item(output)?.clone(), style, items: path(&args.items), limit, max_pages })
-    }
-}
-
-/// The body of a paginated operation, once `request` is built: the stream of its items.
-pub(crate) fn expand(paged: &Paged, request: &Ident, p: &TokenStream) -> TokenStream {
-    let field = |segments: &[String]| match segments {
-        [name] => quote!(#p::FieldPath::name(#name)),
-        nested => quote!(#p::FieldPath::nested(&[#(#nested),*])),
+/// The model of a pagination that passed the rules; `None` if something the rules report is
+/// missing.
+pub(crate) fn lower(args: &PaginateArgs, output: &ReturnType) -> Option<Paged> {
+    let path = |arg: &Arg<FieldPathArg>| arg.given().map(|p| p.value.segments.clone());
+    let name = |arg: &Arg<String>| arg.given().map(|p| p.value.clone());
+    let style = if let Some(field) = path(&args.cursor) {
+        PageStyle::Cursor { field, param: name(&args.cursor_param)? }
+    } else if let Some(field) = path(&args.next) {
+        PageStyle::NextLink { field }
+    } else if args.link_header.given().is_some() {
+        PageStyle::LinkHeader
+    } else if let Some(param) = name(&args.page_param) {
+        PageStyle::PageNumber {
+            param,
+            first: args.first_page.given().map(|f| f.value),
+            total_pages: path(&args.total_pages),
+        }
+    } else {
+        PageStyle::Offset { param: name(&args.offset_param)? }
     };
-    let mut pagination = match &paged.style {
-        Style::Cursor { field: at, param } => {
-            let at = field(at);
-            quote!(#p::Pagination::cursor(#at, #param))
-        }
-        Style::NextLink { field: at } => {
-            let at = field(at);
-            quote!(#p::Pagination::next_link(#at))
-        }
-        Style::LinkHeader => quote!(#p::Pagination::link_header()),
-        Style::PageNumber { param, first, total_pages } => {
-            let mut page = quote!(#p::Pagination::page_number(#param));
-            if let Some(first) = first {
-                let first = proc_macro2::Literal::u64_unsuffixed(*first);
-                page = quote!(#page.first_page(#first));
-            }
-            if let Some(total) = total_pages {
-                let total = field(total);
-                page = quote!(#page.total_pages(#total));
-            }
-            page
-        }
-        Style::Offset { param } => quote!(#p::Pagination::offset(#param)),
-    };
-    if let Some(items) = &paged.items {
-        let items = field(items);
-        pagination = quote!(#pagination.items(#items));
+    let mut paged = Paged::new(pages_item(output)?.clone(), style);
+    if let Some(items) = path(&args.items) {
+        paged = paged.items(items);
     }
-    if let Some((param, limit)) = &paged.limit {
-        let limit = proc_macro2::Literal::u64_unsuffixed(*limit);
-        pagination = quote!(#pagination.limit(#param, #limit));
+    match (name(&args.limit_param), args.limit.given()) {
+        (Some(param), Some(limit)) => paged = paged.limit(param, limit.value),
+        (None, None) => {}
+        _ => return None,
     }
-    if let Some(max) = paged.max_pages {
-        let max = proc_macro2::Literal::u32_unsuffixed(max);
-        pagination = quote!(#pagination.max_pages(#max));
+    if let Some(max) = args.max_pages.given() {
+        paged = paged.max_pages(u32::try_from(max.value).ok()?);
     }
-    // At the item type, so that a type without `Deserialize` is reported there.
-    let item = &paged.item;
-    let assertion = respan(quote!(#p::PageItem), item.span());
-    quote!(<#item as #assertion>::pages(#request, #pagination))
+    Some(paged)
 }

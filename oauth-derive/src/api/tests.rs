@@ -5,9 +5,9 @@ use quote::quote;
 use syn::{ItemTrait, parse_quote};
 
 use super::ast::{Input, Piece, parse_template};
-use super::model::{Api, Success};
 use super::{oauth_api, valid};
 use crate::ctxt::Ctxt;
+use oauth_codegen::operations::{Api, Success};
 
 /// The messages for a trait, after reading and every rule.
 fn errors(args: TokenStream, item: ItemTrait) -> Vec<String> {
@@ -28,7 +28,7 @@ fn model(args: TokenStream, item: ItemTrait) -> Api {
     let input = Input::from_syn(&item, args, &mut cx);
     valid::check(&input, &mut cx);
     assert_eq!(cx.messages(), Vec::<String>::new());
-    Api::new(&input).expect("a valid trait has a model")
+    super::lower::api(&input).expect("a valid trait has a model")
 }
 
 /// Asserts that exactly one error was reported and that it contains `needle`.
@@ -630,7 +630,7 @@ fn path_arguments_of_another_name() {
             }
         ),
     );
-    let tokens = quote::ToTokens::into_token_stream(super::expand::expand(&api)).to_string();
+    let tokens = quote::ToTokens::into_token_stream(oauth_codegen::operations::expand(&api)).to_string();
     assert!(tokens.contains(r#"PathPiece :: Arg ("customer" , & customer)"#), "{tokens}");
     assert!(tokens.contains(r#"PathPiece :: Arg ("invoice_id" , & invoice_id)"#), "{tokens}");
     assert!(!tokens.contains("query_pair (& invoice_id"), "a path argument is no step: {tokens}");

@@ -11,11 +11,11 @@ use syn::{FnArg, GenericArgument, PathArguments, PathSegment, ReturnType, TraitI
 
 use crate::api::ast::{Input, Operation, Piece, parse_template, result_types, ungroup};
 use crate::api::attr::ArgKind;
-use crate::api::model::{Success, is_option, referent};
 use crate::api::paginate;
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
 use crate::symbol::{CLIENT_METHODS, did_you_mean, name_of, unraw};
+use oauth_codegen::operations::{Success, is_option, referent};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {

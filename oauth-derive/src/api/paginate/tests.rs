@@ -4,11 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{ItemTrait, parse_quote};
 
-use super::Style;
 use crate::api::ast::Input;
-use crate::api::model::{Api, Success};
 use crate::api::{oauth_api, valid};
 use crate::ctxt::Ctxt;
+use oauth_codegen::operations::PageStyle;
+use oauth_codegen::operations::{Api, Success};
 
 /// The messages for one operation in a trait with `client = Vendor`.
 fn op_errors(op: TokenStream) -> Vec<String> {
@@ -64,8 +64,8 @@ fn every_style_has_a_model() {
     let input = Input::from_syn(&item, quote!(client = Billing), &mut cx);
     valid::check(&input, &mut cx);
     assert_eq!(cx.messages(), Vec::<String>::new());
-    let api = Api::new(&input).expect("a model");
-    let styles: Vec<Style> = api
+    let api = crate::api::lower::api(&input).expect("a model");
+    let styles: Vec<PageStyle> = api
         .ops
         .iter()
         .filter_map(|op| match &op.success {
@@ -77,11 +77,15 @@ fn every_style_has_a_model() {
     assert_eq!(
         styles,
         [
-            Style::Cursor { field: s(&["meta", "next_cursor"]), param: "cursor".into() },
-            Style::NextLink { field: s(&["links", "next"]) },
-            Style::LinkHeader,
-            Style::PageNumber { param: "page".into(), first: Some(0), total_pages: Some(s(&["meta", "pages", "0"])) },
-            Style::Offset { param: "skip".into() },
+            PageStyle::Cursor { field: s(&["meta", "next_cursor"]), param: "cursor".into() },
+            PageStyle::NextLink { field: s(&["links", "next"]) },
+            PageStyle::LinkHeader,
+            PageStyle::PageNumber {
+                param: "page".into(),
+                first: Some(0),
+                total_pages: Some(s(&["meta", "pages", "0"]))
+            },
+            PageStyle::Offset { param: "skip".into() },
         ]
     );
     assert!(matches!(api.ops[5].success, Success::Json(_)));

@@ -1,4 +1,4 @@
-//! The trait as emitted, shared by the expansion and the fallback: each operation's signature
+//! The trait as emitted, shared by the expansion and `#[oauth_api]`'s fallback: each operation's signature
 //! rewritten from `async fn` to a method returning `impl Future + Send + 'static`, so that callers see the
 //! same methods whether or not the attribute found mistakes.
 
@@ -10,12 +10,11 @@ use syn::{
     parse_quote_spanned,
 };
 
-use crate::api::ast::{attr_name, is_lint_attr};
-use crate::symbol::{IMPL_ATTRS, KEPT_ATTRS};
+use super::syntax::{IMPL_ATTRS, KEPT_ATTRS, attr_name, is_lint_attr};
 
 /// How the arguments of an emitted signature are named.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Names {
+pub enum Names {
     /// By their names (a pattern other than a name becomes `_`).
     Kept,
     /// All `_`: for stubs, which use none of them.
@@ -25,7 +24,7 @@ pub(crate) enum Names {
 /// The trait with every method in `ops` declared as an operation: no body, no attributes of
 /// ours, and, for those also in `futures`, `impl Future<Output = R> + Send` for
 /// `async fn .. -> R`. Other items are kept, except those `keep` rejects.
-pub(crate) fn declare(
+pub fn declare(
     item: &ItemTrait,
     ops: &[&Ident],
     futures: &[&Ident],
@@ -49,19 +48,19 @@ pub(crate) fn declare(
 }
 
 /// The attributes among `names` (doc comments, lint levels, `cfg`..).
-pub(crate) fn kept_attrs(attrs: &[syn::Attribute], names: &[&str]) -> Vec<syn::Attribute> {
+pub fn kept_attrs(attrs: &[syn::Attribute], names: &[&str]) -> Vec<syn::Attribute> {
     attrs.iter().filter(|a| names.contains(&attr_name(a).as_str())).cloned().collect()
 }
 
 /// The attributes an operation's implementation carries: lint levels and `cfg`.
-pub(crate) fn impl_attrs(attrs: &[syn::Attribute]) -> TokenStream {
+pub fn impl_attrs(attrs: &[syn::Attribute]) -> TokenStream {
     let attrs = kept_attrs(attrs, IMPL_ATTRS);
     quote!(#(#attrs)*)
 }
 
 /// An operation's signature as emitted: arguments stripped of attributes other than lint
 /// levels and, with `future`, `async` removed and the output wrapped in a `Send` future.
-pub(crate) fn op_sig(sig: &Signature, names: Names, future: bool) -> Signature {
+pub fn op_sig(sig: &Signature, names: Names, future: bool) -> Signature {
     let mut sig = sig.clone();
     // Operations take `&self` (`valid` says so when they do not): declared so even then, so
     // that `client.op(..)` calls see the method and add no error of their own.
@@ -107,6 +106,6 @@ fn returns_future(output: &ReturnType) -> bool {
 
 /// A local of the generated bodies, invisible to the user's names (an argument may well be
 /// called `request`).
-pub(crate) fn local(name: &str) -> Ident {
+pub fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }

@@ -13,14 +13,23 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Ident, Type};
 
-use crate::api::ast::ungroup;
-use crate::api::items::{Names, declare, impl_attrs, local, op_sig};
-use crate::api::model::{Api, Op, PathPiece, Step, Success, referent};
-use crate::respan::respan;
-use crate::symbol::private;
+use super::items::{Names, declare, impl_attrs, local, op_sig};
+use super::model::{Api, Op, PathPiece, Step, Success, referent};
+use super::syntax::{private, respan, ungroup, unraw};
 
 /// The code for a checked API trait.
-pub(crate) fn expand(api: &Api) -> TokenStream {
+///
+/// ```
+/// let item: syn::ItemTrait = syn::parse_quote! {
+///     trait Api { async fn me(&self) -> Result<(), oauth_runtime::Error>; }
+/// };
+/// let syn::TraitItem::Fn(me) = &item.items[0] else { unreachable!() };
+/// use oauth_codegen::operations::{Api, Method, Op, PathPiece, expand};
+/// let op = Op::new(me.sig.clone(), Method::Get, vec![PathPiece::text("/me")]);
+/// let code = expand(&Api::new(item.clone(), vec![syn::parse_quote!(Vendor)], vec![op])).to_string();
+/// assert!(code.contains("send_empty"));
+/// ```
+pub fn expand(api: &Api) -> TokenStream {
     let p = private(&api.krate);
     let idents: Vec<&Ident> = api.ops.iter().map(|op| &op.ident).collect();
     // Paginated operations return their stream as it is.
@@ -77,7 +86,7 @@ fn path_expr(pieces: &[PathPiece], p: &TokenStream) -> TokenStream {
     let pieces = pieces.iter().map(|piece| match piece {
         PathPiece::Text(text) => quote!(#p::PathPiece::Text(#text)),
         PathPiece::Arg(arg, ty) => {
-            let name = crate::symbol::unraw(arg);
+            let name = unraw(arg);
             // At the argument's type, so that a type without `Display` is reported there.
             respan(quote!(#p::PathPiece::Arg(#name, &#arg)), ty.span())
         }
@@ -144,7 +153,7 @@ fn receive_expr(success: &Success, request: &Ident, p: &TokenStream) -> TokenStr
             let call = assertion(ty, quote!(#p::JsonResponse), quote!(receive));
             quote!(#call(#request).await)
         }
-        Success::Pages(paged) => crate::api::paginate::expand(paged, request, p),
+        Success::Pages(paged) => super::paginate::expand(paged, request, p),
     }
 }
 
