@@ -105,7 +105,8 @@ fn returns_future(output: &ReturnType) -> bool {
 }
 
 /// A local of the generated bodies, invisible to the user's names (an argument may well be
-/// called `request`).
+/// called `request`): hygienic in a macro's expansion, and prefixed with `__` for expanded code
+/// written out as source, where hygiene is lost.
 pub fn local(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
+    Ident::new(&format!("__{name}"), Span::mixed_site())
 }
