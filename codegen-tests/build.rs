@@ -18,7 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("cargo::rerun-if-changed=build.rs");
 
-    oauth_codegen::openapi(root.join("oauth-codegen/tests/fixtures/shop.yaml")).write(&out)?;
+    let shop = root.join("oauth-codegen/tests/fixtures/shop.yaml");
+    oauth_codegen::openapi(&shop).write(&out)?;
+    // The same operations as the generator core expands them, with no `#[oauth_api]` to run.
+    let expanded = oauth_codegen::openapi(&shop).expanded().generate()?;
+    std::fs::write(out.join("shop_expanded.rs"), expanded.source)?;
     oauth_codegen::openapi(real("figma/openapi.yaml")?).vendor("Figma").write(&out)?;
     oauth_codegen::openapi(real("apis-guru/sell-marketing.json")?)
         .vendor("Ebay")

@@ -8,6 +8,12 @@ pub mod shop {
     include!(concat!(env!("OUT_DIR"), "/shop.rs"));
 }
 
+/// `fixtures/shop.yaml` again, its operations written expanded (`Generator::expanded`): the
+/// trait and its implementations as the generator core writes them for `#[oauth_api]`.
+pub mod shop_expanded {
+    include!(concat!(env!("OUT_DIR"), "/shop_expanded.rs"));
+}
+
 /// Figma's REST API (`@figma/rest-api-spec`: OpenAPI 3.1, YAML).
 pub mod figma {
     include!(concat!(env!("OUT_DIR"), "/openapi.rs"));

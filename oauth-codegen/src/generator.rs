@@ -80,6 +80,20 @@ impl Generator {
         self
     }
 
+    /// Writes the operations expanded ([`Options::expanded`]): what `#[oauth_api]` would
+    /// expand the trait to, so that compiling the module runs no macro over it.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    /// oauth_codegen::openapi("github.json").tag("repos").expanded().write(out)?;
+    /// # Ok::<(), oauth_codegen::Error>(())
+    /// ```
+    pub fn expanded(mut self) -> Self {
+        self.options.expanded = true;
+        self
+    }
+
     /// The options so far.
     pub fn options(&self) -> &Options {
         &self.options
@@ -138,7 +152,7 @@ fn write(path: &Path, text: &str) -> Result<(), Error> {
 /// [`Error::Parse`], [`Error::Version`], [`Error::NoProvider`].
 pub fn generate(text: &str, origin: &str, options: &Options) -> Result<Generated, Error> {
     let (module, report) = crate::openapi::generate(text, origin, options)?;
-    let source = emit::source(&module)?;
+    let source = emit::source(&module, options.expanded)?;
     Ok(Generated { source, report, operations: module.api.ops.len(), types: module.types.len() })
 }
 

@@ -44,11 +44,14 @@ enum Command {
         /// The trait's name.
         #[arg(long = "trait")]
         trait_name: Option<String>,
+        /// Write the operations as `#[oauth_api]` expands them, not as the trait.
+        #[arg(long)]
+        expanded: bool,
     },
 }
 
 fn main() -> ExitCode {
-    let Command::Generate { document, out, provider, tag, path_prefix, operation, vendor, trait_name } =
+    let Command::Generate { document, out, provider, tag, path_prefix, operation, vendor, trait_name, expanded } =
         Cli::parse().command;
     let mut generator = oauth_codegen::openapi(&document);
     for p in provider {
@@ -68,6 +71,9 @@ fn main() -> ExitCode {
     }
     if let Some(t) = trait_name {
         generator = generator.trait_name(t);
+    }
+    if expanded {
+        generator = generator.expanded();
     }
     let generated = match generator.generate() {
         Ok(generated) => generated,

@@ -1,10 +1,12 @@
 //! The model into Rust source: the types as serde types, the operations as an `#[oauth_api]`
-//! trait, the OAuth2 flows as `#[oauth_provider]` declarations; formatted.
+//! trait (or, [`expanded`](crate::Options::expanded), that trait as the core expands it), the
+//! OAuth2 flows as `#[oauth_provider]` declarations; formatted.
 //!
 //! Paths are absolute (`::serde::Serialize`, `::oauth_runtime::Error`) so the module can be
 //! included anywhere; it holds no inner attributes, so that `include!` accepts it.
 
 mod api;
+mod lower;
 mod provider;
 mod types;
 
@@ -13,18 +15,27 @@ use quote::quote;
 
 use crate::ir::{Module, TypeRef};
 
-/// The module's items.
-pub fn module(module: &Module) -> TokenStream {
+/// The module's items: with `expanded`, the operations' trait and implementations as the
+/// generator core writes them, else the `#[oauth_api]` trait that expands to them.
+///
+/// # Errors
+///
+/// If the trait does not parse: a bug of the generator.
+pub fn module(module: &Module, expanded: bool) -> Result<TokenStream, syn::Error> {
     let types = module.types.iter().map(types::type_def);
     let providers = module.providers.iter().map(provider::provider);
-    let api = api::api(&module.api);
+    let mut api = api::api(&module.api);
+    if expanded && !api.is_empty() {
+        let declaration: syn::ItemTrait = syn::parse2(api)?;
+        api = crate::operations::expand(&lower::api(&module.api, &declaration)?);
+    }
     let date = module.types.iter().any(types::needs_date_format).then(types::date_format);
-    quote! {
+    Ok(quote! {
         #date
         #(#providers)*
         #api
         #(#types)*
-    }
+    })
 }
 
 /// The module as formatted source, its documentation as a header comment.
@@ -32,8 +43,8 @@ pub fn module(module: &Module) -> TokenStream {
 /// # Errors
 ///
 /// If the tokens do not parse as a file: a bug of the generator, reported rather than written.
-pub fn source(module: &Module) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(self::module(module))?;
+pub fn source(module: &Module, expanded: bool) -> Result<String, syn::Error> {
+    let file: syn::File = syn::parse2(self::module(module, expanded)?)?;
     let mut out = String::new();
     for line in &module.docs {
         out.push_str("// ");

@@ -58,6 +58,11 @@ pub struct Options {
     pub providers: Vec<String>,
     /// The operations.
     pub selection: Selection,
+    /// Writes the operations as the generator core expands them (the trait with `Send`
+    /// futures and its implementation for each client) rather than as an `#[oauth_api]` trait:
+    /// the same code, with no macro to run when the module compiles. For build scripts, whose
+    /// output nobody reads; a module to commit and review is clearer as the trait.
+    pub expanded: bool,
 }
 
 /// The model of `text` (a document read from `origin`, named in messages).

@@ -15,6 +15,8 @@ mod paginate;
 mod valid;
 
 #[cfg(test)]
+mod same_expansion;
+#[cfg(test)]
 mod tests;
 
 use proc_macro2::TokenStream;
