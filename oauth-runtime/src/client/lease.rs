@@ -154,7 +154,7 @@ impl<P> Client<P> {
     }
 
     /// The vendor's display name, for the integrations' log events.
-    #[cfg_attr(not(any(feature = "reqwest-middleware", feature = "tower")), allow(dead_code))]
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     pub(crate) fn vendor(&self) -> &'static str {
         self.inner.spec.name
     }
