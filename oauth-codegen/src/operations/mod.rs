@@ -2,8 +2,8 @@
 //! code path every front end goes through.
 //!
 //! `#[oauth_api]` reads a trait, checks it and lowers it into an [`Api`]; the OpenAPI front
-//! end (`oauth_codegen::openapi`, feature `openapi`) builds the same [`Api`] from a document. [`expand`] turns
-//! either into the trait (each operation a method returning a `Send` future) and its
+//! end (`oauth_codegen::openapi`, feature `openapi`) builds the same [`Api`] from a document.
+//! [`expand`] turns either into the trait (each operation a method returning a `Send` future) and its
 //! implementation for each vendor client, calling the runtime's request builder: so an
 //! operation declared by hand and one generated from a document send, renew, retry and fail
 //! alike.
