@@ -101,6 +101,7 @@
 //! | `blocking` | | `blocking::BlockingClient`, a blocking facade with its own runtime |
 //! | `serde` | | `SavedToken`, a token you can serialise to save it and read back |
 //! | `jwt` | | signed assertions: `private_key_jwt`, `client_secret_jwt`, the JWT-bearer grant ([`key::SigningKey`]) |
+//! | `multipart` | | `multipart/form-data` request bodies: `Multipart`, `ApiRequest::multipart` |
 //!
 //! Without a TLS feature only plain `http` works, which clients allow to loopback hosts alone.
 //!
@@ -137,6 +138,8 @@ mod identity;
 pub mod key;
 #[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
 pub mod middleware;
+#[cfg(feature = "multipart")]
+pub mod multipart;
 #[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
@@ -166,6 +169,8 @@ pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, Tr
 pub use grant::{Exchange, Subject};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use identity::ClientIdentity;
+#[cfg(feature = "multipart")]
+pub use multipart::Multipart;
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
