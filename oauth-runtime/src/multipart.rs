@@ -155,6 +155,36 @@ impl fmt::Debug for Multipart {
     }
 }
 
+/// A value sent as a `multipart/form-data` body: what an `#[oauth_api]` argument marked
+/// `#[multipart]` must implement, as the structs the OpenAPI generator writes for multipart
+/// request bodies do.
+///
+/// ```
+/// use oauth_runtime::{Multipart, ToMultipart};
+///
+/// struct Avatar { user: String, png: bytes::Bytes }
+///
+/// impl ToMultipart for Avatar {
+///     fn to_multipart(&self) -> Multipart {
+///         // `Bytes` clone without copying the contents.
+///         Multipart::new().text("user", self.user.as_str()).file("avatar", "avatar.png", "image/png", self.png.clone())
+///     }
+/// }
+///
+/// let avatar = Avatar { user: "ada".into(), png: bytes::Bytes::from_static(b"\x89PNG") };
+/// assert_eq!(avatar.to_multipart().parts().len(), 2);
+/// ```
+pub trait ToMultipart {
+    /// The form.
+    fn to_multipart(&self) -> Multipart;
+}
+
+impl ToMultipart for Multipart {
+    fn to_multipart(&self) -> Multipart {
+        self.clone()
+    }
+}
+
 /// One part of a [`Multipart`] body: a name, its contents, and optionally a file name and a
 /// content type.
 ///
