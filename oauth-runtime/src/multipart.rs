@@ -34,6 +34,9 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Multipart {
     parts: Vec<Part>,
+    /// Why a value could not be written as a part (the first such): the call then fails
+    /// unsent, as a JSON body that cannot be written does.
+    unwritable: Option<String>,
 }
 
 impl Multipart {
@@ -79,26 +82,92 @@ impl Multipart {
         self.part(Part::bytes(name, data).with_file_name(file_name).with_content_type(content_type))
     }
 
+    /// Adds a file given as a [`FilePart`] (its file name, and its content type or
+    /// `application/octet-stream`, as RFC 7578 section 4.4 asks for a file of unknown type).
+    ///
+    /// ```
+    /// use oauth_runtime::{Multipart, multipart::FilePart};
+    /// let scan = FilePart::new("scan.pdf", vec![0x25, 0x50]).with_content_type("application/pdf");
+    /// let form = Multipart::new().file_part("document", &scan).file_part("raw", &FilePart::new("raw.bin", vec![1]));
+    /// assert_eq!(form.parts()[0].content_type(), Some("application/pdf"));
+    /// assert_eq!(form.parts()[1].content_type(), Some("application/octet-stream"));
+    /// ```
+    pub fn file_part(self, name: impl Into<String>, file: &FilePart) -> Multipart {
+        let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+        self.file(name, file.file_name.as_str(), content_type, file.body.clone())
+    }
+
     /// Adds `value` as a JSON part (`Content-Type: application/json`).
     ///
     /// ```
     /// #[derive(serde::Serialize)]
     /// struct Meta { width: u32 }
-    /// let form = oauth_runtime::Multipart::new().json("meta", &Meta { width: 640 })?;
+    /// let form = oauth_runtime::Multipart::new().json("meta", &Meta { width: 640 });
     /// assert_eq!(form.parts()[0].body().as_ref(), br#"{"width":640}"#);
-    /// # Ok::<(), serde_json::Error>(())
     /// ```
     ///
-    /// # Errors
+    /// A value that cannot be written as JSON (a map whose keys are not strings, say) makes
+    /// the call fail with [`Error::Argument`](crate::Error::Argument), unsent.
+    pub fn json<T: Serialize + ?Sized>(self, name: impl Into<String>, value: &T) -> Multipart {
+        let name = name.into();
+        match serde_json::to_vec(value) {
+            Ok(body) => self.bytes(name, "application/json", body),
+            Err(e) => self.unwritable(&name, &e),
+        }
+    }
+
+    /// Adds `value` the way HTML forms send values: a string as it is, a number or a boolean
+    /// as written in JSON, nothing for `None` (`null`), one part per item for a list, and an
+    /// object (a struct, a map) as a JSON part. What an OpenAPI document's multipart object
+    /// schema declares for its properties that are not files.
     ///
-    /// When `value` cannot be written as JSON (a map with keys that are not strings, say).
-    pub fn json<T: Serialize + ?Sized>(
-        self,
-        name: impl Into<String>,
-        value: &T,
-    ) -> Result<Multipart, serde_json::Error> {
-        let body = serde_json::to_vec(value)?;
-        Ok(self.bytes(name, "application/json", body))
+    /// ```
+    /// use serde_json::json;
+    /// let form = oauth_runtime::Multipart::new()
+    ///     .field("title", &"Sunset")
+    ///     .field("width", &640)
+    ///     .field("public", &true)
+    ///     .field("alt", &None::<String>)
+    ///     .field("tags", &["sky", "sea"])
+    ///     .field("meta", &json!({"camera": "X100"}));
+    /// let sent: Vec<(&str, &[u8])> = form.parts().iter().map(|p| (p.name(), p.body().as_ref())).collect();
+    /// assert_eq!(sent, [
+    ///     ("title", &b"Sunset"[..]),
+    ///     ("width", b"640"),
+    ///     ("public", b"true"),
+    ///     ("tags", b"sky"),
+    ///     ("tags", b"sea"),
+    ///     ("meta", br#"{"camera":"X100"}"#),
+    /// ]);
+    /// assert_eq!(form.parts()[5].content_type(), Some("application/json"));
+    /// ```
+    ///
+    /// A value that cannot be written (a map whose keys are not strings, say) makes the call
+    /// fail with [`Error::Argument`](crate::Error::Argument), unsent.
+    pub fn field<T: Serialize + ?Sized>(self, name: impl Into<String>, value: &T) -> Multipart {
+        let name = name.into();
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => items.iter().fold(self, |form, item| form.value(&name, item)),
+            Ok(value) => self.value(&name, &value),
+            Err(e) => self.unwritable(&name, &e),
+        }
+    }
+
+    /// One value of [`field`](Self::field); a list inside a list is one JSON part.
+    fn value(self, name: &str, value: &serde_json::Value) -> Multipart {
+        use serde_json::Value;
+        match value {
+            Value::Null => self,
+            Value::String(text) => self.text(name, text.as_str()),
+            Value::Bool(_) | Value::Number(_) => self.text(name, value.to_string()),
+            Value::Array(_) | Value::Object(_) => self.bytes(name, "application/json", value.to_string()),
+        }
+    }
+
+    /// The form, marked as one that cannot be sent (the first reason is kept).
+    fn unwritable(mut self, name: &str, e: &serde_json::Error) -> Multipart {
+        self.unwritable.get_or_insert_with(|| format!("the multipart part `{name}` cannot be written: {e}"));
+        self
     }
 
     /// Adds a part made with [`Part`]'s constructors.
@@ -121,8 +190,12 @@ impl Multipart {
     ///
     /// # Errors
     ///
-    /// A part's content type that is no media type (`image/`, `a b`), as reqwest reports it.
-    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form, reqwest::Error> {
+    /// A value that could not be written as a part; a part's content type that is no media
+    /// type (`png`, `a b`), as reqwest reports it.
+    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form, Unsendable> {
+        if let Some(reason) = &self.unwritable {
+            return Err(Unsendable::Value(reason.clone()));
+        }
         // Names as browsers write them (the HTML standard's form encoding): UTF-8 as it is,
         // with `"`, CR and LF escaped. reqwest's default writes a name with a space or a
         // non-ASCII letter as RFC 5987's `name*=utf-8''..`, which RFC 7578 does not use (its
@@ -136,12 +209,20 @@ impl Multipart {
                 out = out.file_name(file_name.clone());
             }
             if let Some(content_type) = &part.content_type {
-                out = out.mime_str(content_type)?;
+                out = out.mime_str(content_type).map_err(Unsendable::Part)?;
             }
             form = form.part(html_escaped(&part.name), out);
         }
         Ok(form)
     }
+}
+
+/// Why a form cannot be sent.
+pub(crate) enum Unsendable {
+    /// A value given to [`Multipart::json`] or [`Multipart::field`] could not be written.
+    Value(String),
+    /// reqwest refused a part (a content type that is no media type).
+    Part(reqwest::Error),
 }
 
 /// `name` with `"`, CR and LF percent-encoded, as the HTML standard writes form field names.
@@ -152,6 +233,64 @@ fn html_escaped(name: &str) -> String {
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Multipart").field("parts", &self.parts).finish()
+    }
+}
+
+/// A file to send in a [`Multipart`] form ([`Multipart::file_part`]): its file name, its
+/// contents and, optionally, its content type. The type of the file fields of the structs the
+/// OpenAPI generator writes for multipart request bodies.
+///
+/// Cheap to clone; its `Debug` shows the file name, the content type and the size, never the
+/// contents.
+///
+/// ```
+/// use oauth_runtime::multipart::FilePart;
+/// let png = FilePart::new("logo.png", vec![0x89, b'P', b'N', b'G']).with_content_type("image/png");
+/// assert_eq!(format!("{png:?}"), r#"FilePart { file_name: "logo.png", content_type: Some("image/png"), bytes: 4 }"#);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FilePart {
+    file_name: String,
+    content_type: Option<String>,
+    body: Bytes,
+}
+
+impl FilePart {
+    /// A file named `file_name` holding `body` (`Vec<u8>` and `Bytes` are taken without a
+    /// copy), sent as `application/octet-stream` unless given a content type.
+    pub fn new(file_name: impl Into<String>, body: impl Into<Bytes>) -> FilePart {
+        FilePart { file_name: file_name.into(), content_type: None, body: body.into() }
+    }
+
+    /// Sets the content type (`image/png`).
+    pub fn with_content_type(self, content_type: impl Into<String>) -> FilePart {
+        FilePart { content_type: Some(content_type.into()), ..self }
+    }
+
+    /// The file name.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The content type, if one was given.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The contents.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.body.len())
+            .finish()
     }
 }
 

@@ -115,7 +115,6 @@ fn form() -> Multipart {
         .text("tag", "sea")
         .text("légende", "crépuscule")
         .json("meta", &json!({"width": 640, "height": 480}))
-        .unwrap()
         .file("image", "sun\"set.png", "image/png", binary())
         .part(Part::bytes("empty", Vec::new()).with_file_name("empty.txt").with_content_type("text/plain"))
         .file("archive", "big.bin", "application/octet-stream", vec![7u8; 200 * 1024])
@@ -274,6 +273,20 @@ async fn a_part_whose_content_type_is_no_media_type_fails_unsent() {
 }
 
 #[tokio::test]
+async fn a_value_that_cannot_be_written_as_a_part_fails_unsent() {
+    let (sim, client, _) = start().await;
+    // JSON has no map with keys that are not strings.
+    let odd: std::collections::BTreeMap<[u8; 2], u8> = [([1, 2], 3)].into();
+    for form in [Multipart::new().text("a", "1").json("odd", &odd), Multipart::new().field("odd", &odd).text("a", "1")]
+    {
+        let err = client.post("/uploads").multipart(form).send().await.unwrap_err();
+        let Error::Argument { message, .. } = &err else { panic!("{err:?}") };
+        assert!(message.contains("`odd` cannot be written"), "{message}");
+    }
+    assert!(at(&sim, "/uploads").is_empty());
+}
+
+#[tokio::test]
 async fn the_simulator_refuses_a_malformed_multipart_body_before_the_route() {
     let (sim, client, handled) = start().await;
     let cases: [(&str, &[u8], &str); 3] = [
@@ -310,7 +323,7 @@ async fn contents_never_show_in_debug_or_the_wire_events() {
         .text("note", CONTENT)
         .file("doc", "doc.txt", "text/plain", format!("{CONTENT} as a file"))
         .json("meta", &json!({"inner": CONTENT}))
-        .unwrap();
+        .field("fields", &json!({"inner": CONTENT}));
 
     let shown = format!("{form:?} {:?}", client.post("/uploads").multipart(form.clone()));
     assert!(!shown.contains(CONTENT), "{shown}");

@@ -273,7 +273,7 @@ impl ApiRequest {
             }
             #[cfg(feature = "multipart")]
             let (request, replay) = match &self.multipart {
-                Some(multipart) => form::attempts(&inner, request, multipart)?,
+                Some(multipart) => form::attempts(&inner, operation, request, multipart)?,
                 None => replayable(request),
             };
             #[cfg(not(feature = "multipart"))]
