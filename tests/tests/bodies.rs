@@ -21,7 +21,11 @@ use axum::{
     routing::{post, put},
 };
 use common::*;
-use oauth_runtime::{Client, Error, Multipart, Secret, multipart::Part, oauth_provider};
+use oauth_runtime::{
+    Client, Error, Multipart, Secret, ToMultipart,
+    multipart::{FilePart, Part},
+    oauth_api, oauth_provider,
+};
 use oauth_sim::{RequestBody, SimConfig, SimRequest, Simulator};
 use serde_json::{Value, json};
 use tracing::Level;
@@ -34,6 +38,42 @@ pub struct Uploads {
     pub client_id: String,
     /// The client secret.
     pub client_secret: Secret,
+}
+
+/// The uploads as typed operations.
+#[oauth_api(client = Uploads)]
+pub trait UploadsApi {
+    /// Bytes, `application/octet-stream`.
+    #[put("/v8/artifacts/{hash}")]
+    async fn put_artifact(&self, hash: &str, #[body] artifact: Vec<u8>) -> Result<Value, Error>;
+
+    /// Borrowed bytes of a declared type.
+    #[put("/v8/artifacts/{hash}", name = "putPng")]
+    async fn put_png(&self, hash: &str, #[body("image/png")] png: &[u8]) -> Result<Value, Error>;
+
+    /// A form as it is.
+    #[post("/uploads")]
+    async fn upload(&self, #[multipart] form: &Multipart) -> Result<Value, Error>;
+
+    /// A type of ours made a form.
+    #[post("/uploads", name = "uploadAvatar")]
+    async fn upload_avatar(&self, #[multipart] avatar: &Avatar) -> Result<Value, Error>;
+}
+
+/// A form of our own.
+pub struct Avatar {
+    /// Whose.
+    pub user: String,
+    /// Its labels.
+    pub tags: Vec<String>,
+    /// The image.
+    pub image: FilePart,
+}
+
+impl ToMultipart for Avatar {
+    fn to_multipart(&self) -> Multipart {
+        Multipart::new().field("user", &self.user).field("tags", &self.tags).file_part("image", &self.image)
+    }
 }
 
 fn uploads() -> Uploads {
@@ -261,6 +301,42 @@ async fn a_401_mid_call_replays_the_multipart_body_once_with_the_renewed_token()
     let [first, replay] = &logged[..] else { panic!("two attempts: {logged:?}") };
     assert_eq!((first.status(), replay.status()), (Some(401), Some(200)));
     assert_eq!((first.raw_body(), replay.raw_body().map(|b| b.to_vec())), (replay.raw_body(), Some(binary())));
+}
+
+#[tokio::test]
+async fn typed_operations_send_bytes_and_forms_and_replay_them_after_a_401() {
+    let (sim, client, handled) = start().await;
+    let read = client.put_artifact("0a1b", binary()).await.unwrap();
+    assert_eq!(read, json!({"content_type": ["application/octet-stream"], "body": seen(&binary())}));
+    let read = client.put_png("0a1c", b"\x89PNG").await.unwrap();
+    assert_eq!(read, json!({"content_type": ["image/png"], "body": seen(b"\x89PNG")}));
+    assert_eq!(client.upload(&form()).await.unwrap(), described());
+    let avatar = Avatar {
+        user: "ada".into(),
+        tags: vec!["round".into(), "blue".into()],
+        image: FilePart::new("ada.png", binary()).with_content_type("image/png"),
+    };
+    let part = |name: &str, file_name: Option<&str>, content_type: Option<&str>, body: &[u8]| json!({"name": name, "file_name": file_name, "content_type": content_type, "body": seen(body)});
+    let expected = json!([
+        part("user", None, None, b"ada"),
+        part("tags", None, None, b"round"),
+        part("tags", None, None, b"blue"),
+        part("image", Some("ada.png"), Some("image/png"), &binary()),
+    ]);
+    assert_eq!(client.upload_avatar(&avatar).await.unwrap(), expected);
+    assert_eq!(handled.load(Ordering::SeqCst), 4);
+
+    // Renewed and replayed, as any call: the form and the bytes whole, with the new token.
+    sim.expire_tokens();
+    assert_eq!(client.upload_avatar(&avatar).await.unwrap(), expected);
+    sim.expire_tokens();
+    let read = client.put_artifact("0a1b", binary()).await.unwrap();
+    assert_eq!(read["body"], seen(&binary()));
+    assert_eq!(handled.load(Ordering::SeqCst), 6);
+    let statuses: Vec<Option<u16>> =
+        sim.requests().iter().filter(|r| r.path() != "/oauth/token").map(SimRequest::status).collect();
+    assert_eq!(statuses[4..], [Some(401), Some(200), Some(401), Some(200)]);
+    assert_eq!(sim.counters().token_requests, 3);
 }
 
 #[tokio::test]

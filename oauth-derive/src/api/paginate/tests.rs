@@ -8,7 +8,7 @@ use crate::api::ast::Input;
 use crate::api::{oauth_api, valid};
 use crate::ctxt::Ctxt;
 use oauth_codegen::operations::PageStyle;
-use oauth_codegen::operations::{Api, Success};
+use oauth_codegen::operations::Success;
 
 /// The messages for one operation in a trait with `client = Vendor`.
 fn op_errors(op: TokenStream) -> Vec<String> {
