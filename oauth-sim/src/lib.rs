@@ -161,6 +161,8 @@ mod monta;
 mod mps_monitor;
 #[cfg(feature = "openapi")]
 mod openapi;
+#[cfg(feature = "openapi")]
+mod openapi_body;
 mod origin;
 mod peer;
 mod reshape;
