@@ -39,6 +39,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let generated = subset.generate()?;
     std::fs::write(out.join("github_subset.rs"), generated.source)?;
+    // Its two uploads: a release asset (octet-stream) and Markdown rendered from text.
+    let uploads = oauth_codegen::openapi(&github)
+        .provider("oauth_specs::GitHub")
+        .trait_name("GitHubUploadsApi")
+        .operation("repos/upload-release-asset")
+        .operation("markdown/render-raw")
+        .generate()?;
+    std::fs::write(out.join("github_uploads.rs"), uploads.source)?;
     println!("cargo::rerun-if-changed={}", github.display());
     if std::env::var_os("CARGO_FEATURE_GITHUB_FULL").is_some() {
         oauth_codegen::openapi(&github).provider("oauth_specs::GitHub").write(&out)?;

@@ -34,6 +34,11 @@ pub mod github_subset {
     include!(concat!(env!("OUT_DIR"), "/github_subset.rs"));
 }
 
+/// GitHub's two upload operations: a release asset and raw Markdown.
+pub mod github_uploads {
+    include!(concat!(env!("OUT_DIR"), "/github_uploads.rs"));
+}
+
 /// All of GitHub's REST description.
 #[cfg(feature = "github-full")]
 pub mod github {

@@ -2,7 +2,7 @@
 //! (oauth-sim's feature `openapi`): tokens requested and renewed, typed bodies read, declared
 //! errors read into the document's error types, over HTTP on 127.0.0.1.
 
-use oauth_codegen_tests::{github_subset, shop, shop::ShopApi as _};
+use oauth_codegen_tests::{github_subset, github_uploads, shop, shop::ShopApi as _};
 use std::time::Duration;
 
 use oauth_runtime::{Error, Provider, Secret};
@@ -58,6 +58,109 @@ async fn the_shop_client_reads_examples_and_made_bodies_and_renews_its_token() {
 }
 
 #[tokio::test]
+async fn uploads_of_files_forms_and_bytes_reach_the_simulator_as_declared() {
+    use oauth_runtime::{Multipart, multipart::FilePart};
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    let png = vec![0x89, b'P', b'N', b'G', 0, 0xff];
+
+    // A multipart body of the generated struct: a file, text, a number, a list, an object.
+    let image = shop::UploadProductImageRequest {
+        image: FilePart::new("tea.png", png.clone()).with_content_type("image/png"),
+        caption: "Green tea".into(),
+        position: Some(2),
+        tags: Some(vec!["tea".into(), "green".into()]),
+        crop: Some(shop::Crop { width: 640, height: 480 }),
+        thumbnails: Some(vec![FilePart::new("small.png", vec![1, 2]), FilePart::new("tiny.png", vec![3])]),
+    };
+    let stored = client.upload_product_image("tea", &image).await.unwrap();
+    assert_eq!(stored.url, "https://cdn.shop.example/tea.png");
+    let sent = sim.requests().into_iter().find(|r| r.path() == "/products/tea/image").unwrap();
+    assert_eq!(sent.method().as_str(), "PUT");
+    let parts: Vec<(&str, Option<&str>, Option<&str>, &[u8])> =
+        sent.parts().iter().map(|p| (p.name(), p.file_name(), p.content_type(), p.body().as_ref())).collect();
+    assert_eq!(
+        parts,
+        [
+            ("image", Some("tea.png"), Some("image/png"), png.as_slice()),
+            ("caption", None, None, b"Green tea".as_slice()),
+            ("position", None, None, b"2"),
+            ("tags", None, None, b"tea"),
+            ("tags", None, None, b"green"),
+            ("crop", None, Some("application/json"), br#"{"height":480,"width":640}"#),
+            ("thumbnails", Some("small.png"), Some("application/octet-stream"), &[1, 2]),
+            ("thumbnails", Some("tiny.png"), Some("application/octet-stream"), &[3]),
+        ]
+    );
+    // Optional parts left out are not sent; the token expired at the vendor: renewed, replayed.
+    sim.expire_tokens();
+    let bare = shop::UploadProductImageRequest { position: None, tags: None, crop: None, thumbnails: None, ..image };
+    client.upload_product_image("tea", &bare).await.unwrap();
+    let sent: Vec<_> = sim.requests().into_iter().filter(|r| r.path() == "/products/tea/image").collect();
+    let [_, refused, replayed] = &sent[..] else { panic!("a first upload, then two attempts: {sent:?}") };
+    assert_eq!((refused.status(), replayed.status()), (Some(401), Some(201)));
+    assert_eq!(replayed.parts().iter().map(|p| p.name()).collect::<Vec<_>>(), ["image", "caption"]);
+    assert_eq!(replayed.part("image").unwrap().body().as_ref(), png.as_slice());
+
+    // A form without declared parts is the caller's `Multipart`; bytes and text as they are.
+    client.upload(&Multipart::new().text("anything", "goes")).await.unwrap();
+    client.put_product_manual("tea", b"%PDF-1.7".to_vec()).await.unwrap();
+    assert_eq!(client.add_note("Steep for 3 minutes").await.unwrap(), "note-1");
+    let manual = sim.requests().into_iter().find(|r| r.path() == "/products/tea/manual").unwrap();
+    assert_eq!(
+        (manual.header("content-type"), manual.raw_body().map(|b| b.as_ref())),
+        (Some("application/pdf"), Some(&b"%PDF-1.7"[..]))
+    );
+    let note = sim.requests().into_iter().find(|r| r.path() == "/notes").unwrap();
+    assert_eq!(
+        (note.header("content-type"), note.raw_body().map(|b| b.as_ref())),
+        (Some("text/plain"), Some(&b"Steep for 3 minutes"[..]))
+    );
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_bodies_the_document_does_not_declare() {
+    use oauth_runtime::Multipart;
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    let refusal = |response: oauth_runtime::reqwest::Response| async move {
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request", "{body}");
+        (status, body["error_description"].as_str().unwrap().to_owned())
+    };
+    // A required part missing, a file sent as text, another media type, no body at all.
+    let no_image = Multipart::new().text("caption", "Green tea");
+    let (status, why) = refusal(client.put("/products/tea/image").multipart(no_image).send().await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert!(why.contains("requires the part `image`"), "{why}");
+    let not_a_file = Multipart::new().text("caption", "Green tea").bytes("image", "image/png", vec![1]);
+    let (status, why) = refusal(client.put("/products/tea/image").multipart(not_a_file).send().await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert!(why.contains("is a file: send it with a file name"), "{why}");
+    let (status, why) =
+        refusal(client.put("/products/tea/manual").bytes("text/plain", "a manual").send().await.unwrap()).await;
+    assert_eq!(status, 415);
+    assert!(why.contains("takes application/pdf, not `text/plain`"), "{why}");
+    let (status, why) = refusal(client.post("/notes").send().await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert!(why.contains("`addNote` requires a body"), "{why}");
+    // JSON of any kind where JSON is declared; an optional body may be left out.
+    client
+        .post("/orders")
+        .header("content-type", "application/problem+json")
+        .body(r#"{"lines":[]}"#)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    client.put("/orders/7/rating?stars=5").send().await.unwrap().error_for_status().unwrap();
+}
+
+#[tokio::test]
 async fn declared_errors_arrive_in_the_documents_error_type() {
     let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
     let sim = Simulator::start_with(config).await.unwrap();
@@ -76,8 +179,8 @@ async fn declared_errors_arrive_in_the_documents_error_type() {
     assert!(api.body::<shop::Problem>().is_some());
 }
 
-#[tokio::test]
-async fn twenty_github_operations_against_githubs_own_document() {
+/// A simulator of GitHub's whole document, and a client authorized through its device flow.
+async fn github() -> (Simulator, oauth_runtime::Client<oauth_specs::GitHub>) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/openapi/github/api.github.com.json");
     let document = std::fs::read_to_string(path).expect("scripts/fetch-openapi.sh fetched GitHub's document");
     // GitHub's declared examples do not all fit its schemas (188 of 930 do not): bodies made
@@ -89,6 +192,34 @@ async fn twenty_github_operations_against_githubs_own_document() {
     // GitHub's device flow, the person's approval scripted.
     let client = github.client(&sim.base_url()).unwrap();
     client.authorize_device(|prompt| assert!(sim.approve_device(prompt.user_code()))).await.unwrap();
+    (sim, client)
+}
+
+#[tokio::test]
+async fn githubs_release_asset_upload_and_raw_markdown() {
+    use github_uploads::GitHubUploadsApi as _;
+    let (sim, client) = github().await;
+    let zip = vec![b'P', b'K', 3, 4, 0, 0xff];
+    let asset = client
+        .repos_upload_release_asset("octo", "hello", 7, "hello.zip", &Default::default(), zip.clone())
+        .await
+        .unwrap();
+    assert!(!asset.name.is_empty());
+    let sent = sim.requests().into_iter().find(|r| r.path() == "/repos/octo/hello/releases/7/assets").unwrap();
+    assert_eq!(sent.query_param("name"), Some("hello.zip"));
+    assert_eq!(sent.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(sent.raw_body().map(|b| b.to_vec()), Some(zip));
+    assert!(!client.markdown_render_raw("Hello **world**").await.unwrap().is_empty());
+    let sent = sim.requests().into_iter().find(|r| r.path() == "/markdown/raw").unwrap();
+    assert_eq!(
+        (sent.header("content-type"), sent.raw_body().map(|b| b.as_ref())),
+        (Some("text/plain"), Some(&b"Hello **world**"[..]))
+    );
+}
+
+#[tokio::test]
+async fn twenty_github_operations_against_githubs_own_document() {
+    let (sim, client) = github().await;
 
     use github_subset::GitHubSubsetApi as _;
     let me = client.users_get_authenticated().await.unwrap();

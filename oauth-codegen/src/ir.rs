@@ -69,7 +69,7 @@ pub struct Arg {
 }
 
 /// Where an argument goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArgKind {
     /// A path placeholder.
     Path,
@@ -83,6 +83,13 @@ pub enum ArgKind {
     Json,
     /// A form body.
     Form,
+    /// A body of bytes sent as they are (`#[body("..")]`).
+    Bytes {
+        /// The body's `Content-Type`.
+        content_type: String,
+    },
+    /// A `multipart/form-data` body (`#[multipart]`).
+    Multipart,
 }
 
 /// How an operation's 2xx answer is read.
@@ -121,8 +128,12 @@ pub enum TypeRef {
     DateTime,
     /// `time::Date` (`YYYY-MM-DD`).
     Date,
-    /// `bytes::Bytes`.
+    /// `Vec<u8>`.
     Bytes,
+    /// `oauth_runtime::multipart::FilePart`: a file of a multipart form.
+    File,
+    /// `oauth_runtime::Multipart`: a form the caller fills.
+    Multipart,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -221,6 +232,13 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(TypeRef),
+    /// The parts of a `multipart/form-data` body: a struct turned into a form
+    /// (`oauth_runtime::ToMultipart`), files as [`TypeRef::File`], every other value as HTML
+    /// forms send it (`Multipart::field`).
+    Form {
+        /// The parts, in the document's order; [`Field::wire`] is the part's name.
+        fields: Vec<Field>,
+    },
 }
 
 /// One alternative of a [`TypeKind::Union`].

@@ -32,11 +32,41 @@ fn every_operation_is_a_route_in_the_documents_order() {
             ("rateOrder", "PUT", "/orders/{orderId}/rating"),
             ("getInvoice", "GET", "/orders/{orderId}/invoice"),
             ("upload", "POST", "/uploads"),
+            ("uploadProductImage", "PUT", "/products/{sku}/image"),
+            ("putProductManual", "PUT", "/products/{sku}/manual"),
+            ("addNote", "POST", "/notes"),
             // No operationId: named by method and path.
             ("GET /health", "GET", "/health"),
         ]
     );
     assert!(routes.report.is_empty(), "{}", routes.report);
+}
+
+#[test]
+fn request_bodies_are_routes_declarations() {
+    let routes = sample::routes(&fixture(), "shop.yaml").unwrap();
+    let image = routes.get("uploadProductImage").unwrap().request.as_ref().unwrap();
+    assert!(image.required);
+    assert_eq!(image.content_types, ["multipart/form-data"]);
+    let parts: Vec<(&str, bool, bool)> = image.parts.iter().map(|p| (p.name.as_str(), p.required, p.file)).collect();
+    assert_eq!(
+        parts,
+        [
+            ("image", true, true),
+            ("caption", true, false),
+            ("position", false, false),
+            ("tags", false, false),
+            ("crop", false, false),
+            ("thumbnails", false, true),
+        ]
+    );
+    assert!(image.accepts("multipart/form-data; boundary=x") && !image.accepts("application/json"));
+    let manual = routes.get("putProductManual").unwrap().request.as_ref().unwrap();
+    assert_eq!((manual.content_types.as_slice(), manual.parts.len()), (&["application/pdf".to_owned()][..], 0));
+    // No body declared; an optional one; a form without declared parts.
+    assert_eq!(routes.get("getOrder").unwrap().request, None);
+    assert!(!routes.get("rateOrder").unwrap().request.as_ref().unwrap().required);
+    assert!(routes.get("upload").unwrap().request.as_ref().unwrap().parts.is_empty());
 }
 
 #[test]

@@ -194,6 +194,8 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 /// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice); a map, a tuple or a list of lists is a compile error, a struct an `Error::Argument` before sending |
 /// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct or map, a list of pairs |
 /// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
+/// | `#[body("image/png")]`, `#[body]` | into the body as it is, with that content type (`application/octet-stream` without one) | `Vec<u8>`, `Bytes`, `&[u8]`, `String`, `&str` (owned bytes are moved, borrowed ones copied) |
+/// | `#[multipart]` | into a `multipart/form-data` body, written anew for a replay after a 401 (oauth-runtime's feature `multipart`) | `oauth_runtime::Multipart`, or a type implementing `ToMultipart` |
 /// | `#[header("Name")]` | into a header; an `Option` sends it only when `Some` | `&str`, `String`, `HeaderValue`, integers |
 ///
 /// # Return type

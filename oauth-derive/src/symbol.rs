@@ -458,7 +458,7 @@ pub(crate) const OPERATION_KEYS: &[&str] = &["error", "timeout_ms", "header", "n
 
 /// The attributes of an operation's arguments. An argument without one fills the path
 /// placeholder of its name; `#[path("name")]` one of another name.
-pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "header", "path"];
+pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "body", "multipart", "header", "path"];
 
 /// The option of `#[query(..)]` that sends a struct's fields as the query pairs.
 pub(crate) const QUERY_FLATTEN: &str = "flatten";

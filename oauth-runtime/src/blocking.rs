@@ -276,6 +276,17 @@ impl BlockingRequest {
         self.with(|r| r.body(body))
     }
 
+    /// Sets a body of bytes and its `Content-Type`; see [`ApiRequest::bytes`].
+    pub fn bytes(self, content_type: &str, body: impl Into<bytes::Bytes>) -> Self {
+        self.with(|r| r.bytes(content_type, body))
+    }
+
+    /// Sets a `multipart/form-data` body (feature `multipart`); see [`ApiRequest::multipart`].
+    #[cfg(feature = "multipart")]
+    pub fn multipart(self, form: crate::Multipart) -> Self {
+        self.with(|r| r.multipart(form))
+    }
+
     /// Sets a JSON body; see [`ApiRequest::json`].
     pub fn json<T: Serialize + ?Sized>(self, value: &T) -> Self {
         self.with(|r| r.json(value))

@@ -257,6 +257,7 @@ impl ServerMetadata {
                 method: request.method(),
                 url: request.url().as_str().into(),
                 headers: request.headers(),
+                body: None,
             });
             let response = match http.execute(request).await {
                 Ok(response) => response,

@@ -101,6 +101,7 @@
 //! | `blocking` | | `blocking::BlockingClient`, a blocking facade with its own runtime |
 //! | `serde` | | `SavedToken`, a token you can serialise to save it and read back |
 //! | `jwt` | | signed assertions: `private_key_jwt`, `client_secret_jwt`, the JWT-bearer grant ([`key::SigningKey`]) |
+//! | `multipart` | | `multipart/form-data` request bodies: `Multipart`, `ApiRequest::multipart` |
 //!
 //! Without a TLS feature only plain `http` works, which clients allow to loopback hosts alone.
 //!
@@ -137,6 +138,8 @@ mod identity;
 pub mod key;
 #[cfg(any(feature = "reqwest-middleware", feature = "tower"))]
 pub mod middleware;
+#[cfg(feature = "multipart")]
+pub mod multipart;
 #[cfg(feature = "__parse-internals")]
 #[doc(hidden)]
 pub mod parse;
@@ -166,6 +169,8 @@ pub use error::{AuthorizationFailure, Endpoint, Error, ErrorCode, OAuthError, Tr
 pub use grant::{Exchange, Subject};
 pub use http::{HttpTransport, HttpTransportBuilder};
 pub use identity::ClientIdentity;
+#[cfg(feature = "multipart")]
+pub use multipart::{Multipart, ToMultipart};
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
@@ -278,6 +283,85 @@ pub mod __private {
         fn form_body(&self, request: ApiRequest) -> ApiRequest {
             request.form(self)
         }
+    }
+
+    /// The `#[body("type")]` arguments of `#[oauth_api]` operations: bytes, sent as they are.
+    /// Owned bytes are moved into the request, borrowed ones copied.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as a body of bytes",
+        label = "this argument is sent as the body",
+        note = "send `Vec<u8>`, `bytes::Bytes`, `&[u8]`, `String` or `&str`; a JSON body is `#[json]`"
+    )]
+    pub trait BytesBody {
+        /// The request with `self` as its body, of type `content_type`.
+        fn bytes_body(self, request: ApiRequest, content_type: &str) -> ApiRequest;
+    }
+
+    macro_rules! bytes_bodies {
+        ($($ty:ty => |$v:ident| $into:expr;)*) => {$(
+            impl BytesBody for $ty {
+                fn bytes_body(self, request: ApiRequest, content_type: &str) -> ApiRequest {
+                    let $v = self;
+                    request.bytes(content_type, $into)
+                }
+            }
+        )*};
+    }
+
+    bytes_bodies! {
+        Vec<u8> => |v| v;
+        Bytes => |v| v;
+        String => |v| v;
+        &[u8] => |v| Bytes::copy_from_slice(v);
+        &Vec<u8> => |v| Bytes::copy_from_slice(v);
+        &Bytes => |v| v.clone();
+        &str => |v| Bytes::copy_from_slice(v.as_bytes());
+        &String => |v| Bytes::copy_from_slice(v.as_bytes());
+    }
+
+    impl<const N: usize> BytesBody for [u8; N] {
+        fn bytes_body(self, request: ApiRequest, content_type: &str) -> ApiRequest {
+            request.bytes(content_type, Bytes::copy_from_slice(&self))
+        }
+    }
+
+    impl<const N: usize> BytesBody for &[u8; N] {
+        fn bytes_body(self, request: ApiRequest, content_type: &str) -> ApiRequest {
+            request.bytes(content_type, Bytes::copy_from_slice(self))
+        }
+    }
+
+    /// The `#[multipart]` arguments of `#[oauth_api]` operations.
+    #[cfg(feature = "multipart")]
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be sent as a multipart/form-data body",
+        label = "this argument is sent as the body",
+        note = "send an `oauth_runtime::Multipart`, or implement `oauth_runtime::multipart::ToMultipart` for `{Self}`"
+    )]
+    pub trait MultipartBody {
+        /// The request with `self` as its multipart body.
+        fn multipart_body(&self, request: ApiRequest) -> ApiRequest;
+    }
+
+    #[cfg(feature = "multipart")]
+    #[diagnostic::do_not_recommend]
+    impl<T: crate::multipart::ToMultipart + ?Sized> MultipartBody for T {
+        fn multipart_body(&self, request: ApiRequest) -> ApiRequest {
+            request.multipart(self.to_multipart())
+        }
+    }
+
+    /// The `#[multipart]` arguments, without the feature that sends them: implemented by
+    /// nothing, so that an operation declaring one says what to enable.
+    #[cfg(not(feature = "multipart"))]
+    #[diagnostic::on_unimplemented(
+        message = "`#[multipart]` bodies need oauth-runtime's `multipart` feature",
+        label = "this argument is sent as a multipart/form-data body",
+        note = "enable it: `oauth-runtime = {{ version = \"0.1\", features = [\"multipart\"] }}`"
+    )]
+    pub trait MultipartBody {
+        /// The request with `self` as its multipart body.
+        fn multipart_body(&self, request: ApiRequest) -> ApiRequest;
     }
 
     /// The `#[query]` arguments of `#[oauth_api]` operations.

@@ -198,6 +198,7 @@ impl Transport {
             method: request.method(),
             url: request.url().as_str().into(),
             headers: request.headers(),
+            body: wire::body_len(&request),
         });
         let response = match self.http.execute(request).await {
             Ok(r) => r,

@@ -28,9 +28,10 @@ use crate::{Credentials, TokenRequestKind, redact};
 /// `method`, `url` (secret query values, user info and known secrets masked as
 /// `[REDACTED]`), `status` or `error` (the transport failure's kind: `connect`, `timeout`,
 /// `body`, `request`, `too_large`, `cancelled`, ...), `elapsed_ms`, `attempt` (retries, a DPoP
-/// nonce's second attempt and the replay after a 401 count) and `bytes` (the body's length,
-/// when the runtime read it); at TRACE also `request_headers` and `response_headers`, names
-/// alone. Header values, bodies and secrets never appear.
+/// nonce's second attempt and the replay after a 401 count), `request_bytes` (the request
+/// body's length, when known before sending: a body in memory, a multipart form) and `bytes`
+/// (the answer's length, when the runtime read it); at TRACE also `request_headers` and
+/// `response_headers`, names alone. Header values, bodies and secrets never appear.
 ///
 /// ```
 /// use tracing_subscriber::{filter::Targets, prelude::*};
@@ -132,6 +133,8 @@ pub(crate) struct Request<'r> {
     pub method: &'r Method,
     pub url: Cow<'r, str>,
     pub headers: &'r HeaderMap,
+    /// The body's length, when known.
+    pub body: Option<u64>,
 }
 
 /// One exchange being recorded; its event is emitted when it is dropped (an exchange dropped
@@ -152,6 +155,7 @@ struct Record {
     attempt: u32,
     status: Option<u16>,
     error: Option<&'static str>,
+    request_bytes: Option<u64>,
     bytes: Option<u64>,
     /// Header names, when TRACE is on.
     request_headers: Option<String>,
@@ -178,6 +182,7 @@ impl Exchange {
             attempt,
             status: None,
             error: Some("cancelled"),
+            request_bytes: request.body,
             bytes: None,
             request_headers: trace.then(|| names(request.headers)),
             response_headers: None,
@@ -228,6 +233,7 @@ impl Drop for Exchange {
             error = r.error,
             elapsed_ms,
             attempt = r.attempt,
+            request_bytes = r.request_bytes,
             bytes = r.bytes,
             request_headers = r.request_headers.as_deref().map(tracing::field::display),
             response_headers = r.response_headers.as_deref().map(tracing::field::display),
@@ -271,6 +277,20 @@ pub(crate) fn error(e: &crate::Error) -> &'static str {
         Error::ResponseTooLarge { .. } => "too_large",
         _ => "other",
     }
+}
+
+/// The length of `request`'s body: its bytes, or else its `Content-Length` (a multipart form,
+/// whose parts are all in memory, declares it); `None` for a stream of unknown length.
+pub(crate) fn body_len(request: &reqwest::Request) -> Option<u64> {
+    match request.body().and_then(reqwest::Body::as_bytes) {
+        Some(bytes) => Some(bytes.len() as u64),
+        None => content_length(request.headers()),
+    }
+}
+
+/// The `Content-Length` header's value, if it is one number.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(reqwest::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
 /// The names of `headers`, in order, each once.

@@ -765,7 +765,10 @@ impl SimConfig {
     /// Serves `route` at `path` behind the simulator's bearer check: the handler runs only for
     /// requests with a valid access token, after faults for [`Target::Api`](crate::Target::Api)
     /// and with the API counters counting it; any other request gets the simulator's 401 with
-    /// `WWW-Authenticate: Bearer`. `path` uses axum's syntax (`/things/{id}`).
+    /// `WWW-Authenticate: Bearer`. A `multipart/form-data` body that does not parse (no
+    /// boundary, broken framing, a part without `Content-Disposition: form-data` and a name) is
+    /// refused with `400 invalid_request` before the handler. `path` uses axum's syntax
+    /// (`/things/{id}`).
     ///
     /// This is the extension point for the API operations of your vendor (typed operations
     /// declared with the provider will be served from here too): answer them as the vendor

@@ -32,7 +32,8 @@
 //!   body ([`Reshape`]), [`Fault::respond`] a body of your own.
 //! * **Observable**: [`Simulator::counters`] tells how many requests of each
 //!   kind arrived, and [`Simulator::requests`] what each was: method, path, query, headers
-//!   and body decoded ([`SimRequest`]), the endpoint it was taken for, the origin and the
+//!   and body decoded ([`SimRequest`]: form, JSON, multipart parts or bytes), the endpoint it
+//!   was taken for, the origin and the
 //!   status; the most recent [`SimConfig::request_log`] (1000) are kept, and their `Debug`
 //!   masks credentials.
 //! * **Two origins on request**: with [`SimConfig::separate_origins`] the authorization
@@ -147,6 +148,7 @@
 //! # }
 //! ```
 
+mod body;
 mod config;
 mod deyel;
 mod example;
@@ -159,6 +161,8 @@ mod monta;
 mod mps_monitor;
 #[cfg(feature = "openapi")]
 mod openapi;
+#[cfg(feature = "openapi")]
+mod openapi_body;
 mod origin;
 mod peer;
 mod reshape;
@@ -169,6 +173,7 @@ mod tls;
 mod token;
 mod vendor;
 
+pub use body::FormPart;
 pub use config::{SimConfig, hostile};
 pub use example::{ExampleError, ExampleToken, read_example, read_example_at};
 pub use fault::{Fault, Target};

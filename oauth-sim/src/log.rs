@@ -22,6 +22,7 @@ use futures_util::StreamExt as _;
 use serde_json::Value;
 
 use crate::{
+    body::{self, FormPart},
     http::{self, FORM},
     state::{Shared, lock},
 };
@@ -103,8 +104,10 @@ pub enum RequestBody {
     Form(Vec<(String, String)>),
     /// `application/json` (or `+json`) that parses.
     Json(Value),
-    /// Anything else (another or no content type, JSON that does not parse, a body over
-    /// [`MAX_LOGGED_BODY`]), as received.
+    /// `multipart/form-data` that parses: the parts in order, repeated names as often as sent.
+    Multipart(Vec<FormPart>),
+    /// Anything else (another or no content type, an upload of bytes, JSON or multipart that
+    /// does not parse, a body over [`MAX_LOGGED_BODY`]), as received.
     Raw(Bytes),
 }
 
@@ -233,6 +236,52 @@ impl SimRequest {
         }
     }
 
+    /// The parts of a `multipart/form-data` body; empty for other bodies.
+    ///
+    /// ```
+    /// use oauth_runtime::{Multipart, Provider, Secret, oauth_provider};
+    /// use oauth_sim::{SimConfig, Simulator, axum::routing::post};
+    ///
+    /// #[derive(Clone)]
+    /// #[oauth_provider(grant = "client_credentials", token_path = "/token")]
+    /// struct Acme { client_id: String, client_secret: Secret }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let acme = Acme { client_id: "id".into(), client_secret: Secret::from("secret") };
+    /// let config = SimConfig::for_provider(acme.clone()).route("/images", post(|| async { "{}" }));
+    /// let sim = Simulator::start_with(config).await?;
+    /// let form = Multipart::new().text("title", "Sunset").file("image", "s.png", "image/png", vec![0x89, b'P']);
+    /// acme.client(&sim.base_url())?.post("/images").multipart(form).send_empty().await?;
+    ///
+    /// let upload = sim.requests().pop().expect("the upload");
+    /// let [title, image] = upload.parts() else { panic!("two parts: {upload:?}") };
+    /// assert_eq!((title.name(), title.text()), ("title", Some("Sunset")));
+    /// assert_eq!((image.file_name(), image.content_type()), (Some("s.png"), Some("image/png")));
+    /// assert_eq!(image.body().as_ref(), [0x89, b'P']);
+    /// # Ok(()) }
+    /// ```
+    pub fn parts(&self) -> &[FormPart] {
+        match &self.body {
+            RequestBody::Multipart(parts) => parts,
+            _ => &[],
+        }
+    }
+
+    /// The first part named `name` of a `multipart/form-data` body.
+    pub fn part(&self, name: &str) -> Option<&FormPart> {
+        self.parts().iter().find(|p| p.name() == name)
+    }
+
+    /// A body the simulator did not decode ([`RequestBody::Raw`]: an upload of bytes, say),
+    /// as received; `None` for others and for no body.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match &self.body {
+            RequestBody::Raw(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
     /// The parameter `name` wherever a token request may carry it: the form body, a string
     /// member of a JSON body, or else the query string (Microbilt's `grant_type`).
     pub fn param(&self, name: &str) -> Option<&str> {
@@ -320,6 +369,7 @@ impl fmt::Debug for RequestBody {
             RequestBody::Empty => f.write_str("Empty"),
             RequestBody::Form(pairs) => f.debug_tuple("Form").field(&Pairs(pairs)).finish(),
             RequestBody::Json(value) => f.debug_tuple("Json").field(&masked(value)).finish(),
+            RequestBody::Multipart(parts) => f.debug_tuple("Multipart").field(parts).finish(),
             // Anything may be in there: its length only.
             RequestBody::Raw(bytes) => write!(f, "Raw({} bytes)", bytes.len()),
         }
@@ -347,7 +397,7 @@ impl fmt::Debug for SimRequest {
 }
 
 /// The body as its content type says, `kept` being its first bytes of `len`.
-fn decode(headers: &HeaderMap, kept: Bytes, len: usize) -> RequestBody {
+async fn decode(headers: &HeaderMap, kept: Bytes, len: usize) -> RequestBody {
     if len == 0 {
         return RequestBody::Empty;
     }
@@ -362,6 +412,11 @@ fn decode(headers: &HeaderMap, kept: Bytes, len: usize) -> RequestBody {
     if media == http::JSON || media.ends_with("+json") {
         if let Ok(value) = serde_json::from_slice(&kept) {
             return RequestBody::Json(value);
+        }
+    }
+    if media == body::MULTIPART {
+        if let Ok(parts) = body::parts(headers, kept.clone()).await {
+            return RequestBody::Multipart(parts);
         }
     }
     RequestBody::Raw(kept)
@@ -439,14 +494,14 @@ pub(crate) async fn record(
     }
     let (parts, body) = request.into_parts();
     let (kept, len, body) = read(body).await;
-    let seq = log.push(logged(origin, &parts, kept, len));
+    let seq = log.push(logged(origin, &parts, kept, len).await);
     let slot = Arc::new(OnceLock::new());
     let response = KIND.scope(Arc::clone(&slot), next.run(Request::from_parts(parts, body))).await;
     log.finish(seq, slot.get().copied(), response.status().as_u16());
     response
 }
 
-fn logged(origin: Origin, parts: &Parts, kept: Bytes, len: usize) -> SimRequest {
+async fn logged(origin: Origin, parts: &Parts, kept: Bytes, len: usize) -> SimRequest {
     let query = parts.uri.query().map_or_else(Vec::new, |q| {
         form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
     });
@@ -458,7 +513,7 @@ fn logged(origin: Origin, parts: &Parts, kept: Bytes, len: usize) -> SimRequest 
         method: parts.method.clone(),
         path: parts.uri.path().to_owned(),
         query,
-        body: decode(&parts.headers, kept, len),
+        body: decode(&parts.headers, kept, len).await,
         headers: parts.headers.clone(),
         truncated: len > MAX_LOGGED_BODY,
     }

@@ -15,6 +15,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{
+    extract::Request,
     http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse as _, Response},
     routing::{MethodFilter, MethodRouter},
@@ -24,7 +25,7 @@ use oauth_codegen::{
     sample::{self, Answer, Route, Routes},
 };
 
-use crate::{SimConfig, Simulator};
+use crate::{SimConfig, Simulator, openapi_body};
 
 /// The routes of one document, and the error answers queued for them.
 #[derive(Debug)]
@@ -36,6 +37,19 @@ pub(crate) struct Served {
 }
 
 impl Served {
+    /// The answer to `request`, a call of route `index`: the refusal of a body that is not the
+    /// declared one, else the first error queued for it, else its success.
+    async fn respond(&self, index: usize, request: Request) -> Response {
+        let route = self.routes.get(index);
+        if let Some((route, declared)) = route.and_then(|r| Some((r, r.request.as_ref()?))) {
+            let (parts, body) = request.into_parts();
+            if let Err(refused) = openapi_body::check(&route.operation, declared, &parts.headers, body).await {
+                return refused;
+            }
+        }
+        self.answer(index)
+    }
+
     /// The answer to a call of route `index`: the first error queued for it, else its success.
     fn answer(&self, index: usize) -> Response {
         let queued = {
@@ -73,7 +87,11 @@ impl SimConfig {
     /// of that answer, or a value made from its schema ([`oauth_codegen::sample::routes`]);
     /// [`Simulator::respond_with_error`] makes a call answer a declared error instead. Paths
     /// are served as the document writes them, without the server URL's path: point the client
-    /// at [`Simulator::base_url`]. Request bodies and parameters are not checked.
+    /// at [`Simulator::base_url`]. A request body is checked against the declared one: present
+    /// when required, of a declared media type (JSON of any kind where JSON is declared), and a
+    /// `multipart/form-data` body with the parts its schema requires, files sent as files
+    /// (`400`, `415`, with an `invalid_request` error that names the fault); JSON and form
+    /// bodies are not checked against their schemas, and parameters are not checked.
     ///
     /// Set [`SimConfig::protected_path`] before: a route the simulator's own endpoints answer
     /// (token, refresh, protected, metadata paths) is left out, as are two operations on one
@@ -185,9 +203,9 @@ impl SimConfig {
             let mut router = MethodRouter::new();
             for (filter, index) in methods {
                 let served = Arc::clone(&served);
-                router = router.on(filter, move || {
+                router = router.on(filter, move |request: Request| {
                     let served = Arc::clone(&served);
-                    async move { served.answer(index) }
+                    async move { served.respond(index, request).await }
                 });
             }
             self.routes.push((path, router));

@@ -67,7 +67,7 @@ fn arg(arg: &Arg) -> TokenStream {
     let t = ty(&arg.ty);
     let wire = &arg.wire;
     let same = unraw(&arg.ident) == arg.wire;
-    let attr = match arg.kind {
+    let attr = match &arg.kind {
         ArgKind::Path if same => quote!(),
         ArgKind::Path => quote!(#[path(#wire)]),
         ArgKind::Query if same => quote!(#[query]),
@@ -76,6 +76,8 @@ fn arg(arg: &Arg) -> TokenStream {
         ArgKind::Header => quote!(#[header(#wire)]),
         ArgKind::Json => quote!(#[json]),
         ArgKind::Form => quote!(#[form]),
+        ArgKind::Bytes { content_type } => quote!(#[body(#content_type)]),
+        ArgKind::Multipart => quote!(#[multipart]),
     };
     quote!(#attr #name: #t)
 }

@@ -89,6 +89,8 @@ pub(crate) fn ty(t: &TypeRef) -> TokenStream {
         TypeRef::DateTime => quote!(::time::OffsetDateTime),
         TypeRef::Date => quote!(::time::Date),
         TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::File => quote!(::oauth_runtime::multipart::FilePart),
+        TypeRef::Multipart => quote!(::oauth_runtime::Multipart),
         TypeRef::Vec(inner) => {
             let inner = ty(inner);
             quote!(::std::vec::Vec<#inner>)

@@ -73,6 +73,7 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
             let t = ty(t);
             quote!(#doc pub type #name = #t;)
         }
+        TypeKind::Form { fields } => form(&doc, &name, fields),
     }
 }
 
@@ -157,6 +158,53 @@ fn time_with(t: &TypeRef) -> Option<&'static str> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A multipart form: a plain struct (its files' `Debug` shows their sizes alone) and its
+/// `ToMultipart`, each field one part, or one per item of a list, or none for `None`.
+fn form(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let defaultable = fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
+    let default = defaultable.then(|| quote!(Default,));
+    let decls = fields.iter().map(|f| {
+        let (doc, ident, t) = (docs(&f.docs), ident(&f.ident), ty(&f.ty));
+        quote!(#doc pub #ident: #t,)
+    });
+    let form = format_ident!("form");
+    let parts = fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.ident), &f.wire);
+        let value = format_ident!("value");
+        match &f.ty {
+            TypeRef::File => quote!(let #form = #form.file_part(#wire, &self.#field);),
+            TypeRef::Option(inner) if **inner == TypeRef::File => quote! {
+                let #form = match &self.#field {
+                    ::std::option::Option::Some(#value) => #form.file_part(#wire, #value),
+                    ::std::option::Option::None => #form,
+                };
+            },
+            TypeRef::Vec(inner) if **inner == TypeRef::File => {
+                quote!(let #form = self.#field.iter().fold(#form, |#form, #value| #form.file_part(#wire, #value));)
+            }
+            TypeRef::Option(inner) if matches!(&**inner, TypeRef::Vec(item) if **item == TypeRef::File) => quote! {
+                let #form = self.#field.iter().flatten().fold(#form, |#form, #value| #form.file_part(#wire, #value));
+            },
+            _ => quote!(let #form = #form.field(#wire, &self.#field);),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#decls)*
+        }
+
+        impl ::oauth_runtime::ToMultipart for #name {
+            fn to_multipart(&self) -> ::oauth_runtime::Multipart {
+                let #form = ::oauth_runtime::Multipart::new();
+                #(#parts)*
+                #form
+            }
+        }
     }
 }
 

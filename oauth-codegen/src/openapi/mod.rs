@@ -3,6 +3,7 @@
 //! `doc` reads the document, `select` says which operations to generate, `ops` makes them,
 //! `schema` the types they reach, `security` the providers of its OAuth2 flows.
 
+pub(crate) mod body;
 pub(crate) mod doc;
 mod ops;
 mod schema;

@@ -1,6 +1,6 @@
-//! Paths and methods into operations: parameters into arguments, the request body into a
-//! `#[json]` or `#[form]` argument, the first 2xx answer into the success type and the declared
-//! error answers into the error type.
+//! Paths and methods into operations: parameters into arguments, the request body into the
+//! body argument (`body`), the first 2xx answer into the success type and the declared error
+//! answers into the error type.
 //!
 //! Required parameters are arguments in the document's order; optional query parameters of a
 //! scalar type are fields of one `{Operation}Query` struct (passed as `#[query(flatten)]`,
@@ -12,6 +12,7 @@ use serde_yaml_ng::Value;
 
 use super::{
     Selection,
+    body::Body,
     doc::{Doc, at, doc_lines, entries, flag, items, key_text, str_at},
     schema::{Place, Types},
 };
@@ -237,33 +238,20 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
     }
 
     if let Some(body) = at(op, "requestBody") {
-        let body_ptr = format!("{at_ptr}/requestBody");
-        let body = doc.deref(body)?;
-        match body_content(body) {
-            Some((kind, schema)) => {
-                let schema = schema.cloned().unwrap_or(Value::Null);
-                let ty = types.type_of(
-                    &schema,
-                    &format!("{type_base} request"),
-                    &format!("{body_ptr}/content"),
-                    Place::Other,
-                );
-                let ty = match ty {
-                    TypeRef::Vec(inner) => TypeRef::Slice(inner),
-                    other => TypeRef::Ref(Box::new(other)),
-                };
-                args.push(Arg { ident: "body".to_owned(), wire: "body".to_owned(), kind, ty });
-            }
-            None => {
-                let media: Vec<&str> = entries(body, "content").map(|(k, _)| k).collect();
-                types.report.note(
-                    &body_ptr,
-                    format!("a request body of type {}", media.join(", ")),
-                    "the operation is left out (only JSON and form bodies are generated)",
-                );
-                return None;
-            }
-        }
+        let at_ptr = format!("{at_ptr}/requestBody");
+        let body = Body { doc, body: doc.deref(body)?, at_ptr: &at_ptr, type_base: &type_base, op: &ident };
+        args.push(body.argument(types)?);
+    }
+
+    // A server of the operation's own (GitHub's uploads host): the trait has one base URL.
+    let servers: Vec<&str> =
+        items(op, "servers").chain(items(item, "servers")).filter_map(|s| str_at(s, "url")).collect();
+    if let Some(server) = servers.first() {
+        types.report.note(
+            at_ptr,
+            format!("the operation's own server `{server}`"),
+            "called at the client's base URL: call it through a client whose base URL is that server",
+        );
     }
 
     let (success, error) = responses(doc, types, op, at_ptr, &type_base);
@@ -311,23 +299,6 @@ fn parameters<'a>(doc: &'a Doc, item: &'a Value, op: &'a Value, at_ptr: &str) ->
         out.push((param, ptr));
     }
     out
-}
-
-/// The JSON or form content of a body, with its schema.
-fn body_content(body: &Value) -> Option<(ArgKind, Option<&Value>)> {
-    let content: Vec<(&str, &Value)> = entries(body, "content").collect();
-    let find = |pred: &dyn Fn(&str) -> bool| {
-        content.iter().find(|(k, _)| pred(&k.to_ascii_lowercase())).map(|(_, v)| at(v, "schema"))
-    };
-    if let Some(schema) =
-        find(&|k| k == "application/json" || k.ends_with("+json") || k.starts_with("application/json;"))
-    {
-        return Some((ArgKind::Json, schema));
-    }
-    if let Some(schema) = find(&|k| k.starts_with("application/x-www-form-urlencoded")) {
-        return Some((ArgKind::Form, schema));
-    }
-    None
 }
 
 /// The success type (the first 2xx answer's), and the error type (the declared error answers'

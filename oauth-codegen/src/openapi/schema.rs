@@ -427,7 +427,7 @@ fn primary_type(schema: &Value) -> Option<String> {
 }
 
 /// 3.0's `nullable: true`, 3.1's `null` in the type list, or a `null` alternative.
-fn is_nullable(doc: &Doc, schema: &Value) -> bool {
+pub(crate) fn is_nullable(doc: &Doc, schema: &Value) -> bool {
     if flag(schema, "nullable") {
         return true;
     }
@@ -514,7 +514,8 @@ fn box_cycles(defs: &mut [TypeDef]) {
                     variants.iter().flat_map(|v| v.ty.direct_names()).map(str::to_owned).collect()
                 }
                 TypeKind::Alias(t) => t.direct_names().into_iter().map(str::to_owned).collect(),
-                TypeKind::Enum { .. } => Vec::new(),
+                // No type holds a form: a form is only ever an operation's body.
+                TypeKind::Enum { .. } | TypeKind::Form { .. } => Vec::new(),
             };
             (d.name.clone(), direct)
         })

@@ -128,6 +128,16 @@ fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
             let value = borrow(arg, ty);
             quote!(#call(#value, #request))
         }
+        Step::Bytes { content_type, arg, ty } => {
+            // By value: owned bytes move into the request, borrowed ones are copied.
+            let call = by_value_assertion(ty, quote!(#p::BytesBody), quote!(bytes_body));
+            quote!(#call(#arg, #request, #content_type))
+        }
+        Step::Multipart { arg, ty } => {
+            let call = assertion(ty, quote!(#p::MultipartBody), quote!(multipart_body));
+            let value = borrow(arg, ty);
+            quote!(#call(#value, #request))
+        }
         Step::Timeout(ms) => {
             let ms = Literal::u64_unsuffixed(*ms);
             quote!(#request.timeout(::core::time::Duration::from_millis(#ms)))

@@ -246,6 +246,23 @@ pub enum Step {
         /// Its type as declared.
         ty: Type,
     },
+    /// `#[body("image/png")]`: the argument's bytes as they are, with this content type.
+    Bytes {
+        /// The body's `Content-Type`.
+        content_type: String,
+        /// The argument (`Vec<u8>`, `Bytes`, `&[u8]`, `String`, `&str`, ...), taken by value.
+        arg: Ident,
+        /// Its type as declared.
+        ty: Type,
+    },
+    /// `#[multipart]`: a `multipart/form-data` body, from a type implementing the runtime's
+    /// `ToMultipart` (its `Multipart` itself, or a struct generated for a document's form).
+    Multipart {
+        /// The argument.
+        arg: Ident,
+        /// Its type as declared.
+        ty: Type,
+    },
     /// `timeout_ms = N`.
     Timeout(u64),
     /// `error = E`, or the trait's: the type declared error bodies are read into.

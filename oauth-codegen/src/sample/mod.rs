@@ -44,7 +44,10 @@ use serde_yaml_ng::Value;
 
 use crate::{
     Error,
-    openapi::doc::{Doc, at, entries, key_text, str_at},
+    openapi::{
+        body,
+        doc::{Doc, at, entries, key_text, str_at},
+    },
     report::{Report, pointer_segment},
 };
 
@@ -105,6 +108,78 @@ pub struct Route {
     pub success: Answer,
     /// The declared error answers (4xx, 5xx, `4XX`, `default`), in the document's order.
     pub errors: Vec<Answer>,
+    /// The declared request body, if the operation has one.
+    pub request: Option<RequestBody>,
+}
+
+/// An operation's request body as the document declares it ([`Route::request`]): what a
+/// simulator checks a request against.
+///
+/// ```
+/// let doc = r#"{"openapi": "3.1.0", "paths": {"/images": {"post": {"operationId": "upload",
+///   "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {
+///     "type": "object", "required": ["image"],
+///     "properties": {"image": {"type": "string", "format": "binary"}, "caption": {"type": "string"}}}}}},
+///   "responses": {"201": {"description": "ok"}}}}}}"#;
+/// let routes = oauth_codegen::sample::routes(doc, "images.json")?;
+/// let body = routes.get("upload").unwrap().request.as_ref().unwrap();
+/// assert!(body.required);
+/// assert_eq!(body.content_types, ["multipart/form-data"]);
+/// let parts: Vec<(&str, bool, bool)> = body.parts.iter().map(|p| (p.name.as_str(), p.required, p.file)).collect();
+/// assert_eq!(parts, [("image", true, true), ("caption", false, false)]);
+/// # Ok::<(), oauth_codegen::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestBody {
+    /// Whether the document requires a body (`required: true`).
+    pub required: bool,
+    /// The media types it may be sent as, as the document writes them (`content`'s keys).
+    pub content_types: Vec<String>,
+    /// The parts a `multipart/form-data` body's schema declares, in its order; empty for other
+    /// bodies.
+    pub parts: Vec<DeclaredPart>,
+}
+
+impl RequestBody {
+    /// Whether a body of `content_type` (a request's `Content-Type`) is one the document
+    /// declares: the same media type, parameters and case aside; one of a declared range
+    /// (`image/*`, `*/*`); or JSON where the document declares any JSON (a client sends
+    /// `application/json` for `application/vnd.github+json`).
+    ///
+    /// ```
+    /// # let doc = r#"{"openapi": "3.1.0", "paths": {"/a": {"put": {"requestBody": {"content": {
+    /// #   "application/vnd.shop+json": {}, "image/*": {}}}, "responses": {"204": {"description": "ok"}}}}}}"#;
+    /// # let routes = oauth_codegen::sample::routes(doc, "a.json")?;
+    /// let body = routes.get("PUT /a").unwrap().request.as_ref().unwrap();
+    /// assert!(body.accepts("application/json; charset=utf-8"));
+    /// assert!(body.accepts("Image/PNG"));
+    /// assert!(!body.accepts("text/plain"));
+    /// # Ok::<(), oauth_codegen::Error>(())
+    /// ```
+    pub fn accepts(&self, content_type: &str) -> bool {
+        let essence = |t: &str| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let sent = essence(content_type);
+        let json = body::Media::of(&sent) == body::Media::Json;
+        self.content_types.iter().map(|declared| essence(declared)).any(|declared| {
+            declared == sent
+                || declared == "*/*"
+                || declared.strip_suffix("/*").is_some_and(|kind| sent.split('/').next() == Some(kind))
+                || (json && body::Media::of(&declared) == body::Media::Json)
+        })
+    }
+}
+
+/// One part of a `multipart/form-data` body, as its schema declares it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeclaredPart {
+    /// The part's name (the property's).
+    pub name: String,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// Whether it is a file (`format: binary`, or a 3.1 `contentMediaType`), or a list of files.
+    pub file: bool,
 }
 
 impl Route {
@@ -204,13 +279,34 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
             let method = method.to_ascii_uppercase();
             let operation = str_at(op, "operationId").map_or_else(|| format!("{method} {path}"), str::to_owned);
             let (success, errors) = answers(&doc, &mut maker, op, &at_ptr, bodies, &mut report);
-            routes.push(Route { operation, method, path: path.to_owned(), success, errors });
+            let request = at(op, "requestBody").and_then(|body| doc.deref(body)).map(|body| request(&doc, body));
+            routes.push(Route { operation, method, path: path.to_owned(), success, errors, request });
         }
     }
     Ok(Routes { routes, report })
 }
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// A declared request body: its media types and, for the multipart one the generator sends,
+/// the parts.
+fn request(doc: &Doc, body: &Value) -> RequestBody {
+    let content_types = entries(body, "content").map(|(k, _)| k.to_owned()).collect();
+    let parts = match body::chosen(body) {
+        Some((_, body::Media::Multipart, media)) => at(media, "schema")
+            .and_then(|schema| body::form_properties(doc, schema))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, prop, required)| {
+                let items_are_files =
+                    doc.deref(prop).and_then(|p| at(p, "items")).is_some_and(|i| body::is_file(doc, i));
+                DeclaredPart { name: name.to_owned(), required, file: body::is_file(doc, prop) || items_are_files }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    RequestBody { required: crate::openapi::doc::flag(body, "required"), content_types, parts }
+}
 
 /// The success answer (the first 2xx, as the generator reads it) and the error answers.
 fn answers<'d>(

@@ -181,8 +181,8 @@ impl<'a> Param<'a> {
                     Some(near) => format!("unknown argument attribute `#[{name}]`: did you mean `#[{near}]`?"),
                     None => format!(
                         "unknown argument attribute `#[{name}]`: an argument is a path placeholder \
-                         without attribute (or `#[path(\"name\")]`), or `#[query]`, `#[json]`, `#[form]` \
-                         or `#[header(\"Name\")]`"
+                         without attribute (or `#[path(\"name\")]`), or `#[query]`, `#[json]`, `#[form]`, \
+                         `#[body(\"type\")]`, `#[multipart]` or `#[header(\"Name\")]`"
                     ),
                 };
                 cx.error_at(attr.path().span(), msg);

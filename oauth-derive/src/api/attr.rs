@@ -129,6 +129,11 @@ pub(crate) enum ArgKind {
     Json,
     /// `#[form]`: the body, form-URL-encoded.
     Form,
+    /// `#[body]`, `#[body("image/png")]`: the body, bytes as they are, with this content type
+    /// (`application/octet-stream` when none is written).
+    Bytes(Sp<String>),
+    /// `#[multipart]`: the body, `multipart/form-data`.
+    Multipart,
     /// `#[header("Name")]`: a header per call.
     Header(Sp<String>),
     /// `#[path("invoiceId")]`: fills the path placeholder `{invoiceId}`, which is not the
@@ -139,7 +144,7 @@ pub(crate) enum ArgKind {
 impl ArgKind {
     /// Whether the argument is the body.
     pub(crate) fn is_body(&self) -> bool {
-        matches!(self, ArgKind::Json | ArgKind::Form)
+        matches!(self, ArgKind::Json | ArgKind::Form | ArgKind::Bytes(_) | ArgKind::Multipart)
     }
 
     /// The attribute as written, for messages.
@@ -149,6 +154,8 @@ impl ArgKind {
             ArgKind::QueryFlatten => "#[query(flatten)]",
             ArgKind::Json => "#[json]",
             ArgKind::Form => "#[form]",
+            ArgKind::Bytes(_) => "#[body]",
+            ArgKind::Multipart => "#[multipart]",
             ArgKind::Header(_) => "#[header]",
             ArgKind::Path(_) => "#[path]",
         }
@@ -184,6 +191,24 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> Opt
         ("json" | "form", _) => Err(syn::Error::new_spanned(
             &attr.meta,
             format!("`#[{name}]` takes no arguments: the argument's type says what is sent"),
+        )),
+        ("body", Meta::Path(_)) => Ok(ArgKind::Bytes(Sp::new(OCTET_STREAM.to_owned(), span))),
+        ("body", Meta::List(list)) => (|input: ParseStream<'_>| {
+            let content_type: LitStr = input.parse()?;
+            input.parse::<Option<Token![,]>>()?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens"));
+            }
+            Ok(ArgKind::Bytes(Sp::new(content_type.value(), content_type.span())))
+        })
+        .parse2(list.tokens.clone())
+        .map_err(|e| syn::Error::new(e.span(), BODY_USAGE)),
+        ("body", _) => Err(syn::Error::new_spanned(&attr.meta, BODY_USAGE)),
+        ("multipart", Meta::Path(_)) => Ok(ArgKind::Multipart),
+        ("multipart", _) => Err(syn::Error::new_spanned(
+            &attr.meta,
+            "`#[multipart]` takes no arguments: the argument's type (an `oauth_runtime::Multipart`, or a type \
+             implementing `ToMultipart`) says what the parts are",
         )),
         ("header", Meta::List(list)) => (|input: ParseStream<'_>| {
             let name: LitStr = input.parse()?;
@@ -225,6 +250,12 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> Opt
         }
     }
 }
+
+/// The content type of a `#[body]` written without one.
+pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
+
+const BODY_USAGE: &str = "`#[body]` sends the argument's bytes as they are; name their content type in double \
+     quotes: `#[body(\"image/png\")] data: Vec<u8>` (`#[body]` alone is `application/octet-stream`)";
 
 const PATH_USAGE: &str = "`#[path]` names the placeholder the argument fills, in double quotes: \
      `#[path(\"invoiceId\")] invoice_id: &str` for `{invoiceId}`; an argument named like its placeholder \

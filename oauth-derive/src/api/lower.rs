@@ -53,6 +53,10 @@ fn operation(op: &Operation<'_>, trait_error: Option<&syn::Type>) -> Option<Op> 
             }
             ArgKind::Json => body = Some(Step::Body { form: false, arg, ty }),
             ArgKind::Form => body = Some(Step::Body { form: true, arg, ty }),
+            ArgKind::Bytes(content_type) => {
+                body = Some(Step::Bytes { content_type: content_type.value.clone(), arg, ty });
+            }
+            ArgKind::Multipart => body = Some(Step::Multipart { arg, ty }),
             // In the path, above.
             ArgKind::Path(_) => {}
         }

@@ -1020,3 +1020,185 @@ fn garbage_never_panics() {
     );
     assert!(out.to_string().contains("compile_error"));
 }
+
+#[test]
+fn uploads_expansion() {
+    let tokens = oauth_api(
+        quote!(client = Vercel),
+        quote! {
+            pub trait Uploads {
+                #[put("/v8/artifacts/{hash}")]
+                async fn upload_artifact(&self, hash: &str, #[body] artifact: Vec<u8>) -> Result<(), Error>;
+                #[post("/markdown/raw")]
+                async fn render(&self, #[body("text/plain")] text: &str) -> Result<String, Error>;
+                #[post("/images")]
+                async fn upload_image(&self, #[multipart] image: &ImageUpload) -> Result<Image, Error>;
+            }
+        },
+    );
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn upload_bodies() {
+    let api = model(
+        quote!(client = Vendor),
+        parse_quote! {
+            pub trait VendorApi {
+                #[put("/a")]
+                async fn a(&self, #[body] data: Vec<u8>) -> Result<(), Error>;
+                #[put("/b")]
+                async fn b(&self, #[body("image/png; q=1")] data: &[u8]) -> Result<(), Error>;
+                #[post("/c")]
+                async fn c(&self, #[multipart] form: Multipart) -> Result<(), Error>;
+            }
+        },
+    );
+    use oauth_codegen::operations::Step;
+    let bodies: Vec<String> = api
+        .ops
+        .iter()
+        .flat_map(|op| &op.steps)
+        .filter_map(|step| match step {
+            Step::Bytes { content_type, arg, .. } => Some(format!("bytes {arg} {content_type}")),
+            Step::Multipart { arg, .. } => Some(format!("multipart {arg}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bodies, ["bytes data application/octet-stream", "bytes data image/png; q=1", "multipart form"]);
+
+    for (op, needle) in [
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body("png")] d: Vec<u8>) -> Result<(), Error>;
+            ),
+            "`png` is not a media type",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body("image/")] d: Vec<u8>) -> Result<(), Error>;
+            ),
+            "is not a media type",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body("text/plain; a=\u{e9}")] d: Vec<u8>) -> Result<(), Error>;
+            ),
+            "visible ASCII",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body("Multipart/Mixed")] d: Vec<u8>) -> Result<(), Error>;
+            ),
+            "needs a boundary",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body = "a/b"] d: Vec<u8>) -> Result<(), Error>;
+            ),
+            "name their content type in double quotes",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[multipart(x)] f: Multipart) -> Result<(), Error>;
+            ),
+            "`#[multipart]` takes no arguments",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body] d: Option<Vec<u8>>) -> Result<(), Error>;
+            ),
+            "a body of bytes is sent whole",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body] d: &[u16]) -> Result<(), Error>;
+            ),
+            "a list of something else than bytes",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body] d: (u8, u8)) -> Result<(), Error>;
+            ),
+            "a tuple, which is not a body of bytes",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[body] f: &oauth_runtime::Multipart) -> Result<(), Error>;
+            ),
+            "sent with `#[multipart]`",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[multipart] f: String) -> Result<(), Error>;
+            ),
+            "`f` is text, which is not a multipart",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[multipart] f: bytes::Bytes) -> Result<(), Error>;
+            ),
+            "`f` is bytes, which is not a multipart",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[multipart] f: [u8; 3]) -> Result<(), Error>;
+            ),
+            "with `#[body(\"type\")]`",
+        ),
+        (
+            quote!(
+                #[post("/x")]
+                async fn x(&self, #[multipart] a: Multipart, #[body] b: Vec<u8>) -> Result<(), Error>;
+            ),
+            "add `b` to the form as a part",
+        ),
+        (
+            quote!(
+                #[get("/x")]
+                async fn x(&self, #[body] b: Vec<u8>) -> Result<(), Error>;
+            ),
+            "a GET request has no body",
+        ),
+        (
+            quote!(
+                #[head("/x")]
+                async fn x(&self, #[multipart] f: Multipart) -> Result<(), Error>;
+            ),
+            "a HEAD request has no body",
+        ),
+    ] {
+        assert_one(op_errors(op), needle);
+    }
+    // Types the macro cannot see into are left to the runtime's assertion traits.
+    for op in [
+        quote!(
+            #[post("/x")]
+            async fn x(&self, #[body] d: &Archive) -> Result<(), Error>;
+        ),
+        quote!(
+            #[post("/x")]
+            async fn x(&self, #[multipart] f: &Upload) -> Result<(), Error>;
+        ),
+        quote!(
+            #[post("/x")]
+            async fn x(&self, #[body("text/csv; charset=utf-8")] d: String) -> Result<(), Error>;
+        ),
+    ] {
+        assert_eq!(op_errors(op), Vec::<String>::new());
+    }
+}

@@ -42,6 +42,8 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
         query_values_are_one_pair(op, cx);
         one_body(op, cx);
         no_body_without_meaning(op, cx);
+        content_types_are_media_types(op, cx);
+        bodies_have_body_types(op, cx);
         headers_are_valid(op, cx);
         names_are_not_empty(op, cx);
         timeout_is_positive(op, cx);
@@ -594,22 +596,29 @@ fn answer_holds_a_body(op: &Operation<'_>, cx: &mut Ctxt) {
 
 /// A request has one body.
 fn one_body(op: &Operation<'_>, cx: &mut Ctxt) {
-    let mut first: Option<String> = None;
+    let mut first: Option<(String, ArgKind)> = None;
     for p in &op.params {
         let Some(Some(kind)) = &p.kind else { continue };
         if !kind.value.is_body() {
             continue;
         }
         match &first {
-            Some(name) => cx.error_at(
-                kind.span,
-                format!(
-                    "a request has one body, and `{name}` is already it: put both in one struct, or send \
-                     `{}` as `#[query]` or `#[header(\"Name\")]`",
-                    p.name()
-                ),
-            ),
-            None => first = Some(p.name()),
+            Some((name, first_kind)) => {
+                let other = p.name();
+                let fix = if matches!(first_kind, ArgKind::Multipart) {
+                    format!("add `{other}` to the form as a part")
+                } else {
+                    "put both in one struct".to_owned()
+                };
+                cx.error_at(
+                    kind.span,
+                    format!(
+                        "a request has one body, and `{name}` is already it: {fix}, or send `{other}` as \
+                         `#[query]` or `#[header(\"Name\")]`"
+                    ),
+                );
+            }
+            None => first = Some((p.name(), kind.value.clone())),
         }
     }
 }
@@ -633,6 +642,159 @@ fn no_body_without_meaning(op: &Operation<'_>, cx: &mut Ctxt) {
                 ),
             );
         }
+    }
+}
+
+/// A `#[body("..")]` content type that is no media type would fail every call at run time, or
+/// be read as something else by the server.
+fn content_types_are_media_types(op: &Operation<'_>, cx: &mut Ctxt) {
+    for p in &op.params {
+        let Some(Some(Sp { value: ArgKind::Bytes(content_type), .. })) = &p.kind else { continue };
+        if let Err(why) = media_type(&content_type.value) {
+            cx.error_at(content_type.span, why);
+        }
+    }
+}
+
+/// Why `value` is no `type/subtype` media type (RFC 9110 section 8.3.1) to send a body of
+/// bytes as, if it is not.
+fn media_type(value: &str) -> Result<(), String> {
+    let example = "write e.g. \"application/octet-stream\", \"image/png\" or \"text/csv; charset=utf-8\"";
+    let (essence, params) = value.split_once(';').unwrap_or((value, ""));
+    let Some((kind, subtype)) = essence.trim().split_once('/') else {
+        return Err(format!("`{value}` is not a media type `type/subtype`: {example}"));
+    };
+    if kind.is_empty() || subtype.is_empty() || !kind.chars().chain(subtype.chars()).all(is_token_char) {
+        return Err(format!(
+            "`{value}` is not a media type `type/subtype` (letters, digits and !#$%&'*+-.^_`|~): {example}"
+        ));
+    }
+    if let Some(bad) = params.chars().find(|c| !(*c == '\t' || (' '..='~').contains(c))) {
+        return Err(format!("a content type is visible ASCII, spaces and tabs; this one holds {bad:?}"));
+    }
+    if kind.eq_ignore_ascii_case("multipart") {
+        return Err(format!(
+            "a {kind}/{subtype} body needs a boundary written by the client: send an `oauth_runtime::Multipart` \
+             marked `#[multipart]` instead"
+        ));
+    }
+    Ok(())
+}
+
+/// What a `#[body]` or `#[multipart]` argument's type visibly is, from its spelling; `Other`
+/// for types the macro cannot see into (the runtime's assertion traits judge those).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyShape {
+    /// `Vec<u8>`, `[u8]`, `[u8; N]`, `Bytes`.
+    Bytes,
+    /// `String`, `str`.
+    Text,
+    /// `Multipart`.
+    Multipart,
+    Optional,
+    Tuple,
+    /// A number, `bool` or `char`.
+    Scalar,
+    /// A list of something else than bytes.
+    List,
+    Other,
+}
+
+impl BodyShape {
+    fn of(ty: &Type) -> BodyShape {
+        match ungroup(ty) {
+            Type::Reference(r) => BodyShape::of(&r.elem),
+            Type::Tuple(t) if !t.elems.is_empty() => BodyShape::Tuple,
+            Type::Slice(syn::TypeSlice { elem, .. }) | Type::Array(syn::TypeArray { elem, .. }) => {
+                if is_u8(elem) {
+                    BodyShape::Bytes
+                } else {
+                    BodyShape::List
+                }
+            }
+            Type::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else { return BodyShape::Other };
+                let plain = last.arguments.is_none();
+                match last.ident.to_string().as_str() {
+                    "Bytes" if plain => BodyShape::Bytes,
+                    "String" | "str" if plain => BodyShape::Text,
+                    "Multipart" if plain => BodyShape::Multipart,
+                    "Option" if !plain => BodyShape::Optional,
+                    "Vec" | "VecDeque" | "HashSet" | "BTreeSet" => match &last.arguments {
+                        PathArguments::AngleBracketed(args) => match args.args.first() {
+                            Some(GenericArgument::Type(t)) if is_u8(t) => BodyShape::Bytes,
+                            _ => BodyShape::List,
+                        },
+                        _ => BodyShape::Other,
+                    },
+                    "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+                    | "isize" | "f32" | "f64" | "bool" | "char"
+                        if plain =>
+                    {
+                        BodyShape::Scalar
+                    }
+                    _ => BodyShape::Other,
+                }
+            }
+            _ => BodyShape::Other,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            BodyShape::Bytes => "bytes",
+            BodyShape::Text => "text",
+            BodyShape::Multipart => "a `Multipart` form",
+            BodyShape::Optional => "an `Option`",
+            BodyShape::Tuple => "a tuple",
+            BodyShape::Scalar => "a number, `bool` or `char`",
+            BodyShape::List => "a list of something else than bytes",
+            BodyShape::Other => "a type of its own",
+        }
+    }
+}
+
+fn is_u8(ty: &Type) -> bool {
+    matches!(ungroup(ty), Type::Path(p) if p.qself.is_none() && p.path.is_ident("u8"))
+}
+
+/// A `#[body]` is bytes or text, a `#[multipart]` a form: a type that visibly is neither is
+/// refused here, where the macro can see it; the runtime's assertion traits judge the others.
+fn bodies_have_body_types(op: &Operation<'_>, cx: &mut Ctxt) {
+    for p in &op.params {
+        let Some(Some(Sp { value: kind, .. })) = &p.kind else { continue };
+        let shape = BodyShape::of(p.ty);
+        let name = p.name();
+        let what = shape.describe();
+        let message = match (kind, shape) {
+            (ArgKind::Bytes(_), BodyShape::Bytes | BodyShape::Text | BodyShape::Other) => continue,
+            (ArgKind::Bytes(_), BodyShape::Multipart) => {
+                format!("`{name}` is a `Multipart` form, which is sent with `#[multipart]`, not `#[body]`")
+            }
+            (ArgKind::Bytes(_), BodyShape::Optional) => format!(
+                "`{name}` is an `Option`, but a body of bytes is sent whole: declare it as the bytes \
+                 (`Vec<u8>`, `Bytes`, `&[u8]`), and a second operation for the call without a body"
+            ),
+            (ArgKind::Bytes(_), _) => format!(
+                "`{name}` is {what}, which is not a body of bytes: send `Vec<u8>`, `Bytes`, `&[u8]`, `String` or \
+                 `&str` (a value as JSON is `#[json]`)"
+            ),
+            (ArgKind::Multipart, BodyShape::Multipart | BodyShape::Other) => continue,
+            (ArgKind::Multipart, BodyShape::Bytes | BodyShape::Text) => format!(
+                "`{name}` is {what}, which is not a multipart/form-data form: send an `oauth_runtime::Multipart` \
+                 (or a type implementing `ToMultipart`), or these bytes as they are with `#[body(\"type\")]`"
+            ),
+            (ArgKind::Multipart, BodyShape::Optional) => format!(
+                "`{name}` is an `Option`, but a multipart body is sent whole: declare it as the form, and a \
+                 second operation for the call without a body"
+            ),
+            (ArgKind::Multipart, _) => format!(
+                "`{name}` is {what}, which is not a multipart/form-data form: send an `oauth_runtime::Multipart`, \
+                 or a type implementing `oauth_runtime::ToMultipart`"
+            ),
+            _ => continue,
+        };
+        cx.error_spanned_by(p.ty, message);
     }
 }
 

@@ -20,6 +20,10 @@ pub(crate) trait Outgoing: Send {
     fn url(&self) -> Cow<'_, str>;
     fn headers(&self) -> &HeaderMap;
     fn headers_mut(&mut self) -> &mut HeaderMap;
+    /// The body's length, when known before sending (the wire event's `request_bytes`).
+    fn body_len(&self) -> Option<u64> {
+        wire::content_length(self.headers())
+    }
 }
 
 /// An answer the send path can judge.
@@ -146,6 +150,7 @@ impl<P> Client<P> {
             method: request.method(),
             url: request.url(),
             headers: request.headers(),
+            body: request.body_len(),
         });
         match dispatch.dispatch(request).await {
             Ok(response) => {
@@ -209,6 +214,9 @@ impl Outgoing for reqwest::Request {
     }
     fn headers_mut(&mut self) -> &mut HeaderMap {
         reqwest::Request::headers_mut(self)
+    }
+    fn body_len(&self) -> Option<u64> {
+        wire::body_len(self)
     }
 }
 

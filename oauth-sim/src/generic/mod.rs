@@ -106,7 +106,14 @@ async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
     let peer = Peer::of(request.extensions());
     let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer).await {
         Some(refused) => refused,
-        None => next.run(request).await,
+        None => {
+            // A strict server refuses a multipart body it cannot read before the handler.
+            let (parts, body) = request.into_parts();
+            match crate::body::checked(&parts.headers, body).await {
+                Ok(body) => next.run(Request::from_parts(parts, body)).await,
+                Err(refused) => refused,
+            }
+        }
     };
     with_nonce(&shared, shared.config.dpop_nonce_at_api, response)
 }

@@ -103,6 +103,7 @@ pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_writer(logs.clone())
         .with_ansi(false)
         .finish();
+    share_interest();
     (logs, tracing::subscriber::set_default(subscriber))
 }
 
@@ -172,5 +173,16 @@ pub fn capture_events(max_level: tracing::Level) -> (Events, tracing::subscriber
     use tracing_subscriber::{Layer as _, layer::SubscriberExt as _};
     let events = Events::default();
     let layer = Recorder(events.clone()).with_filter(tracing_subscriber::filter::LevelFilter::from_level(max_level));
+    share_interest();
     (events, tracing::subscriber::set_default(tracing_subscriber::registry().with(layer)))
+}
+
+/// Makes callsite interest account for every live subscriber. With a single subscriber
+/// registered, tracing-core computes the interest of a callsite from the default subscriber of
+/// the thread that reaches it first: another test's thread, which has none, caches it as
+/// "never", and this thread's subscriber misses its events. A second subscriber, alive for the
+/// whole process, makes it ask every live one.
+fn share_interest() {
+    static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
 }

@@ -2,6 +2,8 @@
 //! after a 401), reading the answer into typed values (`typed`), and paginated calls (`pages`).
 
 mod answer;
+#[cfg(feature = "multipart")]
+mod form;
 mod pages;
 mod typed;
 
@@ -10,6 +12,7 @@ pub use pages::{Page, PageItem, PageStream, PageStyle, Pages, Pagination};
 
 use std::{fmt, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 
+use bytes::Bytes;
 use reqwest::header;
 use serde::Serialize;
 use tracing::Instrument as _;
@@ -52,6 +55,10 @@ pub struct ApiRequest {
     builder: Result<reqwest::RequestBuilder, Error>,
     operation: Option<&'static str>,
     error_decoder: Option<ErrorDecoder>,
+    /// A multipart body, written into a reqwest form of its own for each attempt (that form is
+    /// a stream, sent once).
+    #[cfg(feature = "multipart")]
+    multipart: Option<crate::Multipart>,
 }
 
 impl ApiRequest {
@@ -61,11 +68,19 @@ impl ApiRequest {
         builder: Result<reqwest::RequestBuilder, Error>,
         operation: Option<&'static str>,
     ) -> ApiRequest {
-        ApiRequest { inner, session, builder, operation, error_decoder: None }
+        ApiRequest {
+            inner,
+            session,
+            builder,
+            operation,
+            error_decoder: None,
+            #[cfg(feature = "multipart")]
+            multipart: None,
+        }
     }
 
     /// Adjusts the underlying `reqwest` builder (anything the other methods do not cover:
-    /// multipart, streams, basic settings).
+    /// streams, basic settings).
     ///
     /// ```no_run
     /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
@@ -91,19 +106,72 @@ impl ApiRequest {
         self.map(|rb| rb.header(key, value))
     }
 
-    /// Sets the body.
+    /// Sets the body. A stream cannot be sent twice: after a 401 the call is not replayed.
     pub fn body(self, body: impl Into<reqwest::Body>) -> Self {
-        self.map(|rb| rb.body(body))
+        self.with_body(|rb| rb.body(body))
+    }
+
+    /// Sets a body of bytes and its `Content-Type`, replacing one set before: an image, an
+    /// archive, a file of any kind, as the API's operation declares it
+    /// (`application/octet-stream` when it names none).
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// let archive = std::fs::read("build.tar.gz").expect("the artifact");
+    /// client.put("/v8/artifacts/0a1b2c").bytes("application/octet-stream", archive).send_empty().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The bytes are sent again as they are after a 401; `Bytes` and `Vec<u8>` are taken
+    /// without a copy. A content type that is no header value makes the call fail with
+    /// [`Error::Request`] when sent.
+    pub fn bytes(self, content_type: &str, body: impl Into<Bytes>) -> Self {
+        let body = body.into();
+        self.with_body(|rb| match header::HeaderValue::from_str(content_type) {
+            Ok(value) => rb.headers(header::HeaderMap::from_iter([(header::CONTENT_TYPE, value)])).body(body),
+            // reqwest reports the invalid value when the call is sent, as any header's.
+            Err(_) => rb.header(header::CONTENT_TYPE, content_type),
+        })
+    }
+
+    /// Sets a `multipart/form-data` body (feature `multipart`), replacing any body and
+    /// `Content-Type` set before.
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// use oauth_runtime::Multipart;
+    ///
+    /// let form = Multipart::new().text("name", "v1.2.0.zip").file("asset", "v1.2.0.zip", "application/zip", vec![0x50, 0x4b]);
+    /// let asset: serde_json::Value = client.post("/uploads").multipart(form).send_json().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Each attempt writes the form anew (with a boundary of its own), so a call with a
+    /// multipart body is replayed after a 401 like any other. A part's content type that is
+    /// no media type makes the call fail with [`Error::Request`] when sent.
+    #[cfg(feature = "multipart")]
+    pub fn multipart(self, form: crate::Multipart) -> Self {
+        ApiRequest { multipart: Some(form), ..self }
     }
 
     /// Sets a JSON body (and `Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(self, value: &T) -> Self {
-        self.map(|rb| rb.json(value))
+        self.with_body(|rb| rb.json(value))
     }
 
     /// Sets a form body (`application/x-www-form-urlencoded`); `None` fields are left out.
     pub fn form<T: Serialize + ?Sized>(self, value: &T) -> Self {
-        self.map(|rb| rb.form(value))
+        self.with_body(|rb| rb.form(value))
+    }
+
+    /// [`map`](Self::map) for a method that sets the body: the last body set is sent.
+    #[cfg_attr(not(feature = "multipart"), allow(unused_mut))]
+    fn with_body(mut self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+        #[cfg(feature = "multipart")]
+        {
+            self.multipart = None;
+        }
+        self.map(f)
     }
 
     /// Adds the fields of `value` (a struct or a map) to the query string; `None` fields are
@@ -203,7 +271,14 @@ impl ApiRequest {
             if request.headers().get_all(header::AUTHORIZATION).iter().any(|v| Some(v) != from_url.as_ref()) {
                 return Err(Error::argument(vendor, operation, AUTHORIZATION_SET));
             }
-            send(&inner, &session, operation, request).await
+            #[cfg(feature = "multipart")]
+            let (request, replay) = match &self.multipart {
+                Some(multipart) => form::attempts(&inner, operation, request, multipart)?,
+                None => replayable(request),
+            };
+            #[cfg(not(feature = "multipart"))]
+            let (request, replay) = replayable(request);
+            send(&inner, &session, operation, request, replay).await
         }
         .instrument(span)
         .await
@@ -213,15 +288,22 @@ impl ApiRequest {
 const AUTHORIZATION_SET: &str = "an `Authorization` header was set on the request, and the client \
      sends its token there: remove it (use `client.http()` for a request with credentials of your own)";
 
-/// The token attached, and the 401 handling of [`ApiRequest::send`]: the one send path.
+/// `request` and its copy for a replay after a 401, unless its body is a stream.
+fn replayable(request: reqwest::Request) -> (reqwest::Request, Option<reqwest::Request>) {
+    let replay = request.try_clone();
+    (request, replay)
+}
+
+/// The token attached, and the 401 handling of [`ApiRequest::send`]: the one send path;
+/// `replay` is sent after a 401 that asks for another attempt.
 async fn send(
     inner: &Arc<Inner>,
     session: &Arc<Session>,
     operation: Option<&'static str>,
     request: reqwest::Request,
+    replay: Option<reqwest::Request>,
 ) -> Result<(reqwest::Response, wire::Exchange), Error> {
     let client: Client<()> = Client { inner: inner.clone(), session: session.clone(), _provider: PhantomData };
-    let replay = request.try_clone();
     let mut http = Execute { inner, operation };
     client.send_authorized(request, replay, &mut http).await.map_err(|failure| match failure {
         Failure::Token(error) | Failure::Send(error) => error,

@@ -290,6 +290,9 @@ struct Pager {
     /// The first page's request, without a token; `None` when it could not be built, and the
     /// state then holds why.
     template: Option<reqwest::Request>,
+    /// The multipart body of every page, written anew for each (the template has none).
+    #[cfg(feature = "multipart")]
+    multipart: Option<crate::Multipart>,
     state: State,
     /// Pages received so far.
     fetched: u32,
@@ -353,6 +356,9 @@ enum Stop {
 
 impl Pager {
     fn new(request: ApiRequest, pagination: Pagination) -> Pager {
+        #[cfg(feature = "multipart")]
+        let ApiRequest { inner, session, builder, operation, error_decoder, multipart } = request;
+        #[cfg(not(feature = "multipart"))]
         let ApiRequest { inner, session, builder, operation, error_decoder } = request;
         let vendor = inner.spec.name;
         let template = builder.and_then(|b| b.build().map_err(|e| Error::transport(vendor, e, None))).and_then(|r| {
@@ -378,6 +384,8 @@ impl Pager {
             decoder: error_decoder,
             pagination,
             template,
+            #[cfg(feature = "multipart")]
+            multipart,
             state,
             fetched: 0,
             position: first.unwrap_or(0),
@@ -459,6 +467,8 @@ impl Pager {
             builder: Ok(reqwest::RequestBuilder::from_parts(self.inner.transport.http.clone(), request)),
             operation: self.operation,
             error_decoder: self.decoder,
+            #[cfg(feature = "multipart")]
+            multipart: self.multipart.clone(),
         };
         Ok(Box::pin(async move {
             let (status, headers, body, ctx) = call.success_with_headers().await?;
