@@ -47,13 +47,21 @@ fn operation(op: &ir::Operation, func: &syn::TraitItemFn) -> Op {
     let mut body = None;
     for (arg, ident, ty) in &typed {
         let (arg_ident, ty) = (ident.clone(), ty.clone());
-        let step = match arg.kind {
+        let step = match &arg.kind {
             ArgKind::Path => continue,
             ArgKind::Query => Step::QueryPair { name: arg.wire.clone(), arg: arg_ident, ty },
             ArgKind::QueryFlatten => Step::QueryFields { arg: arg_ident, ty },
             ArgKind::Header => Step::Header { name: arg.wire.clone(), optional: is_option(&ty), arg: arg_ident, ty },
             ArgKind::Json | ArgKind::Form => {
                 body = Some(Step::Body { form: arg.kind == ArgKind::Form, arg: arg_ident, ty });
+                continue;
+            }
+            ArgKind::Bytes { content_type } => {
+                body = Some(Step::Bytes { content_type: content_type.clone(), arg: arg_ident, ty });
+                continue;
+            }
+            ArgKind::Multipart => {
+                body = Some(Step::Multipart { arg: arg_ident, ty });
                 continue;
             }
         };
