@@ -286,6 +286,8 @@ struct Pager {
     session: Arc<Session>,
     operation: Option<&'static str>,
     decoder: Option<ErrorDecoder>,
+    /// The scopes the call declared, for every page.
+    required: Vec<&'static str>,
     pagination: Pagination,
     /// The first page's request, without a token; `None` when it could not be built, and the
     /// state then holds why.
@@ -353,7 +355,7 @@ enum Stop {
 
 impl Pager {
     fn new(request: ApiRequest, pagination: Pagination) -> Pager {
-        let ApiRequest { inner, session, builder, operation, error_decoder } = request;
+        let ApiRequest { inner, session, builder, operation, error_decoder, required } = request;
         let vendor = inner.spec.name;
         let template = builder.and_then(|b| b.build().map_err(|e| Error::transport(vendor, e, None))).and_then(|r| {
             // Each page is a copy of the template: a body that cannot be copied cannot be paged.
@@ -376,6 +378,7 @@ impl Pager {
             session,
             operation,
             decoder: error_decoder,
+            required,
             pagination,
             template,
             state,
@@ -459,6 +462,7 @@ impl Pager {
             builder: Ok(reqwest::RequestBuilder::from_parts(self.inner.transport.http.clone(), request)),
             operation: self.operation,
             error_decoder: self.decoder,
+            required: self.required.clone(),
         };
         Ok(Box::pin(async move {
             let (status, headers, body, ctx) = call.success_with_headers().await?;
