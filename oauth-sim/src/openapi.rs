@@ -143,7 +143,7 @@ impl SimConfig {
     pub fn openapi_routes(mut self, routes: Routes) -> SimConfig {
         let Routes { routes, mut report, .. } = routes;
         let own = own_paths(&self);
-        let taken: Vec<String> = self.routes.iter().map(|(path, _)| axum_path(path)).collect();
+        let taken: Vec<String> = self.routes.iter().map(|route| axum_path(&route.path)).collect();
         // Route path -> the (method, route index) pairs it serves.
         let mut groups: Vec<(String, Vec<(MethodFilter, usize)>)> = Vec::new();
         for (index, route) in routes.iter().enumerate() {
@@ -190,7 +190,7 @@ impl SimConfig {
                     async move { served.answer(index) }
                 });
             }
-            self.routes.push((path, router));
+            self.routes.push(crate::config::UserRoute { path, router, scope: Vec::new() });
         }
         self.openapi.push(served);
         self
