@@ -202,7 +202,19 @@ pub struct SimConfig {
 pub(crate) struct UserRoute {
     pub(crate) path: String,
     pub(crate) router: MethodRouter,
-    pub(crate) scope: Vec<String>,
+    /// The scopes a request needs, by method (`None`: any method not listed).
+    pub(crate) scopes: Vec<(Option<axum::http::Method>, Vec<String>)>,
+}
+
+impl UserRoute {
+    /// The scopes a request of `method` needs.
+    pub(crate) fn required<'a>(
+        scopes: &'a [(Option<axum::http::Method>, Vec<String>)],
+        method: &axum::http::Method,
+    ) -> &'a [String] {
+        let exact = scopes.iter().find(|(m, _)| m.as_ref() == Some(method));
+        exact.or_else(|| scopes.iter().find(|(m, _)| m.is_none())).map_or(&[], |(_, s)| s.as_slice())
+    }
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -813,7 +825,7 @@ impl SimConfig {
     /// # Ok(()) }
     /// ```
     pub fn route(mut self, path: impl Into<String>, route: MethodRouter) -> Self {
-        self.routes.push(UserRoute { path: path.into(), router: route, scope: Vec::new() });
+        self.routes.push(UserRoute { path: path.into(), router: route, scopes: Vec::new() });
         self
     }
 
@@ -845,8 +857,8 @@ impl SimConfig {
     /// # Ok(()) }
     /// ```
     pub fn scoped_route(mut self, path: impl Into<String>, scope: &str, route: MethodRouter) -> Self {
-        let scope = crate::scope::split(scope);
-        self.routes.push(UserRoute { path: path.into(), router: route, scope });
+        let scopes = vec![(None, crate::scope::split(scope))];
+        self.routes.push(UserRoute { path: path.into(), router: route, scopes });
         self
     }
 

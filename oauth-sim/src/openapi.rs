@@ -190,7 +190,7 @@ impl SimConfig {
                     async move { served.answer(index) }
                 });
             }
-            self.routes.push(crate::config::UserRoute { path, router, scope: Vec::new() });
+            self.routes.push(crate::config::UserRoute { path, router, scopes: Vec::new() });
         }
         self.openapi.push(served);
         self

@@ -44,7 +44,7 @@ use crate::{
 pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     let mut router = Router::new();
     for route in &shared.config.routes {
-        let state = (Arc::clone(shared), Arc::<[String]>::from(route.scope.as_slice()));
+        let state = (Arc::clone(shared), Arc::<[RouteScopes]>::from(route.scopes.as_slice()));
         let guarded = Router::new()
             .route(&route.path, route.router.clone().with_state(()))
             .route_layer(axum::middleware::from_fn_with_state(state, guard));
@@ -103,10 +103,18 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     }
 }
 
+/// The scopes a route's requests need, for one method or (`None`) any other.
+type RouteScopes = (Option<Method>, Vec<String>);
+
 /// The bearer (or DPoP) check in front of the user's routes, and the scopes the route requires.
-async fn guard(State((shared, scope)): State<(Arc<Shared>, Arc<[String]>)>, request: Request, next: Next) -> Response {
+async fn guard(
+    State((shared, scopes)): State<(Arc<Shared>, Arc<[RouteScopes]>)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let peer = Peer::of(request.extensions());
-    let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer, &scope).await {
+    let required = crate::config::UserRoute::required(&scopes, request.method());
+    let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer, required).await {
         Some(refused) => refused,
         None => next.run(request).await,
     };
