@@ -49,12 +49,49 @@ async fn the_shop_client_reads_examples_and_made_bodies_and_renews_its_token() {
     client.cancel_order(7).await.unwrap();
     assert!(!client.get_invoice("7").await.unwrap().is_empty());
     client.rate_order(7, 5, &shop::RateOrderRequest { comment: Some("fine".into()) }).await.unwrap();
-    assert_eq!(sim.counters().token_requests, 1);
+    // One token per scope set the operations declare: `orders:read` (the document's default)
+    // and `orders:write` (`createOrder`'s and `cancelOrder`'s own).
+    assert_eq!(sim.counters().token_requests, 2);
 
     // A token that expired at the vendor: the 401 renews it, and the call goes through.
     sim.expire_tokens();
     client.get_order(7).await.unwrap();
-    assert_eq!(sim.counters().token_requests, 2);
+    assert_eq!(sim.counters().token_requests, 3);
+}
+
+/// The token request's `scope` of each grant the simulator received, in order.
+fn granted_scopes(sim: &Simulator) -> Vec<Option<String>> {
+    sim.requests()
+        .iter()
+        .filter(|r| r.kind() == Some(oauth_sim::RouteKind::Token))
+        .map(|r| r.form("scope").map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_operation_goes_with_a_token_of_the_scopes_its_document_declares() {
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    client.get_order(7).await.unwrap();
+    client.cancel_order(7).await.unwrap();
+    client.get_order(8).await.unwrap();
+    client.cancel_order(8).await.unwrap();
+    assert_eq!(granted_scopes(&sim), [Some("orders:read".to_owned()), Some("orders:write".to_owned())]);
+    // `security: []`: the call goes with the client's own token, of no scope.
+    client.get_health().await.unwrap();
+    assert_eq!((sim.counters().api_authorized, sim.counters().insufficient_scope), (5, 0));
+
+    // A vendor that allows the client `orders:read` alone: the write token it issues lacks
+    // `orders:write`, and the simulator refuses it as the document's operation requires.
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap().allow_scopes("orders:read");
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    let Err(Error::Scope(scope)) = client.cancel_order(7).await else { panic!("a 403 for insufficient scope") };
+    assert_eq!((scope.operation, scope.required.as_slice()), (Some("cancelOrder"), &["orders:write"][..]));
+    assert_eq!(scope.missing, ["orders:write"], "the scopes the simulator's challenge names");
+    assert_eq!(scope.answer.as_ref().map(|a| a.status.as_u16()), Some(403));
+    assert_eq!(sim.counters().insufficient_scope, 1);
 }
 
 #[tokio::test]

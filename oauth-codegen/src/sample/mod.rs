@@ -105,6 +105,10 @@ pub struct Route {
     pub success: Answer,
     /// The declared error answers (4xx, 5xx, `4XX`, `default`), in the document's order.
     pub errors: Vec<Answer>,
+    /// The scopes the operation needs of the document's OAuth2 schemes, as the generator reads
+    /// its `security` (or the document's): what a simulator checks the token carries. Empty
+    /// for none.
+    pub scopes: Vec<String>,
 }
 
 impl Route {
@@ -193,6 +197,7 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
     let mut maker = value::Maker::new(&doc, bodies == Bodies::Examples);
     let mut report = Report::default();
     let mut routes = Vec::new();
+    let mut security = crate::openapi::security::Security::new(&doc);
     for (path, item) in entries(&doc.root, "paths") {
         let Some(item) = doc.deref(item) else {
             report.note(format!("#/paths/{}", pointer_segment(path)), "a path item that leads nowhere", "no route");
@@ -204,7 +209,9 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
             let method = method.to_ascii_uppercase();
             let operation = str_at(op, "operationId").map_or_else(|| format!("{method} {path}"), str::to_owned);
             let (success, errors) = answers(&doc, &mut maker, op, &at_ptr, bodies, &mut report);
-            routes.push(Route { operation, method, path: path.to_owned(), success, errors });
+            // What the generator reports of the requirement is the generator's to say.
+            let scopes = security.requirement(&doc, op, &at_ptr, &mut Report::default()).scopes;
+            routes.push(Route { operation, method, path: path.to_owned(), success, errors, scopes });
         }
     }
     Ok(Routes { routes, report })
