@@ -2,10 +2,10 @@
 //! (oauth-sim's feature `openapi`): tokens requested and renewed, typed bodies read, declared
 //! errors read into the document's error types, over HTTP on 127.0.0.1.
 
-use oauth_codegen_tests::{github_subset, shop, shop::ShopApi as _};
+use oauth_codegen_tests::{figma, figma::FigmaApi as _, github_subset, shop, shop::ShopApi as _};
 use std::time::Duration;
 
-use oauth_runtime::{Error, Provider, Secret};
+use oauth_runtime::{Client, Error, Provider, Secret, TokenParams};
 use oauth_sim::{
     SimConfig, Simulator,
     oauth_codegen::sample::{self, Bodies},
@@ -144,4 +144,51 @@ async fn twenty_github_operations_against_githubs_own_document() {
     let Err(Error::Api(api)) = client.repos_get("rust-lang", "missing").await else { panic!("an API error") };
     assert_eq!(api.status, 404);
     assert!(api.body::<github_subset::BasicError>().is_some(), "{api:?}");
+}
+
+/// The person's authorization of `client`, the test playing the browser.
+async fn authorize<P>(client: &Client<P>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+    let browser = tokio::spawn(async move {
+        let url = rx.await.expect("the callback gave a URL");
+        oauth_runtime::reqwest::get(url).await.expect("the browser follows the redirect").status()
+    });
+    client.authorize(move |url| tx.send(url.to_string()).unwrap()).await.unwrap();
+    assert!(browser.await.unwrap().is_success());
+}
+
+#[tokio::test]
+async fn a_generated_persons_flow_asks_for_its_operations_scopes_and_is_held_to_them() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/openapi/figma/openapi.yaml");
+    let document = std::fs::read_to_string(path).expect("scripts/fetch-openapi.sh fetched Figma's document");
+    let routes = sample::routes_with(&document, "openapi.yaml", Bodies::Generated).unwrap();
+    let app =
+        figma::FigmaOAuth2AuthorizationCode { client_id: "figma id".into(), client_secret: Secret::from("s3cr:et") };
+    // Figma's token answers are taken to state the scope granted.
+    let config = SimConfig::for_provider(app.clone()).openapi_routes(routes).state_scope(true);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = app.client(&sim.base_url()).unwrap();
+    authorize(&client).await;
+    // The person was asked, once, for every scope the generated operations need.
+    let asked = sim.requests().into_iter().find(|r| r.kind() == Some(oauth_sim::RouteKind::Authorization)).unwrap();
+    let asked: Vec<String> = asked.query_param("scope").unwrap().split(' ').map(str::to_owned).collect();
+    for needed in ["current_user:read", "file_content:read", "webhooks:write"] {
+        assert!(asked.iter().any(|s| s == needed), "{needed} in {asked:?}");
+    }
+    assert!(!asked.iter().any(|s| s == "files:read"), "not the deprecated scope: {asked:?}");
+    client.get_me().await.unwrap();
+    client.get_file("key", &Default::default()).await.unwrap();
+
+    // A handle that asked for less: its token says so, and a call beyond it is not sent.
+    let narrow = client.with_token_params(TokenParams::new().scope("current_user:read"));
+    authorize(&narrow).await;
+    narrow.get_me().await.unwrap();
+    let sent = sim.counters().api_requests;
+    let Err(Error::Scope(scope)) = narrow.get_file("key", &Default::default()).await else {
+        panic!("a call beyond the person's consent")
+    };
+    assert!(!scope.sent(), "{scope:?}");
+    assert_eq!(scope.missing, ["file_content:read"]);
+    assert_eq!(sim.counters().api_requests, sent, "nothing was sent");
+    assert_eq!(sim.counters().authorization_requests, 2, "no authorization the program did not ask for");
 }
