@@ -2,10 +2,10 @@
 //! (oauth-sim's feature `openapi`): tokens requested and renewed, typed bodies read, declared
 //! errors read into the document's error types, over HTTP on 127.0.0.1.
 
-use oauth_codegen_tests::{github_subset, github_uploads, shop, shop::ShopApi as _};
+use oauth_codegen_tests::{figma, figma::FigmaApi as _, github_subset, github_uploads, shop, shop::ShopApi as _};
 use std::time::Duration;
 
-use oauth_runtime::{Error, Provider, Secret};
+use oauth_runtime::{Client, Error, Provider, Secret, TokenParams};
 use oauth_sim::{
     SimConfig, Simulator,
     oauth_codegen::sample::{self, Bodies},
@@ -49,12 +49,49 @@ async fn the_shop_client_reads_examples_and_made_bodies_and_renews_its_token() {
     client.cancel_order(7).await.unwrap();
     assert!(!client.get_invoice("7").await.unwrap().is_empty());
     client.rate_order(7, 5, &shop::RateOrderRequest { comment: Some("fine".into()) }).await.unwrap();
-    assert_eq!(sim.counters().token_requests, 1);
+    // One token per scope set the operations declare: `orders:read` (the document's default)
+    // and `orders:write` (`createOrder`'s and `cancelOrder`'s own).
+    assert_eq!(sim.counters().token_requests, 2);
 
     // A token that expired at the vendor: the 401 renews it, and the call goes through.
     sim.expire_tokens();
     client.get_order(7).await.unwrap();
-    assert_eq!(sim.counters().token_requests, 2);
+    assert_eq!(sim.counters().token_requests, 3);
+}
+
+/// The token request's `scope` of each grant the simulator received, in order.
+fn granted_scopes(sim: &Simulator) -> Vec<Option<String>> {
+    sim.requests()
+        .iter()
+        .filter(|r| r.kind() == Some(oauth_sim::RouteKind::Token))
+        .map(|r| r.form("scope").map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_operation_goes_with_a_token_of_the_scopes_its_document_declares() {
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    client.get_order(7).await.unwrap();
+    client.cancel_order(7).await.unwrap();
+    client.get_order(8).await.unwrap();
+    client.cancel_order(8).await.unwrap();
+    assert_eq!(granted_scopes(&sim), [Some("orders:read".to_owned()), Some("orders:write".to_owned())]);
+    // `security: []`: the call goes with the client's own token, of no scope.
+    client.get_health().await.unwrap();
+    assert_eq!((sim.counters().api_authorized, sim.counters().insufficient_scope), (5, 0));
+
+    // A vendor that allows the client `orders:read` alone: the write token it issues lacks
+    // `orders:write`, and the simulator refuses it as the document's operation requires.
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap().allow_scopes("orders:read");
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    let Err(Error::Scope(scope)) = client.cancel_order(7).await else { panic!("a 403 for insufficient scope") };
+    assert_eq!((scope.operation, scope.required.as_slice()), (Some("cancelOrder"), &["orders:write"][..]));
+    assert_eq!(scope.missing, ["orders:write"], "the scopes the simulator's challenge names");
+    assert_eq!(scope.answer.as_ref().map(|a| a.status.as_u16()), Some(403));
+    assert_eq!(sim.counters().insufficient_scope, 1);
 }
 
 #[tokio::test]
@@ -238,4 +275,51 @@ async fn twenty_github_operations_against_githubs_own_document() {
     let Err(Error::Api(api)) = client.repos_get("rust-lang", "missing").await else { panic!("an API error") };
     assert_eq!(api.status, 404);
     assert!(api.body::<github_subset::BasicError>().is_some(), "{api:?}");
+}
+
+/// The person's authorization of `client`, the test playing the browser.
+async fn authorize<P>(client: &Client<P>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+    let browser = tokio::spawn(async move {
+        let url = rx.await.expect("the callback gave a URL");
+        oauth_runtime::reqwest::get(url).await.expect("the browser follows the redirect").status()
+    });
+    client.authorize(move |url| tx.send(url.to_string()).unwrap()).await.unwrap();
+    assert!(browser.await.unwrap().is_success());
+}
+
+#[tokio::test]
+async fn a_generated_persons_flow_asks_for_its_operations_scopes_and_is_held_to_them() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/openapi/figma/openapi.yaml");
+    let document = std::fs::read_to_string(path).expect("scripts/fetch-openapi.sh fetched Figma's document");
+    let routes = sample::routes_with(&document, "openapi.yaml", Bodies::Generated).unwrap();
+    let app =
+        figma::FigmaOAuth2AuthorizationCode { client_id: "figma id".into(), client_secret: Secret::from("s3cr:et") };
+    // Figma's token answers are taken to state the scope granted.
+    let config = SimConfig::for_provider(app.clone()).openapi_routes(routes).state_scope(true);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = app.client(&sim.base_url()).unwrap();
+    authorize(&client).await;
+    // The person was asked, once, for every scope the generated operations need.
+    let asked = sim.requests().into_iter().find(|r| r.kind() == Some(oauth_sim::RouteKind::Authorization)).unwrap();
+    let asked: Vec<String> = asked.query_param("scope").unwrap().split(' ').map(str::to_owned).collect();
+    for needed in ["current_user:read", "file_content:read", "webhooks:write"] {
+        assert!(asked.iter().any(|s| s == needed), "{needed} in {asked:?}");
+    }
+    assert!(!asked.iter().any(|s| s == "files:read"), "not the deprecated scope: {asked:?}");
+    client.get_me().await.unwrap();
+    client.get_file("key", &Default::default()).await.unwrap();
+
+    // A handle that asked for less: its token says so, and a call beyond it is not sent.
+    let narrow = client.with_token_params(TokenParams::new().scope("current_user:read"));
+    authorize(&narrow).await;
+    narrow.get_me().await.unwrap();
+    let sent = sim.counters().api_requests;
+    let Err(Error::Scope(scope)) = narrow.get_file("key", &Default::default()).await else {
+        panic!("a call beyond the person's consent")
+    };
+    assert!(!scope.sent(), "{scope:?}");
+    assert_eq!(scope.missing, ["file_content:read"]);
+    assert_eq!(sim.counters().api_requests, sent, "nothing was sent");
+    assert_eq!(sim.counters().authorization_requests, 2, "no authorization the program did not ask for");
 }

@@ -53,6 +53,8 @@ pub struct Operation {
     pub success: Success,
     /// The type of the declared error bodies, if any.
     pub error: Option<TypeRef>,
+    /// The scopes the operation needs (`scopes = ".."`), each a scope token; empty for none.
+    pub scopes: Vec<String>,
 }
 
 /// An argument of an operation.
@@ -296,4 +298,9 @@ pub struct ProviderDecl {
     pub fields: Vec<(&'static str, bool)>,
     /// The flow's scopes, documented on the struct.
     pub scopes: Vec<(String, String)>,
+    /// The security scheme the flow is of.
+    pub scheme: String,
+    /// The scope every token request sends unless the handle sets one (`params(scope = ..)`):
+    /// for flows that need a person, the scopes the generated operations need.
+    pub default_scope: Option<String>,
 }

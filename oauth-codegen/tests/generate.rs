@@ -94,3 +94,46 @@ fn placeholders_that_are_no_identifiers_are_named_after_their_argument() {
     assert!(source.contains("enterprise_team: &str"), "{source}");
     assert!(source.contains(r#"#[path("memberId")]"#), "{source}");
 }
+
+#[test]
+fn a_persons_flow_asks_for_the_scopes_of_the_generated_operations() {
+    let document = r#"
+openapi: 3.1.0
+info: { title: Notes, version: "1" }
+servers: [{ url: https://api.notes.example }]
+security: [{ oauth: [notes:read] }]
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://api.notes.example/authorize
+          tokenUrl: https://api.notes.example/token
+          scopes: { notes:read: Read, notes:write: Write, all: Deprecated. Use notes:read. }
+        clientCredentials:
+          tokenUrl: https://api.notes.example/token
+          scopes: {}
+paths:
+  /notes:
+    get: { operationId: listNotes, tags: [read], responses: { "204": { description: ok } } }
+    post:
+      operationId: addNote
+      security: [{ oauth: [notes:write, all] }]
+      responses: { "204": { description: ok } }
+"#;
+    let source = generate(document, "notes.yaml", &Options::default()).unwrap().source;
+    // The attribute comes between the struct's docs and its name.
+    let person =
+        (source.find("authorization code flow").unwrap(), source.find("pub struct NotesAuthorizationCode").unwrap());
+    let defaults: Vec<usize> =
+        source.match_indices(r#"params(scope = "notes:read notes:write")"#).map(|(i, _)| i).collect();
+    assert_eq!(defaults.len(), 1, "once, on the person's flow alone: {source}");
+    assert!(person.0 < defaults[0] && defaults[0] < person.1, "{source}");
+    assert!(source.contains(r#"scopes = "notes:write""#), "the deprecated `all` left out: {source}");
+    // Fewer operations, fewer scopes to ask a person for.
+    let mut options = Options::default();
+    options.selection.tags.push("read".into());
+    let read_only = generate(document, "notes.yaml", &options).unwrap().source;
+    assert!(read_only.contains(r#"params(scope = "notes:read")"#), "{read_only}");
+}

@@ -70,6 +70,20 @@ fn request_bodies_are_routes_declarations() {
 }
 
 #[test]
+fn each_route_needs_the_scopes_the_generator_declares() {
+    let routes = sample::routes(&fixture(), "shop.yaml").unwrap();
+    let scopes = |operation: &str| routes.get(operation).unwrap().scopes.join(" ");
+    assert_eq!(scopes("listOrders"), "orders:read", "its own");
+    assert_eq!(scopes("getOrder"), "orders:read", "the document's");
+    assert_eq!(scopes("cancelOrder"), "orders:write");
+    assert_eq!(scopes("createOrder"), "orders:write", "the OAuth2 alternative of two");
+    assert_eq!(scopes("GET /health"), "", "`security: []`");
+    // Figma lists the deprecated `files:read` beside each successor.
+    let figma = sample::routes(&real("figma/openapi.yaml"), "openapi.yaml").unwrap();
+    assert_eq!(figma.get("getFile").unwrap().scopes, ["file_content:read"]);
+}
+
+#[test]
 fn a_declared_example_is_served_as_written() {
     let routes = sample::routes(&fixture(), "shop.yaml").unwrap();
     let list = &routes.get("listOrders").unwrap().success;

@@ -451,10 +451,10 @@ choice!(Method {
 });
 
 /// The keys of `#[oauth_api(..)]`.
-pub(crate) const API_KEYS: &[&str] = &["client", "error", "crate"];
+pub(crate) const API_KEYS: &[&str] = &["client", "error", "scopes", "crate"];
 
 /// The options of an operation's attribute, after its path: `#[get("/x", timeout_ms = 500)]`.
-pub(crate) const OPERATION_KEYS: &[&str] = &["error", "timeout_ms", "header", "name"];
+pub(crate) const OPERATION_KEYS: &[&str] = &["error", "timeout_ms", "header", "name", "scopes"];
 
 /// The attributes of an operation's arguments. An argument without one fills the path
 /// placeholder of its name; `#[path("name")]` one of another name.

@@ -312,6 +312,11 @@ impl BlockingRequest {
         self.with(|r| r.timeout(timeout))
     }
 
+    /// Declares the scopes this call needs; see [`ApiRequest::require_scopes`].
+    pub fn require_scopes(self, scopes: &'static [&'static str]) -> Self {
+        self.with(|r| r.require_scopes(scopes))
+    }
+
     /// Declares the type the API's error bodies are read into; see [`ApiRequest::error_type`].
     pub fn error_type<E>(self) -> Self
     where

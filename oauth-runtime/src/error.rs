@@ -18,8 +18,9 @@ use reqwest::StatusCode;
 ///   failures, 5xx, 429, `temporarily_unavailable`, `server_error`), or a renewal of the
 ///   client's was cut short ([`Error::Internal`]); the same request may succeed later, so
 ///   retrying with backoff is reasonable;
-/// - rejection: the vendor refused the credentials, the grant or a fresh token; retrying
-///   the same request is useless until the configuration changes;
+/// - rejection: the vendor refused the credentials, the grant or a fresh token, or the grant
+///   lacks a scope the call needs ([`Error::Scope`]); retrying the same request is useless
+///   until the configuration changes;
 /// - neither: a response the client could not read, a request it could not build, an argument
 ///   it refused ([`Error::Argument`]), a wrong configuration. Retrying does not help either;
 ///   the message says what to fix.
@@ -189,6 +190,14 @@ pub enum Error {
     /// The vendor's API answered a typed call with a non-2xx status.
     #[error("{0}")]
     Api(crate::ApiError),
+
+    /// A call needs a scope its token does not carry: not sent, because the person's grant
+    /// lacks a scope the call declares ([`ApiRequest::require_scopes`](crate::ApiRequest::require_scopes)),
+    /// or refused by the API with `insufficient_scope` (RFC 6750 section 3.1), which a typed
+    /// call reports here rather than as [`Error::Api`]. See [`ScopeError`](crate::ScopeError)
+    /// (boxed: it keeps `Error` small). A rejection.
+    #[error("{0}")]
+    Scope(Box<crate::ScopeError>),
 
     /// The vendor's API answered a typed call with a body that does not fit the declared type.
     #[error("{vendor}: cannot read the answer{op} (HTTP {status}) at `{path}`: {reason}; body starts: {excerpt:?}", op = operation.map(|o| format!(" of `{o}`")).unwrap_or_default())]
@@ -479,6 +488,7 @@ impl Error {
         match self {
             Error::OAuth(e) => Some(e.status),
             Error::Api(e) => Some(e.status),
+            Error::Scope(e) => e.answer.as_ref().map(|a| a.status),
             Error::MalformedResponse { status, .. }
             | Error::ResponseTooLarge { status, .. }
             | Error::Decode { status, .. } => Some(*status),
@@ -499,6 +509,7 @@ impl Error {
         match self {
             Error::OAuth(e) => Some(e.vendor),
             Error::Api(e) => Some(e.vendor),
+            Error::Scope(e) => Some(e.vendor),
             Error::MalformedResponse { vendor, .. }
             | Error::Decode { vendor, .. }
             | Error::ResponseTooLarge { vendor, .. }
@@ -541,8 +552,9 @@ impl Error {
         self.class() == Class::Transient
     }
 
-    /// Whether the vendor refused the credentials, the grant or a freshly issued token, so
-    /// that retrying the same request is useless. Never true together with
+    /// Whether the vendor refused the credentials, the grant or a freshly issued token, or the
+    /// grant lacks a scope the call needs ([`Error::Scope`]), so that retrying the same request
+    /// is useless. Never true together with
     /// [`Error::is_transient`]: an OAuth2 error sent with a 5xx or 429 status, or with the
     /// code `temporarily_unavailable` or `server_error`, is transient, not a rejection.
     pub fn is_rejection(&self) -> bool {
@@ -557,7 +569,7 @@ impl Error {
             | Error::TokenRequestLimit { .. }
             | Error::Internal { .. } => Class::Transient,
             Error::OAuth(e) if e.is_transient() => Class::Transient,
-            Error::OAuth(_) | Error::ReauthorizationRequired { .. } => Class::Rejection,
+            Error::OAuth(_) | Error::ReauthorizationRequired { .. } | Error::Scope(_) => Class::Rejection,
             Error::Authorization { failure, .. } => failure.class(),
             Error::MalformedResponse { status, .. } | Error::ResponseTooLarge { status, .. }
                 if transient_status(*status) =>
@@ -1015,6 +1027,7 @@ mod tests {
             Error::Pagination { .. } => "Pagination",
             Error::Deadline { .. } => "Deadline",
             Error::Api(_) => "Api",
+            Error::Scope(_) => "Scope",
             Error::Decode { .. } => "Decode",
             Error::UnsupportedTokenType { .. } => "UnsupportedTokenType",
             Error::TokenRequestLimit { .. } => "TokenRequestLimit",
@@ -1027,7 +1040,7 @@ mod tests {
         }
     }
 
-    const VARIANTS: usize = 19;
+    const VARIANTS: usize = 20;
 
     #[test]
     fn every_variant_is_classified() {
@@ -1089,6 +1102,25 @@ mod tests {
                 Transient,
             ),
             (Error::ReauthorizationRequired { vendor: "V" }, Rejection),
+            (
+                Error::Scope(Box::new(crate::ScopeError::not_granted(
+                    "V",
+                    None,
+                    vec!["b"],
+                    vec!["a".into()],
+                    vec!["b".into()],
+                ))),
+                Rejection,
+            ),
+            (
+                Error::Scope(Box::new(crate::ScopeError::refused(
+                    Vec::new(),
+                    Vec::new(),
+                    crate::ApiError::new("V", None, status(403), String::new(), None),
+                    false,
+                ))),
+                Rejection,
+            ),
             (Error::AuthorizationRequired { vendor: "V" }, Other),
             (Error::authorization("V", AuthorizationFailure::Denied, None), Rejection),
             (Error::authorization("V", AuthorizationFailure::Expired, None), Transient),

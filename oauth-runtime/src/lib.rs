@@ -151,6 +151,7 @@ pub mod provider;
 mod redact;
 #[cfg(feature = "serde")]
 mod saved;
+mod scope_error;
 pub mod store;
 mod storm;
 mod token;
@@ -175,6 +176,7 @@ pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
 #[cfg(feature = "serde")]
 pub use saved::SavedToken;
+pub use scope_error::ScopeError;
 pub use token::{LifetimeSource, Token, TokenBinding, TokenScheme};
 pub use token_params::TokenParams;
 pub use token_request::{TokenRequest, TokenRequestKind};

@@ -215,6 +215,27 @@ impl Token {
         self.binding.as_ref()
     }
 
+    /// The scopes the token response said were granted (its `scope`, RFC 6749 section 5.1), in
+    /// the order sent: a space-separated string, also split at commas (GitHub writes
+    /// `repo,gist`), or an array of strings. `None` when the response said nothing (a vendor
+    /// omits `scope` when it granted what was asked, and a refresh's answer often does), or
+    /// sent an empty or unreadable value.
+    ///
+    /// ```
+    /// use oauth_runtime::Token;
+    /// assert_eq!(Token::new("t").granted_scopes(), None);
+    /// ```
+    pub fn granted_scopes(&self) -> Option<Vec<&str>> {
+        let scopes: Vec<&str> = match self.extra.get("scope")? {
+            Value::String(text) => {
+                text.split(|c: char| c.is_ascii_whitespace() || c == ',').filter(|s| !s.is_empty()).collect()
+            }
+            Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+            _ => return None,
+        };
+        (!scopes.is_empty()).then_some(scopes)
+    }
+
     /// One extra response field.
     ///
     /// ```
@@ -432,6 +453,23 @@ mod tests {
         let token = Token::new("t").with_token_type("BearerToken");
         assert_eq!((token.token_type(), token.token_type_sent()), ("Bearer", Some("BearerToken")));
         assert_eq!(&*token.authorization(), "Bearer t");
+    }
+
+    #[test]
+    fn granted_scopes_are_read_as_vendors_write_them() {
+        let with = |scope: Value| {
+            let mut extra = Map::new();
+            extra.insert("scope".into(), scope);
+            let now = SystemTime::now();
+            Token::from_parts("t".into(), TokenScheme::Bearer, None, None, now, now, LifetimeSource::Assumed, extra)
+        };
+        let granted = |scope: Value| with(scope).granted_scopes().map(|s| s.join("|"));
+        assert_eq!(granted("read:org  repo".into()).as_deref(), Some("read:org|repo"));
+        assert_eq!(granted("repo,gist".into()).as_deref(), Some("repo|gist"), "GitHub's commas");
+        assert_eq!(granted(serde_json::json!(["a", "b"])).as_deref(), Some("a|b"));
+        for unknown in [Value::from(""), Value::from(" "), serde_json::json!([]), serde_json::json!([1]), Value::Null] {
+            assert_eq!(granted(unknown.clone()), None, "{unknown}");
+        }
     }
 
     #[test]

@@ -105,8 +105,8 @@ pub struct SimConfig {
     /// The path of the protected endpoint of a spec simulator (default `/protected`); the
     /// vendors' are fixed ([`Vendor::protected_path`]).
     pub protected_path: String,
-    /// Routes added with [`SimConfig::route`].
-    pub(crate) routes: Vec<(String, MethodRouter)>,
+    /// Routes added with [`SimConfig::route`] and [`SimConfig::scoped_route`].
+    pub(crate) routes: Vec<UserRoute>,
     /// The documents [`SimConfig::openapi`] serves, shared with their routes' handlers.
     #[cfg(feature = "openapi")]
     pub(crate) openapi: Vec<std::sync::Arc<crate::openapi::Served>>,
@@ -185,6 +185,36 @@ pub struct SimConfig {
     /// Whether the authorization server and the API listen on two origins (two ports of
     /// `127.0.0.1`; default false: one origin serves both). See [`SimConfig::separate_origins`].
     pub separate_origins: bool,
+    /// The scopes the authorization server grants at most (spec simulators; default `None`:
+    /// every scope asked for): the client's registration, or what the person consents to. A
+    /// grant asking for more is granted the asked ones among these, and its token response
+    /// says so in `scope`, as RFC 6749 section 5.1 requires when the scope granted is not the
+    /// one asked for. See [`SimConfig::allow_scopes`].
+    pub allowed_scopes: Option<Vec<String>>,
+    /// Whether every token response states its `scope` (default false: only when it differs
+    /// from the scope asked for, which RFC 6749 section 5.1 allows to be left out).
+    pub state_scope: bool,
+}
+
+/// A route of the user's ([`SimConfig::route`]), behind the bearer check, with the scopes its
+/// token must carry.
+#[derive(Clone, Debug)]
+pub(crate) struct UserRoute {
+    pub(crate) path: String,
+    pub(crate) router: MethodRouter,
+    /// The scopes a request needs, by method (`None`: any method not listed).
+    pub(crate) scopes: Vec<(Option<axum::http::Method>, Vec<String>)>,
+}
+
+impl UserRoute {
+    /// The scopes a request of `method` needs.
+    pub(crate) fn required<'a>(
+        scopes: &'a [(Option<axum::http::Method>, Vec<String>)],
+        method: &axum::http::Method,
+    ) -> &'a [String] {
+        let exact = scopes.iter().find(|(m, _)| m.as_ref() == Some(method));
+        exact.or_else(|| scopes.iter().find(|(m, _)| m.is_none())).map_or(&[], |(_, s)| s.as_slice())
+    }
 }
 
 const THIRTY_DAYS: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -252,6 +282,8 @@ impl SimConfig {
             code_lifetime: Duration::from_secs(60),
             request_log: crate::DEFAULT_REQUEST_LOG,
             separate_origins: false,
+            allowed_scopes: None,
+            state_scope: false,
         }
     }
 
@@ -301,6 +333,8 @@ impl SimConfig {
     /// | a client assertion beside HTTP Basic or a client secret | 400 | `invalid_request` |
     /// | a JWT-bearer `assertion` refused for the same reasons, or whose `sub` is not the user | 400 | `invalid_grant` with the reason |
     /// | the protected endpoint without a valid bearer token | 401 | `invalid_token`, `WWW-Authenticate: Bearer realm="..", error="invalid_token"` (no `error` without a token) |
+    /// | a [scoped route](SimConfig::scoped_route) with a valid token lacking one of its scopes | 403 | `insufficient_scope`, `WWW-Authenticate: Bearer realm="..", error="insufficient_scope", scope=".."` |
+    /// | a `scope` that is not scope tokens separated by single spaces (RFC 6749 section 3.3), for a spec without a `scope` field | 400 | `invalid_scope` (an authorization request: a redirect with it) |
     /// | a parameter the spec does not name, for a grant type of the vendor's own (`grant_type = ".."`) or token exchange | 400 | `invalid_request` (their parameters are the vendor's: a misspelt one must not pass) |
     /// | token exchange: `subject_token` or its type missing, a subject or actor token it neither issued nor was given ([`SimConfig::subject_token`]), a type that is not the token's, a `requested_token_type` other than an access token (RFC 8693 section 2.2.2) | 400 | `invalid_request` |
     /// | revocation (the spec's `revocation_path`): not `POST`, not a form, no `token` | 405 / 400 | `invalid_request` |
@@ -339,6 +373,14 @@ impl SimConfig {
     /// no-store` and `Pragma: no-cache` (section 5.1). The protected endpoint is
     /// [`SimConfig::protected_path`](crate::SimConfig::protected_path) (default `/protected`),
     /// answers any method and says `{"ok":true}`.
+    ///
+    /// Each token carries the scopes its grant asked for (the `scope` of the token request, of
+    /// the authorization request for the authorization code grant, of the device authorization
+    /// request for the device grant), those of [`SimConfig::allow_scopes`] only when set; a
+    /// fixed or per-credential `scope` the spec declares must be among the scopes sent. The
+    /// token response states `scope` when it differs from the scope asked for (RFC 6749
+    /// section 5.1), or always with [`SimConfig::state_scope`]. Routes that require scopes are
+    /// served with [`SimConfig::scoped_route`].
     ///
     /// ```
     /// use oauth_runtime::provider::ProviderSpec;
@@ -786,7 +828,62 @@ impl SimConfig {
     /// # Ok(()) }
     /// ```
     pub fn route(mut self, path: impl Into<String>, route: MethodRouter) -> Self {
-        self.routes.push((path.into(), route));
+        self.routes.push(UserRoute { path: path.into(), router: route, scopes: Vec::new() });
+        self
+    }
+
+    /// [`SimConfig::route`] for a route that requires the scopes in `scope` (space-separated,
+    /// RFC 6749 section 3.3): a valid token that lacks one of them is refused with `403`,
+    /// `WWW-Authenticate: Bearer realm="..", error="insufficient_scope", scope=".."` (RFC 6750
+    /// section 3.1, the scope attribute naming what the route requires) and a JSON error body,
+    /// and counted in [`Counters::insufficient_scope`](crate::Counters::insufficient_scope). A
+    /// token carries the scopes its grant was granted ([`SimConfig::allow_scopes`]); a refresh
+    /// that asks for fewer narrows them.
+    ///
+    /// ```
+    /// use oauth_runtime::{Provider, Secret, oauth_provider};
+    /// use oauth_sim::{SimConfig, Simulator, axum::routing::get};
+    ///
+    /// #[derive(Clone)]
+    /// #[oauth_provider(grant = "client_credentials", token_path = "/oauth/token")]
+    /// struct Acme { client_id: String, client_secret: Secret }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let acme = Acme { client_id: "id".into(), client_secret: Secret::from("secret") };
+    /// let config = SimConfig::for_provider(acme.clone()).scoped_route("/repos", "repo", get(|| async { "[]" }));
+    /// let sim = Simulator::start_with(config).await?;
+    /// let client = acme.client(&sim.base_url())?;
+    /// assert_eq!(client.get("/repos").send().await?.status(), 403, "a token of no scope");
+    /// assert_eq!(client.get("/repos").require_scopes(&["repo"]).send().await?.status(), 200);
+    /// assert_eq!(sim.counters().insufficient_scope, 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn scoped_route(mut self, path: impl Into<String>, scope: &str, route: MethodRouter) -> Self {
+        let scopes = vec![(None, crate::scope::split(scope))];
+        self.routes.push(UserRoute { path: path.into(), router: route, scopes });
+        self
+    }
+
+    /// Sets [`SimConfig::allowed_scopes`]: the scopes (space-separated) the authorization
+    /// server grants at most. A grant asking for `a b` with `allow_scopes("a")` gets a token of
+    /// `a`, its response stating `"scope": "a"`.
+    ///
+    /// ```
+    /// # use oauth_runtime::provider::ProviderSpec;
+    /// # use oauth_sim::SimConfig;
+    /// # const SPEC: ProviderSpec = ProviderSpec::minimal("Example", "/token");
+    /// let config = SimConfig::for_spec(&SPEC).allow_scopes("repo read:org");
+    /// assert_eq!(config.allowed_scopes, Some(vec!["repo".to_owned(), "read:org".to_owned()]));
+    /// ```
+    pub fn allow_scopes(mut self, scope: &str) -> Self {
+        self.allowed_scopes = Some(crate::scope::split(scope));
+        self
+    }
+
+    /// Sets [`SimConfig::state_scope`]: every token response states its `scope`.
+    pub fn state_scope(mut self, state: bool) -> Self {
+        self.state_scope = state;
         self
     }
 }

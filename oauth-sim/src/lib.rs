@@ -24,7 +24,9 @@
 //!   (or at once with [`Simulator::expire_tokens`]); refresh tokens rotate and
 //!   can be revoked with [`Simulator::revoke_refresh_tokens`]; with
 //!   [`SimConfig::revoke_superseded_access_tokens`] a refresh invalidates the access token it
-//!   replaces. A request whose client disconnects is still carried out to the end.
+//!   replaces. A request whose client disconnects is still carried out to the end. Each token
+//!   carries the scope its grant asked for (at most [`SimConfig::allow_scopes`]), which a
+//!   [`SimConfig::scoped_route`] checks: `403` with `error="insufficient_scope"` (RFC 6750).
 //! * **Faulty on demand**: [`Simulator::inject`] makes the next requests to a
 //!   [`Target`] fail with a [`Fault`] (5xx, 429, HTML pages, broken JSON,
 //!   redirects, dropped connections, ...), or answer beyond the declaration:
@@ -166,6 +168,7 @@ mod openapi_body;
 mod origin;
 mod peer;
 mod reshape;
+mod scope;
 mod server;
 mod state;
 #[cfg(feature = "tls")]

@@ -84,7 +84,9 @@ fn render(answer: &Answer) -> Response {
 impl SimConfig {
     /// Serves every operation of an OpenAPI 3.0 or 3.1 document (JSON or YAML) behind the
     /// simulator's bearer check: each answers its first 2xx status with the document's example
-    /// of that answer, or a value made from its schema ([`oauth_codegen::sample::routes`]);
+    /// of that answer, or a value made from its schema ([`oauth_codegen::sample::routes`]), to a
+    /// token that carries the scopes the operation's `security` (or the document's) names, as
+    /// [`SimConfig::scoped_route`] checks them (`403 insufficient_scope` otherwise);
     /// [`Simulator::respond_with_error`] makes a call answer a declared error instead. Paths
     /// are served as the document writes them, without the server URL's path: point the client
     /// at [`Simulator::base_url`]. A request body is checked against the declared one: present
@@ -161,7 +163,7 @@ impl SimConfig {
     pub fn openapi_routes(mut self, routes: Routes) -> SimConfig {
         let Routes { routes, mut report, .. } = routes;
         let own = own_paths(&self);
-        let taken: Vec<String> = self.routes.iter().map(|(path, _)| axum_path(path)).collect();
+        let taken: Vec<String> = self.routes.iter().map(|route| axum_path(&route.path)).collect();
         // Route path -> the (method, route index) pairs it serves.
         let mut groups: Vec<(String, Vec<(MethodFilter, usize)>)> = Vec::new();
         for (index, route) in routes.iter().enumerate() {
@@ -201,14 +203,19 @@ impl SimConfig {
         let served = Arc::new(Served { routes, queued: Mutex::new(Vec::new()), report });
         for (path, methods) in groups {
             let mut router = MethodRouter::new();
+            let mut scopes = Vec::new();
             for (filter, index) in methods {
+                let route = &served.routes[index];
+                if let (false, Ok(method)) = (route.scopes.is_empty(), Method::from_bytes(route.method.as_bytes())) {
+                    scopes.push((Some(method), route.scopes.clone()));
+                }
                 let served = Arc::clone(&served);
                 router = router.on(filter, move |request: Request| {
                     let served = Arc::clone(&served);
                     async move { served.respond(index, request).await }
                 });
             }
-            self.routes.push((path, router));
+            self.routes.push(crate::config::UserRoute { path, router, scopes });
         }
         self.openapi.push(served);
         self

@@ -64,6 +64,9 @@ pub struct Counters {
     /// ([`SimConfig::separate_origins`]): a token request at the API's, an API call at the
     /// authorization server's.
     pub misdirected_requests: usize,
+    /// API requests with a valid token that lacks a scope the route requires
+    /// ([`SimConfig::scoped_route`]), refused with `403` and `error="insufficient_scope"`.
+    pub insufficient_scope: usize,
 }
 
 /// Whether a presented access token is usable.
@@ -97,11 +100,23 @@ struct Tokens {
     revoked: HashSet<String>,
     /// The subject token each token-exchange token was issued for (RFC 8693).
     subjects: HashMap<String, String>,
+    /// What each grant asked for and was granted.
+    grant_scopes: HashMap<Grant, GrantScope>,
+    /// The scopes each access token carries.
+    access_scopes: HashMap<String, Vec<String>>,
+}
+
+/// The scopes a grant asked for (`None`: it named none) and those it was granted (RFC 6749
+/// section 3.3).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct GrantScope {
+    pub(crate) requested: Option<Vec<String>>,
+    pub(crate) granted: Vec<String>,
 }
 
 /// Which grant a token belongs to, so that a refresh can supersede that grant's older access
 /// tokens ([`SimConfig::revoke_superseded_access_tokens`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Grant(u64);
 
 #[derive(Default)]
@@ -123,6 +138,7 @@ struct AtomicCounters {
     authorization_requests: AtomicUsize,
     pushed_authorization_requests: AtomicUsize,
     misdirected_requests: AtomicUsize,
+    insufficient_scope: AtomicUsize,
 }
 
 /// What the grants that need a person count.
@@ -245,11 +261,35 @@ impl Shared {
         clamp(self.config.refresh_lifetime)
     }
 
-    /// A new grant, for the tokens a grant request issues.
+    /// A new grant, for the tokens a grant request issues; it asked for no scope.
     pub(crate) fn new_grant(&self) -> Grant {
+        self.new_grant_asking(None)
+    }
+
+    /// A new grant that asked for the scope `requested` (space-separated), granted as
+    /// [`SimConfig::allow_scopes`] allows.
+    pub(crate) fn new_grant_asking(&self, requested: Option<&str>) -> Grant {
+        let scope = crate::scope::grant(&self.config, requested);
         let mut tokens = lock(&self.tokens);
         tokens.grants += 1;
-        Grant(tokens.grants)
+        let grant = Grant(tokens.grants);
+        tokens.grant_scopes.insert(grant, scope);
+        grant
+    }
+
+    /// What `grant` asked for and was granted.
+    pub(crate) fn grant_scope(&self, grant: Grant) -> GrantScope {
+        lock(&self.tokens).grant_scopes.get(&grant).cloned().unwrap_or_default()
+    }
+
+    /// Records the scopes the access token `token` carries.
+    pub(crate) fn remember_access_scope(&self, token: &str, scope: Vec<String>) {
+        lock(&self.tokens).access_scopes.insert(token.to_owned(), scope);
+    }
+
+    /// The scopes the access token `token` carries (none for a token it does not know).
+    pub(crate) fn access_scope(&self, token: &str) -> Vec<String> {
+        lock(&self.tokens).access_scopes.get(token).cloned().unwrap_or_default()
     }
 
     pub(crate) fn remember_access(&self, token: &str, lifetime: Duration, grant: Grant) {
@@ -499,6 +539,10 @@ impl Shared {
         self.counters.misdirected_requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn count_insufficient_scope(&self) {
+        self.counters.insufficient_scope.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_authorized(&self) {
         self.counters.api_authorized.fetch_add(1, Ordering::Relaxed);
     }
@@ -523,6 +567,7 @@ impl Shared {
             authorization_requests: c.authorization_requests.load(Ordering::Relaxed),
             pushed_authorization_requests: c.pushed_authorization_requests.load(Ordering::Relaxed),
             misdirected_requests: c.misdirected_requests.load(Ordering::Relaxed),
+            insufficient_scope: c.insufficient_scope.load(Ordering::Relaxed),
         }
     }
 }

@@ -8,7 +8,7 @@ mod common;
 use std::{path::PathBuf, time::Duration};
 
 use common::*;
-use oauth_runtime::{Error, Secret, oauth_api, oauth_provider};
+use oauth_runtime::{Error, Secret, TokenParams, oauth_api, oauth_provider};
 use oauth_sim::{
     SimConfig, Simulator,
     axum::routing::get,
@@ -91,20 +91,21 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Five of the fixture's operations, in the generator's style.
-#[oauth_api(client = Shop)]
+/// Five of the fixture's operations, in the generator's style (the document's scopes: its
+/// default, `orders:read`, here the trait's; `createOrder`'s and `cancelOrder`'s own).
+#[oauth_api(client = Shop, scopes = "orders:read")]
 pub trait ShopApi {
     /// `GET /orders`.
     #[get("/orders", name = "listOrders", error = Problem)]
     async fn list_orders(&self) -> Result<Vec<Order>, Error>;
     /// `POST /orders`.
-    #[post("/orders", name = "createOrder", error = Problem)]
+    #[post("/orders", name = "createOrder", error = Problem, scopes = "orders:write")]
     async fn create_order(&self, #[json] body: &NewOrder) -> Result<Order, Error>;
     /// `GET /orders/{orderId}`.
     #[get("/orders/{order_id}", name = "getOrder", error = Problem)]
     async fn get_order(&self, order_id: i64) -> Result<Order, Error>;
     /// `DELETE /orders/{orderId}`.
-    #[delete("/orders/{order_id}", name = "cancelOrder")]
+    #[delete("/orders/{order_id}", name = "cancelOrder", scopes = "orders:write")]
     async fn cancel_order(&self, order_id: i64) -> Result<(), Error>;
     /// `GET /orders/{orderId}/invoice`.
     #[get("/orders/{order_id}/invoice", name = "getInvoice")]
@@ -172,23 +173,29 @@ async fn typed_calls_read_the_example_and_the_made_bodies() {
     assert_eq!(client.get_invoice("7").await.unwrap(), "string");
 
     let counters = sim.counters();
-    assert_eq!((counters.token_requests, counters.api_authorized), (1, 5));
+    assert_eq!((counters.token_requests, counters.api_authorized), (2, 5), "a token per scope set");
 }
 
 #[tokio::test]
 async fn the_raw_answers_carry_the_declared_status_and_type() {
     let (sim, client) = shop_sim(SimConfig::for_provider(shop()).openapi(&fixture()).unwrap()).await;
-    let created = client.post("/orders").json(&serde_json::json!({"lines": []})).send().await.unwrap();
+    let write = &["orders:write"];
+    let created =
+        client.post("/orders").require_scopes(write).json(&serde_json::json!({"lines": []})).send().await.unwrap();
     assert_eq!(created.status(), 201);
     assert_eq!(created.headers()["content-type"], "application/json");
-    let cancelled = client.delete("/orders/7").send().await.unwrap();
+    let cancelled = client.delete("/orders/7").require_scopes(write).send().await.unwrap();
     assert_eq!(cancelled.status(), 204);
     assert!(cancelled.bytes().await.unwrap().is_empty());
-    let invoice = client.get("/orders/7/invoice").send().await.unwrap();
+    let invoice = client.get("/orders/7/invoice").require_scopes(&["orders:read"]).send().await.unwrap();
     assert_eq!(invoice.headers()["content-type"], "text/plain");
     // A method the document does not declare on a served path.
     assert_eq!(client.patch("/orders/7").send().await.unwrap().status(), 405);
-    assert_eq!(sim.counters().api_authorized, 4);
+    // A token without the operation's scope.
+    let refused = client.delete("/orders/7").send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.headers()["www-authenticate"].to_str().unwrap().contains(r#"scope="orders:write""#));
+    assert_eq!((sim.counters().api_authorized, sim.counters().insufficient_scope), (4, 1));
 }
 
 #[tokio::test]
@@ -340,12 +347,16 @@ async fn every_route_of_the_real_documents_is_served() {
         let (sim, client) = shop_sim(config).await;
         let left_out: Vec<String> = report.notes().iter().map(|n| n.at.clone()).collect();
         let mut served = 0;
+        let mut sets = std::collections::HashSet::new();
         for route in &routes.routes {
             if left_out.contains(&format!("{} {}", route.method, route.path)) {
                 continue;
             }
             let concrete: Vec<&str> = route.path.split('/').map(|s| if s.contains('{') { "x" } else { s }).collect();
-            let request = client.request(route.method.parse().unwrap(), &concrete.join("/"));
+            // The operation's scopes, chosen at run time: a handle of their set.
+            let scoped = client.with_token_params(TokenParams::new().scope(route.scopes.join(" ")));
+            sets.insert(scoped.token_params().clone());
+            let request = scoped.request(route.method.parse().unwrap(), &concrete.join("/"));
             let response = with_declared_body(request, route).send().await.unwrap();
             let at = format!("{path}: {} {}", route.method, route.path);
             assert_eq!(response.status().as_u16(), route.success.status, "{at}");
@@ -360,7 +371,16 @@ async fn every_route_of_the_real_documents_is_served() {
         assert_eq!(served + named, routes.routes.len(), "{path}");
         assert!(served * 10 >= routes.routes.len() * 9, "{path}: {served} of {} served\n{report}", routes.routes.len());
         let counters = sim.counters();
-        assert_eq!((counters.token_requests, counters.api_authorized), (1, served), "{path}");
+        assert_eq!((counters.token_requests, counters.api_authorized), (sets.len(), served), "{path}");
+        assert_eq!(counters.insufficient_scope, 0, "{path}");
+
+        // A token without the scopes a route needs is refused with 403.
+        if let Some(route) = routes.routes.iter().find(|r| !r.scopes.is_empty() && r.method == "GET") {
+            let concrete: Vec<&str> = route.path.split('/').map(|s| if s.contains('{') { "x" } else { s }).collect();
+            let response = client.get(&concrete.join("/")).send().await.unwrap();
+            assert_eq!(response.status(), 403, "{path}: {}", route.path);
+            assert_eq!(sim.counters().insufficient_scope, 1, "{path}");
+        }
 
         // Without a token, a route of the document is refused.
         let first = &routes.routes[0];

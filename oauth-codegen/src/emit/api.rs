@@ -44,6 +44,10 @@ fn operation(op: &Operation) -> TokenStream {
         let error = ty(error);
         options.push(quote!(error = #error));
     }
+    if !op.scopes.is_empty() {
+        let scopes = op.scopes.join(" ");
+        options.push(quote!(scopes = #scopes));
+    }
     let name = ident(&op.ident);
     let args = op.args.iter().map(arg);
     let ok = match &op.success {

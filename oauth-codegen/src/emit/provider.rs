@@ -14,6 +14,13 @@ pub(super) fn provider(p: &ProviderDecl) -> TokenStream {
         lines.push("Scopes:".to_owned());
         lines.extend(p.scopes.iter().map(|(scope, what)| format!("- `{scope}`: {what}")));
     }
+    if let Some(scope) = &p.default_scope {
+        lines.push(String::new());
+        lines.push(format!(
+            "A person is asked for the scopes the generated operations need: `{scope}`. A handle's \
+             `TokenParams::scope` asks for others instead (`client.with_token_params(..)`, before `authorize`)."
+        ));
+    }
     let doc = docs(&lines);
     let name = ident(&p.name);
     let grant = p.grant;
@@ -30,6 +37,9 @@ pub(super) fn provider(p: &ProviderDecl) -> TokenStream {
     }
     if let Some(path) = &p.device_authorization_path {
         keys.push(quote!(device_authorization_path = #path));
+    }
+    if let Some(scope) = &p.default_scope {
+        keys.push(quote!(params(scope = #scope)));
     }
     if let Some(url) = &p.base_url {
         keys.push(quote!(base_url(production = #url)));

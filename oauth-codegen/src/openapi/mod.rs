@@ -7,7 +7,7 @@ pub(crate) mod body;
 pub(crate) mod doc;
 mod ops;
 mod schema;
-mod security;
+pub(crate) mod security;
 
 use crate::{
     Error,
@@ -89,7 +89,11 @@ pub(crate) fn generate(text: &str, origin: &str, options: &Options) -> Result<(M
     let mut reserved: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
     reserved.push(&trait_name);
     let mut types = schema::Types::new(&doc, &reserved);
-    let ops = ops::operations(&doc, &options.selection, &mut types, crate::CLIENT_METHODS);
+    let mut security = security::Security::new(&doc);
+    let (ops, requirements): (Vec<_>, Vec<_>) =
+        ops::operations(&doc, &options.selection, &mut types, &mut security, crate::CLIENT_METHODS).into_iter().unzip();
+    let mut providers = providers;
+    security::default_scopes(&mut providers, &requirements.iter().collect::<Vec<_>>());
     let (defs, type_report) = types.finish();
     for note in type_report.notes() {
         report.note(note.at.clone(), note.what.clone(), note.instead.clone());

@@ -15,6 +15,7 @@ use super::{
     body::Body,
     doc::{Doc, at, doc_lines, entries, flag, items, key_text, str_at},
     schema::{Place, Types},
+    security::{Requirement, Security},
 };
 use crate::{
     ir::{Arg, ArgKind, Field, Method, Operation, Success, TypeDef, TypeKind, TypeRef},
@@ -34,8 +35,14 @@ const METHODS: &[(&str, Method)] = &[
 /// Headers the runtime or reqwest set: a document's parameter for one is left out.
 const OWN_HEADERS: &[&str] = &["authorization", "content-type", "accept", "content-length", "user-agent"];
 
-/// Every selected operation of the document.
-pub(crate) fn operations(doc: &Doc, select: &Selection, types: &mut Types<'_>, reserved: &[&str]) -> Vec<Operation> {
+/// Every selected operation of the document, with what it needs of the OAuth2 schemes.
+pub(crate) fn operations(
+    doc: &Doc,
+    select: &Selection,
+    types: &mut Types<'_>,
+    security: &mut Security,
+    reserved: &[&str],
+) -> Vec<(Operation, Requirement)> {
     let mut methods = Unique::with_reserved(reserved.iter().copied());
     let mut ops = Vec::new();
     for (path, item) in entries(&doc.root, "paths") {
@@ -59,9 +66,16 @@ pub(crate) fn operations(doc: &Doc, select: &Selection, types: &mut Types<'_>, r
             if !select.admits(path, op_id, &tags) {
                 continue;
             }
-            if let Some(op) = operation(doc, types, &mut methods, Input { path, item, op: value, method, at: &at_ptr })
-            {
-                ops.push(op);
+            let input = Input { path, item, op: value, method, at: &at_ptr };
+            if let Some(mut op) = operation(doc, types, &mut methods, input) {
+                let requirement = security.requirement(doc, value, &at_ptr, &mut types.report);
+                if !requirement.scopes.is_empty() {
+                    let listed: Vec<String> = requirement.scopes.iter().map(|s| format!("`{s}`")).collect();
+                    op.docs.push(String::new());
+                    op.docs.push(format!("Scopes: {}.", listed.join(", ")));
+                }
+                op.scopes = requirement.scopes.clone();
+                ops.push((op, requirement));
             }
         }
     }
@@ -98,10 +112,6 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
     if flag(op, "deprecated") {
         docs.push(String::new());
         docs.push("Deprecated in the document.".to_owned());
-    }
-    if let Some(scopes) = scopes(op) {
-        docs.push(String::new());
-        docs.push(format!("Scopes: {scopes}."));
     }
 
     let mut args = Vec::new();
@@ -264,7 +274,7 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
         template = template.replace(&format!("{{{}}}", arg.wire), &format!("{{{name}}}"));
         arg.wire = name;
     }
-    Some(Operation { ident, trace_name, docs, method, path: template, args, success, error })
+    Some(Operation { ident, trace_name, docs, method, path: template, args, success, error, scopes: Vec::new() })
 }
 
 /// Whether `name` can be written as a Rust identifier.
@@ -370,16 +380,4 @@ fn responses(
         );
     }
     (success, error)
-}
-
-/// The scopes an operation's `security` asks for, comma-joined.
-fn scopes(op: &Value) -> Option<String> {
-    let scopes: Vec<&str> = items(op, "security")
-        .filter_map(Value::as_mapping)
-        .flat_map(|m| m.values())
-        .filter_map(Value::as_sequence)
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    (!scopes.is_empty()).then(|| scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
 }

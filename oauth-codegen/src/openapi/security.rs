@@ -118,6 +118,8 @@ fn provider(
         // Not in the document; RFC 6749 section 2.3.1 makes every server accept HTTP Basic.
         client_auth: if flow == "deviceAuthorization" { "none" } else { "basic" },
         fields,
+        scheme: scheme.to_owned(),
+        default_scope: None,
         scopes: entries(spec, "scopes")
             .map(|(k, v)| (k.to_owned(), v.as_str().unwrap_or_default().to_owned()))
             .collect(),
@@ -173,6 +175,152 @@ fn provider(
             .to_owned(),
     );
     Some(decl)
+}
+
+/// The scopes operations need from the document's OAuth2 schemes (RFC 6749 section 3.3), read
+/// once per document: each operation's `security`, else the document's.
+///
+/// OpenAPI makes a requirement's scope list all required, and the alternatives of a `security`
+/// list each enough. The first alternative that names an OAuth2 scheme is the one generated
+/// (the SDK sends OAuth2 tokens, and the document lists its preferred way first); others are
+/// reported. A scope the scheme itself describes as deprecated (Figma's `files:read`, listed
+/// beside its successor) is left out of a list that has others, since a list so written means
+/// "either": asking a person for a scope the vendor retired can fail the authorization.
+pub(crate) struct Security {
+    /// The OAuth2 schemes, by name, with the scopes their flows describe as deprecated.
+    schemes: Vec<(String, Vec<String>)>,
+    /// The deprecated scopes already reported.
+    noted: Vec<String>,
+}
+
+/// What an operation needs of an OAuth2 scheme.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Requirement {
+    /// The scheme (`None`: the operation names none of the document's OAuth2 schemes).
+    pub scheme: Option<String>,
+    /// Its scopes, each a scope token, each once.
+    pub scopes: Vec<String>,
+}
+
+impl Security {
+    pub(crate) fn new(doc: &Doc) -> Security {
+        let schemes = at(&doc.root, "components")
+            .map(|c| entries(c, "securitySchemes").collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, scheme)| {
+                let scheme = doc.deref(scheme)?;
+                (str_at(scheme, "type") == Some("oauth2")).then(|| {
+                    let deprecated = entries(scheme, "flows")
+                        .flat_map(|(_, flow)| entries(flow, "scopes"))
+                        .filter(|(_, what)| {
+                            what.as_str().is_some_and(|w| w.trim_start().to_ascii_lowercase().starts_with("deprecated"))
+                        })
+                        .map(|(scope, _)| scope.to_owned())
+                        .collect();
+                    (name.to_owned(), deprecated)
+                })
+            })
+            .collect();
+        Security { schemes, noted: Vec::new() }
+    }
+
+    /// What the operation `op` (at `at_ptr`) needs, with what is not generated as declared
+    /// reported.
+    pub(crate) fn requirement(&mut self, doc: &Doc, op: &Value, at_ptr: &str, report: &mut Report) -> Requirement {
+        let (alternatives, ptr) = match at(op, "security") {
+            Some(own) => (own, format!("{at_ptr}/security")),
+            None => match at(&doc.root, "security") {
+                Some(document) => (document, "#/security".to_owned()),
+                None => return Requirement::default(),
+            },
+        };
+        let alternatives: Vec<&serde_yaml_ng::Mapping> =
+            alternatives.as_sequence().into_iter().flatten().filter_map(Value::as_mapping).collect();
+        if alternatives.is_empty() {
+            report.note(
+                at_ptr,
+                "no security requirement (`security: []`): the operation needs no token",
+                "generated as the others: the call carries the client's token (typed operations always do)",
+            );
+            return Requirement::default();
+        }
+        let is_oauth = |name: &str| self.schemes.iter().any(|(n, _)| n == name);
+        let mut oauth = alternatives.iter().filter(|alt| alt.keys().filter_map(Value::as_str).any(is_oauth));
+        let Some(chosen) = oauth.next() else { return Requirement::default() };
+        if oauth.any(|alt| alt != chosen) {
+            report.note(
+                &ptr,
+                "OAuth2 requirements that are alternatives (any one is enough)",
+                "the first is generated",
+            );
+        }
+        let mut requirement = Requirement::default();
+        for (name, scopes) in chosen.iter() {
+            let Some(name) = name.as_str() else { continue };
+            if !is_oauth(name) {
+                report.note(
+                    &ptr,
+                    format!("the security scheme `{name}` beside the OAuth2 one, both required"),
+                    "the call carries the OAuth2 token alone",
+                );
+                continue;
+            }
+            requirement.scheme.get_or_insert_with(|| name.to_owned());
+            for scope in scopes.as_sequence().into_iter().flatten() {
+                let Some(scope) = scope.as_str() else { continue };
+                match crate::operations::parse_scopes(scope).as_deref() {
+                    Ok([one]) if !requirement.scopes.contains(one) => requirement.scopes.push(one.clone()),
+                    Ok([_]) => {}
+                    _ => report.note(
+                        &ptr,
+                        format!("the scope {scope:?}, which is not one scope token (RFC 6749 section 3.3)"),
+                        "left out of the operation's scopes",
+                    ),
+                }
+            }
+        }
+        self.leave_out_deprecated(&mut requirement, report);
+        requirement
+    }
+
+    /// Drops, from a list with other scopes, those the scheme describes as deprecated.
+    fn leave_out_deprecated(&mut self, requirement: &mut Requirement, report: &mut Report) {
+        let Some(scheme) = &requirement.scheme else { return };
+        let Some((_, deprecated)) = self.schemes.iter().find(|(n, _)| n == scheme) else { return };
+        if requirement.scopes.iter().all(|s| deprecated.contains(s)) {
+            return;
+        }
+        for scope in requirement.scopes.iter().filter(|s| deprecated.contains(s)) {
+            if !self.noted.contains(scope) {
+                self.noted.push(scope.clone());
+                report.note(
+                    format!("#/components/securitySchemes/{}", crate::report::pointer_segment(scheme)),
+                    format!("the scope `{scope}`, described as deprecated, listed with others by operations"),
+                    "left out of those operations' scopes and of the default scope: the others are asked for",
+                );
+            }
+        }
+        requirement.scopes.retain(|s| !deprecated.contains(s));
+    }
+}
+
+/// Sets the default scope of the providers of flows that need a person (authorization code,
+/// device): every scope the generated operations need of the provider's scheme, in their
+/// order, so that the person is asked once for all of them (a new scope would need a new
+/// authorization). `requirements` are the operations'.
+pub(crate) fn default_scopes(providers: &mut [ProviderDecl], requirements: &[&Requirement]) {
+    for provider in providers.iter_mut().filter(|p| matches!(p.grant, "authorization_code" | "device_code")) {
+        let mut scopes: Vec<String> = Vec::new();
+        for requirement in requirements.iter().filter(|r| r.scheme.as_deref() == Some(&provider.scheme)) {
+            for scope in &requirement.scopes {
+                if !scopes.contains(scope) {
+                    scopes.push(scope.clone());
+                }
+            }
+        }
+        provider.default_scope = (!scopes.is_empty()).then(|| scopes.join(" "));
+    }
 }
 
 /// `https://host:port/path` into `("https://host:port", "/path")`.

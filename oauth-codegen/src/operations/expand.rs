@@ -146,6 +146,8 @@ fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
             let call = assertion(ty, quote!(#p::ErrorBody), quote!(error_type));
             quote!(#call(#request))
         }
+        // A `&'static` list: the runtime keeps one token cache per declared list.
+        Step::Scopes(scopes) => quote!(#request.require_scopes(&[#(#scopes),*])),
     };
     quote!(let #request = #expr;)
 }

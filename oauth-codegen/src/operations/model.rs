@@ -265,6 +265,10 @@ pub enum Step {
     },
     /// `timeout_ms = N`.
     Timeout(u64),
+    /// `scopes = "repo read:org"`: the scopes the call needs, each a scope token (see
+    /// [`parse_scopes`]); the runtime gets a token for them as the client's grant allows
+    /// (`ApiRequest::require_scopes`).
+    Scopes(Vec<String>),
     /// `error = E`, or the trait's: the type declared error bodies are read into.
     ErrorType(Type),
 }
@@ -365,4 +369,38 @@ pub fn referent(ty: &Type) -> (&Type, bool) {
 pub fn is_option(ty: &Type) -> bool {
     matches!(ungroup(ty), Type::Path(p) if p.qself.is_none()
         && p.path.segments.last().is_some_and(|s| s.ident == "Option" && !s.arguments.is_none()))
+}
+
+/// The scopes of a space-separated list (`"repo read:org"`), each a scope token of RFC 6749
+/// section 3.3 (printable ASCII without `"` and `\`), each once: the rule `#[oauth_api]`'s
+/// `scopes = ".."` and the OpenAPI front end both check, so that what either writes the
+/// runtime accepts. The error says what is wrong and how to write it.
+///
+/// ```
+/// use oauth_codegen::operations::parse_scopes;
+/// assert_eq!(parse_scopes("repo  read:org").unwrap(), ["repo", "read:org"]);
+/// assert!(parse_scopes(" ").unwrap_err().contains("no scope"));
+/// assert!(parse_scopes("repo repo").unwrap_err().contains("twice"));
+/// assert!(parse_scopes("fichiers:lécture").unwrap_err().contains("'é'"));
+/// ```
+pub fn parse_scopes(text: &str) -> Result<Vec<String>, String> {
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in text.split_ascii_whitespace() {
+        if let Some(bad) = scope.chars().find(|c| !matches!(*c as u32, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)) {
+            return Err(format!(
+                "{bad:?} cannot be in a scope (RFC 6749 section 3.3: printable ASCII but `\"` and `\\`): \
+                 `{scope}` is not one; write the vendor's scope names, separated by spaces"
+            ));
+        }
+        if scopes.iter().any(|s| s == scope) {
+            return Err(format!("`{scope}` is listed twice: keep one"));
+        }
+        scopes.push(scope.to_owned());
+    }
+    if scopes.is_empty() {
+        return Err("no scope is listed: name the scopes the operation needs, separated by spaces \
+             (`scopes = \"repo read:org\"`), or remove the key"
+            .to_owned());
+    }
+    Ok(scopes)
 }

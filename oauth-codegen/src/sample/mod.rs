@@ -110,6 +110,10 @@ pub struct Route {
     pub errors: Vec<Answer>,
     /// The declared request body, if the operation has one.
     pub request: Option<RequestBody>,
+    /// The scopes the operation needs of the document's OAuth2 schemes, as the generator reads
+    /// its `security` (or the document's): what a simulator checks the token carries. Empty
+    /// for none.
+    pub scopes: Vec<String>,
 }
 
 /// An operation's request body as the document declares it ([`Route::request`]): what a
@@ -268,6 +272,7 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
     let mut maker = value::Maker::new(&doc, bodies == Bodies::Examples);
     let mut report = Report::default();
     let mut routes = Vec::new();
+    let mut security = crate::openapi::security::Security::new(&doc);
     for (path, item) in entries(&doc.root, "paths") {
         let Some(item) = doc.deref(item) else {
             report.note(format!("#/paths/{}", pointer_segment(path)), "a path item that leads nowhere", "no route");
@@ -280,7 +285,9 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
             let operation = str_at(op, "operationId").map_or_else(|| format!("{method} {path}"), str::to_owned);
             let (success, errors) = answers(&doc, &mut maker, op, &at_ptr, bodies, &mut report);
             let request = at(op, "requestBody").and_then(|body| doc.deref(body)).map(|body| request(&doc, body));
-            routes.push(Route { operation, method, path: path.to_owned(), success, errors, request });
+            // What the generator reports of the requirement is the generator's to say.
+            let scopes = security.requirement(&doc, op, &at_ptr, &mut Report::default()).scopes;
+            routes.push(Route { operation, method, path: path.to_owned(), success, errors, request, scopes });
         }
     }
     Ok(Routes { routes, report })

@@ -23,6 +23,8 @@ pub(crate) struct ApiArgs {
     pub clients: Arg<Vec<Type>>,
     /// The vendor's error type, for every operation that names none.
     pub error: Arg<Type>,
+    /// The scopes every operation that names none needs, space-separated.
+    pub scopes: Arg<String>,
     /// Path to the runtime crate.
     pub krate: Arg<Path>,
 }
@@ -35,6 +37,7 @@ impl ApiArgs {
             match unraw(&key).as_str() {
                 "client" => set(&mut args.clients, &key, clients_value(&key, input), cx)?,
                 "error" => set(&mut args.error, &key, type_value(&key, input), cx)?,
+                "scopes" => set(&mut args.scopes, &key, str_value(&key, input), cx)?,
                 "crate" => set(&mut args.krate, &key, crate_value(&key, input), cx)?,
                 other => return Err(unknown_key(&key, other, API_KEYS, "#[oauth_api]", input)),
             }
@@ -43,6 +46,7 @@ impl ApiArgs {
         if !complete {
             args.clients.forget_if_absent();
             args.error.forget_if_absent();
+            args.scopes.forget_if_absent();
             args.krate.forget_if_absent();
         }
         args
@@ -50,7 +54,7 @@ impl ApiArgs {
 }
 
 /// An operation's attribute: `#[post("/charges", error = ChargeError, timeout_ms = 5000,
-/// header("X-Api-Version" = "2"), name = "createCharge")]`.
+/// header("X-Api-Version" = "2"), name = "createCharge", scopes = "charges:write")]`.
 pub(crate) struct OperationArgs {
     /// The path template; `Bad` when the attribute could not be read.
     pub path: Arg<String>,
@@ -60,6 +64,8 @@ pub(crate) struct OperationArgs {
     pub headers: Vec<(Sp<String>, Sp<String>)>,
     /// The operation's name in traces, instead of the method's.
     pub name: Arg<String>,
+    /// The scopes the operation needs, space-separated, instead of the trait's.
+    pub scopes: Arg<String>,
 }
 
 impl OperationArgs {
@@ -71,6 +77,7 @@ impl OperationArgs {
             timeout_ms: Arg::Absent,
             headers: Vec::new(),
             name: Arg::Absent,
+            scopes: Arg::Absent,
         };
         let Meta::List(list) = &attr.meta else {
             cx.error_spanned_by(attr, format!("write the path in the attribute: `#[{method}(\"/items/{{id}}\")]`"));
@@ -100,6 +107,7 @@ impl OperationArgs {
                 "error" => set(&mut args.error, &key, type_value(&key, input), cx)?,
                 "timeout_ms" => set(&mut args.timeout_ms, &key, millis_value(&key, input), cx)?,
                 "name" => set(&mut args.name, &key, str_value(&key, input), cx)?,
+                "scopes" => set(&mut args.scopes, &key, str_value(&key, input), cx)?,
                 "header" => args.headers.extend(header_pairs(&key, input)?),
                 other => return Err(unknown_key(&key, other, OPERATION_KEYS, &attr_name, input)),
             }
@@ -113,6 +121,7 @@ impl OperationArgs {
             args.error.forget_if_absent();
             args.timeout_ms.forget_if_absent();
             args.name.forget_if_absent();
+            args.scopes.forget_if_absent();
         }
         args
     }

@@ -15,7 +15,9 @@ use crate::symbol::unraw;
 pub(crate) fn api(input: &Input<'_>) -> Option<Api> {
     let args = &input.args;
     let trait_error = args.error.given().map(|e| e.value.clone());
-    let ops = input.ops.iter().map(|op| operation(op, trait_error.as_ref())).collect::<Option<Vec<_>>>()?;
+    let trait_scopes = args.scopes.given().map(|s| s.value.as_str());
+    let ops =
+        input.ops.iter().map(|op| operation(op, trait_error.as_ref(), trait_scopes)).collect::<Option<Vec<_>>>()?;
     let mut api = Api::new(input.item.clone(), args.clients.given()?.value.clone(), ops);
     if let Some(krate) = args.krate.given() {
         api = api.krate(krate.value.clone());
@@ -23,7 +25,7 @@ pub(crate) fn api(input: &Input<'_>) -> Option<Api> {
     Some(api)
 }
 
-fn operation(op: &Operation<'_>, trait_error: Option<&syn::Type>) -> Option<Op> {
+fn operation(op: &Operation<'_>, trait_error: Option<&syn::Type>, trait_scopes: Option<&str>) -> Option<Op> {
     let (method, args) = op.http.as_ref()?;
     let path = parse_template(&args.path.given()?.value)
         .ok()?
@@ -37,6 +39,10 @@ fn operation(op: &Operation<'_>, trait_error: Option<&syn::Type>) -> Option<Op> 
         })
         .collect::<Option<Vec<_>>>()?;
     let mut steps = Vec::new();
+    // The operation's scopes replace the trait's: an operation lists all it needs.
+    if let Some(scopes) = args.scopes.given().map(|s| s.value.as_str()).or(trait_scopes) {
+        steps.push(Step::Scopes(oauth_codegen::operations::parse_scopes(scopes).ok()?));
+    }
     let mut body = None;
     for p in &op.params {
         let Some(kind) = &p.kind else { continue };

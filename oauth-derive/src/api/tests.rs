@@ -105,6 +105,80 @@ fn monta_expansion() {
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
 
+/// `scopes = ".."` on the trait is every operation's, unless the operation names its own.
+#[test]
+fn scopes_expansion() {
+    let item: ItemTrait = parse_quote! {
+        pub trait RepoApi {
+            #[get("/user/repos")]
+            async fn repos(&self) -> Result<Vec<Repo>, Error>;
+
+            #[get("/user/teams", scopes = "read:org  repo")]
+            async fn teams(&self) -> Result<Vec<Team>, Error>;
+        }
+    };
+    let api = model(quote!(client = GitHub, scopes = "repo"), item.clone());
+    let scopes: Vec<Vec<String>> = api
+        .ops
+        .iter()
+        .map(|op| {
+            op.steps
+                .iter()
+                .find_map(|s| match s {
+                    oauth_codegen::operations::Step::Scopes(scopes) => Some(scopes.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(scopes, [vec!["repo"], vec!["read:org", "repo"]]);
+    let tokens = oauth_api(quote!(client = GitHub, scopes = "repo"), quote::ToTokens::into_token_stream(item));
+    let file: syn::File = syn::parse2(tokens).expect("the expansion parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+#[test]
+fn scopes_are_scope_tokens_each_once() {
+    for (scopes, needle) in [
+        ("", "`scopes`: no scope is listed"),
+        ("  ", "`scopes`: no scope is listed"),
+        ("repo repo", "`repo` is listed twice"),
+        ("fichiers:lécture", "'é' cannot be in a scope (RFC 6749 section 3.3"),
+        ("a\\b", "'\\\\' cannot be in a scope"),
+    ] {
+        assert_one(
+            op_errors(quote!(
+                #[get("/x", scopes = #scopes)]
+                async fn x(&self) -> Result<(), Error>;
+            )),
+            needle,
+        );
+    }
+    assert_one(
+        errors(
+            quote!(client = Vendor, scopes = "a\"b"),
+            parse_quote!(
+                pub trait VendorApi {}
+            ),
+        ),
+        "'\"' cannot be in a scope",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", scopes = repo)]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "write the value in double quotes: `scopes = \"repo\"`",
+    );
+    assert_one(
+        op_errors(quote!(
+            #[get("/x", scope = "repo")]
+            async fn x(&self) -> Result<(), Error>;
+        )),
+        "did you mean `scopes`?",
+    );
+}
+
 #[test]
 fn crate_path_and_impl_trait_expansion() {
     let tokens = oauth_api(
@@ -190,7 +264,7 @@ fn trait_level_rules() {
     assert_one(errors(quote!(client = V, crate = "not a path"), item.clone()), "path of the runtime crate");
     assert_one(
         errors(quote!(client = V, unknown = HashMap<K, V>, error = E), item.clone()),
-        "the keys are client, error, crate",
+        "the keys are client, error, scopes, crate",
     );
     assert!(errors(quote!(client = V, error = Vec<(u8, u16)>, crate = oauth_runtime), item).is_empty());
     assert_one(

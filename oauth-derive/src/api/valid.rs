@@ -24,6 +24,7 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
     plain_trait(input, cx);
     other_items_need_no_impl(input, cx);
     names_are_unique(input, cx);
+    scopes_are_scope_tokens(input.args.scopes.given(), cx);
     for op in &input.ops {
         has_an_http_method(op, cx);
         is_async(op, cx);
@@ -47,6 +48,7 @@ pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
         headers_are_valid(op, cx);
         names_are_not_empty(op, cx);
         timeout_is_positive(op, cx);
+        scopes_are_scope_tokens(op.http.as_ref().and_then(|(_, a)| a.scopes.given()), cx);
         paginate::check(op, cx);
     }
 }
@@ -850,6 +852,14 @@ fn names_are_not_empty(op: &Operation<'_>, cx: &mut Ctxt) {
         {
             cx.error_at(wire.span, "a query name cannot be empty: write `#[query]` to use the argument's name");
         }
+    }
+}
+
+/// `scopes = ".."` lists scope tokens (RFC 6749 section 3.3), each once: what the runtime
+/// sends as the `scope` of a token request.
+fn scopes_are_scope_tokens(scopes: Option<&Sp<String>>, cx: &mut Ctxt) {
+    if let Some(Err(why)) = scopes.map(|s| oauth_codegen::operations::parse_scopes(&s.value)) {
+        cx.error_at(scopes.map_or_else(Span::call_site, |s| s.span), format!("`scopes`: {why}"));
     }
 }
 

@@ -62,6 +62,7 @@ pub struct ClientBuilder<P> {
     presentation: Option<Arc<dyn crate::present::Presentation>>,
     dpop_key: Option<crate::present::DpopKeyArg>,
     idle_sessions: usize,
+    check_granted_scopes: bool,
     /// The server's metadata, whose endpoints replace the declared paths.
     metadata: Option<Arc<crate::discovery::ServerMetadata>>,
     /// The issuer [`ClientBuilder::discover`] reads, instead of the declared one.
@@ -101,6 +102,7 @@ impl<P: Provider> ClientBuilder<P> {
             presentation: None,
             dpop_key: None,
             idle_sessions: 64,
+            check_granted_scopes: true,
             metadata: None,
             issuer: None,
             discovered_with_hooks: None,
@@ -265,6 +267,31 @@ impl<P: Provider> ClientBuilder<P> {
     /// request does not cause a token request.
     pub fn max_idle_sessions(mut self, count: usize) -> Self {
         self.idle_sessions = count;
+        self
+    }
+
+    /// Whether a call that declares scopes ([`ApiRequest::require_scopes`], an operation's
+    /// `scopes = ".."`) fails unsent when the client's grant needs a person and the token
+    /// response named the granted scopes without one of them (default `true`). See
+    /// [`Error::Scope`].
+    ///
+    /// Turn it off for a vendor whose granted scopes imply others under other names (GitHub's
+    /// `admin:org` holds `read:org`, `repo` holds `repo:status`), which the string comparison
+    /// cannot know: such calls are then sent, and the API decides.
+    ///
+    /// ```no_run
+    /// # fn demo<P: oauth_runtime::Provider>(creds: P) -> Result<(), oauth_runtime::Error> {
+    /// let client = oauth_runtime::Client::builder(creds)
+    ///     .base_url("https://api.github.com")
+    ///     .check_granted_scopes(false)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`ApiRequest::require_scopes`]: crate::ApiRequest::require_scopes
+    /// [`Error::Scope`]: crate::Error::Scope
+    pub fn check_granted_scopes(mut self, check: bool) -> Self {
+        self.check_granted_scopes = check;
         self
     }
 
@@ -603,6 +630,7 @@ impl<P: Provider> ClientBuilder<P> {
             deadline: self.deadline,
             authorization_timeout: self.authorization_timeout,
             max_api_body: self.max_api_body,
+            check_granted_scopes: self.check_granted_scopes,
             skew: self.skew,
             on_token: self.on_token,
             sessions: std::sync::Mutex::new(super::Sessions::new(self.idle_sessions)),

@@ -43,6 +43,12 @@ pub(crate) trait Dispatch<R> {
     fn operation(&self) -> Option<&'static str> {
         None
     }
+    /// Whether the call may go with `auth`'s token, checked before each attempt (the scopes an
+    /// operation declares, `api::scopes`); default yes.
+    fn admit(&self, auth: &Authorization) -> Result<(), Error> {
+        let _ = auth;
+        Ok(())
+    }
 }
 
 /// Why the send path gave up: no token, or the integration's own send failed.
@@ -81,6 +87,7 @@ impl<P> Client<P> {
         D: Dispatch<R> + Send,
     {
         let auth = self.authorization().await.map_err(Failure::Token)?;
+        dispatch.admit(&auth).map_err(Failure::Token)?;
         let url = self.attach(&auth, &mut request).map_err(Failure::Token)?;
         let (response, exchange) = self.send_once(&auth, 1, request, dispatch).await?;
         let verdict = self.judge(&auth, url.as_deref(), response.status(), response.headers());
@@ -110,6 +117,7 @@ impl<P> Client<P> {
                     self.authorization().await.map_err(Failure::Token)?
                 }
             };
+            dispatch.admit(&auth).map_err(Failure::Token)?;
             let url = self.attach(&auth, &mut replay).map_err(Failure::Token)?;
             let (response, exchange) = self.send_once(&auth, 2, replay, dispatch).await?;
             // Reported like any answer (a new nonce is remembered); no third attempt whatever
@@ -263,10 +271,23 @@ pub(crate) fn challenge_error(headers: &HeaderMap) -> Option<String> {
 
 /// `error="..."` or `error=token` in a challenge, not `error_description` or `error_uri`.
 pub(crate) fn error_param(challenge: &str) -> Option<String> {
+    param(challenge, "error")
+}
+
+/// The parameter `name` of a `WWW-Authenticate` challenge, in the first challenge that has
+/// one: the `scope` an `insufficient_scope` answer names (RFC 6750 section 3), say.
+pub(crate) fn challenge_param(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| param(c, name))
+}
+
+/// `name="..."` or `name=token` in a challenge (lowercase `name`), not a longer parameter
+/// that starts with it (`error_description` for `error`).
+fn param(challenge: &str, name: &str) -> Option<String> {
     let bytes = challenge.as_bytes();
+    let lower = challenge.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(at) = challenge[from..].to_ascii_lowercase().find("error").map(|i| i + from) {
-        from = at + 5;
+    while let Some(at) = lower[from..].find(name).map(|i| i + from) {
+        from = at + name.len();
         let starts_param = at == 0 || matches!(bytes[at - 1], b' ' | b',' | b'\t');
         let rest = challenge[from..].trim_start_matches([' ', '\t']);
         let (true, Some(value)) = (starts_param, rest.strip_prefix('=')) else { continue };
@@ -295,5 +316,12 @@ mod tests {
         assert_eq!(error_param(r#"Bearer realm="error""#), None);
         assert_eq!(error_param("Bearer"), None);
         assert_eq!(error_param(r#"Bearer error_uri="https://x""#), None);
+        let scope = |c: &str| super::param(c, "scope");
+        assert_eq!(
+            scope(r#"Bearer error="insufficient_scope", scope="repo read:org""#).as_deref(),
+            Some("repo read:org")
+        );
+        assert_eq!(scope("Bearer error=insufficient_scope,scope=admin").as_deref(), Some("admin"));
+        assert_eq!(scope(r#"Bearer scopes="x""#), None);
     }
 }

@@ -89,6 +89,8 @@ pub(crate) struct Inner {
     authorization_timeout: Duration,
     /// Largest API body read into a typed value.
     max_api_body: usize,
+    /// Whether a person's grant lacking a scope a call declares stops the call (`api::scopes`).
+    check_granted_scopes: bool,
     skew: Duration,
     on_token: Option<TokenHook>,
     /// The sessions of the token parameter sets in use.

@@ -45,6 +45,8 @@ struct Code {
     client_id: String,
     redirect_uri: String,
     challenge: String,
+    /// The scope the authorization request asked for: the person's consent.
+    scope: Option<String>,
     expires: Instant,
     /// Presented once already; with the grant it issued, if it issued one.
     used: Option<Option<Grant>>,
@@ -70,6 +72,7 @@ struct Valid {
     redirect_uri: String,
     challenge: String,
     state: Option<String>,
+    scope: Option<String>,
 }
 
 /// Why an authorization request is refused: on a page (the client or redirect URI cannot be
@@ -113,7 +116,12 @@ fn check(shared: &Shared, spec: &ProviderSpec, params: &Form) -> Result<Valid, R
     if challenge.len() != 43 || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
         return Err(redirect("invalid_request", "code_challenge is not a base64url SHA-256 digest"));
     }
-    Ok(Valid { redirect_uri: redirect_uri.to_owned(), challenge: challenge.to_owned(), state })
+    let scope = params.value("scope");
+    if let Err(Rejection::InvalidScope(why)) = super::check_scope_syntax(spec, scope) {
+        return Err(redirect("invalid_scope", &why));
+    }
+    let scope = scope.map(str::to_owned);
+    Ok(Valid { redirect_uri: redirect_uri.to_owned(), challenge: challenge.to_owned(), state, scope })
 }
 
 /// `http://127.0.0.1:<port><path>` or `http://[::1]:<port><path>`, no query, no fragment.
@@ -159,6 +167,7 @@ pub(super) fn authorize(shared: &Shared, spec: &ProviderSpec, parts: &Parts) -> 
             client_id: shared.config.client_id.clone(),
             redirect_uri: valid.redirect_uri.clone(),
             challenge: valid.challenge,
+            scope: valid.scope,
             expires: Instant::now() + crate::state::clamp(shared.config.code_lifetime),
             used: None,
         },
@@ -245,7 +254,7 @@ pub(super) fn redeem(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Resul
     if !well_formed || URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != entry.challenge {
         return Err(Rejection::InvalidGrant("code_verifier does not match the code_challenge".to_owned()));
     }
-    let grant = shared.new_grant();
+    let grant = shared.new_grant_asking(entry.scope.as_deref());
     entry.used = Some(Some(grant));
     drop(codes);
     // A DPoP vendor's tokens are bound to the proof's key, as at the token endpoint.

@@ -48,6 +48,8 @@ struct Device {
     interval: Duration,
     last_poll: Instant,
     pending_left: usize,
+    /// The scope the device authorization request asked for: the person's consent.
+    scope: Option<String>,
 }
 
 /// The device codes issued, and the slow-downs the test demanded.
@@ -104,6 +106,8 @@ pub(super) fn authorization(
 ) -> Result<Response, Rejection> {
     common(spec, sent)?;
     authenticate(shared, spec, sent)?;
+    let scope = sent.body.value("scope");
+    super::check_scope_syntax(spec, scope)?;
     let config = &shared.config;
     let device_code = token::b64token(40);
     let user_code = user_code();
@@ -119,6 +123,7 @@ pub(super) fn authorization(
             interval: config.device_interval,
             last_poll: now,
             pending_left: config.device_pending_polls,
+            scope: scope.map(str::to_owned),
         },
     );
     let verification_uri = format!("http://{host}/device");
@@ -179,11 +184,11 @@ pub(super) fn redeem(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Resul
         }
         Decision::Expired => Err(Rejection::ExpiredToken),
         Decision::Approved => {
-            devices.codes.remove(code);
+            let scope = devices.codes.remove(code).and_then(|device| device.scope);
             drop(devices);
             // A DPoP vendor's tokens are bound to the proof's key, as at the token endpoint.
             let jkt = super::token_proof(shared, sent)?;
-            Ok(issue(shared, spec, shared.new_grant(), true, sent, None, jkt.as_deref()))
+            Ok(issue(shared, spec, shared.new_grant_asking(scope.as_deref()), true, sent, None, jkt.as_deref()))
         }
     }
 }

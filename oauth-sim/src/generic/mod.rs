@@ -33,6 +33,7 @@ use crate::{
     fault::intercept,
     http::{self, FORM, Form, JSON, bearer, media_type, read_body, with_header},
     peer::Peer,
+    scope,
     state::{Access, Grant, Shared},
     token,
 };
@@ -42,10 +43,11 @@ use crate::{
 /// never axum route syntax.
 pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     let mut router = Router::new();
-    for (path, route) in &shared.config.routes {
+    for route in &shared.config.routes {
+        let state = (Arc::clone(shared), Arc::<[RouteScopes]>::from(route.scopes.as_slice()));
         let guarded = Router::new()
-            .route(path, route.clone().with_state(()))
-            .route_layer(axum::middleware::from_fn_with_state(Arc::clone(shared), guard));
+            .route(&route.path, route.router.clone().with_state(()))
+            .route_layer(axum::middleware::from_fn_with_state(state, guard));
         router = router.merge(guarded);
     }
     router
@@ -58,7 +60,7 @@ pub(crate) fn misdirected_routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .config
         .routes
         .iter()
-        .fold(Router::new(), |router, (path, _)| router.route(path, axum::routing::any(crate::origin::api_route)))
+        .fold(Router::new(), |router, route| router.route(&route.path, axum::routing::any(crate::origin::api_route)))
 }
 
 /// The spec's path without a query string (a token path may carry one).
@@ -92,7 +94,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         endpoints::metadata(&shared, spec, &method).await
     } else if path == shared.config.protected_path {
         let peer = Peer::of(request.extensions());
-        let response = protected(&shared, request.method(), request.uri(), request.headers(), &peer)
+        let response = protected(&shared, request.method(), request.uri(), request.headers(), &peer, &[])
             .await
             .unwrap_or_else(assume::authorized);
         with_nonce(&shared, shared.config.dpop_nonce_at_api, response)
@@ -101,10 +103,18 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     }
 }
 
-/// The bearer (or DPoP) check in front of the user's routes.
-async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+/// The scopes a route's requests need, for one method or (`None`) any other.
+type RouteScopes = (Option<Method>, Vec<String>);
+
+/// The bearer (or DPoP) check in front of the user's routes, and the scopes the route requires.
+async fn guard(
+    State((shared, scopes)): State<(Arc<Shared>, Arc<[RouteScopes]>)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let peer = Peer::of(request.extensions());
-    let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer).await {
+    let required = crate::config::UserRoute::required(&scopes, request.method());
+    let response = match protected(&shared, request.method(), request.uri(), request.headers(), &peer, required).await {
         Some(refused) => refused,
         None => {
             // A strict server refuses a multipart body it cannot read before the handler.
@@ -140,15 +150,24 @@ fn request_uri(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}{}", uri.path())
 }
 
-/// Counts an API request and checks its token: `None` when it may go on.
-async fn protected(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, peer: &Peer) -> Option<Response> {
+/// Counts an API request and checks its token, and that the token carries the scopes in
+/// `scope`: `None` when it may go on.
+async fn protected(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    peer: &Peer,
+    scope: &[String],
+) -> Option<Response> {
     shared.count_request(Target::Api);
     if let Some(response) = intercept(shared, Target::Api).await {
         return Some(response);
     }
     #[cfg(feature = "jwt")]
     if let (Some(dpop), Kind::Spec(spec)) = (&shared.dpop, shared.config.kind()) {
-        let refused = dpop_protected(shared, spec, dpop, method, uri, headers);
+        let refused = dpop_protected(shared, spec, dpop, method, uri, headers)
+            .or_else(|| crate::scope::check(shared, headers, scope));
         if refused.is_none() {
             shared.count_authorized();
         }
@@ -169,6 +188,9 @@ async fn protected(shared: &Shared, method: &Method, uri: &Uri, headers: &Header
         if peer.thumbprint().as_deref() != Some(bound.as_str()) {
             return Some(assume::denied(shared.config.spec().name, Some(Access::Unknown)));
         }
+    }
+    if let Some(refused) = crate::scope::check(shared, headers, scope) {
+        return Some(refused);
     }
     shared.count_authorized();
     None
@@ -427,7 +449,7 @@ fn common(spec: &ProviderSpec, sent: &Sent) -> Result<(), Rejection> {
     }
     sent.body_ok.clone().map_err(Rejection::InvalidRequest)?;
     let recognized = |name: &str| {
-        matches!(name, "grant_type" | "assertion" | "client_assertion" | "client_assertion_type")
+        matches!(name, "grant_type" | "scope" | "assertion" | "client_assertion" | "client_assertion_type")
             || spec.fields.iter().any(|f| f.name == name)
             || spec.token.params.iter().any(|(k, _)| *k == name)
             || spec.refresh.param() == Some(name)
@@ -606,8 +628,17 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
             Role::Username if bearer => continue,
             Role::Username => (&config.username, Rejection::InvalidGrant),
             Role::Password => (&config.password, Rejection::InvalidGrant),
+            // The scopes the credentials name must be among those sent (a call's own may come
+            // along, RFC 6749 section 3.3).
             Role::Param if field.name == "scope" => {
-                (config.param_value(field.name).unwrap_or_default(), Rejection::InvalidScope)
+                let expected = config.param_value(field.name).unwrap_or_default();
+                match sent.body.value(field.name) {
+                    None => return Err(Rejection::InvalidRequest("parameter scope is missing".to_owned())),
+                    Some(given) if !scope::covers(&scope::split(given), &scope::split(expected)) => {
+                        return Err(Rejection::InvalidScope("scope is wrong".to_owned()));
+                    }
+                    Some(_) => continue,
+                }
             }
             Role::Param => (config.param_value(field.name).unwrap_or_default(), Rejection::InvalidRequest),
             _ => continue,
@@ -619,16 +650,36 @@ fn grant(shared: &Shared, spec: &ProviderSpec, sent: &Sent) -> Result<Response, 
         }
     }
     for (name, expected) in spec.token.params {
-        if sent.body.value(name) != Some(*expected) {
+        let given = sent.body.value(name);
+        let fits = match (*name, given) {
+            // The vendor's fixed scopes, with any the call adds.
+            ("scope", Some(given)) => scope::covers(&scope::split(given), &scope::split(expected)),
+            _ => given == Some(*expected),
+        };
+        if !fits {
             return Err(Rejection::InvalidRequest(format!("parameter {name} is missing or wrong")));
         }
     }
+    let asked = sent.body.value("scope");
+    check_scope_syntax(spec, asked)?;
     let exchanging = spec.token.grant == GrantType::TokenExchange;
     if exchanging || matches!(spec.token.grant, GrantType::Custom(_)) {
         only_declared(spec, sent, exchanging)?;
     }
     let subject = if exchanging { Some(exchange::check(shared, sent)?) } else { None };
-    Ok(issue(shared, spec, shared.new_grant(), true, sent, subject.as_deref(), jkt.as_deref()))
+    Ok(issue(shared, spec, shared.new_grant_asking(asked), true, sent, subject.as_deref(), jkt.as_deref()))
+}
+
+/// A `scope` sent must be scope tokens separated by single spaces (RFC 6749 section 3.3),
+/// unless the spec has a `scope` field, whose value is the credentials' own.
+pub(crate) fn check_scope_syntax(spec: &ProviderSpec, scope: Option<&str>) -> Result<(), Rejection> {
+    let own_field = spec.fields.iter().any(|f| f.name == "scope");
+    match scope {
+        Some(scope) if !own_field && !scope::well_formed(scope) => Err(Rejection::InvalidScope(
+            "scope must be scope tokens separated by single spaces (RFC 6749 section 3.3)".to_owned(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A grant type of the vendor's own (or token exchange) takes exactly its declared parameters:
@@ -730,6 +781,8 @@ fn issue(
     let (lifetime, stated) = shared.issued_lifetime();
     let access = token::b64token(32);
     shared.remember_access(&access, lifetime, grant);
+    let (scope, scope_stated) = scope::issued(shared, grant, sent.body.value("scope"));
+    shared.remember_access_scope(&access, scope.clone());
     if let Some(thumbprint) = Peer::of(&sent.parts.extensions).thumbprint() {
         shared.bind_access(&access, thumbprint);
     }
@@ -764,6 +817,9 @@ fn issue(
             bind(&refresh);
         }
         put(&mut body, response.refresh_token, refresh.into());
+    }
+    if scope_stated {
+        put(&mut body, FieldPath::name("scope"), scope.join(" ").into());
     }
     if subject.is_some() {
         // RFC 8693 section 2.2.1: required in a token exchange's answer.

@@ -5,6 +5,7 @@ mod answer;
 #[cfg(feature = "multipart")]
 mod form;
 mod pages;
+mod scopes;
 mod typed;
 
 pub use answer::Answer;
@@ -59,6 +60,8 @@ pub struct ApiRequest {
     /// a stream, sent once).
     #[cfg(feature = "multipart")]
     multipart: Option<crate::Multipart>,
+    /// The scopes the call declared it needs ([`ApiRequest::require_scopes`]), each once.
+    required: Vec<&'static str>,
 }
 
 impl ApiRequest {
@@ -76,6 +79,7 @@ impl ApiRequest {
             error_decoder: None,
             #[cfg(feature = "multipart")]
             multipart: None,
+            required: Vec::new(),
         }
     }
 
@@ -251,8 +255,9 @@ impl ApiRequest {
     /// [`Error::Request`] if the request cannot be built (a bad header, say),
     /// [`Error::Argument`] if it carries an `Authorization` header of its own (set with
     /// [`header`](Self::header) or [`map`](Self::map)) or a refused path argument, the token's error
-    /// if none can be had, and [`Error::Timeout`] or [`Error::Connect`] if the API does not
-    /// answer.
+    /// if none can be had, [`Error::Scope`] if the grant needs a person and its token lacks a
+    /// [required scope](Self::require_scopes), and [`Error::Timeout`] or [`Error::Connect`] if
+    /// the API does not answer.
     pub async fn send(self) -> Result<reqwest::Response, Error> {
         // The runtime reads no body here: the wire event goes out with the answer's headers.
         self.send_recorded().await.map(|(response, _exchange)| response)
@@ -262,6 +267,7 @@ impl ApiRequest {
     /// typed forms, which read the body.
     async fn send_recorded(self) -> Result<(reqwest::Response, wire::Exchange), Error> {
         let (inner, session, operation) = (self.inner.clone(), self.session.clone(), self.operation);
+        let required = self.required;
         let vendor = inner.spec.name;
         let span = tracing::info_span!("oauth.call", vendor, operation = operation.unwrap_or("-"));
         async move {
@@ -278,7 +284,7 @@ impl ApiRequest {
             };
             #[cfg(not(feature = "multipart"))]
             let (request, replay) = replayable(request);
-            send(&inner, &session, operation, request, replay).await
+            send(&inner, &session, operation, &required, request, replay).await
         }
         .instrument(span)
         .await
@@ -300,20 +306,23 @@ async fn send(
     inner: &Arc<Inner>,
     session: &Arc<Session>,
     operation: Option<&'static str>,
+    required: &[&'static str],
     request: reqwest::Request,
     replay: Option<reqwest::Request>,
 ) -> Result<(reqwest::Response, wire::Exchange), Error> {
     let client: Client<()> = Client { inner: inner.clone(), session: session.clone(), _provider: PhantomData };
-    let mut http = Execute { inner, operation };
+    let mut http = Execute { inner, operation, required };
     client.send_authorized(request, replay, &mut http).await.map_err(|failure| match failure {
         Failure::Token(error) | Failure::Send(error) => error,
     })
 }
 
-/// Sends with the client's transport and its per-call timeout.
+/// Sends with the client's transport and its per-call timeout, a token that carries the
+/// call's scopes.
 struct Execute<'a> {
     inner: &'a Inner,
     operation: Option<&'static str>,
+    required: &'a [&'static str],
 }
 
 impl Dispatch<reqwest::Request> for Execute<'_> {
@@ -337,6 +346,10 @@ impl Dispatch<reqwest::Request> for Execute<'_> {
     fn operation(&self) -> Option<&'static str> {
         self.operation
     }
+
+    fn admit(&self, auth: &super::Authorization) -> Result<(), Error> {
+        scopes::admit(self.inner, self.operation, self.required, auth.token())
+    }
 }
 
 impl fmt::Debug for ApiRequest {
@@ -344,6 +357,7 @@ impl fmt::Debug for ApiRequest {
         f.debug_struct("ApiRequest")
             .field("vendor", &self.inner.spec.name)
             .field("operation", &self.operation)
+            .field("required_scopes", &self.required)
             .finish_non_exhaustive()
     }
 }

@@ -286,6 +286,8 @@ struct Pager {
     session: Arc<Session>,
     operation: Option<&'static str>,
     decoder: Option<ErrorDecoder>,
+    /// The scopes the call declared, for every page.
+    required: Vec<&'static str>,
     pagination: Pagination,
     /// The first page's request, without a token; `None` when it could not be built, and the
     /// state then holds why.
@@ -357,9 +359,9 @@ enum Stop {
 impl Pager {
     fn new(request: ApiRequest, pagination: Pagination) -> Pager {
         #[cfg(feature = "multipart")]
-        let ApiRequest { inner, session, builder, operation, error_decoder, multipart } = request;
+        let ApiRequest { inner, session, builder, operation, error_decoder, multipart, required } = request;
         #[cfg(not(feature = "multipart"))]
-        let ApiRequest { inner, session, builder, operation, error_decoder } = request;
+        let ApiRequest { inner, session, builder, operation, error_decoder, required } = request;
         let vendor = inner.spec.name;
         let template = builder.and_then(|b| b.build().map_err(|e| Error::transport(vendor, e, None))).and_then(|r| {
             // Each page is a copy of the template: a body that cannot be copied cannot be paged.
@@ -382,6 +384,7 @@ impl Pager {
             session,
             operation,
             decoder: error_decoder,
+            required,
             pagination,
             template,
             #[cfg(feature = "multipart")]
@@ -469,6 +472,7 @@ impl Pager {
             error_decoder: self.decoder,
             #[cfg(feature = "multipart")]
             multipart: self.multipart.clone(),
+            required: self.required.clone(),
         };
         Ok(Box::pin(async move {
             let (status, headers, body, ctx) = call.success_with_headers().await?;

@@ -1,5 +1,6 @@
 //! Typed answers: a 2xx body read into a value under the body cap, anything else an
-//! [`Error::Api`] carrying the vendor's error body. The `*_answer` forms keep the 2xx status
+//! [`Error::Api`] carrying the vendor's error body (or, for a refusal for insufficient scope,
+//! an [`Error::Scope`] carrying it). The `*_answer` forms keep the 2xx status
 //! and headers too ([`Answer`]); the others drop the headers unread.
 
 use bytes::Bytes;
@@ -22,7 +23,9 @@ impl ApiRequest {
     /// # Errors
     ///
     /// Those of [`ApiRequest::send`]; [`Error::Api`] for a non-2xx answer (with the body in the
-    /// declared [error type](ApiRequest::error_type), if any); [`Error::Decode`] with the path
+    /// declared [error type](ApiRequest::error_type), if any), or [`Error::Scope`] for one
+    /// whose challenge says `insufficient_scope`; [`Error::Scope`] too, unsent, for a
+    /// person's token lacking a [required scope](ApiRequest::require_scopes); [`Error::Decode`] with the path
     /// of the failing field when the body does not fit `T`; [`Error::ResponseTooLarge`] past
     /// the client's [API body cap](crate::ClientBuilder::max_api_response_bytes).
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
@@ -145,6 +148,7 @@ impl ApiRequest {
             operation: self.operation,
             decoder: self.error_decoder,
         };
+        let required = self.required.clone();
         let (mut response, mut exchange) = self.send_recorded().await?;
         let status = response.status();
         // Taken for an error or an `Answer` alone: a plain 2xx answer's headers are dropped
@@ -180,7 +184,7 @@ impl ApiRequest {
             let typed = ctx.decoder.and_then(|decode| decode(&body));
             let excerpt = ctx.inner.with_secrets(&ctx.session, |secrets| redact::excerpt(&body, secrets));
             let api = ApiError::new(ctx.inner.spec.name, ctx.operation, status, excerpt, typed).with_headers(&headers);
-            return Err(Error::Api(api));
+            return Err(super::scopes::refusal(&ctx.inner, required, api));
         }
         Ok((status, headers, body, ctx))
     }
