@@ -26,8 +26,8 @@ pub(super) fn api(api: &ir::Api, declaration: &ItemTrait) -> Result<Api, syn::Er
     Ok(Api::new(item.clone(), clients, ops))
 }
 
-/// One operation, its steps in the order `#[oauth_api]` takes them: the arguments' query pairs
-/// and headers as declared, then the body, then the error type.
+/// One operation, its steps in the order `#[oauth_api]` takes them: the scopes, the arguments'
+/// query pairs and headers as declared, then the body, then the error type.
 fn operation(op: &ir::Operation, func: &syn::TraitItemFn) -> Op {
     let typed: Vec<(&ir::Arg, syn::Ident, syn::Type)> = op
         .args
@@ -44,6 +44,9 @@ fn operation(op: &ir::Operation, func: &syn::TraitItemFn) -> Op {
     let path = path(&op.path, &typed);
     let name = op.trace_name.clone().unwrap_or_else(|| unraw(&func.sig.ident));
     let mut lowered = Op::new(func.sig.clone(), op.method, path).name(name).attrs(func.attrs.clone());
+    if !op.scopes.is_empty() {
+        lowered = lowered.step(Step::Scopes(op.scopes.clone()));
+    }
     let mut body = None;
     for (arg, ident, ty) in &typed {
         let (arg_ident, ty) = (ident.clone(), ty.clone());
