@@ -115,7 +115,9 @@ async fn uploads_of_files_forms_and_bytes_reach_the_simulator_as_declared() {
     assert_eq!(stored.url, "https://cdn.shop.example/tea.png");
     let sent = sim.requests().into_iter().find(|r| r.path() == "/products/tea/image").unwrap();
     assert_eq!(sent.method().as_str(), "PUT");
-    let parts: Vec<(&str, Option<&str>, Option<&str>, &[u8])> =
+    /// A part as received: name, file name, content type, contents.
+    type Seen<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+    let parts: Vec<Seen<'_>> =
         sent.parts().iter().map(|p| (p.name(), p.file_name(), p.content_type(), p.body().as_ref())).collect();
     assert_eq!(
         parts,

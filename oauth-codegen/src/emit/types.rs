@@ -175,22 +175,25 @@ fn form(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> Token
         let (field, wire) = (ident(&f.ident), &f.wire);
         let value = format_ident!("value");
         match &f.ty {
-            TypeRef::File => quote!(let #form = #form.file_part(#wire, &self.#field);),
+            TypeRef::File => quote!(#form.file_part(#wire, &self.#field)),
             TypeRef::Option(inner) if **inner == TypeRef::File => quote! {
-                let #form = match &self.#field {
+                match &self.#field {
                     ::std::option::Option::Some(#value) => #form.file_part(#wire, #value),
                     ::std::option::Option::None => #form,
-                };
+                }
             },
             TypeRef::Vec(inner) if **inner == TypeRef::File => {
-                quote!(let #form = self.#field.iter().fold(#form, |#form, #value| #form.file_part(#wire, #value));)
+                quote!(self.#field.iter().fold(#form, |#form, #value| #form.file_part(#wire, #value)))
             }
-            TypeRef::Option(inner) if matches!(&**inner, TypeRef::Vec(item) if **item == TypeRef::File) => quote! {
-                let #form = self.#field.iter().flatten().fold(#form, |#form, #value| #form.file_part(#wire, #value));
-            },
-            _ => quote!(let #form = #form.field(#wire, &self.#field);),
+            TypeRef::Option(inner) if matches!(&**inner, TypeRef::Vec(item) if **item == TypeRef::File) => {
+                quote!(self.#field.iter().flatten().fold(#form, |#form, #value| #form.file_part(#wire, #value)))
+            }
+            _ => quote!(#form.field(#wire, &self.#field)),
         }
     });
+    // Each part from the form so far; the last one is the result.
+    let mut parts: Vec<TokenStream> = parts.collect();
+    let last = parts.pop();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -201,8 +204,8 @@ fn form(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> Token
         impl ::oauth_runtime::ToMultipart for #name {
             fn to_multipart(&self) -> ::oauth_runtime::Multipart {
                 let #form = ::oauth_runtime::Multipart::new();
-                #(#parts)*
-                #form
+                #(let #form = #parts;)*
+                #last
             }
         }
     }
