@@ -7,10 +7,13 @@
 //! as a hand-declared one does. What the document asks for and the module does not do is in a
 //! [`Report`], never dropped in silence.
 //!
-//! Two front ends share the generator: a build-script helper ([`openapi`]) and a command
+//! Three front ends share one generator core, [`operations`] (a model of operations and its
+//! expansion): `#[oauth_api]`, which reads a trait, and, behind the default feature `openapi`,
+//! a build-script helper (`openapi`) and a command
 //! (`cargo run -p oauth-codegen -- generate vendor.yaml --out src/vendor.rs`).
 //!
-//! ```no_run
+#![cfg_attr(feature = "openapi", doc = "```no_run")]
+#![cfg_attr(not(feature = "openapi"), doc = "```ignore")]
 //! // build.rs
 //! fn main() -> Result<(), oauth_codegen::Error> {
 //!     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
