@@ -163,7 +163,12 @@ async fn the_simulator_refuses_bodies_the_document_does_not_declare() {
     use oauth_runtime::Multipart;
     let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
     let sim = Simulator::start_with(config).await.unwrap();
-    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    // Untyped calls carry no scopes of their own: a handle with every scope these routes
+    // require, so that the simulator's scope check passes and its body check is what answers.
+    let client = shop_credentials()
+        .client(&sim.base_url())
+        .unwrap()
+        .with_token_params(oauth_runtime::TokenParams::new().scope("orders:read orders:write"));
     let refusal = |response: oauth_runtime::reqwest::Response| async move {
         let status = response.status().as_u16();
         let body: serde_json::Value = response.json().await.unwrap();
