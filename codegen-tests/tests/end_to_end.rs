@@ -205,6 +205,65 @@ async fn the_simulator_refuses_bodies_the_document_does_not_declare() {
 }
 
 #[tokio::test]
+async fn parameters_go_in_their_declared_styles_and_the_simulator_holds_the_client_to_them() {
+    let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
+    let sim = Simulator::start_with(config).await.unwrap();
+    let client = shop_credentials().client(&sim.base_url()).unwrap();
+    let sent_query = || {
+        let sent = sim.requests().into_iter().rev().find(|r| r.path() == "/orders/search").unwrap();
+        let mut pairs: Vec<(String, String)> = sent.query().to_vec();
+        pairs.sort();
+        pairs
+    };
+    let pairs = |expected: &[(&str, &str)]| -> Vec<(String, String)> {
+        let mut pairs: Vec<_> = expected.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        pairs.sort();
+        pairs
+    };
+
+    // `form` unexploded, `deepObject`, `pipeDelimited`, `spaceDelimited`: each as declared.
+    let filter = shop::SearchOrdersFilter { status: Some(shop::Status::Open), customer: Some("Ada & Co".into()) };
+    let skus = ["tea".to_owned(), "mug".to_owned()];
+    let fields = ["id".to_owned(), "status".to_owned()];
+    let found = client.search_orders(&[7, 9], Some(&filter), Some(&skus), Some(&fields)).await.unwrap();
+    assert!(!found.is_empty());
+    assert_eq!(
+        sent_query(),
+        pairs(&[
+            ("ids", "7,9"),
+            ("filter[status]", "open"),
+            ("filter[customer]", "Ada & Co"),
+            ("skus", "tea|mug"),
+            ("fields", "id status"),
+        ])
+    );
+    // What is not given is not sent; a field left `None` neither.
+    let only_status = shop::SearchOrdersFilter { status: Some(shop::Status::Shipped), customer: None };
+    client.search_orders(&[1], Some(&only_status), None, None).await.unwrap();
+    assert_eq!(sent_query(), pairs(&[("ids", "1"), ("filter[status]", "shipped")]));
+
+    // A path parameter in style `matrix`.
+    assert_eq!(client.get_receipt(42).await.unwrap(), "receipt");
+    assert!(sim.requests().iter().any(|r| r.path() == "/receipts/;receiptId=42"));
+
+    // Another style is refused by the simulator, as a strict server would.
+    let scoped = client.with_token_params(TokenParams::new().scope("orders:read"));
+    let refused = |query: &'static str| {
+        let scoped = scoped.clone();
+        async move {
+            let response = scoped.get(&format!("/orders/search?{query}")).send().await.unwrap();
+            assert_eq!(response.status(), 400, "{query}");
+            let body: serde_json::Value = response.json().await.unwrap();
+            body["error_description"].as_str().unwrap().to_owned()
+        }
+    };
+    assert!(refused("ids=7&ids=9").await.contains("takes `ids` once, its values joined by commas"));
+    assert!(refused("filter[status]=open").await.contains("requires the query parameter `ids`"));
+    assert!(refused("ids=7&filter=status,open").await.contains("`filter[key]=value` pairs"));
+    assert!(refused("ids=7&skus=tea&skus=mug").await.contains("joined by pipes"));
+}
+
+#[tokio::test]
 async fn declared_errors_arrive_in_the_documents_error_type() {
     let config = SimConfig::for_provider(shop_credentials()).openapi(SHOP).unwrap();
     let sim = Simulator::start_with(config).await.unwrap();

@@ -31,8 +31,8 @@ pub struct Api {
     pub ops: Vec<Operation>,
 }
 
-/// An HTTP method of an operation: the core's.
-pub use crate::operations::Method;
+/// An operation's HTTP method and a query argument's style: the core's.
+pub use crate::operations::{Method, QueryStyle};
 
 /// One operation: a method of the trait.
 #[derive(Debug, Clone)]
@@ -75,8 +75,8 @@ pub struct Arg {
 pub enum ArgKind {
     /// A path placeholder.
     Path,
-    /// One query pair.
-    Query,
+    /// One query pair (one per element of a list), or the value in another of OpenAPI's styles.
+    Query(QueryStyle),
     /// A struct whose fields are query pairs.
     QueryFlatten,
     /// A header.

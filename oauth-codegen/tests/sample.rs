@@ -35,6 +35,8 @@ fn every_operation_is_a_route_in_the_documents_order() {
             ("uploadProductImage", "PUT", "/products/{sku}/image"),
             ("putProductManual", "PUT", "/products/{sku}/manual"),
             ("addNote", "POST", "/notes"),
+            ("searchOrders", "GET", "/orders/search"),
+            ("getReceipt", "GET", "/receipts/{receiptId}"),
             // No operationId: named by method and path.
             ("GET /health", "GET", "/health"),
         ]

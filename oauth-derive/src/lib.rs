@@ -192,6 +192,7 @@ pub fn oauth_provider(args: TokenStream, input: TokenStream) -> TokenStream {
 /// | none | into the path placeholder of its name | `Display`, not an `Option` |
 /// | `#[path("invoiceId")]` | into the path placeholder `{invoiceId}`, for an argument of another name | `Display`, not an `Option` |
 /// | `#[query]`, `#[query("wireName")]` | into one query pair, under its name or `wireName`; `None` sends nothing, a sequence one pair per element | `Serialize` (a scalar, an `Option`, a slice); a map, a tuple or a list of lists is a compile error, a struct an `Error::Argument` before sending |
+/// | `#[query(style = "comma")]`, `#[query("wireName", style = "..")]` | into the query in another of OpenAPI's styles: `"comma"` `ids=1,2`, `"space"` `ids=1%202`, `"pipe"` `ids=1\|2` (a list joined, a struct's keys and values too), `"deep_object"` `filter[key]=value` (`oauth_runtime::QueryStyle`) | `Serialize`; a list of lists to join, or a list in `deep_object`, is a compile error |
 /// | `#[query(flatten)]` | into one query pair per field | a `Serialize` struct or map, a list of pairs |
 /// | `#[json]` / `#[form]` | into the body, as JSON / form-URL-encoded (one per operation; not on GET or HEAD) | `Serialize` |
 /// | `#[body("image/png")]`, `#[body]` | into the body as it is, with that content type (`application/octet-stream` without one) | `Vec<u8>`, `Bytes`, `&[u8]`, `String`, `&str` (owned bytes are moved, borrowed ones copied) |

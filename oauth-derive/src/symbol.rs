@@ -462,3 +462,6 @@ pub(crate) const ARG_ATTRS: &[&str] = &["query", "json", "form", "body", "multip
 
 /// The option of `#[query(..)]` that sends a struct's fields as the query pairs.
 pub(crate) const QUERY_FLATTEN: &str = "flatten";
+
+/// The option of `#[query(..)]` that names how a list or a struct is written.
+pub(crate) const QUERY_STYLE: &str = "style";

@@ -148,6 +148,7 @@ mod parse;
 mod path;
 pub mod present;
 pub mod provider;
+mod query;
 mod redact;
 #[cfg(feature = "serde")]
 mod saved;
@@ -174,6 +175,7 @@ pub use identity::ClientIdentity;
 pub use multipart::{Multipart, ToMultipart};
 pub use path::{OperationPath, encode_segment};
 pub use provider::Provider;
+pub use query::QueryStyle;
 #[cfg(feature = "serde")]
 pub use saved::SavedToken;
 pub use scope_error::ScopeError;
@@ -195,7 +197,7 @@ pub mod __private {
     pub use crate::key::{Algorithm as SigningAlgorithm, SigningKey};
     pub use crate::path::PathPiece;
     pub use crate::provider::*;
-    pub use crate::{Client, Credential, Error, TokenScheme, encode_segment};
+    pub use crate::{Client, Credential, Error, QueryStyle, TokenScheme, encode_segment};
     // `#[oauth_api]` operations declared with `#[paginate(..)]`.
     pub use crate::client::PageItem;
     pub use crate::{Pages, Pagination};
@@ -375,6 +377,8 @@ pub mod __private {
     pub trait QueryValue {
         /// The request with `name=self` in its query.
         fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest;
+        /// The request with `self` under `name` in `style`: `#[query(style = "..")]`.
+        fn query_styled(&self, request: ApiRequest, name: &str, style: crate::QueryStyle) -> ApiRequest;
         /// The request with the fields of `self` in its query.
         fn query_fields(&self, request: ApiRequest) -> ApiRequest;
     }
@@ -382,7 +386,15 @@ pub mod __private {
     #[diagnostic::do_not_recommend]
     impl<T: serde::Serialize + ?Sized> QueryValue for T {
         fn query_pair(&self, request: ApiRequest, name: &str) -> ApiRequest {
-            request.query_value(name, self, "mark the argument `#[query(flatten)]` to send its fields as pairs")
+            request.query_value(
+                name,
+                self,
+                crate::QueryStyle::Repeated,
+                "mark the argument `#[query(flatten)]` to send its fields as pairs",
+            )
+        }
+        fn query_styled(&self, request: ApiRequest, name: &str, style: crate::QueryStyle) -> ApiRequest {
+            request.query_value(name, self, style, "declare it in a style that has a form for it")
         }
         fn query_fields(&self, request: ApiRequest) -> ApiRequest {
             request.query(self)

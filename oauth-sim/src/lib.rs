@@ -165,6 +165,8 @@ mod mps_monitor;
 mod openapi;
 #[cfg(feature = "openapi")]
 mod openapi_body;
+#[cfg(feature = "openapi")]
+mod openapi_query;
 mod origin;
 mod peer;
 mod reshape;

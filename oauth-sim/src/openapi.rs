@@ -25,7 +25,7 @@ use oauth_codegen::{
     sample::{self, Answer, Route, Routes},
 };
 
-use crate::{SimConfig, Simulator, openapi_body};
+use crate::{SimConfig, Simulator, openapi_body, openapi_query};
 
 /// The routes of one document, and the error answers queued for them.
 #[derive(Debug)]
@@ -37,11 +37,14 @@ pub(crate) struct Served {
 }
 
 impl Served {
-    /// The answer to `request`, a call of route `index`: the refusal of a body that is not the
-    /// declared one, else the first error queued for it, else its success.
+    /// The answer to `request`, a call of route `index`: the refusal of a query or a body that
+    /// is not the declared one, else the first error queued for it, else its success.
     async fn respond(&self, index: usize, request: Request) -> Response {
-        let route = self.routes.get(index);
-        if let Some((route, declared)) = route.and_then(|r| Some((r, r.request.as_ref()?))) {
+        let Some(route) = self.routes.get(index) else { return self.answer(index) };
+        if let Err(fault) = openapi_query::check(&route.operation, &route.query, request.uri().query()) {
+            return openapi_body::refuse(StatusCode::BAD_REQUEST, fault);
+        }
+        if let Some(declared) = &route.request {
             let (parts, body) = request.into_parts();
             if let Err(refused) = openapi_body::check(&route.operation, declared, &parts.headers, body).await {
                 return refused;
@@ -93,7 +96,10 @@ impl SimConfig {
     /// when required, of a declared media type (JSON of any kind where JSON is declared), and a
     /// `multipart/form-data` body with the parts its schema requires, files sent as files
     /// (`400`, `415`, with an `invalid_request` error that names the fault); JSON and form
-    /// bodies are not checked against their schemas, and parameters are not checked.
+    /// bodies are not checked against their schemas. The query string is checked against the
+    /// declared query parameters: the required ones there, the ones in a joined style (`ids=1,2`)
+    /// sent once, the ones in style `deepObject` sent as `name[key]=value` pairs (`400`);
+    /// values are not checked against their schemas, nor are path and header parameters.
     ///
     /// Set [`SimConfig::protected_path`] before: a route the simulator's own endpoints answer
     /// (token, refresh, protected, metadata paths) is left out, as are two operations on one

@@ -67,7 +67,8 @@ async fn parts(operation: &str, declared: &RequestBody, headers: &HeaderMap, byt
     Ok(())
 }
 
-fn refuse(status: StatusCode, description: String) -> Response {
+/// A refusal: `status` with an RFC 6749-style `invalid_request` error that names the fault.
+pub(crate) fn refuse(status: StatusCode, description: String) -> Response {
     let error = serde_json::json!({"error": "invalid_request", "error_description": description});
     http::json(status, http::JSON, error.to_string())
 }

@@ -104,6 +104,16 @@ trait EchoApi {
     #[get("/users/{user}/repos/{repo}")]
     async fn repo(&self, user: &str, repo: &str) -> Result<Value, Error>;
 
+    /// Lists and structs in OpenAPI's other query styles.
+    #[get("/styled")]
+    async fn styled(
+        &self,
+        #[query(style = "comma")] ids: &[u32],
+        #[query("tag", style = "pipe")] tags: Option<&[&str]>,
+        #[query(style = "space")] fields: Vec<&str>,
+        #[query(style = "deep_object")] filter: Option<&Filter<'_>>,
+    ) -> Result<Value, Error>;
+
     /// An argument named like the generated code's locals.
     #[get("/locals/{value}")]
     async fn locals(&self, value: u8, #[query] request: u8, #[query] output: u8) -> Result<Value, Error>;
@@ -181,11 +191,19 @@ async fn operations_send_what_their_arguments_say() {
     assert_eq!(client.bytes_shared().await.unwrap().len(), bytes.len());
     let got = client.locals(1, 2, 3).await.unwrap();
     assert_eq!((&got["path"], &got["query"]), (&json!("/v2/locals/1"), &json!("request=2&output=3")));
+    let filter = Filter { status: "open", limit: Some(5) };
+    let got = client.styled(&[1, 2], Some(&["a b", "c"]), vec!["id", "name"], Some(&filter)).await.unwrap();
+    // An object's keys in serde_json's order (sorted, unless its `preserve_order` is on).
+    let mut pairs: Vec<&str> = got["query"].as_str().unwrap().split('&').collect();
+    pairs.sort();
+    assert_eq!(pairs, ["fields=id+name", "filter%5Blimit%5D=5", "filter%5Bstatus%5D=open", "ids=1%2C2", "tag=a+b%7Cc"]);
+    let got = client.styled(&[], None, vec![], None).await.unwrap();
+    assert_eq!(got["query"], "ids=&fields=", "an empty list is `name=`, `None` nothing");
 
     // A path argument cannot move an operation elsewhere.
     let err = client.charge("..", None, 1, &[], "t", None).await.unwrap_err();
     assert!(matches!(&err, Error::Argument { operation: Some("charge"), .. }), "{err:?}");
-    assert_eq!(seen.0.lock().unwrap().len(), 10);
+    assert_eq!(seen.0.lock().unwrap().len(), 12);
     assert_eq!(auth.counters().token_requests, 1);
 }
 

@@ -306,6 +306,15 @@ paths:
 /// `request` with a body of the route's first declared media type, if it declares one (the
 /// simulator refuses a missing or undeclared body): empty, or for a multipart body its
 /// required parts, files as files. Schemas are not checked, so an empty JSON body passes.
+/// `request` with the query parameters `route` requires, each in its declared style.
+fn with_declared_query(request: oauth_runtime::ApiRequest, route: &sample::Route) -> oauth_runtime::ApiRequest {
+    use oauth_sim::oauth_codegen::operations::QueryStyle;
+    route.query.iter().filter(|q| q.required).fold(request, |request, q| match q.style {
+        Some(QueryStyle::DeepObject) => request.query_param(&format!("{}[key]", q.name), "x"),
+        _ => request.query_param(&q.name, "x"),
+    })
+}
+
 fn with_declared_body(request: oauth_runtime::ApiRequest, route: &sample::Route) -> oauth_runtime::ApiRequest {
     let Some(declared) = &route.request else { return request };
     let Some(content_type) = declared.content_types.first() else { return request };
@@ -357,7 +366,7 @@ async fn every_route_of_the_real_documents_is_served() {
             let scoped = client.with_token_params(TokenParams::new().scope(route.scopes.join(" ")));
             sets.insert(scoped.token_params().clone());
             let request = scoped.request(route.method.parse().unwrap(), &concrete.join("/"));
-            let response = with_declared_body(request, route).send().await.unwrap();
+            let response = with_declared_body(with_declared_query(request, route), route).send().await.unwrap();
             let at = format!("{path}: {} {}", route.method, route.path);
             assert_eq!(response.status().as_u16(), route.success.status, "{at}");
             if route.method != "HEAD" {

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{docs, ident, ty};
 use crate::{
-    ir::{Api, Arg, ArgKind, Operation, Success},
+    ir::{Api, Arg, ArgKind, Operation, QueryStyle, Success},
     names::unraw,
 };
 
@@ -74,8 +74,12 @@ fn arg(arg: &Arg) -> TokenStream {
     let attr = match &arg.kind {
         ArgKind::Path if same => quote!(),
         ArgKind::Path => quote!(#[path(#wire)]),
-        ArgKind::Query if same => quote!(#[query]),
-        ArgKind::Query => quote!(#[query(#wire)]),
+        ArgKind::Query(QueryStyle::Repeated) if same => quote!(#[query]),
+        ArgKind::Query(QueryStyle::Repeated) => quote!(#[query(#wire)]),
+        ArgKind::Query(style) => {
+            let style = style.attr();
+            if same { quote!(#[query(style = #style)]) } else { quote!(#[query(#wire, style = #style)]) }
+        }
         ArgKind::QueryFlatten => quote!(#[query(flatten)]),
         ArgKind::Header => quote!(#[header(#wire)]),
         ArgKind::Json => quote!(#[json]),

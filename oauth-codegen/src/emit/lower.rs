@@ -52,7 +52,7 @@ fn operation(op: &ir::Operation, func: &syn::TraitItemFn) -> Op {
         let (arg_ident, ty) = (ident.clone(), ty.clone());
         let step = match &arg.kind {
             ArgKind::Path => continue,
-            ArgKind::Query => Step::QueryPair { name: arg.wire.clone(), arg: arg_ident, ty },
+            ArgKind::Query(style) => Step::QueryPair { name: arg.wire.clone(), arg: arg_ident, ty, style: *style },
             ArgKind::QueryFlatten => Step::QueryFields { arg: arg_ident, ty },
             ArgKind::Header => Step::Header { name: arg.wire.clone(), optional: is_option(&ty), arg: arg_ident, ty },
             ArgKind::Json | ArgKind::Form => {

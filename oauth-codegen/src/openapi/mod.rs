@@ -6,6 +6,7 @@
 pub(crate) mod body;
 pub(crate) mod doc;
 mod ops;
+pub(crate) mod params;
 mod schema;
 pub(crate) mod security;
 

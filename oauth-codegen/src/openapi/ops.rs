@@ -14,11 +14,12 @@ use super::{
     Selection,
     body::Body,
     doc::{Doc, at, doc_lines, entries, flag, items, key_text, str_at},
+    params::{parameters, query_style},
     schema::{Place, Types},
     security::{Requirement, Security},
 };
 use crate::{
-    ir::{Arg, ArgKind, Field, Method, Operation, Success, TypeDef, TypeKind, TypeRef},
+    ir::{Arg, ArgKind, Field, Method, Operation, QueryStyle, Success, TypeDef, TypeKind, TypeRef},
     names::{Unique, pascal, snake, unraw},
     report::pointer_segment,
 };
@@ -117,6 +118,8 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
     let mut args = Vec::new();
     let mut arg_names = Unique::with_reserved(["query", "body"]);
     let mut optional_query = Vec::new();
+    // Path parameters in style `label` or `matrix`: the text before each value.
+    let mut path_prefixes: Vec<(String, String)> = Vec::new();
     for (param, param_ptr) in parameters(doc, item, op, at_ptr) {
         let Some(name) = str_at(param, "name") else { continue };
         let location = str_at(param, "in").unwrap_or_default();
@@ -140,24 +143,53 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
                         TypeRef::Str
                     }
                 };
+                match style {
+                    None | Some("simple") => {}
+                    // A value's prefix, written into the template: a string or an integer has
+                    // no other part that differs by style.
+                    Some("label") => path_prefixes.push((name.to_owned(), ".".to_owned())),
+                    Some("matrix") => path_prefixes.push((name.to_owned(), format!(";{name}="))),
+                    Some(other) => types.report.note(
+                        &param_ptr,
+                        format!("path parameter `{name}` in style `{other}`"),
+                        "sent in style `simple`",
+                    ),
+                }
                 let ident = arg_names.claim(snake(name));
                 args.push(Arg { ident, wire: name.to_owned(), kind: ArgKind::Path, ty });
             }
             "query" => {
-                if matches!(style, Some("deepObject" | "spaceDelimited" | "pipeDelimited")) || explode == Some(false) {
-                    let how = style.map_or_else(|| "`explode: false`".to_owned(), |s| format!("style `{s}`"));
+                let Some(query_style) = query_style(style, explode) else {
                     types.report.note(
                         &param_ptr,
-                        format!("query parameter `{name}` in {how}"),
+                        format!("query parameter `{name}` in style `{}`", style.unwrap_or_default()),
                         "taken as one `&str`, written by the caller",
                     );
                     let ty = if required { TypeRef::Str } else { TypeRef::Option(Box::new(TypeRef::Str)) };
-                    args.push(Arg {
-                        ident: arg_names.claim(snake(name)),
-                        wire: name.to_owned(),
-                        kind: ArgKind::Query,
-                        ty,
-                    });
+                    let ident = arg_names.claim(snake(name));
+                    args.push(Arg { ident, wire: name.to_owned(), kind: ArgKind::Query(QueryStyle::Repeated), ty });
+                    continue;
+                };
+                if query_style != QueryStyle::Repeated {
+                    // A styled value is one argument of its own: the optional parameters'
+                    // struct is sent as plain pairs.
+                    let (ty, query_style) = match types.type_of(&schema, &hint, &param_ptr, Place::Other) {
+                        ty if styled_fits(&ty, query_style) => (argument(ty), query_style),
+                        _ => {
+                            types.report.note(
+                                &param_ptr,
+                                format!(
+                                    "query parameter `{name}` (style {}) with a schema that style has no form for",
+                                    query_style.openapi()
+                                ),
+                                "taken as one `&str`, written by the caller",
+                            );
+                            (TypeRef::Str, QueryStyle::Repeated)
+                        }
+                    };
+                    let ty = if required { ty } else { TypeRef::Option(Box::new(ty)) };
+                    let ident = arg_names.claim(snake(name));
+                    args.push(Arg { ident, wire: name.to_owned(), kind: ArgKind::Query(query_style), ty });
                     continue;
                 }
                 let ty = types.type_of(&schema, &hint, &param_ptr, Place::Other);
@@ -176,13 +208,13 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
                     (true, ty) => args.push(Arg {
                         ident: arg_names.claim(snake(name)),
                         wire: name.to_owned(),
-                        kind: ArgKind::Query,
+                        kind: ArgKind::Query(QueryStyle::Repeated),
                         ty: argument(ty),
                     }),
                     (false, TypeRef::Vec(inner)) => args.push(Arg {
                         ident: arg_names.claim(snake(name)),
                         wire: name.to_owned(),
-                        kind: ArgKind::Query,
+                        kind: ArgKind::Query(QueryStyle::Repeated),
                         ty: TypeRef::Option(Box::new(TypeRef::Slice(inner))),
                     }),
                     (false, ty) => {
@@ -269,12 +301,27 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
     // A placeholder that is not a Rust identifier (`{enterprise-team}`) cannot be bound by
     // name: the template names the argument instead (the value is substituted either way).
     let mut template = path.to_owned();
+    for (wire, prefix) in &path_prefixes {
+        template = template.replace(&format!("{{{wire}}}"), &format!("{prefix}{{{wire}}}"));
+    }
     for arg in args.iter_mut().filter(|a| a.kind == ArgKind::Path && !is_identifier(&a.wire)) {
         let name = unraw(&arg.ident).to_owned();
         template = template.replace(&format!("{{{}}}", arg.wire), &format!("{{{name}}}"));
         arg.wire = name;
     }
     Some(Operation { ident, trace_name, docs, method, path: template, args, success, error, scopes: Vec::new() })
+}
+
+/// Whether `style` has a form for values of `ty`, as far as the type shows: a joined style
+/// joins plain values, `deepObject` writes an object (a struct's fields are the runtime's to
+/// check, and it refuses, unsent, what it cannot write).
+fn styled_fits(ty: &TypeRef, style: QueryStyle) -> bool {
+    match (style, ty) {
+        (QueryStyle::DeepObject, TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Value) => true,
+        (QueryStyle::DeepObject, _) => false,
+        (_, TypeRef::Vec(inner)) => !matches!(**inner, TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Value),
+        _ => true,
+    }
 }
 
 /// Whether `name` can be written as a Rust identifier.
@@ -289,26 +336,9 @@ fn argument(ty: TypeRef) -> TypeRef {
         TypeRef::String => TypeRef::Str,
         TypeRef::Vec(inner) => TypeRef::Slice(inner),
         TypeRef::Named(name) => TypeRef::Ref(Box::new(TypeRef::Named(name))),
+        TypeRef::Map(inner) => TypeRef::Ref(Box::new(TypeRef::Map(inner))),
         other => other,
     }
-}
-
-/// The path's and the operation's parameters, the operation's replacing the path's of the same
-/// name and place, with their JSON pointers.
-fn parameters<'a>(doc: &'a Doc, item: &'a Value, op: &'a Value, at_ptr: &str) -> Vec<(&'a Value, String)> {
-    let mut out: Vec<(&Value, String)> = Vec::new();
-    let path_ptr = at_ptr.rsplit_once('/').map_or(at_ptr, |(p, _)| p).to_owned();
-    let all = items(item, "parameters")
-        .enumerate()
-        .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}")))
-        .chain(items(op, "parameters").enumerate().map(|(i, p)| (p, format!("{at_ptr}/parameters/{i}"))));
-    for (param, ptr) in all {
-        let Some(param) = doc.deref(param) else { continue };
-        let key = (str_at(param, "name"), str_at(param, "in"));
-        out.retain(|(p, _)| (str_at(p, "name"), str_at(p, "in")) != key);
-        out.push((param, ptr));
-    }
-    out
 }
 
 /// The success type (the first 2xx answer's), and the error type (the declared error answers'

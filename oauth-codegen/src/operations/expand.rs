@@ -14,7 +14,7 @@ use syn::visit::Visit;
 use syn::{Ident, Type};
 
 use super::items::{Names, declare, impl_attrs, local, op_sig};
-use super::model::{Api, Op, PathPiece, Step, Success, referent};
+use super::model::{Api, Op, PathPiece, QueryStyle, Step, Success, referent};
 use super::syntax::{private, respan, ungroup, unraw};
 
 /// The code for a checked API trait.
@@ -97,10 +97,16 @@ fn path_expr(pieces: &[PathPiece], p: &TokenStream) -> TokenStream {
 /// One step of building the request.
 fn step_stmt(step: &Step, request: &Ident, p: &TokenStream) -> TokenStream {
     let expr = match step {
-        Step::QueryPair { name, arg, ty } => {
+        Step::QueryPair { name, arg, ty, style: QueryStyle::Repeated } => {
             let call = assertion(ty, quote!(#p::QueryValue), quote!(query_pair));
             let value = borrow(arg, ty);
             quote!(#call(#value, #request, #name))
+        }
+        Step::QueryPair { name, arg, ty, style } => {
+            let call = assertion(ty, quote!(#p::QueryValue), quote!(query_styled));
+            let value = borrow(arg, ty);
+            let variant = Ident::new(style.variant(), proc_macro2::Span::call_site());
+            quote!(#call(#value, #request, #name, #p::QueryStyle::#variant))
         }
         Step::QueryFields { arg, ty } => {
             let call = assertion(ty, quote!(#p::QueryValue), quote!(query_fields));

@@ -34,6 +34,6 @@ pub mod paginate;
 pub mod syntax;
 
 pub use expand::expand;
-pub use model::{Api, Method, Op, PathPiece, Step, Success, is_option, parse_scopes, referent};
+pub use model::{Api, Method, Op, PathPiece, QueryStyle, Step, Success, is_option, parse_scopes, referent};
 pub use paginate::{PageStyle, Paged};
 pub use syntax::CLIENT_METHODS;

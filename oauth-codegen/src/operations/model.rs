@@ -177,6 +177,74 @@ impl Method {
     }
 }
 
+/// How a `#[query]` argument is written under its name: `#[query(style = "..")]`, the runtime's
+/// `QueryStyle` (OpenAPI's query styles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueryStyle {
+    /// One pair per element of a list (`form`, `explode: true`): the default.
+    #[default]
+    Repeated,
+    /// Joined by commas (`form`, `explode: false`).
+    Comma,
+    /// Joined by spaces (`spaceDelimited`).
+    Space,
+    /// Joined by pipes (`pipeDelimited`).
+    Pipe,
+    /// An object as `name[key]=value` pairs (`deepObject`).
+    DeepObject,
+}
+
+impl QueryStyle {
+    /// Every style, in the order messages list them.
+    pub const ALL: &'static [QueryStyle] =
+        &[QueryStyle::Repeated, QueryStyle::Comma, QueryStyle::Space, QueryStyle::Pipe, QueryStyle::DeepObject];
+
+    /// The name `#[query(style = "..")]` writes.
+    ///
+    /// ```
+    /// use oauth_codegen::operations::QueryStyle;
+    /// assert_eq!(QueryStyle::DeepObject.attr(), "deep_object");
+    /// assert_eq!(QueryStyle::from_attr("pipe"), Some(QueryStyle::Pipe));
+    /// ```
+    pub fn attr(self) -> &'static str {
+        match self {
+            QueryStyle::Repeated => "repeated",
+            QueryStyle::Comma => "comma",
+            QueryStyle::Space => "space",
+            QueryStyle::Pipe => "pipe",
+            QueryStyle::DeepObject => "deep_object",
+        }
+    }
+
+    /// The style `#[query(style = "name")]` names, if it is one.
+    pub fn from_attr(name: &str) -> Option<QueryStyle> {
+        QueryStyle::ALL.iter().copied().find(|s| s.attr() == name)
+    }
+
+    /// The OpenAPI style (and `explode`) this one writes, for messages and docs.
+    pub fn openapi(self) -> &'static str {
+        match self {
+            QueryStyle::Repeated => "form, explode: true",
+            QueryStyle::Comma => "form, explode: false",
+            QueryStyle::Space => "spaceDelimited",
+            QueryStyle::Pipe => "pipeDelimited",
+            QueryStyle::DeepObject => "deepObject",
+        }
+    }
+
+    /// The runtime's `QueryStyle` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            QueryStyle::Repeated => "Repeated",
+            QueryStyle::Comma => "Comma",
+            QueryStyle::Space => "Space",
+            QueryStyle::Pipe => "Pipe",
+            QueryStyle::DeepObject => "DeepObject",
+        }
+    }
+}
+
 /// A piece of the path.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -203,7 +271,8 @@ impl PathPiece {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Step {
-    /// `#[query]`: one pair (none for `None`, one per element of a list).
+    /// `#[query]`: one pair (none for `None`, one per element of a list), or the value in
+    /// another style.
     QueryPair {
         /// The name on the wire.
         name: String,
@@ -211,6 +280,8 @@ pub enum Step {
         arg: Ident,
         /// Its type as declared.
         ty: Type,
+        /// How it is written.
+        style: QueryStyle,
     },
     /// `#[query(flatten)]`: a struct's fields.
     QueryFields {

@@ -46,8 +46,10 @@ use crate::{
     Error,
     openapi::{
         body,
-        doc::{Doc, at, entries, key_text, str_at},
+        doc::{Doc, at, entries, flag, key_text, str_at},
+        params::{parameters, query_style},
     },
+    operations::QueryStyle,
     report::{Report, pointer_segment},
 };
 
@@ -114,6 +116,38 @@ pub struct Route {
     /// its `security` (or the document's): what a simulator checks the token carries. Empty
     /// for none.
     pub scopes: Vec<String>,
+    /// The declared query parameters (the path item's and the operation's): what a simulator
+    /// checks a request's query string against.
+    pub query: Vec<QueryParam>,
+}
+
+/// A query parameter as the document declares it ([`Route::query`]).
+///
+/// ```
+/// use oauth_codegen::operations::QueryStyle;
+///
+/// let doc = r#"{"openapi": "3.1.0", "paths": {"/invoices": {"get": {"operationId": "listInvoices",
+///   "parameters": [
+///     {"name": "ids", "in": "query", "required": true, "explode": false,
+///      "schema": {"type": "array", "items": {"type": "integer"}}},
+///     {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "object"}}],
+///   "responses": {"200": {"description": "ok"}}}}}}"#;
+/// let routes = oauth_codegen::sample::routes(doc, "invoices.json")?;
+/// let query = &routes.get("listInvoices").unwrap().query;
+/// let read: Vec<(&str, bool, Option<QueryStyle>)> = query.iter().map(|q| (q.name.as_str(), q.required, q.style)).collect();
+/// assert_eq!(read, [("ids", true, Some(QueryStyle::Comma)), ("filter", false, Some(QueryStyle::DeepObject))]);
+/// # Ok::<(), oauth_codegen::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueryParam {
+    /// The name on the wire.
+    pub name: String,
+    /// Whether the document requires it (`required: true`).
+    pub required: bool,
+    /// How it is written; `None` for a style the generator does not write (then a simulator
+    /// checks it is there, when required, and nothing else).
+    pub style: Option<QueryStyle>,
 }
 
 /// An operation's request body as the document declares it ([`Route::request`]): what a
@@ -287,7 +321,18 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
             let request = at(op, "requestBody").and_then(|body| doc.deref(body)).map(|body| request(&doc, body));
             // What the generator reports of the requirement is the generator's to say.
             let scopes = security.requirement(&doc, op, &at_ptr, &mut Report::default()).scopes;
-            routes.push(Route { operation, method, path: path.to_owned(), success, errors, request, scopes });
+            let query = parameters(&doc, item, op, &at_ptr)
+                .into_iter()
+                .filter(|(param, _)| str_at(param, "in") == Some("query"))
+                .filter_map(|(param, _)| {
+                    Some(QueryParam {
+                        name: str_at(param, "name")?.to_owned(),
+                        required: flag(param, "required"),
+                        style: query_style(str_at(param, "style"), at(param, "explode").and_then(Value::as_bool)),
+                    })
+                })
+                .collect();
+            routes.push(Route { operation, method, path: path.to_owned(), success, errors, request, scopes, query });
         }
     }
     Ok(Routes { routes, report })

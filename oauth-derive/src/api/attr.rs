@@ -11,9 +11,11 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitInt, LitStr, Meta, Path, Token, Type};
 
+use oauth_codegen::operations::QueryStyle;
+
 use crate::arg::{Arg, Sp};
 use crate::ctxt::Ctxt;
-use crate::symbol::{API_KEYS, ARG_ATTRS, OPERATION_KEYS, QUERY_FLATTEN, did_you_mean, unraw};
+use crate::symbol::{API_KEYS, ARG_ATTRS, OPERATION_KEYS, QUERY_FLATTEN, QUERY_STYLE, did_you_mean, unraw};
 
 /// The arguments of `#[oauth_api(..)]`.
 #[derive(Default)]
@@ -130,8 +132,9 @@ impl OperationArgs {
 /// What an argument's attribute makes of it.
 #[derive(Clone, Debug)]
 pub(crate) enum ArgKind {
-    /// `#[query]`, `#[query("wireName")]`: one query pair, under the argument's name or this one.
-    Query(Option<Sp<String>>),
+    /// `#[query]`, `#[query("wireName")]`: one query pair, under the argument's name or this
+    /// one; `style = ".."` writes it in another of OpenAPI's styles.
+    Query(Option<Sp<String>>, Option<Sp<QueryStyle>>),
     /// `#[query(flatten)]`: a struct whose fields are the query pairs.
     QueryFlatten,
     /// `#[json]`: the body, as JSON.
@@ -159,7 +162,7 @@ impl ArgKind {
     /// The attribute as written, for messages.
     pub(crate) fn describe(&self) -> &'static str {
         match self {
-            ArgKind::Query(_) => "#[query]",
+            ArgKind::Query(..) => "#[query]",
             ArgKind::QueryFlatten => "#[query(flatten)]",
             ArgKind::Json => "#[json]",
             ArgKind::Form => "#[form]",
@@ -176,26 +179,37 @@ impl ArgKind {
 pub(crate) fn parse_arg_attr(attr: &Attribute, name: &str, cx: &mut Ctxt) -> Option<Sp<ArgKind>> {
     let span = attr.path().span();
     let kind = match (name, &attr.meta) {
-        ("query", Meta::Path(_)) => Ok(ArgKind::Query(None)),
+        ("query", Meta::Path(_)) => Ok(ArgKind::Query(None, None)),
         ("query", Meta::List(list)) => (|input: ParseStream<'_>| {
-            let kind = if input.peek(LitStr) {
-                let wire: LitStr = input.parse()?;
-                ArgKind::Query(Some(Sp::new(wire.value(), wire.span())))
-            } else {
+            if input.peek(Ident::peek_any) && !input.peek2(Token![=]) {
                 let word = input.call(Ident::parse_any)?;
                 if word != QUERY_FLATTEN {
                     return Err(syn::Error::new(word.span(), query_usage(Some(&unraw(&word)))));
                 }
-                ArgKind::QueryFlatten
+                input.parse::<Option<Token![,]>>()?;
+                if !input.is_empty() {
+                    return Err(
+                        input.error("`#[query(flatten)]` takes nothing else: a struct's fields are sent as they are")
+                    );
+                }
+                return Ok(ArgKind::QueryFlatten);
+            }
+            let rename = if input.peek(LitStr) {
+                let wire: LitStr = input.parse()?;
+                input.parse::<Option<Token![,]>>()?;
+                Some(Sp::new(wire.value(), wire.span()))
+            } else {
+                None
             };
+            let style = if input.is_empty() { None } else { Some(query_style(input)?) };
             input.parse::<Option<Token![,]>>()?;
             if !input.is_empty() {
                 return Err(input.error(query_usage(None)));
             }
-            Ok(kind)
+            Ok(ArgKind::Query(rename, style))
         })
         .parse2(list.tokens.clone())
-        .map_err(|e| if e.to_string().contains("#[query") { e } else { syn::Error::new(e.span(), query_usage(None)) }),
+        .map_err(|e| if e.to_string().contains("query") { e } else { syn::Error::new(e.span(), query_usage(None)) }),
         ("json" | "form", Meta::Path(_)) => Ok(if name == "json" { ArgKind::Json } else { ArgKind::Form }),
         ("json" | "form", _) => Err(syn::Error::new_spanned(
             &attr.meta,
@@ -270,14 +284,36 @@ const PATH_USAGE: &str = "`#[path]` names the placeholder the argument fills, in
      `#[path(\"invoiceId\")] invoice_id: &str` for `{invoiceId}`; an argument named like its placeholder \
      needs no attribute";
 
+/// `style = "comma"`, the option's key and value both checked.
+fn query_style(input: ParseStream<'_>) -> syn::Result<Sp<QueryStyle>> {
+    let key = input.call(Ident::parse_any)?;
+    if key != QUERY_STYLE {
+        return Err(syn::Error::new(key.span(), query_usage(Some(&unraw(&key)))));
+    }
+    input.parse::<Token![=]>()?;
+    let value: LitStr = input.parse()?;
+    let written = value.value();
+    let names: Vec<&str> = QueryStyle::ALL.iter().map(|s| s.attr()).collect();
+    QueryStyle::from_attr(&written).map(|style| Sp::new(style, value.span())).ok_or_else(|| {
+        let near = did_you_mean(&written, &names).map(|n| format!("did you mean `{n}`? ")).unwrap_or_default();
+        let styles: Vec<String> =
+            QueryStyle::ALL.iter().map(|s| format!("`{}` (OpenAPI {})", s.attr(), s.openapi())).collect();
+        syn::Error::new(
+            value.span(),
+            format!("unknown query style `{written}`: {near}write one of {}", styles.join(", ")),
+        )
+    })
+}
+
 fn query_usage(written: Option<&str>) -> String {
-    let start = match written.and_then(|w| did_you_mean(w, &[QUERY_FLATTEN])) {
+    let start = match written.and_then(|w| did_you_mean(w, &[QUERY_FLATTEN, QUERY_STYLE])) {
         Some(near) => format!("unknown `#[query]` option `{}`: did you mean `{near}`? ", written.unwrap_or_default()),
         None => String::new(),
     };
     format!(
         "{start}write `#[query]` (one pair under the argument's name), `#[query(\"wireName\")]` (another \
-         name) or `#[query(flatten)]` (a struct whose fields are the pairs)"
+         name), either with `style = \"comma\"` (a list or a struct in another of OpenAPI's styles), or \
+         `#[query(flatten)]` (a struct whose fields are the pairs)"
     )
 }
 

@@ -48,9 +48,10 @@ fn operation(op: &Operation<'_>, trait_error: Option<&syn::Type>, trait_scopes: 
         let Some(kind) = &p.kind else { continue };
         let (arg, ty) = (p.ident?.clone(), p.ty.clone());
         match &kind.as_ref()?.value {
-            ArgKind::Query(rename) => {
+            ArgKind::Query(rename, style) => {
                 let name = rename.as_ref().map_or_else(|| unraw(&arg), |r| r.value.clone());
-                steps.push(Step::QueryPair { name, arg, ty });
+                let style = style.as_ref().map(|s| s.value).unwrap_or_default();
+                steps.push(Step::QueryPair { name, arg, ty, style });
             }
             ArgKind::QueryFlatten => steps.push(Step::QueryFields { arg, ty }),
             ArgKind::Header(name) => {

@@ -433,7 +433,7 @@ fn returns_pages(op: &Operation<'_>, cx: &mut Ctxt) {
 /// An argument sending a parameter the pagination sets would be overwritten on every page.
 fn arguments_are_not_pagination_parameters(op: &Operation<'_>, args: &PaginateArgs, cx: &mut Ctxt) {
     for p in &op.params {
-        let Some(Some(Sp { value: ArgKind::Query(rename), span })) = &p.kind else { continue };
+        let Some(Some(Sp { value: ArgKind::Query(rename, _), span })) = &p.kind else { continue };
         let wire = rename.as_ref().map_or_else(|| p.name(), |r| r.value.clone());
         if let Some((key, _)) = parameters(args).find(|(_, name)| name.value == wire) {
             cx.error_at(

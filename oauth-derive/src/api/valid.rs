@@ -15,7 +15,7 @@ use crate::api::paginate;
 use crate::arg::Sp;
 use crate::ctxt::Ctxt;
 use crate::symbol::{CLIENT_METHODS, did_you_mean, name_of, unraw};
-use oauth_codegen::operations::{Success, is_option, referent};
+use oauth_codegen::operations::{QueryStyle, Success, is_option, referent};
 
 /// Runs every rule.
 pub(crate) fn check(input: &Input<'_>, cx: &mut Ctxt) {
@@ -474,23 +474,72 @@ fn arguments_are_used(op: &Operation<'_>, cx: &mut Ctxt) {
 
 /// `#[query]` sends one `name=value` pair (one per element of a list). A type that visibly has
 /// no such form (a map, a tuple, a list of lists) is refused here; the macro cannot see inside
-/// a type of the user's own, so a struct is refused at run time instead, before sending.
+/// a type of the user's own, so a struct is refused at run time instead, before sending. The
+/// other styles have forms of their own: a joined style joins plain values (a map's keys and
+/// values too), `deep_object` writes a struct or a map, never a list.
 fn query_values_are_one_pair(op: &Operation<'_>, cx: &mut Ctxt) {
     for p in &op.params {
-        let Some(Some(Sp { value: ArgKind::Query(_), .. })) = &p.kind else { continue };
-        let Some(shape) = not_one_pair(p.ty) else { continue };
+        let Some(Some(Sp { value: ArgKind::Query(_, style), .. })) = &p.kind else { continue };
         let name = p.name();
-        let fix = match shape {
-            Shape::Map | Shape::Pairs => "mark it `#[query(flatten)]` to send its entries as the pairs".to_owned(),
-            Shape::Tuple => "send each value as an argument of its own with `#[query(\"wireName\")]`, or its \
-                             fields as a `#[query(flatten)]` struct"
-                .to_owned(),
-            Shape::Nested => "send a list of plain values (one pair each), or a `#[query(flatten)]` struct".to_owned(),
-        };
-        cx.error_spanned_by(
-            p.ty,
-            format!("`{name}` is {}, which is not one query pair `{name}=value`: {fix}", shape.describe()),
-        );
+        match style.as_ref().map(|s| s.value).unwrap_or_default() {
+            QueryStyle::Repeated => {
+                let Some(shape) = not_one_pair(p.ty) else { continue };
+                let fix = match shape {
+                    Shape::Map | Shape::Pairs => {
+                        "mark it `#[query(flatten)]` to send its entries as the pairs".to_owned()
+                    }
+                    Shape::Tuple => "send each value as an argument of its own with `#[query(\"wireName\")]`, or \
+                                     its fields as a `#[query(flatten)]` struct"
+                        .to_owned(),
+                    Shape::Nested => {
+                        "send a list of plain values (one pair each), or a `#[query(flatten)]` struct".to_owned()
+                    }
+                };
+                cx.error_spanned_by(
+                    p.ty,
+                    format!("`{name}` is {}, which is not one query pair `{name}=value`: {fix}", shape.describe()),
+                );
+            }
+            QueryStyle::DeepObject => {
+                if let Some(what) = visibly_sequence(p.ty) {
+                    cx.error_spanned_by(
+                        p.ty,
+                        format!(
+                            "`{name}` is {what}, which style `deep_object` has no form for (`{name}[key]=value` \
+                             pairs): send a struct or a map, or a list in style `comma`"
+                        ),
+                    );
+                }
+            }
+            style => {
+                if let Some(shape @ (Shape::Pairs | Shape::Nested)) = not_one_pair(p.ty) {
+                    cx.error_spanned_by(
+                        p.ty,
+                        format!(
+                            "`{name}` is {}, which style `{}` cannot join into one value: send a list of plain \
+                             values",
+                            shape.describe(),
+                            style.attr()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether `ty` is visibly a list or a tuple (serialized as a sequence), and which.
+fn visibly_sequence(ty: &Type) -> Option<&'static str> {
+    match ungroup(ty) {
+        Type::Reference(r) => visibly_sequence(&r.elem),
+        Type::Tuple(t) if !t.elems.is_empty() => Some("a tuple"),
+        Type::Slice(_) | Type::Array(_) => Some("a list"),
+        Type::Path(p) if p.qself.is_none() => match Known::of(p.path.segments.last()?)? {
+            Known::Wrapper(inner) => visibly_sequence(inner),
+            Known::List(_) => Some("a list"),
+            Known::Map => None,
+        },
+        _ => None,
     }
 }
 
@@ -847,7 +896,7 @@ fn names_are_not_empty(op: &Operation<'_>, cx: &mut Ctxt) {
         cx.error_at(name.span, "an operation name cannot be empty: remove `name` to use the method's name");
     }
     for p in &op.params {
-        if let Some(Some(Sp { value: ArgKind::Query(Some(wire)), .. })) = &p.kind
+        if let Some(Some(Sp { value: ArgKind::Query(Some(wire), _), .. })) = &p.kind
             && wire.value.is_empty()
         {
             cx.error_at(wire.span, "a query name cannot be empty: write `#[query]` to use the argument's name");

@@ -23,9 +23,10 @@ use super::{
     flow::{Dispatch, Failure},
 };
 use crate::{
+    QueryStyle,
     api_error::{self, ErrorDecoder},
     error::Error,
-    wire,
+    query, wire,
 };
 
 /// An API call being built; `send` and its typed forms attach the token.
@@ -189,36 +190,57 @@ impl ApiRequest {
     ///
     /// A value with no such form (a struct or a map, or a sequence holding one or a sequence)
     /// makes the call fail with [`Error::Argument`] unsent: send a struct's fields with
-    /// [`query`](Self::query).
+    /// [`query`](Self::query), or write it in another style with
+    /// [`query_styled`](Self::query_styled).
     pub fn query_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
-        self.query_value(name, value, "send its fields as pairs with `.query(&value)`")
+        self.query_value(name, value, QueryStyle::Repeated, "send its fields as pairs with `.query(&value)`")
     }
 
-    /// [`query_param`](Self::query_param), `fix` saying what to do with a value that is not one
-    /// pair per element.
-    pub(crate) fn query_value<T: Serialize + ?Sized>(self, name: &str, value: &T, fix: &str) -> Self {
-        use serde_json::Value;
-        let nested = |v: &Value| v.is_object() || v.is_array();
-        let pairs: Vec<(&str, Value)> = match serde_json::to_value(value) {
-            Ok(Value::Null) => return self,
-            Ok(Value::Array(items)) if !items.iter().any(nested) => items.into_iter().map(|v| (name, v)).collect(),
-            Ok(Value::Array(_)) => {
-                return self.refuse(format!(
-                    "the query value `{name}` is a list holding structs, maps or lists, which has no \
-                     `{name}=value` form: {fix}"
-                ));
-            }
-            Ok(Value::Object(_)) => {
-                return self.refuse(format!(
-                    "the query value `{name}` is a struct or a map, which is not one `{name}=value` pair: {fix}"
-                ));
-            }
-            // Strings, numbers and booleans.
-            Ok(other) => vec![(name, other)],
+    /// Adds `value` to the query string under `name` in one of the styles OpenAPI defines: a
+    /// list joined by commas, spaces or pipes, an object as `name[key]=value` pairs
+    /// ([`QueryStyle`] shows each). Nothing is sent for `None`.
+    ///
+    /// ```no_run
+    /// # async fn demo<P>(client: oauth_runtime::Client<P>) -> Result<(), oauth_runtime::Error> {
+    /// use oauth_runtime::QueryStyle;
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Filter<'a> { status: &'a str, owner: Option<&'a str> }
+    ///
+    /// // GET /v1/invoices?ids=7,9&filter[status]=open
+    /// let invoices: serde_json::Value = client
+    ///     .get("/v1/invoices")
+    ///     .query_styled("ids", &[7, 9], QueryStyle::Comma)
+    ///     .query_styled("filter", &Filter { status: "open", owner: None }, QueryStyle::DeepObject)
+    ///     .send_json()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A value the style has no form for (a list of lists, a list in
+    /// [`QueryStyle::DeepObject`]) makes the call fail with [`Error::Argument`] unsent.
+    pub fn query_styled<T: Serialize + ?Sized>(self, name: &str, value: &T, style: QueryStyle) -> Self {
+        self.query_value(name, value, style, "send it in another style, or as a string written by hand")
+    }
+
+    /// `value` under `name` in `style`, `fix` saying what to do with a value it has no form for.
+    pub(crate) fn query_value<T: Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+        fix: &str,
+    ) -> Self {
+        let pairs = match serde_json::to_value(value) {
+            Ok(value) => query::pairs(name, value, style),
             // Serializing failed: reqwest reports it, as for any query, when the call is sent.
             Err(_) => return self.map(|rb| rb.query(&[(name, value)])),
         };
-        self.map(|rb| rb.query(&pairs))
+        match pairs {
+            Ok(pairs) if pairs.is_empty() => self,
+            Ok(pairs) => self.map(|rb| rb.query(&pairs)),
+            Err(why) => self.refuse(format!("{why}: {fix}")),
+        }
     }
 
     /// The call, failing with [`Error::Argument`] unsent (after any earlier error).
