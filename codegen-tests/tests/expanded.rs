@@ -29,11 +29,13 @@ async fn the_expanded_client_sends_renews_and_reads_errors_as_the_declared_one()
     assert_eq!(rated.form("comment"), Some("fine"));
     let created = sim.requests().into_iter().find(|r| r.path() == "/orders" && r.method() == "POST").unwrap();
     assert_eq!(created.json().unwrap()["lines"][0]["sku"], "tea");
-    assert_eq!(sim.counters().token_requests, 1);
+    // One token per scope set: `orders:read` (the document's default) and `orders:write`
+    // (`createOrder`'s own).
+    assert_eq!(sim.counters().token_requests, 2);
 
     sim.expire_tokens();
     client.get_order(7).await.unwrap();
-    assert_eq!(sim.counters().token_requests, 2);
+    assert_eq!(sim.counters().token_requests, 3);
 
     assert!(sim.respond_with_error("getOrder", 404));
     let Err(Error::Api(api)) = client.get_order(1).await else { panic!("a 404 is an API error") };

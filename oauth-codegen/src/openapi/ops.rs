@@ -242,7 +242,8 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
                     );
                     continue;
                 }
-                let ty = if required { TypeRef::Str } else { TypeRef::Option(Box::new(TypeRef::Str)) };
+                let ty = header_type(doc, &schema, name, &param_ptr, types);
+                let ty = if required { ty } else { TypeRef::Option(Box::new(ty)) };
                 args.push(Arg {
                     ident: arg_names.claim(snake(name)),
                     wire: name.to_owned(),
@@ -310,6 +311,27 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
         arg.wire = name;
     }
     Some(Operation { ident, trace_name, docs, method, path: template, args, success, error, scopes: Vec::new() })
+}
+
+/// A header parameter's argument type: an integer as one (a header value is made of it), any
+/// other value as the text the caller writes, a list or an object reported, since its `simple`
+/// style (`a,b`) is then the caller's to write.
+fn header_type(doc: &Doc, schema: &Value, name: &str, at_ptr: &str, types: &mut Types<'_>) -> TypeRef {
+    let schema = doc.deref(schema).unwrap_or(schema);
+    match str_at(schema, "type") {
+        Some("integer") if str_at(schema, "format") == Some("int32") => TypeRef::I32,
+        Some("integer") => TypeRef::I64,
+        Some(kind @ ("array" | "object")) => {
+            let what = if kind == "array" { "a list" } else { "an object" };
+            types.report.note(
+                at_ptr,
+                format!("header parameter `{name}` is {what}"),
+                "taken as one `&str`, its values joined by the caller (style simple: `a,b`)",
+            );
+            TypeRef::Str
+        }
+        _ => TypeRef::Str,
+    }
 }
 
 /// Whether `style` has a form for values of `ty`, as far as the type shows: a joined style
