@@ -13,7 +13,7 @@
 //! (`cargo run -p oauth-codegen -- generate vendor.yaml --out src/vendor.rs`).
 //!
 #![cfg_attr(feature = "openapi", doc = "```no_run")]
-#![cfg_attr(not(feature = "openapi"), doc = "```ignore")]
+#![cfg_attr(not(feature = "openapi"), doc = "```text")]
 //! // build.rs
 //! fn main() -> Result<(), oauth_codegen::Error> {
 //!     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -98,7 +98,7 @@ impl HttpTransportBuilder {
     /// mTLS, pool and resolver settings. Hooks run in the order they were added.
     ///
     #[cfg_attr(any(feature = "rustls", feature = "native-tls"), doc = "```no_run")]
-    #[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), doc = "```ignore")]
+    #[cfg_attr(not(any(feature = "rustls", feature = "native-tls")), doc = "```text")]
     /// # fn demo(pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
     /// use oauth_runtime::{HttpTransport, reqwest};
     /// let root = reqwest::Certificate::from_pem(pem)?;

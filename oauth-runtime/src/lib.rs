@@ -106,7 +106,7 @@
 //! Without a TLS feature only plain `http` works, which clients allow to loopback hosts alone.
 //!
 #![cfg_attr(feature = "derive", doc = "```no_run")]
-#![cfg_attr(not(feature = "derive"), doc = "```ignore")]
+#![cfg_attr(not(feature = "derive"), doc = "```text")]
 //! use oauth_runtime::{Provider, Secret, oauth_provider};
 //!
 //! /// Deyel's token endpoint: client credentials in HTTP Basic, form body.

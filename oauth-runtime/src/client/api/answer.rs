@@ -14,7 +14,7 @@ use reqwest::{StatusCode, header::HeaderMap};
 /// A non-2xx answer is still [`Error::Api`](crate::Error::Api), which keeps its headers too.
 ///
 #[cfg_attr(feature = "derive", doc = "```no_run")]
-#[cfg_attr(not(feature = "derive"), doc = "```ignore")]
+#[cfg_attr(not(feature = "derive"), doc = "```text")]
 /// use oauth_runtime::{Answer, Client, Error, oauth_api};
 ///
 /// #[derive(serde::Serialize)]
