@@ -16,6 +16,9 @@ cargo build -q --manifest-path "$repo/Cargo.toml" -p oauth-codegen
 generate="$repo/target/debug/oauth-codegen"
 
 mkdir -p "$dir"
+# Generated from inside the scratch directory, so that rustfmt formats with its defaults (as in a
+# crate of a user's without a rustfmt.toml), not with this repository's settings.
+cd "$dir"
 cat > "$dir/Cargo.toml" <<TOML
 [workspace]
 members = ["trait", "expanded"]
@@ -53,7 +56,6 @@ TOML
 done
 wc -l "$dir"/*/src/api.rs
 
-cd "$dir"
 # Dependencies (and a first compile of each form), for both modes: not measured.
 cargo build -q
 cargo check -q
