@@ -225,7 +225,9 @@ async fn parameters_go_in_their_declared_styles_and_the_simulator_holds_the_clie
     let filter = shop::SearchOrdersFilter { status: Some(shop::Status::Open), customer: Some("Ada & Co".into()) };
     let skus = ["tea".to_owned(), "mug".to_owned()];
     let fields = ["id".to_owned(), "status".to_owned()];
-    let found = client.search_orders(&[7, 9], Some(&filter), Some(&skus), Some(&fields), Some(50)).await.unwrap();
+    let page = shop::SearchOrdersPage { offset: Some(20), size: None };
+    let found =
+        client.search_orders(&[7, 9], Some(&filter), Some(&skus), Some(&fields), Some(50), Some(&page)).await.unwrap();
     assert!(!found.is_empty());
     assert_eq!(
         sent_query(),
@@ -235,13 +237,15 @@ async fn parameters_go_in_their_declared_styles_and_the_simulator_holds_the_clie
             ("filter[customer]", "Ada & Co"),
             ("skus", "tea|mug"),
             ("fields", "id status"),
+            // `form`, exploded: an object's fields under their own names.
+            ("offset", "20"),
         ])
     );
     let sent = sim.requests().into_iter().rev().find(|r| r.path() == "/orders/search").unwrap();
     assert_eq!(sent.header("x-page-size"), Some("50"), "an integer header, typed");
     // What is not given is not sent; a field left `None` neither.
     let only_status = shop::SearchOrdersFilter { status: Some(shop::Status::Shipped), customer: None };
-    client.search_orders(&[1], Some(&only_status), None, None, None).await.unwrap();
+    client.search_orders(&[1], Some(&only_status), None, None, None, None).await.unwrap();
     assert_eq!(sent_query(), pairs(&[("ids", "1"), ("filter[status]", "shipped")]));
 
     // A path parameter in style `matrix`.

@@ -33,6 +33,8 @@ pub(crate) fn check(operation: &str, declared: &[QueryParam], query: Option<&str
                 }
             )),
             Some(QueryStyle::DeepObject) => None,
+            // An exploded object's fields are sent under their own names.
+            Some(QueryStyle::Repeated) if param.object => None,
             _ if param.required && bare == 0 => Some(format!("`{operation}` requires the query parameter `{name}`")),
             _ => None,
         };

@@ -14,7 +14,7 @@ use super::{
     Selection,
     body::Body,
     doc::{Doc, at, doc_lines, entries, flag, items, key_text, str_at},
-    params::{parameters, query_style},
+    params::{object_schema, parameters, query_style},
     schema::{Place, Types},
     security::{Requirement, Security},
 };
@@ -193,17 +193,15 @@ fn operation(doc: &Doc, types: &mut Types<'_>, methods: &mut Unique, input: Inpu
                     continue;
                 }
                 let ty = types.type_of(&schema, &hint, &param_ptr, Place::Other);
-                let ty = match ty {
-                    TypeRef::Map(_) => {
-                        types.report.note(
-                            &param_ptr,
-                            format!("query parameter `{name}` is an object"),
-                            "taken as one `&str`, written by the caller",
-                        );
-                        TypeRef::String
-                    }
-                    other => other,
-                };
+                if object_schema(doc, &schema) || matches!(ty, TypeRef::Map(_)) {
+                    // An object in style `form`, exploded: its fields are the pairs, under their
+                    // own names, as `#[query(flatten)]` sends them.
+                    let ty = argument(ty);
+                    let ty = if required { ty } else { TypeRef::Option(Box::new(ty)) };
+                    let ident = arg_names.claim(snake(name));
+                    args.push(Arg { ident, wire: name.to_owned(), kind: ArgKind::QueryFlatten, ty });
+                    continue;
+                }
                 match (required, ty) {
                     (true, ty) => args.push(Arg {
                         ident: arg_names.claim(snake(name)),

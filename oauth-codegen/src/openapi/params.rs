@@ -3,7 +3,7 @@
 
 use serde_yaml_ng::Value;
 
-use super::doc::{Doc, items, str_at};
+use super::doc::{Doc, at, items, str_at};
 use crate::operations::QueryStyle;
 
 /// The path's and the operation's parameters, the operation's replacing the path's of the same
@@ -37,4 +37,11 @@ pub(crate) fn query_style(style: Option<&str>, explode: Option<bool>) -> Option<
         ("deepObject", _) => QueryStyle::DeepObject,
         _ => return None,
     })
+}
+
+/// Whether a parameter's schema is an object (its fields the pairs in style `form`, exploded).
+pub(crate) fn object_schema(doc: &Doc, schema: &Value) -> bool {
+    let schema = doc.deref(schema).unwrap_or(schema);
+    str_at(schema, "type") == Some("object")
+        || ["properties", "additionalProperties", "allOf"].iter().any(|key| at(schema, key).is_some())
 }

@@ -47,7 +47,7 @@ use crate::{
     openapi::{
         body,
         doc::{Doc, at, entries, flag, key_text, str_at},
-        params::{parameters, query_style},
+        params::{object_schema, parameters, query_style},
     },
     operations::QueryStyle,
     report::{Report, pointer_segment},
@@ -148,6 +148,9 @@ pub struct QueryParam {
     /// How it is written; `None` for a style the generator does not write (then a simulator
     /// checks it is there, when required, and nothing else).
     pub style: Option<QueryStyle>,
+    /// Whether its schema is an object: in style [`QueryStyle::Repeated`] (OpenAPI's `form`,
+    /// exploded) its fields are the pairs, under their own names, and its name is not sent.
+    pub object: bool,
 }
 
 /// An operation's request body as the document declares it ([`Route::request`]): what a
@@ -329,6 +332,7 @@ pub fn routes_with(text: &str, origin: &str, bodies: Bodies) -> Result<Routes, E
                         name: str_at(param, "name")?.to_owned(),
                         required: flag(param, "required"),
                         style: query_style(str_at(param, "style"), at(param, "explode").and_then(Value::as_bool)),
+                        object: at(param, "schema").is_some_and(|schema| object_schema(&doc, schema)),
                     })
                 })
                 .collect();
