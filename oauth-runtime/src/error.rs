@@ -1244,12 +1244,15 @@ mod tests {
 
     #[tokio::test]
     async fn transport_errors_are_sorted_by_kind() {
+        // The short timeout only where a timeout is the point: elsewhere a loaded machine must
+        // not turn the failure under test into a timeout.
         let http = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+        let patient = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
 
         // Nothing listens: a connection failure; the URL (and its query) is not kept.
         let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
         let url = format!("http://127.0.0.1:{port}/token?key=s3cr3t-q");
-        let err = Error::transport("V", failed_send(&http, &url).await, Some(Duration::from_millis(200)));
+        let err = Error::transport("V", failed_send(&patient, &url).await, Some(Duration::from_millis(200)));
         let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
         assert!(source.is_connect() && source.is_request() && !source.is_timeout() && !source.is_builder());
         assert!(err.to_string().starts_with("V: connection failed: "), "{err}");
@@ -1272,7 +1275,7 @@ mod tests {
 
         // Headers, then the connection closes mid-body.
         let cut = server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"access", Duration::ZERO).await;
-        let err = Error::transport("V", failed_send(&http, &cut).await, Some(Duration::from_millis(200)));
+        let err = Error::transport("V", failed_send(&patient, &cut).await, Some(Duration::from_millis(200)));
         let Error::Connect { source, .. } = &err else { panic!("{err:?}") };
         assert!(source.is_body() && !source.is_connect() && !source.is_timeout(), "{source:?}");
 
